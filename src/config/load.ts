@@ -1,0 +1,53 @@
+import type { z } from "zod";
+import { Config } from "./schema";
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** `monitors[2].url`, the way a user finds the field in their file. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out || "(root)";
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+/** Ids used twice, read from the raw input so they are reported even when other fields are wrong too. */
+function duplicateIds(raw: unknown): string[] {
+  const monitors = (raw as { monitors?: unknown } | null)?.monitors;
+  if (!Array.isArray(monitors)) return [];
+  const seen = new Map<string, number>();
+  const errors: string[] = [];
+  monitors.forEach((monitor, index) => {
+    const id = (monitor as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") return;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, index);
+    else errors.push(`monitors[${index}].id: duplicate id "${id}" (also monitors[${first}].id)`);
+  });
+  return errors;
+}
+
+/** Validates a parsed config object and reports every problem; never throws. */
+export function parseConfig(raw: unknown): ConfigResult {
+  const result = Config.safeParse(raw);
+  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw)];
+  return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
+}
+
+/** Validates config text (JSON); never throws. */
+export function parseConfigText(text: string): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`(root): not valid JSON: ${(error as Error).message}`] };
+  }
+  return parseConfig(raw);
+}

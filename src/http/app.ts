@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import type { Bindings } from "../deps";
+import { consoleLog } from "../log";
+import { api } from "./api";
+import { health } from "./health";
+
+export type AppEnv = { Bindings: Bindings };
+
+export const app = new Hono<AppEnv>();
+
+app.use(async (c, next) => {
+  await next();
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("Referrer-Policy", "no-referrer");
+});
+
+app.route("/api", api);
+app.route("/health", health);
+app.get("/", (c) => c.json({ name: "Edgewatch", links: { status: "/api/status", health: "/health" } }));
+
+app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
+app.onError((error, c) => {
+  consoleLog("error", "request failed", { path: new URL(c.req.url).pathname, error: String(error) });
+  return c.json({ error: "internal error" }, 500);
+});

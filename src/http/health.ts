@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { loadConfig } from "../config/source";
+import { storesFrom } from "../deps";
+import { consoleLog } from "../log";
+import { STALE_AFTER_MS } from "../read-model/status-view";
+import { readCurrent } from "../storage/read-current";
+import type { AppEnv } from "./app";
+
+/**
+ * Edgewatch's own health, for whatever watches the watcher: 200 when the config is valid and ticks are landing,
+ * 503 otherwise, with the reason.
+ */
+export const health = new Hono<AppEnv>();
+
+health.get("/", async (c) => {
+  c.header("Cache-Control", "no-store");
+  const config = loadConfig(c.env);
+  if (!config.ok) return c.json({ status: "error", problems: ["invalid configuration", ...config.errors] }, 503);
+  const { latest, state } = await readCurrent(storesFrom(c.env), consoleLog);
+  const lastTickAt = latest?.tickAt ?? null;
+  const ageMs = lastTickAt ? Date.now() - Date.parse(lastTickAt) : null;
+  const problems: string[] = [];
+  if (!latest) problems.push(state ? "latest results unreadable; serving KV state" : "no tick has completed yet");
+  else if (ageMs !== null && ageMs > STALE_AFTER_MS) problems.push(`last tick ${Math.round(ageMs / 1000)} s ago`);
+  return c.json(
+    { status: problems.length ? "error" : "ok", monitors: config.config.monitors.length, lastTickAt, lastTickDurationMs: latest?.durationMs ?? null, problems },
+    problems.length ? 503 : 200,
+  );
+});

@@ -1,0 +1,41 @@
+import type { Monitor } from "../config/schema";
+import { probeHttp } from "./http";
+import type { ProbeDeps, ProbeResult } from "./types";
+
+/** The probe for each monitor type; a new type adds one line here and one file beside this one. */
+const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>, deps: ProbeDeps) => Promise<ProbeResult> } = {
+  http: probeHttp,
+};
+
+/** Grace on top of a monitor's own timeout before the tick gives up on a probe that ignores it. */
+const HARD_TIMEOUT_GRACE_MS = 2_000;
+
+/**
+ * Runs the monitor's probe. Whatever the probe does (throws, hangs past its timeout), this returns a result,
+ * so one broken target or one bug never takes the tick down.
+ */
+export async function runProbe(monitor: Monitor, deps: ProbeDeps): Promise<ProbeResult> {
+  const startedAt = deps.now();
+  const fail = (phase: string, message: string): ProbeResult => ({
+    type: monitor.type,
+    monitorId: monitor.id,
+    status: "down",
+    latencyMs: null,
+    checkedAt: new Date(startedAt).toISOString(),
+    message,
+    details: { statusCode: null, checks: null },
+    error: { phase, detail: `${monitor.type} probe of ${monitor.id}: ${message}` },
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hardTimeout = new Promise<ProbeResult>((resolve) => {
+    timer = setTimeout(() => resolve(fail("timeout", `timeout after ${monitor.timeoutMs} ms`)), monitor.timeoutMs + HARD_TIMEOUT_GRACE_MS);
+  });
+  try {
+    const probe = probes[monitor.type] as (m: Monitor, d: ProbeDeps) => Promise<ProbeResult>;
+    return await Promise.race([probe(monitor, deps), hardTimeout]);
+  } catch (error) {
+    return fail("internal", `probe failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
+  } finally {
+    clearTimeout(timer);
+  }
+}

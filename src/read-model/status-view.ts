@@ -1,0 +1,74 @@
+import type { Config, Monitor } from "../config/schema";
+import type { MonitorStatus } from "../probes/types";
+import type { LatestSnapshot, StateSnapshot } from "../storage/snapshot";
+
+/** Data older than this is stale: three missed one-minute ticks. */
+export const STALE_AFTER_MS = 3 * 60_000;
+
+export type OverallStatus = "operational" | "degraded" | "partial_outage" | "major_outage" | "maintenance";
+
+export interface MonitorView {
+  id: string;
+  name: string;
+  type: Monitor["type"];
+  group: string | null;
+  status: MonitorStatus;
+  latencyMs: number | null;
+  checkedAt: string | null;
+  since: string | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface StatusView {
+  title: string;
+  status: OverallStatus;
+  updatedAt: string | null;
+  stale: boolean;
+  monitors: MonitorView[];
+}
+
+/**
+ * The public status, from the configured monitors and whatever storage had. Only fields chosen here leave the
+ * Worker: never URLs, headers or other monitor settings.
+ */
+export function buildStatusView(
+  config: Config,
+  source: { latest: LatestSnapshot | null; state: StateSnapshot | null },
+  nowMs: number,
+): StatusView {
+  const latest = source.latest;
+  const fallback = latest ? null : source.state;
+  const monitors = config.monitors.map((monitor): MonitorView => {
+    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null };
+    const stored = latest?.monitors[monitor.id];
+    if (stored) {
+      const { since, status, latencyMs, checkedAt, message, details } = stored;
+      return { ...base, status, latencyMs, checkedAt, since, message, details };
+    }
+    const known = fallback?.monitors[monitor.id];
+    if (known) return { ...base, status: known.status, latencyMs: null, checkedAt: known.checkedAt, since: known.since, message: known.message, details: {} };
+    return { ...base, status: "unknown", latencyMs: null, checkedAt: null, since: null, message: "not checked yet", details: {} };
+  });
+
+  const updatedAt = latest?.tickAt ?? fallback?.updatedAt ?? null;
+  const updatedMs = updatedAt ? Date.parse(updatedAt) : NaN;
+  // Without the latest tick the view comes from the slower KV copy: say so.
+  const stale = !latest || !Number.isFinite(updatedMs) || nowMs - updatedMs > STALE_AFTER_MS;
+  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors };
+}
+
+/**
+ * All down, or any SEV-1 monitor down: major outage. Some down: partial. Any degraded: degraded. Otherwise
+ * maintenance when a monitor is in maintenance, else operational. Unknown monitors do not count either way.
+ */
+export function overallStatus(config: Config, monitors: readonly MonitorView[]): OverallStatus {
+  const severity = new Map(config.monitors.map((m) => [m.id, m.severity]));
+  const known = monitors.filter((m) => m.status !== "unknown" && m.status !== "maintenance");
+  const down = known.filter((m) => m.status === "down");
+  if (down.length > 0 && (down.length === known.length || down.some((m) => severity.get(m.id) === "SEV-1"))) return "major_outage";
+  if (down.length > 0) return "partial_outage";
+  if (known.some((m) => m.status === "degraded")) return "degraded";
+  if (monitors.some((m) => m.status === "maintenance")) return "maintenance";
+  return "operational";
+}

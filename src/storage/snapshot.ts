@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/** Stored forms are validated on read: a truncated or hand-edited object is treated as missing, never trusted. */
+export const StoredResult = z.object({
+  type: z.string(),
+  status: z.enum(["up", "degraded", "down", "maintenance", "unknown"]),
+  latencyMs: z.number().nullable(),
+  checkedAt: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  /** When the monitor entered its current status. */
+  since: z.string(),
+});
+export type StoredResult = z.infer<typeof StoredResult>;
+
+/** The latest tick, kept in R2 (strongly consistent, cheap to write every minute). */
+export const LatestSnapshot = z.object({
+  version: z.literal(1),
+  tickAt: z.string(),
+  durationMs: z.number(),
+  monitors: z.record(z.string(), StoredResult),
+  /** What KV last received, so a tick writes KV only when the state that matters changed. */
+  kv: z.object({ fingerprint: z.string(), writtenAt: z.string() }).nullable(),
+});
+export type LatestSnapshot = z.infer<typeof LatestSnapshot>;
+
+/** The slow-changing current state, kept in KV: statuses and since when; written on change only. */
+export const StateSnapshot = z.object({
+  version: z.literal(1),
+  updatedAt: z.string(),
+  monitors: z.record(
+    z.string(),
+    z.object({ status: StoredResult.shape.status, since: z.string(), message: z.string(), checkedAt: z.string() }),
+  ),
+});
+export type StateSnapshot = z.infer<typeof StateSnapshot>;

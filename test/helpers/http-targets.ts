@@ -1,0 +1,110 @@
+// Node side (globalSetup): real local servers that the probes inside workerd reach on 127.0.0.1.
+import http from "node:http";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+
+export interface HttpTargets {
+  port: number;
+  /** Accepts TCP connections and never answers. */
+  silentPort: number;
+  /** Nothing listens here. */
+  refusedPort: number;
+  /** Bytes /huge managed to write before the client went away. */
+  hugeBytesWritten: () => number;
+  close: () => Promise<void>;
+}
+
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
+
+export async function startHttpTargets(): Promise<HttpTargets> {
+  let hugeBytes = 0;
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
+    if (path === "/ok") return json(res, 200, { status: "ok" });
+    if (path === "/text") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      return res.end("service is ok and ready");
+    }
+    const statusMatch = /^\/status\/(\d{3})$/.exec(path);
+    if (statusMatch) return json(res, Number(statusMatch[1]), { status: "error" });
+    if (path === "/slow") {
+      const ms = Number(url.searchParams.get("ms") ?? "1000");
+      const timer = setTimeout(() => json(res, 200, { status: "ok" }), ms);
+      res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    if (path === "/hang") return; // headers never come
+    if (path === "/invalid-json") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end('{"status": "ok", ');
+    }
+    if (path === "/huge") {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const total = 32 * 1024 * 1024;
+      const pump = () => {
+        while (hugeBytes < total) {
+          hugeBytes += chunk.length;
+          if (!res.write(chunk)) return res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("close", () => res.removeAllListeners("drain"));
+      return pump();
+    }
+    if (path === "/gateway/health") {
+      return json(res, 200, { status: "ok", checks: { database: "up", circuit_breaker: "closed" } });
+    }
+    if (path === "/gateway/health-db-down") {
+      return json(res, 200, { status: "degraded", checks: { database: "down", circuit_breaker: "closed" } });
+    }
+    if (path === "/gateway/health-breaker-open") {
+      return json(res, 503, { status: "unhealthy", checks: { database: { status: "up", latency_ms: 3 }, circuit_breaker: "open" } });
+    }
+    if (path === "/grafana/api/health") return json(res, 200, { commit: "abc", database: "ok", version: "11.0.0" });
+    if (path === "/grafana/api/health-db-failing") return json(res, 503, { commit: "abc", database: "failing", version: "11.0.0" });
+    if (path === "/echo") {
+      return json(res, 200, { status: "ok", method: req.method, authorization: req.headers["authorization"] ?? null, cacheControl: req.headers["cache-control"] ?? null });
+    }
+    json(res, 404, { error: "not found" });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+
+  const silent = net.createServer((s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+
+  const refusedPort = await freePort();
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    silentPort: (silent.address() as AddressInfo).port,
+    refusedPort,
+    hugeBytesWritten: () => hugeBytes,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => silent.close(r))]);
+    },
+  };
+}
+
+/** A port that was free a moment ago and that nothing listens on now. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
