@@ -1,3 +1,4 @@
+import { connect } from "cloudflare:sockets";
 import type { ConfigEnv } from "./config/source";
 import type { ProbeDeps } from "./probes/types";
 import { kvStateStore } from "./storage/kv-state-store";
@@ -17,6 +18,7 @@ export function probeDepsFrom(env: Bindings): ProbeDeps {
   const vars = env as unknown as Record<string, unknown>;
   return {
     fetch: (input, init) => fetch(input, init),
+    connect,
     now: () => Date.now(),
     secret: (name) => {
       const value = vars[name];

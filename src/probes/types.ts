@@ -1,3 +1,4 @@
+import type { connect } from "cloudflare:sockets";
 import type { Monitor } from "../config/schema";
 
 /** What one probe concludes. `maintenance` and `unknown` are never a probe's verdict, only the tick's. */
@@ -42,6 +43,8 @@ export type ProbeResult = HttpProbeResult;
 /** Everything a probe touches outside itself, passed in so tests can drive it. */
 export interface ProbeDeps {
   fetch: typeof fetch;
+  /** `connect()` from `cloudflare:sockets`, for probes that speak a protocol themselves (TLS). */
+  connect: typeof connect;
   /** Milliseconds since the epoch; advances across I/O in Workers, which is what a latency needs. */
   now: () => number;
   /** The value of a Worker secret, or undefined when it is not set. */
