@@ -26,7 +26,7 @@ const StatusRange = z.union([
 ]);
 
 /** Fields every monitor has, whatever its type. */
-const MonitorBase = {
+export const MonitorBase = {
   id: Slug,
   name: z.string().min(1).max(120),
   group: z.string().min(1).max(120).optional(),

@@ -53,6 +53,7 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   let response: Response;
   let bodyText: string | undefined;
   let truncated = false;
+  let isJson = false;
   try {
     response = await deps.fetch(monitor.url, {
       method: monitor.method,
@@ -63,9 +64,8 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
       // Bypass any cache between the edge and the target: a health check must reach the origin.
       cache: "no-store",
     } as RequestInit);
-    const contentType = response.headers.get("content-type") ?? "";
-    const wantsBody =
-      monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || contentType.includes("json"));
+    isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
+    const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
     if (wantsBody) {
       const body = await readCapped(response.body, monitor.maxBodyBytes);
       bodyText = body.text;
@@ -99,7 +99,7 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
 
   let json: unknown;
   let jsonError = false;
-  if (bodyText !== undefined && !truncated) {
+  if (bodyText !== undefined && !truncated && (isJson || monitor.expectJson !== undefined)) {
     try {
       json = JSON.parse(bodyText);
     } catch {

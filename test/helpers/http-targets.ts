@@ -31,7 +31,7 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       return res.end("service is ok and ready");
     }
     const statusMatch = /^\/status\/(\d{3})$/.exec(path);
-    if (statusMatch) return json(res, Number(statusMatch[1]), { status: "error" });
+    if (statusMatch) return json(res, Number(statusMatch[1]), { code: Number(statusMatch[1]) });
     if (path === "/slow") {
       const ms = Number(url.searchParams.get("ms") ?? "1000");
       const timer = setTimeout(() => json(res, 200, { status: "ok" }), ms);
@@ -43,7 +43,9 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end('{"status": "ok", ');
     }
+    if (path === "/huge/bytes-written") return json(res, 200, { bytes: hugeBytes });
     if (path === "/huge") {
+      hugeBytes = 0;
       res.writeHead(200, { "content-type": "application/json" });
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       const total = 32 * 1024 * 1024;
