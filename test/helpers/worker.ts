@@ -1,0 +1,22 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index";
+import type { Bindings } from "../../src/deps";
+
+/** The Worker's bindings with a config of the test's own (and any secrets). */
+export function envWith(config: unknown, extra: Record<string, string> = {}): Bindings {
+  return { ...env, ...extra, EDGEWATCH_CONFIG: typeof config === "string" ? config : JSON.stringify(config) } as Bindings;
+}
+
+/** Fires the Worker's scheduled handler as the cron would, and waits for the tick to finish. */
+export async function fireCron(bindings: Bindings, scheduledTime = Date.now()): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+export async function get(bindings: Bindings, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`http://edgewatch.test${path}`, { headers }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
