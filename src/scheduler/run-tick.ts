@@ -35,7 +35,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   const previous = await readPrevious(deps);
   const results = await mapPool(deps.config.monitors, MAX_CONCURRENT_PROBES, (monitor) => runProbe(monitor, deps.probe));
   for (const r of results) {
-    if (r.error) log("warn", "probe failed", { monitor: r.monitorId, status: r.status, phase: r.error.phase, detail: r.error.detail });
+    if (r.error) log("warn", "probe not up", { monitor: r.monitorId, status: r.status, phase: r.error.phase, detail: r.error.detail });
   }
 
   const monitors = nextMonitors(results, previous.statuses, tickAt);

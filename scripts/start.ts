@@ -1,0 +1,104 @@
+// npm start [-- --config FILE] [--port N] [--interval SECONDS] [--state DIR]
+// Runs the Worker locally under wrangler dev (local KV and R2 under .wrangler/state) and fires its cron itself:
+// once at start, then every interval. Without --config it also starts local demo targets and monitors them.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parseConfigText } from "../src/config/load";
+import { platformMonitors, platformRoutes, startDemoServer } from "./demo/platform-targets";
+import { OFFLINE_ENV } from "./offline-env";
+
+const { values } = parseArgs({
+  options: {
+    config: { type: "string" },
+    port: { type: "string", default: "8787" },
+    interval: { type: "string", default: "60" },
+    state: { type: "string", default: ".wrangler/state" },
+  },
+});
+const port = Number(values.port);
+const interval = Number(values.interval);
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port: expected a port number, got ${values.port}`);
+if (!Number.isFinite(interval) || interval < 1) fail(`--interval: expected seconds >= 1, got ${values.interval}`);
+
+function fail(message: string): never {
+  console.error(`edgewatch: ${message}`);
+  process.exit(2);
+}
+
+let configText: string;
+let demo: Awaited<ReturnType<typeof startDemoServer>> | undefined;
+if (values.config) {
+  try {
+    configText = readFileSync(values.config, "utf8");
+  } catch (error) {
+    fail(`--config: cannot read ${values.config}: ${(error as Error).message}`);
+  }
+  const parsed = parseConfigText(configText);
+  if (!parsed.ok) fail(`${values.config} is not a valid config:\n  ${parsed.errors.join("\n  ")}`);
+} else {
+  demo = await startDemoServer([platformRoutes]);
+  configText = JSON.stringify({ title: "AI Platform (local demo)", monitors: [...platformMonitors(demo.baseUrl)] });
+  console.log(`edgewatch: demo targets on ${demo.baseUrl}`);
+}
+
+const wrangler = spawn(
+  "node_modules/.bin/wrangler",
+  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`],
+  { stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, ...OFFLINE_ENV } },
+);
+
+let timer: ReturnType<typeof setInterval> | undefined;
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  // wrangler runs in its own process group (detached): end that group, which holds only what we started.
+  if (wrangler.exitCode === null && wrangler.pid) {
+    try {
+      process.kill(-wrangler.pid, "SIGTERM");
+    } catch {}
+  }
+  await demo?.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+wrangler.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`edgewatch: wrangler exited (${code})`);
+    void stop(code ?? 1);
+  }
+});
+
+const origin = `http://127.0.0.1:${port}`;
+async function waitForWorker(): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`${origin}/health`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  console.error("edgewatch: the Worker did not start within 90 s");
+  await stop(1);
+}
+
+async function tick() {
+  try {
+    const response = await fetch(`${origin}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    await response.arrayBuffer();
+    if (!response.ok) console.error(`edgewatch: cron tick answered HTTP ${response.status}`);
+  } catch (error) {
+    console.error(`edgewatch: cron tick failed: ${(error as Error).message}`);
+  }
+}
+
+await waitForWorker();
+await tick();
+timer = setInterval(() => void tick(), interval * 1000);
+console.log(`\nedgewatch: running on http://localhost:${port}  (status: /api/status, own health: /health)`);
+console.log(`edgewatch: cron fires every ${interval} s; Ctrl-C stops everything\n`);

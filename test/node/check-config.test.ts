@@ -1,0 +1,45 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), "edgewatch-check-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function checkConfig(file: string) {
+  try {
+    const { stdout, stderr } = await run("npm", ["run", "-s", "check-config", "--", file]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("npm run check-config", () => {
+  it("accepts the example configuration", async () => {
+    const result = await checkConfig("edgewatch.config.json");
+    expect(result).toMatchObject({ code: 0, stdout: "edgewatch.config.json: ok (5 monitors)\n" });
+  });
+
+  it("exits non-zero and prints every problem with its field path", async () => {
+    const file = join(dir, "bad.json");
+    const monitor = (id: string, url: string) => ({ id, name: id, type: "http", url });
+    writeFileSync(file, JSON.stringify({ title: "x", monitors: [monitor("a", "https://a.test/"), monitor("b", "https://b.test/"), monitor("c", "not a url"), monitor("a", "https://d.test")] }));
+    const result = await checkConfig(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("2 problems");
+    expect(result.stderr).toContain("monitors[2].url: Invalid URL");
+    expect(result.stderr).toContain('monitors[3].id: duplicate id "a" (also monitors[0].id)');
+  });
+
+  it("says so when the file is not JSON or cannot be read", async () => {
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ title: ");
+    expect(await checkConfig(file)).toMatchObject({ code: 1, stderr: expect.stringContaining("(root): not valid JSON") });
+    expect(await checkConfig(join(dir, "missing.json"))).toMatchObject({ code: 2, stderr: expect.stringContaining("cannot read") });
+  });
+});

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/http-targets";
+
+const dir = mkdtempSync(join(tmpdir(), "edgewatch-start-"));
+let child: ChildProcess | undefined;
+let output = "";
+
+function npmStart(args: string[]): ChildProcess {
+  output = "";
+  // Its own process group, as a terminal gives it, so Ctrl-C (SIGINT to the group) can be imitated.
+  child = spawn("npm", ["start", "--", "--state", join(dir, `state-${Date.now()}`), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  return child;
+}
+
+/** Exit code, or the signal npm re-raises after its script ended on SIGINT, as in a terminal. */
+async function stopWithCtrlC(proc: ChildProcess): Promise<number | string | null> {
+  const exited = new Promise<number | string | null>((resolve) => proc.once("exit", (code, signal) => resolve(code ?? signal)));
+  process.kill(-proc.pid!, "SIGINT");
+  return exited;
+}
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}; output:\n${output}`);
+}
+
+const status = async (port: number) => (await fetch(`http://127.0.0.1:${port}/api/status`)).json() as Promise<any>;
+
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) await stopWithCtrlC(child);
+  child = undefined;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("npm start", () => {
+  it("with --config, --port and --interval probes exactly that config's monitors, ticking on its own, and Ctrl-C stops everything", async () => {
+    const seen: string[] = [];
+    const target = http.createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+    });
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+    const file = join(dir, "f.json");
+    writeFileSync(file, JSON.stringify({ title: "Mine", monitors: [{ id: "one", name: "One", type: "http", url: `${base}/one` }, { id: "two", name: "Two", type: "http", url: `${base}/two` }] }));
+    const port = await freePort();
+
+    const proc = npmStart(["--config", file, "--port", String(port), "--interval", "2"]);
+    const first = await poll("the first tick", async () => {
+      const body = await status(port);
+      return body.updatedAt ? body : undefined;
+    });
+    expect(first.title).toBe("Mine");
+    expect(first.monitors.map((m: any) => [m.id, m.status])).toEqual([["one", "up"], ["two", "up"]]);
+    const second = await poll("a second tick", async () => {
+      const body = await status(port);
+      return body.updatedAt !== first.updatedAt ? body : undefined;
+    }, 15_000);
+    expect(Date.parse(second.updatedAt) - Date.parse(first.updatedAt)).toBeLessThan(10_000);
+    expect(new Set(seen)).toEqual(new Set(["/one", "/two"]));
+
+    expect([0, "SIGINT"]).toContain(await stopWithCtrlC(proc));
+    // wrangler and workerd run in a process group of their own: the port closing shows they are gone too.
+    await poll("the Worker to stop", async () => (await fetch(`http://127.0.0.1:${port}/health`).then(() => undefined, () => true)), 10_000);
+    target.close();
+  });
+
+  it("with no arguments starts demo targets and shows real probe results", async () => {
+    const port = await freePort();
+    const started = Date.now();
+    npmStart(["--port", String(port)]);
+    const body = await poll("demo results", async () => {
+      const b = await status(port);
+      return b.updatedAt ? b : undefined;
+    });
+    console.log(`npm start: first demo results after ${Date.now() - started} ms`);
+    const byId = Object.fromEntries(body.monitors.map((m: any) => [m.id, m]));
+    expect(byId["api-gateway"]).toMatchObject({ status: "up", details: { checks: { database: { state: "pass" } } } });
+    expect(byId["inference"]).toMatchObject({ status: "degraded" });
+    expect(byId["billing"]).toMatchObject({ status: "down" });
+  });
+
+  it("refuses a bad config file before starting anything", async () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ title: "x", monitors: [{ id: "a", name: "A", type: "http", url: "nope" }] }));
+    const proc = npmStart(["--config", file]);
+    const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
+    expect(code).not.toBe(0);
+    expect(output).toContain("monitors[0].url: Invalid URL");
+  });
+});
