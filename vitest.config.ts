@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { OFFLINE_ENV } from "./scripts/offline-env";
+import { OFFLINE_ENV } from "./scripts/offline-env.ts";
 
 // Set before the pool (and with it Miniflare) loads: they read the environment once.
 Object.assign(process.env, OFFLINE_ENV);

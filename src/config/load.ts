@@ -34,10 +34,27 @@ function duplicateIds(raw: unknown): string[] {
   return errors;
 }
 
+/** Maintenance windows that name monitors or groups the config does not have. */
+function unknownReferences(raw: unknown): string[] {
+  const config = raw as { monitors?: unknown; maintenance?: unknown } | null;
+  if (!Array.isArray(config?.monitors) || !Array.isArray(config?.maintenance)) return [];
+  const ids = new Set(config.monitors.map((m) => (m as { id?: unknown } | null)?.id));
+  const groups = new Set(config.monitors.map((m) => (m as { group?: unknown } | null)?.group));
+  const errors: string[] = [];
+  config.maintenance.forEach((w, i) => {
+    const window = w as { monitors?: unknown; groups?: unknown } | null;
+    if (Array.isArray(window?.monitors))
+      window.monitors.forEach((id, j) => !ids.has(id) && errors.push(`maintenance[${i}].monitors[${j}]: unknown monitor ${JSON.stringify(id)}`));
+    if (Array.isArray(window?.groups))
+      window.groups.forEach((g, j) => !groups.has(g) && errors.push(`maintenance[${i}].groups[${j}]: unknown group ${JSON.stringify(g)}`));
+  });
+  return errors;
+}
+
 /** Validates a parsed config object and reports every problem; never throws. */
 export function parseConfig(raw: unknown): ConfigResult {
   const result = Config.safeParse(raw);
-  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw)];
+  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw)];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }
 

@@ -33,6 +33,10 @@ export const MonitorBase = {
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   degradedAfterMs: z.int().positive().optional(),
   severity: Severity.default("SEV-3"),
+  /** Consecutive failing ticks before an incident opens. */
+  failureThreshold: z.int().min(1).max(60).default(2),
+  /** Consecutive good ticks before an incident resolves. */
+  successThreshold: z.int().min(1).max(60).default(2),
 };
 
 export const HttpMonitor = z.strictObject({
@@ -55,11 +59,61 @@ export const Monitor = z.discriminatedUnion("type", [HttpMonitor]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 
-/** The whole configuration. Unique monitor ids are checked in load.ts, so they are reported with every other problem. */
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+
+/**
+ * A maintenance window: one-off (`start`/`end`) or weekly (`weekly`), covering the listed monitors and the monitors
+ * of the listed groups. Monitors in maintenance show `maintenance`, open no incident and do not count against uptime.
+ */
+export const MaintenanceWindow = z
+  .strictObject({
+    id: Slug,
+    title: z.string().min(1).max(200),
+    monitors: z.array(Slug).optional(),
+    groups: z.array(z.string().min(1)).optional(),
+    start: z.iso.datetime({ offset: true }).optional(),
+    end: z.iso.datetime({ offset: true }).optional(),
+    weekly: z
+      .strictObject({
+        days: z.array(Weekday).min(1),
+        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "02:30"'),
+        durationMinutes: z.int().min(1).max(7 * 24 * 60),
+        timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin").default("UTC"),
+      })
+      .optional(),
+  })
+  .superRefine((w, ctx) => {
+    const oneOff = w.start !== undefined || w.end !== undefined;
+    if (oneOff === (w.weekly !== undefined)) ctx.addIssue({ code: "custom", message: "give either start and end, or weekly" });
+    else if (oneOff && (w.start === undefined || w.end === undefined)) ctx.addIssue({ code: "custom", path: [w.start ? "end" : "start"], message: "a one-off window needs both start and end" });
+    else if (oneOff && Date.parse(w.start!) >= Date.parse(w.end!)) ctx.addIssue({ code: "custom", path: ["end"], message: "must be after start" });
+    if (!w.monitors?.length && !w.groups?.length) ctx.addIssue({ code: "custom", path: ["monitors"], message: "list the monitors or groups it covers" });
+  });
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+/** The whole configuration. Cross-references (unique ids, known monitors) are checked in load.ts with every other problem. */
 export const Config = z.strictObject({
   $schema: z.string().optional(),
   title: z.string().min(1).max(120),
   monitors: z.array(Monitor).min(1),
+  maintenance: z.array(MaintenanceWindow).default([]),
+  incidents: z
+    .strictObject({
+      /** A monitor that changes between good and failing this many times within the window is flapping. */
+      flapThreshold: z.int().min(3).max(100).default(6),
+      flapWindowMinutes: z.int().min(5).max(24 * 60).default(30),
+    })
+    .prefault({}),
+  history: z.strictObject({ rawRetentionDays: z.int().min(1).max(90).default(7) }).prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -1,0 +1,178 @@
+import type { Config, Monitor } from "../config/schema";
+import type { MonitorStatus } from "../probes/types";
+import { incidentId } from "./incident-id";
+import type { Impact, Incident, IncidentEvent, MonitorTrack } from "./types";
+
+/** Resolved incidents stay in the live state (and /api/status) this long; all of them stay in R2. */
+export const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
+const MAX_RECENT_RESOLVED = 50;
+
+export interface Observation {
+  monitorId: string;
+  /** What the tick saw, after the in-tick retry; `maintenance` for monitors in a window. */
+  status: MonitorStatus;
+  message: string;
+  phase: string | null;
+}
+
+export interface IncidentState {
+  tracks: Record<string, MonitorTrack>;
+  /** Open incidents and those resolved in the last 7 days, newest first. */
+  incidents: Incident[];
+}
+
+export interface Transition {
+  state: IncidentState;
+  /** Incidents created or changed by this tick: what to write to R2. */
+  changed: Incident[];
+  events: IncidentEvent[];
+}
+
+const RANK: Record<Impact, number> = { minor: 1, major: 2, critical: 3 };
+const freshTrack = (): MonitorTrack => ({ failStreak: 0, okStreak: 0, streakStart: null, worst: null, lastRaw: null, flips: [], incidentId: null });
+
+function impactOf(status: "degraded" | "down", monitor: Monitor): Impact {
+  if (status === "degraded") return "minor";
+  return monitor.severity === "SEV-1" ? "critical" : "major";
+}
+
+/**
+ * One tick of the incident state machine: pure, so the same state and observations always give the same incidents
+ * (and the same ids), whichever tick computes them.
+ */
+export function transition(previous: IncidentState, observations: readonly Observation[], config: Config, nowMs: number): Transition {
+  const now = new Date(nowMs).toISOString();
+  const { flapThreshold, flapWindowMinutes } = config.incidents;
+  const incidents = new Map(previous.incidents.map((i) => [i.id, structuredClone(i)]));
+  const tracks: Record<string, MonitorTrack> = {};
+  const changed = new Set<string>();
+  const events: IncidentEvent[] = [];
+  const emit = (incident: Incident, type: IncidentEvent["type"], reason: string, update?: { status: Incident["updates"][number]["status"]; message: string }) => {
+    if (update) incident.updates.push({ at: now, ...update });
+    changed.add(incident.id);
+    events.push({ type, incidentId: incident.id, monitorIds: incident.monitorIds, reason });
+  };
+  const resolve = (incident: Incident, message: string) => {
+    incident.status = "resolved";
+    incident.resolvedAt = now;
+    incident.durationMs = nowMs - Date.parse(incident.startedAt);
+    emit(incident, "incident.resolved", "resolved", { status: "resolved", message });
+  };
+
+  const observed = new Map(observations.map((o) => [o.monitorId, o]));
+  for (const monitor of config.monitors) {
+    const track: MonitorTrack = structuredClone(previous.tracks[monitor.id] ?? freshTrack());
+    tracks[monitor.id] = track;
+    const seen = observed.get(monitor.id);
+    const open = track.incidentId ? incidents.get(track.incidentId) : undefined;
+    if (open?.status !== "open") track.incidentId = null;
+    // Maintenance and unknown ticks neither count for nor against a monitor: its streaks wait.
+    if (!seen || seen.status === "maintenance" || seen.status === "unknown") continue;
+    const raw = seen.status;
+    const failing = raw !== "up";
+
+    if (track.lastRaw !== null && (track.lastRaw !== "up") !== failing) track.flips.push(nowMs);
+    track.flips = track.flips.filter((t) => nowMs - t < flapWindowMinutes * 60_000);
+    track.lastRaw = raw;
+    const flapping = track.flips.length >= flapThreshold;
+
+    if (failing) {
+      track.failStreak++;
+      track.okStreak = 0;
+      track.streakStart ??= now;
+      track.worst = track.worst === "down" || raw === "down" ? "down" : "degraded";
+    } else {
+      track.okStreak++;
+      track.failStreak = 0;
+    }
+
+    const incident = track.incidentId ? incidents.get(track.incidentId) : undefined;
+    if (!incident) {
+      if (failing && (track.failStreak >= monitor.failureThreshold || flapping)) {
+        const opened: Incident = {
+          id: incidentId(monitor.id, track.streakStart!),
+          monitorIds: [monitor.id],
+          title: `${monitor.name} is ${track.worst === "down" ? "down" : "degraded"}`,
+          severity: monitor.severity,
+          impact: impactOf(track.worst!, monitor),
+          status: "open",
+          flapping,
+          startedAt: track.streakStart!,
+          resolvedAt: null,
+          durationMs: null,
+          cause: { message: seen.message, phase: seen.phase ?? raw },
+          updates: [],
+        };
+        incidents.set(opened.id, opened);
+        track.incidentId = opened.id;
+        emit(opened, "incident.opened", "opened", { status: "investigating", message: `${monitor.name} is ${raw}: ${seen.message}${flapping ? " (flapping)" : ""}` });
+      } else if (!failing) {
+        track.streakStart = null;
+        track.worst = null;
+      }
+      continue;
+    }
+
+    if (flapping && !incident.flapping) {
+      incident.flapping = true;
+      emit(incident, "incident.updated", "flapping", { status: "monitoring", message: `${monitor.name} is flapping: ${track.flips.length} changes in ${flapWindowMinutes} minutes` });
+    }
+    if (failing) {
+      const impact = impactOf(raw, monitor);
+      if (RANK[impact] > RANK[incident.impact]) {
+        incident.impact = impact;
+        incident.title = `${monitor.name} is ${raw}`;
+        incident.cause = { message: seen.message, phase: seen.phase ?? raw };
+        emit(incident, "incident.updated", "impact raised", { status: "identified", message: `${monitor.name} is now ${raw}: ${seen.message}` });
+      }
+    } else if (track.okStreak >= monitor.successThreshold && !flapping) {
+      resolve(incident, `${monitor.name} has recovered: ${seen.message}`);
+      track.incidentId = null;
+      track.streakStart = null;
+      track.worst = null;
+    }
+  }
+
+  raiseGroupOutages(config, observed, tracks, incidents, emit);
+
+  // Incidents of monitors no longer configured would stay open forever.
+  for (const incident of incidents.values()) {
+    if (incident.status === "open" && !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)) {
+      resolve(incident, "monitor removed from the configuration");
+    }
+  }
+
+  const recent = [...incidents.values()]
+    .filter((i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS))
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || a.id.localeCompare(b.id));
+  const open = recent.filter((i) => i.status === "open");
+  const resolved = recent.filter((i) => i.status === "resolved").slice(0, MAX_RECENT_RESOLVED);
+  return {
+    state: { tracks, incidents: [...open, ...resolved] },
+    changed: [...changed].map((id) => incidents.get(id)!),
+    events,
+  };
+}
+
+/** The guide's SEV-1: when every monitor of a group (of two or more) is down with an open incident, a complete outage. */
+function raiseGroupOutages(
+  config: Config,
+  observed: Map<string, Observation>,
+  tracks: Record<string, MonitorTrack>,
+  incidents: Map<string, Incident>,
+  emit: (incident: Incident, type: "incident.updated", reason: string, update: { status: "identified"; message: string }) => void,
+) {
+  const groups = new Map<string, Monitor[]>();
+  for (const m of config.monitors) if (m.group) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
+  for (const [group, members] of groups) {
+    if (members.length < 2) continue;
+    const open = members.map((m) => (observed.get(m.id)?.status === "down" ? incidents.get(tracks[m.id]?.incidentId ?? "") : undefined));
+    if (open.some((i) => i?.status !== "open")) continue;
+    for (const incident of open as Incident[]) {
+      if (incident.severity === "SEV-1" && incident.impact === "critical") continue;
+      incident.severity = "SEV-1";
+      incident.impact = "critical";
+      emit(incident, "incident.updated", "severity raised", { status: "identified", message: `Complete outage of ${group}: every monitor is down; raised to SEV-1` });
+    }
+  }
+}

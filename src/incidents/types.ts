@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { Severity } from "../config/schema";
+
+export const Impact = z.enum(["minor", "major", "critical"]);
+export type Impact = z.infer<typeof Impact>;
+
+/** Statuspage's words for where an incident stands, so its API can be served without translation. */
+export const UpdateStatus = z.enum(["investigating", "identified", "monitoring", "update", "resolved"]);
+
+export const Incident = z.object({
+  id: z.string(),
+  monitorIds: z.array(z.string()),
+  title: z.string(),
+  severity: Severity,
+  impact: Impact,
+  status: z.enum(["open", "resolved"]),
+  flapping: z.boolean(),
+  startedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  cause: z.object({ message: z.string(), phase: z.string() }),
+  updates: z.array(z.object({ at: z.string(), status: UpdateStatus, message: z.string() })),
+});
+export type Incident = z.infer<typeof Incident>;
+
+/** What the state machine remembers of each monitor between ticks. */
+export const MonitorTrack = z.object({
+  failStreak: z.number(),
+  okStreak: z.number(),
+  /** The first failing tick of the current run of failures: an incident's start and part of its id. */
+  streakStart: z.string().nullable(),
+  /** The worst state seen since the streak started. */
+  worst: z.enum(["degraded", "down"]).nullable(),
+  lastRaw: z.enum(["up", "degraded", "down"]).nullable(),
+  /** Times (ms) of changes between good and failing inside the flapping window. */
+  flips: z.array(z.number()),
+  incidentId: z.string().nullable(),
+});
+export type MonitorTrack = z.infer<typeof MonitorTrack>;
+
+export type IncidentEventType = "incident.opened" | "incident.updated" | "incident.resolved";
+export interface IncidentEvent {
+  type: IncidentEventType;
+  incidentId: string;
+  monitorIds: string[];
+  /** Why: `opened`, `impact raised`, `severity raised`, `flapping`, `resolved`. */
+  reason: string;
+}
