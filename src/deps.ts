@@ -2,6 +2,7 @@ import { connect } from "cloudflare:sockets";
 import type { ConfigEnv } from "./config/source";
 import type { ProbeDeps } from "./probes/types";
 import { kvStateStore } from "./storage/kv-state-store";
+import { r2IncidentStore } from "./storage/r2-incident-store";
 import { r2LatestStore } from "./storage/r2-latest-store";
 import type { Stores } from "./storage/types";
 
@@ -10,7 +11,7 @@ export type Bindings = Env & ConfigEnv;
 
 /** The one place where bindings become stores. */
 export function storesFrom(env: Bindings): Stores {
-  return { latest: r2LatestStore(env.HISTORY), state: kvStateStore(env.STATE) };
+  return { latest: r2LatestStore(env.HISTORY), state: kvStateStore(env.STATE), incidents: r2IncidentStore(env.HISTORY) };
 }
 
 /** The one place where the runtime becomes probe dependencies. Secrets are looked up by the names the config gives. */

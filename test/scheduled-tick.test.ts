@@ -75,3 +75,30 @@ describe("scheduled tick, end to end", () => {
     expect((await get(bad, "/health")).status).toBe(503);
   });
 });
+
+describe("incidents in /api/status", () => {
+  it("lists the incident opened by two failing ticks, with the record's fields", async () => {
+    const bindings = envWith({ title: "t", monitors: [{ id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health`, severity: "SEV-2" }] });
+    const t0 = Date.now() - 60_000;
+    await fireCron(bindings, t0);
+    expect((await (await get(bindings, "/api/status")).json<{ incidents: unknown[] }>()).incidents).toEqual([]);
+    await fireCron(bindings, t0 + 60_000);
+    const body = await (await get(bindings, "/api/status")).json<{ incidents: Record<string, unknown>[] }>();
+    expect(body.incidents).toEqual([
+      {
+        id: expect.stringMatching(/^broken-\d{8}T\d{6}Z$/),
+        monitorIds: ["broken"],
+        title: "Broken is down",
+        severity: "SEV-2",
+        impact: "major",
+        status: "open",
+        flapping: false,
+        startedAt: new Date(t0).toISOString(),
+        resolvedAt: null,
+        durationMs: null,
+        cause: { message: "connection refused or lost", phase: "connect" },
+        updates: [{ at: new Date(t0 + 60_000).toISOString(), status: "investigating", message: "Broken is down: connection refused or lost" }],
+      },
+    ]);
+  });
+});

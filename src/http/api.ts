@@ -8,6 +8,7 @@ import { buildStatusView } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
 import type { AppEnv } from "./app";
 import { freshFor } from "./fresh-for";
+import { incidentsApi } from "./incidents-api";
 
 export const api = new Hono<AppEnv>();
 
@@ -22,3 +23,5 @@ api.get("/status", async (c) => {
   c.header("Cache-Control", `public, max-age=${freshFor(view.updatedAt, view.stale, now)}`);
   return c.json(view);
 });
+
+api.route("/incidents", incidentsApi);

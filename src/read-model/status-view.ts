@@ -1,4 +1,6 @@
 import type { Config, Monitor } from "../config/schema";
+import { RECENT_RESOLVED_MS } from "../incidents/transition";
+import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
 import type { LatestSnapshot, StateSnapshot } from "../storage/snapshot";
 
@@ -26,6 +28,8 @@ export interface StatusView {
   updatedAt: string | null;
   stale: boolean;
   monitors: MonitorView[];
+  /** Open incidents and those resolved in the last 7 days, newest first. */
+  incidents: Incident[];
 }
 
 /**
@@ -55,7 +59,10 @@ export function buildStatusView(
   const updatedMs = updatedAt ? Date.parse(updatedAt) : NaN;
   // Without the latest tick the view comes from the slower KV copy: say so.
   const stale = !latest || !Number.isFinite(updatedMs) || nowMs - updatedMs > STALE_AFTER_MS;
-  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors };
+  const incidents = (latest?.incidents.incidents ?? fallback?.incidents ?? []).filter(
+    (i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS),
+  );
+  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, incidents };
 }
 
 /**

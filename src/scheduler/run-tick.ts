@@ -1,51 +1,109 @@
-import type { Config } from "../config/schema";
+import type { Config, Monitor } from "../config/schema";
+import { maintenanceNow } from "../incidents/maintenance";
+import { type IncidentState, type Observation, transition } from "../incidents/transition";
+import type { IncidentEvent } from "../incidents/types";
 import type { Log } from "../log";
 import { runProbe } from "../probes";
 import type { ProbeDeps, ProbeResult } from "../probes/types";
 import type { LatestSnapshot } from "../storage/snapshot";
-import type { LatestStore, StateStore } from "../storage/types";
-import { fingerprintOf, nextMonitors, type PreviousStatus, shouldWriteKv, stateOf } from "./next-snapshot";
+import type { Stores } from "../storage/types";
+import { fingerprintOf, nextMonitors, type PreviousStatus, shouldWriteKv, stateOf, type TickResult } from "./next-snapshot";
 import { mapPool } from "./pool";
 
 /** Workers allow six simultaneous outbound connections per invocation. */
 export const MAX_CONCURRENT_PROBES = 6;
 
-export interface TickDeps {
+export interface TickDeps extends Stores {
   config: Config;
   probe: ProbeDeps;
-  latest: LatestStore;
-  state: StateStore;
   log: Log;
 }
 
 export interface TickSummary {
   tickAt: string;
+  /** Why nothing was done: a tick for this minute (or a later one) already ran, or another tick wrote first. */
+  skipped: "duplicate" | "overlap" | null;
   durationMs: number;
-  results: ProbeResult[];
+  results: TickResult[];
+  events: IncidentEvent[];
   wroteLatest: boolean;
   wroteState: boolean;
 }
 
-/** config → probes (≤ 6 at once) → snapshot → R2 every tick, KV only on change. Storage failures are logged, not thrown. */
+interface Previous {
+  statuses: Record<string, PreviousStatus>;
+  kv: LatestSnapshot["kv"];
+  incidents: IncidentState;
+  unsavedIncidents: string[];
+  tickAt: string | null;
+  etag: string | undefined;
+}
+
+/** A probe that fails is tried once more before it counts: one lost packet is not an outage. */
+async function probeWithRetry(monitor: Monitor, deps: ProbeDeps): Promise<ProbeResult> {
+  const first = await runProbe(monitor, deps);
+  return first.status === "down" ? runProbe(monitor, deps) : first;
+}
+
+/**
+ * config → probes (≤ 6 at once) → incidents (pure) → R2 incidents, R2 latest (compare-and-swap), KV on change.
+ * Storage failures are logged, never thrown: the next tick starts from whatever was saved.
+ */
 export async function runTick(deps: TickDeps, scheduledTime: number): Promise<TickSummary> {
-  const { log } = deps;
+  const { log, config } = deps;
   const tickAt = new Date(scheduledTime).toISOString();
   const started = deps.probe.now();
+  const summary = (fields: Partial<TickSummary>): TickSummary => ({
+    tickAt,
+    skipped: null,
+    durationMs: Math.round(deps.probe.now() - started),
+    results: [],
+    events: [],
+    wroteLatest: false,
+    wroteState: false,
+    ...fields,
+  });
 
   const previous = await readPrevious(deps);
-  const results = await mapPool(deps.config.monitors, MAX_CONCURRENT_PROBES, (monitor) => runProbe(monitor, deps.probe));
-  for (const r of results) {
-    if (r.error) log("warn", "probe not up", { monitor: r.monitorId, status: r.status, phase: r.error.phase, detail: r.error.detail });
+  if (previous.tickAt && Date.parse(previous.tickAt) >= scheduledTime) {
+    log("warn", "tick skipped: this minute or a later one already ran", { tickAt, lastTickAt: previous.tickAt });
+    return summary({ skipped: "duplicate" });
   }
 
+  const maintenance = maintenanceNow(config, scheduledTime);
+  const results: TickResult[] = await mapPool(config.monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
+    const result = await probeWithRetry(monitor, deps.probe);
+    const window = maintenance.get(monitor.id);
+    return window ? { ...result, shown: "maintenance" as const, message: `maintenance: ${window.title} (${result.message})` } : { ...result, shown: result.status };
+  });
+  for (const r of results) {
+    if (r.error && r.shown !== "maintenance") log("warn", "probe not up", { monitor: r.monitorId, status: r.status, phase: r.error.phase, detail: r.error.detail });
+  }
+
+  const observations: Observation[] = results.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
+  const next = transition(previous.incidents, observations, config, scheduledTime);
+  for (const e of next.events) log("info", e.type, { incident: e.incidentId, monitors: e.monitorIds, reason: e.reason });
+
+  // Incident objects first: they are idempotent by id, so a tick that then loses the race below did no harm.
+  const toSave = [...next.changed, ...next.state.incidents.filter((i) => previous.unsavedIncidents.includes(i.id) && !next.changed.includes(i))];
+  const unsaved: string[] = [];
+  await Promise.all(
+    toSave.map((incident) =>
+      deps.incidents.putIncident(incident).catch((error) => {
+        unsaved.push(incident.id);
+        log("error", "R2 incident write failed", { incident: incident.id, error: String(error) });
+      }),
+    ),
+  );
+
   const monitors = nextMonitors(results, previous.statuses, tickAt);
-  const fingerprint = fingerprintOf(monitors);
   const finished = deps.probe.now();
+  const fingerprint = fingerprintOf(monitors, next.state.incidents);
   let kv = previous.kv;
   let wroteState = false;
   if (shouldWriteKv(fingerprint, previous.kv, finished)) {
     try {
-      await deps.state.writeState(stateOf(monitors, tickAt));
+      await deps.state.writeState(stateOf(monitors, next.state.incidents, tickAt));
       kv = { fingerprint, writtenAt: new Date(finished).toISOString() };
       wroteState = true;
     } catch (error) {
@@ -53,35 +111,59 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     }
   }
 
-  const snapshot: LatestSnapshot = { version: 1, tickAt, durationMs: Math.round(finished - started), monitors, kv };
+  const snapshot: LatestSnapshot = {
+    version: 1,
+    tickAt,
+    durationMs: Math.round(finished - started),
+    monitors,
+    kv,
+    incidents: next.state,
+    unsavedIncidents: unsaved,
+  };
   let wroteLatest = false;
   try {
-    await deps.latest.writeLatest(snapshot);
-    wroteLatest = true;
+    wroteLatest = await deps.latest.writeLatest(snapshot, previous.etag ? { ifMatch: previous.etag } : {});
+    if (!wroteLatest) {
+      log("warn", "tick lost a race with an overlapping tick; its results are dropped", { tickAt });
+      return summary({ skipped: "overlap", results, events: next.events, wroteState });
+    }
   } catch (error) {
     log("error", "R2 latest write failed", { error: String(error) });
   }
 
-  const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  log("info", "tick done", { tickAt, durationMs: snapshot.durationMs, monitors: results.length, ...counts, wroteState, wroteLatest });
-  return { tickAt, durationMs: snapshot.durationMs, results, wroteLatest, wroteState };
+  const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
+  log("info", "tick done", { tickAt, durationMs: snapshot.durationMs, monitors: results.length, ...counts, events: next.events.length, wroteState, wroteLatest });
+  return summary({ durationMs: snapshot.durationMs, results, events: next.events, wroteLatest, wroteState });
 }
 
-/** The last tick from R2; when that is missing or corrupt, the statuses from KV so `since` survives. */
-async function readPrevious(deps: TickDeps): Promise<{ statuses: Record<string, PreviousStatus>; kv: LatestSnapshot["kv"] }> {
+/** The last tick from R2; when that is missing or corrupt, the statuses and incidents from KV so neither is lost. */
+async function readPrevious(deps: TickDeps): Promise<Previous> {
+  const empty: Previous = { statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
   try {
     const latest = await deps.latest.readLatest();
-    if (latest.kind === "ok") return { statuses: latest.value.monitors, kv: latest.value.kv };
+    if (latest.kind === "ok") {
+      const { monitors, kv, incidents, unsavedIncidents, tickAt } = latest.value;
+      return { statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
+    }
     if (latest.kind === "corrupt") deps.log("warn", "R2 latest is corrupt; starting from KV state", { reason: latest.reason });
   } catch (error) {
     deps.log("error", "R2 latest read failed", { error: String(error) });
   }
   try {
     const state = await deps.state.readState();
-    if (state.kind === "ok") return { statuses: state.value.monitors, kv: null };
+    if (state.kind === "ok") {
+      // Streak counters are lost with the R2 object; open incidents are kept and re-attached to their monitors.
+      const tracks: IncidentState["tracks"] = {};
+      for (const incident of state.value.incidents.filter((i) => i.status === "open")) {
+        for (const id of incident.monitorIds) {
+          tracks[id] = { failStreak: 0, okStreak: 0, streakStart: incident.startedAt, worst: incident.impact === "minor" ? "degraded" : "down", lastRaw: null, flips: [], incidentId: incident.id };
+        }
+      }
+      return { ...empty, statuses: state.value.monitors, incidents: { tracks, incidents: state.value.incidents } };
+    }
     if (state.kind === "corrupt") deps.log("warn", "KV state is corrupt; starting fresh", { reason: state.reason });
   } catch (error) {
     deps.log("error", "KV state read failed", { error: String(error) });
   }
-  return { statuses: {}, kv: null };
+  return empty;
 }

@@ -9,10 +9,15 @@ export function r2LatestStore(bucket: R2Bucket): LatestStore {
   return {
     async readLatest(): Promise<ReadResult<LatestSnapshot>> {
       const object = await bucket.get(LATEST_KEY);
-      return parseStored(LatestSnapshot, object ? await object.text() : null);
+      const result = parseStored(LatestSnapshot, object ? await object.text() : null);
+      return result.kind === "ok" && object ? { ...result, etag: object.etag } : result;
     },
-    async writeLatest(snapshot) {
-      await bucket.put(LATEST_KEY, JSON.stringify(snapshot), { httpMetadata: { contentType: "application/json" } });
+    async writeLatest(snapshot, options = {}) {
+      const written = await bucket.put(LATEST_KEY, JSON.stringify(snapshot), {
+        httpMetadata: { contentType: "application/json" },
+        ...(options.ifMatch ? { onlyIf: { etagMatches: options.ifMatch } } : {}),
+      });
+      return written !== null;
     },
   };
 }

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { Incident, MonitorTrack } from "../incidents/types";
+
+export const IncidentStateSchema = z.object({ tracks: z.record(z.string(), MonitorTrack), incidents: z.array(Incident) });
 
 /** Stored forms are validated on read: a truncated or hand-edited object is treated as missing, never trusted. */
 export const StoredResult = z.object({
@@ -21,6 +24,10 @@ export const LatestSnapshot = z.object({
   monitors: z.record(z.string(), StoredResult),
   /** What KV last received, so a tick writes KV only when the state that matters changed. */
   kv: z.object({ fingerprint: z.string(), writtenAt: z.string() }).nullable(),
+  /** The incident state machine's memory, and the open and recently resolved incidents. */
+  incidents: IncidentStateSchema.default({ tracks: {}, incidents: [] }),
+  /** Ids of changed incidents whose R2 write failed, retried by the next tick. */
+  unsavedIncidents: z.array(z.string()).default([]),
 });
 export type LatestSnapshot = z.infer<typeof LatestSnapshot>;
 
@@ -32,5 +39,7 @@ export const StateSnapshot = z.object({
     z.string(),
     z.object({ status: StoredResult.shape.status, since: z.string(), message: z.string(), checkedAt: z.string() }),
   ),
+  /** Open and recently resolved incidents, for readers when the R2 latest is unreadable. */
+  incidents: z.array(Incident).default([]),
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;

@@ -21,6 +21,8 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 
 export async function startHttpTargets(): Promise<HttpTargets> {
   let hugeBytes = 0;
+  const flakyCounts = new Map<string, number>();
+  const switches = new Map<string, number>();
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -42,6 +44,20 @@ export async function startHttpTargets(): Promise<HttpTargets> {
     if (path === "/invalid-json") {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end('{"status": "ok", ');
+    }
+    const flaky = /^\/flaky\/([\w-]+)$/.exec(path);
+    if (flaky) {
+      // Fails every other request of its key: a blip that the in-tick retry absorbs.
+      const n = (flakyCounts.get(flaky[1]!) ?? 0) + 1;
+      flakyCounts.set(flaky[1]!, n);
+      return json(res, n % 2 === 1 ? 503 : 200, { attempt: n });
+    }
+    const switchable = /^\/switch\/([\w-]+)$/.exec(path);
+    if (switchable) {
+      // A target whose status a test sets: POST /switch/KEY?status=500, then GET /switch/KEY answers with it.
+      const key = switchable[1]!;
+      if (req.method === "POST") switches.set(key, Number(url.searchParams.get("status") ?? "200"));
+      return json(res, switches.get(key) ?? 200, { key });
     }
     if (path === "/huge/bytes-written") return json(res, 200, { bytes: hugeBytes });
     if (path === "/huge") {

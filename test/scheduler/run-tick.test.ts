@@ -4,9 +4,9 @@ import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import { runTick } from "../../src/scheduler/run-tick";
 import { MIN_KV_WRITE_INTERVAL_MS } from "../../src/scheduler/next-snapshot";
-import { kvStateStore, STATE_KEY } from "../../src/storage/kv-state-store";
-import { LATEST_KEY, r2LatestStore } from "../../src/storage/r2-latest-store";
-import type { LatestStore, StateStore } from "../../src/storage/types";
+import { STATE_KEY } from "../../src/storage/kv-state-store";
+import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { countingStores } from "../helpers/counting-stores";
 import { probeDeps } from "../helpers/monitors";
 
 const base = `http://127.0.0.1:${inject("httpPort")}`;
@@ -15,22 +15,6 @@ function configOf(monitors: unknown[]): Config {
   const result = parseConfig({ title: "t", monitors });
   if (!result.ok) throw new Error(result.errors.join("\n"));
   return result.config;
-}
-
-/** Real KV and R2 stores that count what the tick does with them. */
-function countingStores() {
-  const counts = { latestReads: 0, latestWrites: 0, stateReads: 0, stateWrites: 0 };
-  const latest = r2LatestStore(env.HISTORY);
-  const state = kvStateStore(env.STATE);
-  const wrappedLatest: LatestStore = {
-    readLatest: () => (counts.latestReads++, latest.readLatest()),
-    writeLatest: (s) => (counts.latestWrites++, latest.writeLatest(s)),
-  };
-  const wrappedState: StateStore = {
-    readState: () => (counts.stateReads++, state.readState()),
-    writeState: (s) => (counts.stateWrites++, state.writeState(s)),
-  };
-  return { counts, latest: wrappedLatest, state: wrappedState };
 }
 
 const quiet = () => {};
@@ -48,7 +32,7 @@ describe("runTick", () => {
 
     const first = await runTick(deps, t0);
     expect(first.wroteState).toBe(true);
-    expect(stores.counts).toEqual({ latestReads: 1, latestWrites: 1, stateReads: 1, stateWrites: 1 });
+    expect(stores.counts).toEqual({ latestReads: 1, latestWrites: 1, stateReads: 1, stateWrites: 1, incidentWrites: 0 });
 
     // Latencies differ from tick to tick; statuses do not: no KV write.
     for (let i = 1; i <= 3; i++) await runTick(deps, t0 + i * 60_000);
@@ -95,7 +79,14 @@ describe("runTick", () => {
     const boom = () => Promise.reject(new Error("R2 is down"));
     const logs: string[] = [];
     const summary = await runTick(
-      { config, probe: probeDeps(), latest: { readLatest: boom, writeLatest: boom }, state: { readState: boom, writeState: boom }, log: (_l, msg) => logs.push(msg) },
+      {
+        config,
+        probe: probeDeps(),
+        latest: { readLatest: boom, writeLatest: boom },
+        state: { readState: boom, writeState: boom },
+        incidents: { putIncident: boom, getIncident: boom, listIncidents: boom },
+        log: (_l, msg) => logs.push(msg),
+      },
       Date.now(),
     );
     expect(summary.results.map((r) => r.status)).toEqual(["up"]);

@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { storesFrom } from "../deps";
+import { decodeCursor } from "../storage/r2-incident-store";
+import type { AppEnv } from "./app";
+import { parameterError } from "./parameter-error";
+
+export const incidentsApi = new Hono<AppEnv>();
+
+const ListQuery = z.strictObject({
+  status: z.enum(["open", "resolved"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .refine((c) => decodeCursor(c) !== undefined, "not a cursor this API gave out")
+    .optional(),
+});
+
+incidentsApi.get("/", async (c) => {
+  const query = ListQuery.safeParse(c.req.query());
+  if (!query.success) return parameterError(c, query.error);
+  const page = await storesFrom(c.env).incidents.listIncidents(query.data);
+  c.header("Cache-Control", "public, max-age=30");
+  return c.json(page);
+});
+
+incidentsApi.get("/:id", async (c) => {
+  const id = c.req.param("id");
+  const found = await storesFrom(c.env).incidents.getIncident(id);
+  if (found.kind !== "ok") return c.json({ error: found.kind === "corrupt" ? "incident record is unreadable" : "unknown incident", parameter: "id" }, 404);
+  c.header("Cache-Control", found.value.status === "resolved" ? "public, max-age=300" : "public, max-age=30");
+  return c.json(found.value);
+});
