@@ -21,6 +21,8 @@ const snapshot = (tickAt: number, status: "up" | "down" = "up"): LatestSnapshot 
   tickAt: new Date(tickAt).toISOString(),
   durationMs: 12,
   kv: null,
+  incidents: { tracks: {}, incidents: [] },
+  unsavedIncidents: [],
   monitors: {
     gw: { type: "http", status, latencyMs: 5, checkedAt: new Date(tickAt).toISOString(), message: "HTTP 200 in 5 ms", details: {}, since: new Date(tickAt).toISOString() },
   },
