@@ -9,6 +9,10 @@ export const STALE_AFTER_MS = 3 * 60_000;
 
 export type OverallStatus = "operational" | "degraded" | "partial_outage" | "major_outage" | "maintenance";
 
+/** Percentages with three decimals over each window; null without data in it. */
+export type Uptime = Record<"24h" | "7d" | "30d" | "90d", number | null>;
+export const NO_UPTIME: Uptime = { "24h": null, "7d": null, "30d": null, "90d": null };
+
 export interface MonitorView {
   id: string;
   name: string;
@@ -20,6 +24,7 @@ export interface MonitorView {
   since: string | null;
   message: string;
   details: Record<string, unknown>;
+  uptime: Uptime;
 }
 
 export interface StatusView {
@@ -38,13 +43,13 @@ export interface StatusView {
  */
 export function buildStatusView(
   config: Config,
-  source: { latest: LatestSnapshot | null; state: StateSnapshot | null },
+  source: { latest: LatestSnapshot | null; state: StateSnapshot | null; uptime?: Record<string, Uptime> },
   nowMs: number,
 ): StatusView {
   const latest = source.latest;
   const fallback = latest ? null : source.state;
   const monitors = config.monitors.map((monitor): MonitorView => {
-    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null };
+    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null, uptime: source.uptime?.[monitor.id] ?? NO_UPTIME };
     const stored = latest?.monitors[monitor.id];
     if (stored) {
       const { since, status, latencyMs, checkedAt, message, details } = stored;
