@@ -98,6 +98,9 @@ describe("incidents in /api/status", () => {
         durationMs: null,
         cause: { message: "connection refused or lost", phase: "connect" },
         updates: [{ at: new Date(t0 + 60_000).toISOString(), status: "investigating", message: "Broken is down: connection refused or lost" }],
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        source: "monitor",
       },
     ]);
   });

@@ -102,6 +102,9 @@ export function transition(previous: IncidentState, observations: readonly Obser
           durationMs: null,
           cause: { message: seen.message, phase: seen.phase ?? raw },
           updates: [],
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          source: "monitor",
         };
         incidents.set(opened.id, opened);
         track.incidentId = opened.id;
@@ -137,7 +140,7 @@ export function transition(previous: IncidentState, observations: readonly Obser
 
   // Incidents of monitors no longer configured would stay open forever.
   for (const incident of incidents.values()) {
-    if (incident.status === "open" && !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)) {
+    if (incident.status === "open" && incident.source === "monitor" && !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)) {
       resolve(incident, "monitor removed from the configuration");
     }
   }

@@ -22,6 +22,9 @@ const incident = (minute: number, status: Incident["status"]): Incident => {
     durationMs: status === "resolved" ? 0 : null,
     cause: { message: "HTTP 500", phase: "status" },
     updates: [],
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    source: "monitor",
   };
 };
 
