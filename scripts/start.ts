@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseConfigText } from "../src/config/load";
+import { monitoringDemoMonitors, monitoringStackRoutes } from "./demo/monitoring-stack";
 import { platformMonitors, platformRoutes, startDemoServer } from "./demo/platform-targets";
 import { OFFLINE_ENV } from "./offline-env";
 
@@ -37,8 +38,8 @@ if (values.config) {
   const parsed = parseConfigText(configText);
   if (!parsed.ok) fail(`${values.config} is not a valid config:\n  ${parsed.errors.join("\n  ")}`);
 } else {
-  demo = await startDemoServer([platformRoutes]);
-  configText = JSON.stringify({ title: "AI Platform (local demo)", monitors: [...platformMonitors(demo.baseUrl)] });
+  demo = await startDemoServer([platformRoutes, monitoringStackRoutes]);
+  configText = JSON.stringify({ title: "AI Platform (local demo)", monitors: [...platformMonitors(demo.baseUrl), ...monitoringDemoMonitors(demo.baseUrl)] });
   console.log(`edgewatch: demo targets on ${demo.baseUrl}`);
 }
 

@@ -2,6 +2,7 @@
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { startHttpTargets } from "./helpers/http-targets";
+import { startPrometheusStack } from "./helpers/prometheus-stack";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,7 +17,10 @@ export default async function setup(project: TestProject) {
   project.provide("httpPort", http.port);
   project.provide("silentPort", http.silentPort);
   project.provide("refusedPort", http.refusedPort);
+  // Real Prometheus and Alertmanager from Debian's packages, on free loopback ports.
+  const prom = await startPrometheusStack();
+  project.provide("promStack", prom.values.promStack as never);
   return async () => {
-    await http.close();
+    await Promise.all([http.close(), prom.close()]);
   };
 }

@@ -1,10 +1,14 @@
 import type { Monitor } from "../config/schema";
+import { probeAlertmanager } from "./alertmanager";
 import { probeHttp } from "./http";
+import { probePrometheus } from "./prometheus";
 import type { ProbeDeps, ProbeResult } from "./types";
 
 /** The probe for each monitor type; a new type adds one line here and one file beside this one. */
 const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>, deps: ProbeDeps) => Promise<ProbeResult> } = {
   http: probeHttp,
+  prometheus: probePrometheus,
+  alertmanager: probeAlertmanager,
 };
 
 /** Grace on top of a monitor's own timeout before the tick gives up on a probe that ignores it. */
@@ -16,16 +20,18 @@ const HARD_TIMEOUT_GRACE_MS = 2_000;
  */
 export async function runProbe(monitor: Monitor, deps: ProbeDeps): Promise<ProbeResult> {
   const startedAt = deps.now();
-  const fail = (phase: string, message: string): ProbeResult => ({
-    type: monitor.type,
-    monitorId: monitor.id,
-    status: "down",
-    latencyMs: null,
-    checkedAt: new Date(startedAt).toISOString(),
-    message,
-    details: { statusCode: null, checks: null },
-    error: { phase, detail: `${monitor.type} probe of ${monitor.id}: ${message}` },
-  });
+  // No details: the probe never got far enough to have any. Readers treat every details field as optional.
+  const fail = (phase: string, message: string) =>
+    ({
+      type: monitor.type,
+      monitorId: monitor.id,
+      status: "down",
+      latencyMs: null,
+      checkedAt: new Date(startedAt).toISOString(),
+      message,
+      details: {},
+      error: { phase, detail: `${monitor.type} probe of ${monitor.id}: ${message}` },
+    }) as unknown as ProbeResult;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hardTimeout = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(() => resolve(fail("timeout", `timeout after ${monitor.timeoutMs} ms`)), monitor.timeoutMs + HARD_TIMEOUT_GRACE_MS);

@@ -1,5 +1,7 @@
 import type { connect } from "cloudflare:sockets";
 import type { Monitor } from "../config/schema";
+import type { AlertmanagerProbeResult } from "./alertmanager";
+import type { PrometheusProbeResult } from "./prometheus";
 
 /** What one probe concludes. `maintenance` and `unknown` are never a probe's verdict, only the tick's. */
 export type ProbeStatus = "up" | "degraded" | "down";
@@ -12,7 +14,7 @@ export interface ProbeError {
   detail: string;
 }
 
-interface ProbeResultBase {
+export interface ProbeResultBase {
   monitorId: string;
   status: ProbeStatus;
   /** Time to a complete answer; null when there was none. */
@@ -38,7 +40,7 @@ export interface HttpDetails {
 export type HttpProbeResult = ProbeResultBase & { type: "http"; details: HttpDetails };
 
 /** A discriminated union on `type`: each monitor type brings its own `details`. */
-export type ProbeResult = HttpProbeResult;
+export type ProbeResult = HttpProbeResult | PrometheusProbeResult | AlertmanagerProbeResult;
 
 /** Everything a probe touches outside itself, passed in so tests can drive it. */
 export interface ProbeDeps {
