@@ -1,6 +1,7 @@
 import { connect } from "cloudflare:sockets";
 import type { ConfigEnv } from "./config/source";
 import type { ProbeDeps } from "./probes/types";
+import { r2HistoryStore } from "./history/history-store";
 import { kvStateStore } from "./storage/kv-state-store";
 import { r2IncidentStore } from "./storage/r2-incident-store";
 import { r2LatestStore } from "./storage/r2-latest-store";
@@ -11,7 +12,12 @@ export type Bindings = Env & ConfigEnv;
 
 /** The one place where bindings become stores. */
 export function storesFrom(env: Bindings): Stores {
-  return { latest: r2LatestStore(env.HISTORY), state: kvStateStore(env.STATE), incidents: r2IncidentStore(env.HISTORY) };
+  return {
+    latest: r2LatestStore(env.HISTORY),
+    state: kvStateStore(env.STATE),
+    incidents: r2IncidentStore(env.HISTORY),
+    history: r2HistoryStore(env.HISTORY),
+  };
 }
 
 /** The one place where the runtime becomes probe dependencies. Secrets are looked up by the names the config gives. */

@@ -3,6 +3,7 @@ import type { Bindings } from "../deps";
 import { consoleLog } from "../log";
 import { api } from "./api";
 import { health } from "./health";
+import { history } from "./history-api";
 
 export type AppEnv = { Bindings: Bindings };
 
@@ -15,6 +16,7 @@ app.use(async (c, next) => {
 });
 
 app.route("/api", api);
+app.route("/api", history);
 app.route("/health", health);
 app.get("/", (c) => c.json({ name: "Edgewatch", links: { status: "/api/status", health: "/health" } }));
 

@@ -43,13 +43,13 @@ export interface StatusView {
  */
 export function buildStatusView(
   config: Config,
-  source: { latest: LatestSnapshot | null; state: StateSnapshot | null; uptime?: Record<string, Uptime> },
+  source: { latest: LatestSnapshot | null; state: StateSnapshot | null },
   nowMs: number,
 ): StatusView {
   const latest = source.latest;
   const fallback = latest ? null : source.state;
   const monitors = config.monitors.map((monitor): MonitorView => {
-    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null, uptime: source.uptime?.[monitor.id] ?? NO_UPTIME };
+    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null, uptime: latest?.uptime[monitor.id] ?? NO_UPTIME };
     const stored = latest?.monitors[monitor.id];
     if (stored) {
       const { since, status, latencyMs, checkedAt, message, details } = stored;

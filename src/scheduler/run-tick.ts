@@ -1,4 +1,8 @@
 import type { Config, Monitor } from "../config/schema";
+import { carryOf } from "../history/read-carry";
+import { recordTick, tickSampleOf } from "../history/record-tick";
+import type { HistoryCarry } from "../history/schemas";
+import { uptimeOf } from "../history/uptime-of";
 import { maintenanceNow } from "../incidents/maintenance";
 import { type IncidentState, type Observation, transition } from "../incidents/transition";
 import type { IncidentEvent } from "../incidents/types";
@@ -31,6 +35,7 @@ export interface TickSummary {
 }
 
 interface Previous {
+  history: HistoryCarry | null;
   statuses: Record<string, PreviousStatus>;
   kv: LatestSnapshot["kv"];
   incidents: IncidentState;
@@ -97,6 +102,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   );
 
   const monitors = nextMonitors(results, previous.statuses, tickAt);
+  const history = await recordTick(deps.history, previous.history, tickSampleOf(tickAt, monitors), { log, rawRetentionDays: config.history.rawRetentionDays });
   const finished = deps.probe.now();
   const fingerprint = fingerprintOf(monitors, next.state.incidents);
   let kv = previous.kv;
@@ -119,6 +125,8 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     kv,
     incidents: next.state,
     unsavedIncidents: unsaved,
+    uptime: uptimeOf(history ?? null, scheduledTime),
+    history,
   };
   let wroteLatest = false;
   try {
@@ -138,12 +146,12 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
 
 /** The last tick from R2; when that is missing or corrupt, the statuses and incidents from KV so neither is lost. */
 async function readPrevious(deps: TickDeps): Promise<Previous> {
-  const empty: Previous = { statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
+  const empty: Previous = { history: null, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
   try {
     const latest = await deps.latest.readLatest();
     if (latest.kind === "ok") {
-      const { monitors, kv, incidents, unsavedIncidents, tickAt } = latest.value;
-      return { statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
+      const { monitors, kv, incidents, unsavedIncidents, tickAt, history } = latest.value;
+      return { history: carryOf(history, deps.log), statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
     }
     if (latest.kind === "corrupt") deps.log("warn", "R2 latest is corrupt; starting from KV state", { reason: latest.reason });
   } catch (error) {

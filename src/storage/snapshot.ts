@@ -28,6 +28,10 @@ export const LatestSnapshot = z.object({
   incidents: IncidentStateSchema.default({ tracks: {}, incidents: [] }),
   /** Ids of changed incidents whose R2 write failed, retried by the next tick. */
   unsavedIncidents: z.array(z.string()).default([]),
+  /** Per-monitor uptime as of this tick, so readers need not read or validate the history carry. */
+  uptime: z.record(z.string(), z.object({ "24h": z.number().nullable(), "7d": z.number().nullable(), "30d": z.number().nullable(), "90d": z.number().nullable() })).default({}),
+  /** History between flushes (src/history): validated by the tick only, where it is used, to spare readers the CPU. */
+  history: z.unknown().optional(),
 });
 export type LatestSnapshot = z.infer<typeof LatestSnapshot>;
 

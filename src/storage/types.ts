@@ -1,3 +1,4 @@
+import type { HistoryStore } from "../history/history-store";
 import type { Incident } from "../incidents/types";
 import type { LatestSnapshot, StateSnapshot } from "./snapshot";
 
@@ -34,4 +35,5 @@ export interface Stores {
   latest: LatestStore;
   state: StateStore;
   incidents: IncidentStore;
+  history: HistoryStore;
 }

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { r2HistoryStore } from "../../src/history/history-store";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { kvStateStore } from "../../src/storage/kv-state-store";
 import { r2LatestStore } from "../../src/storage/r2-latest-store";
@@ -20,6 +21,7 @@ export function countingStores() {
       writeState: (s) => (counts.stateWrites++, state.writeState(s)),
     },
     incidents: { ...incidents, putIncident: (i) => (counts.incidentWrites++, incidents.putIncident(i)) },
+    history: r2HistoryStore(env.HISTORY),
   };
   return { counts, ...stores };
 }

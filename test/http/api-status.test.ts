@@ -23,6 +23,7 @@ const snapshot = (tickAt: number, status: "up" | "down" = "up"): LatestSnapshot 
   kv: null,
   incidents: { tracks: {}, incidents: [] },
   unsavedIncidents: [],
+  uptime: {},
   monitors: {
     gw: { type: "http", status, latencyMs: 5, checkedAt: new Date(tickAt).toISOString(), message: "HTTP 200 in 5 ms", details: {}, since: new Date(tickAt).toISOString() },
   },

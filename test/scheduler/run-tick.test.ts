@@ -85,6 +85,7 @@ describe("runTick", () => {
         latest: { readLatest: boom, writeLatest: boom },
         state: { readState: boom, writeState: boom },
         incidents: { putIncident: boom, getIncident: boom, listIncidents: boom },
+        history: { get: boom, put: boom, delete: boom },
         log: (_l, msg) => logs.push(msg),
       },
       Date.now(),
