@@ -42,10 +42,27 @@ describe("scheduled tick, end to end", () => {
     expect(byId["ai-worker"]).toMatchObject({ status: "degraded" });
     expect(byId["grafana"]).toMatchObject({ status: "up", group: "Monitoring" });
     expect(byId["broken"]).toMatchObject({ status: "down", message: "connection refused or lost", latencyMs: null, group: null });
+    // Uptime counts degraded as available and down against; one tick so far in every window.
+    expect(byId["api-gateway"].uptime).toEqual({ "24h": 100, "7d": 100, "30d": 100, "90d": 100 });
+    expect(byId["ai-worker"].uptime["24h"]).toBe(100);
+    expect(byId["broken"].uptime).toEqual({ "24h": 0, "7d": 0, "30d": 0, "90d": 0 });
     for (const m of body.monitors) {
       expect(m.checkedAt).toEqual(expect.any(String));
       expect(m.since).toBe(new Date(tickAt).toISOString());
     }
+  });
+
+  it("reports uptime with three decimals over its windows", async () => {
+    const bindings = envWith({ title: "t", monitors: [{ id: "sw", name: "Switch", type: "http", url: `${base}/switch/uptime-${crypto.randomUUID()}`, failureThreshold: 5 }] });
+    const url = JSON.parse(bindings.EDGEWATCH_CONFIG!).monitors[0].url;
+    const t0 = Date.now() - 3 * 60_000;
+    await fireCron(bindings, t0);
+    await fetch(`${url}?status=500`, { method: "POST" });
+    await fireCron(bindings, t0 + 60_000);
+    await fetch(`${url}?status=200`, { method: "POST" });
+    await fireCron(bindings, t0 + 120_000);
+    const body = await (await get(bindings, "/api/status")).json<Record<string, any>>();
+    expect(body.monitors[0].uptime["24h"]).toBe(66.667);
   });
 
   it("keeps `since` across ticks while a status holds", async () => {
