@@ -51,10 +51,35 @@ function unknownReferences(raw: unknown): string[] {
   return errors;
 }
 
+/** Routes and escalation levels that name channels, monitors or groups the config does not have. */
+function unknownNotificationReferences(raw: unknown): string[] {
+  const config = raw as { monitors?: unknown; notifications?: { channels?: unknown; routes?: unknown; escalation?: unknown } } | null;
+  const n = config?.notifications;
+  if (!n || typeof n !== "object") return [];
+  const channels = new Set(Array.isArray(n.channels) ? n.channels.map((c) => (c as { id?: unknown } | null)?.id) : []);
+  const monitors = Array.isArray(config?.monitors) ? config.monitors : [];
+  const ids = new Set(monitors.map((m) => (m as { id?: unknown } | null)?.id));
+  const groups = new Set(monitors.map((m) => (m as { group?: unknown } | null)?.group));
+  const errors: string[] = [];
+  const check = (list: unknown, known: Set<unknown>, path: string, what: string) => {
+    if (Array.isArray(list)) list.forEach((v, j) => !known.has(v) && errors.push(`${path}[${j}]: unknown ${what} ${JSON.stringify(v)}`));
+  };
+  (Array.isArray(n.routes) ? n.routes : []).forEach((r, i) => {
+    const route = r as { channels?: unknown; monitors?: unknown; groups?: unknown } | null;
+    check(route?.channels, channels, `notifications.routes[${i}].channels`, "channel");
+    check(route?.monitors, ids, `notifications.routes[${i}].monitors`, "monitor");
+    check(route?.groups, groups, `notifications.routes[${i}].groups`, "group");
+  });
+  (Array.isArray(n.escalation) ? n.escalation : []).forEach((l, i) =>
+    check((l as { channels?: unknown } | null)?.channels, channels, `notifications.escalation[${i}].channels`, "channel"),
+  );
+  return errors;
+}
+
 /** Validates a parsed config object and reports every problem; never throws. */
 export function parseConfig(raw: unknown): ConfigResult {
   const result = Config.safeParse(raw);
-  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw)];
+  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw), ...unknownNotificationReferences(raw)];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "../probes/alertmanager";
 import { PrometheusMonitor } from "../probes/prometheus";
+import { Notifications } from "../notify/schema";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
 
@@ -71,6 +72,8 @@ export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 export const Config = z.strictObject({
   $schema: z.string().optional(),
   title: z.string().min(1).max(120),
+  /** Where the status page is published (`https://status.example.com`): links in notifications and feeds. */
+  publicUrl: HttpUrl.optional(),
   monitors: z.array(Monitor).min(1),
   maintenance: z.array(MaintenanceWindow).default([]),
   incidents: z
@@ -81,6 +84,7 @@ export const Config = z.strictObject({
     })
     .prefault({}),
   history: z.strictObject({ rawRetentionDays: z.int().min(1).max(90).default(7) }).prefault({}),
+  notifications: Notifications.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -4,6 +4,10 @@ import { recordTick, tickSampleOf } from "../history/record-tick";
 import type { HistoryCarry } from "../history/schemas";
 import { uptimeOf } from "../history/uptime-of";
 import { maintenanceNow } from "../incidents/maintenance";
+import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
+import { type DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
+import { claimDue, recordOutcomes } from "../notify/outbox";
+import { planNotifications } from "../notify/plan";
 import { type IncidentState, type Observation, transition } from "../incidents/transition";
 import type { IncidentEvent } from "../incidents/types";
 import type { Log } from "../log";
@@ -16,6 +20,16 @@ import { mapPool } from "./pool";
 
 /** Workers allow six simultaneous outbound connections per invocation. */
 export const MAX_CONCURRENT_PROBES = 6;
+
+/** Subrequests per invocation on the Free plan, less what storage and lease renewals may take. */
+const SUBREQUEST_LIMIT = 50;
+const RESERVED_SUBREQUESTS = 12;
+const MAX_NOTIFICATIONS_PER_TICK = 10;
+
+/** Notifications this tick may send, from what the probes left of the invocation's subrequests; the rest wait. */
+export function notificationBudget(probeSubrequests: number): number {
+  return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, SUBREQUEST_LIMIT - RESERVED_SUBREQUESTS - probeSubrequests));
+}
 
 export interface TickDeps extends Stores {
   config: Config;
@@ -36,6 +50,7 @@ export interface TickSummary {
 
 interface Previous {
   history: HistoryCarry | null;
+  delivery: DeliveryState;
   statuses: Record<string, PreviousStatus>;
   kv: LatestSnapshot["kv"];
   incidents: IncidentState;
@@ -76,8 +91,10 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   }
 
   const maintenance = maintenanceNow(config, scheduledTime);
+  let subrequests = 0;
+  const counted: ProbeDeps = { ...deps.probe, fetch: (input, init) => (subrequests++, deps.probe.fetch(input, init)), connect: (...args) => (subrequests++, deps.probe.connect(...args)) };
   const results: TickResult[] = await mapPool(config.monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
-    const result = await probeWithRetry(monitor, deps.probe);
+    const result = await probeWithRetry(monitor, counted);
     const window = maintenance.get(monitor.id);
     return window ? { ...result, shown: "maintenance" as const, message: `maintenance: ${window.title} (${result.message})` } : { ...result, shown: result.status };
   });
@@ -88,6 +105,16 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   const observations: Observation[] = results.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
   const next = transition(previous.incidents, observations, config, scheduledTime);
   for (const e of next.events) log("info", e.type, { incident: e.incidentId, monitors: e.monitorIds, reason: e.reason });
+
+  const planned = planNotifications({
+    config,
+    events: next.events,
+    incidents: next.state.incidents,
+    delivery: previous.delivery,
+    inMaintenance: new Set(maintenance.keys()),
+    nowMs: scheduledTime,
+  });
+  const { state: delivery, claimed } = claimDue(planned, scheduledTime, notificationBudget(subrequests));
 
   // Incident objects first: they are idempotent by id, so a tick that then loses the race below did no harm.
   const toSave = [...next.changed, ...next.state.incidents.filter((i) => previous.unsavedIncidents.includes(i.id) && !next.changed.includes(i))];
@@ -127,31 +154,49 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     unsavedIncidents: unsaved,
     uptime: uptimeOf(history ?? null, scheduledTime),
     history,
+    delivery,
   };
-  let wroteLatest = false;
+  let etag: string | null = null;
   try {
-    wroteLatest = await deps.latest.writeLatest(snapshot, previous.etag ? { ifMatch: previous.etag } : {});
-    if (!wroteLatest) {
+    etag = await deps.latest.writeLatest(snapshot, previous.etag ? { ifMatch: previous.etag } : {});
+    if (etag === null) {
       log("warn", "tick lost a race with an overlapping tick; its results are dropped", { tickAt });
       return summary({ skipped: "overlap", results, events: next.events, wroteState });
     }
   } catch (error) {
     log("error", "R2 latest write failed", { error: String(error) });
   }
+  const wroteLatest = etag !== null;
+
+  // Only a tick whose claims were saved sends: an overlapping tick never sends the same thing twice.
+  let notified = 0;
+  if (wroteLatest) {
+    const sendDeps = { fetch: deps.probe.fetch, secret: deps.probe.secret, now: deps.probe.now };
+    if (claimed.length) {
+      const outcomes = await deliverClaimed(config, claimed, sendDeps, log);
+      notified = [...outcomes.values()].filter((o) => o.ok).length;
+      try {
+        await deps.latest.writeLatest({ ...snapshot, delivery: recordOutcomes(delivery, outcomes, scheduledTime) }, { ifMatch: etag! });
+      } catch (error) {
+        log("error", "R2 latest write after notifying failed; unconfirmed sends will not be repeated", { error: String(error) });
+      }
+    }
+    await renewAlertmanagerLeases(config, next.state.incidents, scheduledTime, sendDeps, log);
+  }
 
   const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
-  log("info", "tick done", { tickAt, durationMs: snapshot.durationMs, monitors: results.length, ...counts, events: next.events.length, wroteState, wroteLatest });
+  log("info", "tick done", { tickAt, durationMs: snapshot.durationMs, monitors: results.length, ...counts, events: next.events.length, notified, wroteState, wroteLatest });
   return summary({ durationMs: snapshot.durationMs, results, events: next.events, wroteLatest, wroteState });
 }
 
 /** The last tick from R2; when that is missing or corrupt, the statuses and incidents from KV so neither is lost. */
 async function readPrevious(deps: TickDeps): Promise<Previous> {
-  const empty: Previous = { history: null, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
+  const empty: Previous = { history: null, delivery: EMPTY_DELIVERY, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
   try {
     const latest = await deps.latest.readLatest();
     if (latest.kind === "ok") {
-      const { monitors, kv, incidents, unsavedIncidents, tickAt, history } = latest.value;
-      return { history: carryOf(history, deps.log), statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
+      const { monitors, kv, incidents, unsavedIncidents, tickAt, history, delivery } = latest.value;
+      return { history: carryOf(history, deps.log), delivery, statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
     }
     if (latest.kind === "corrupt") deps.log("warn", "R2 latest is corrupt; starting from KV state", { reason: latest.reason });
   } catch (error) {

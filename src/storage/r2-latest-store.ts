@@ -17,7 +17,7 @@ export function r2LatestStore(bucket: R2Bucket): LatestStore {
         httpMetadata: { contentType: "application/json" },
         ...(options.ifMatch ? { onlyIf: { etagMatches: options.ifMatch } } : {}),
       });
-      return written !== null;
+      return written?.etag ?? null;
     },
   };
 }

@@ -9,9 +9,10 @@ export interface LatestStore {
   readLatest(): Promise<ReadResult<LatestSnapshot>>;
   /**
    * Writes the snapshot. With `ifMatch`, only when the stored object is still the one read with that etag: two
-   * overlapping ticks cannot overwrite each other's newer state. Returns false when that condition failed.
+   * overlapping ticks cannot overwrite each other's newer state. Returns the new etag, or null when that condition
+   * failed.
    */
-  writeLatest(snapshot: LatestSnapshot, options?: { ifMatch?: string }): Promise<boolean>;
+  writeLatest(snapshot: LatestSnapshot, options?: { ifMatch?: string }): Promise<string | null>;
 }
 
 export interface IncidentPage {

@@ -2,6 +2,7 @@ import { env, reset } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
+import type { z } from "zod";
 import type { LatestSnapshot } from "../../src/storage/snapshot";
 import { envWith, fireCron, get } from "../helpers/worker";
 
@@ -16,7 +17,7 @@ const config = {
   ],
 };
 
-const snapshot = (tickAt: number, status: "up" | "down" = "up"): LatestSnapshot => ({
+const snapshot = (tickAt: number, status: "up" | "down" = "up"): z.input<typeof LatestSnapshot> => ({
   version: 1,
   tickAt: new Date(tickAt).toISOString(),
   durationMs: 12,

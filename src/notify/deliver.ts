@@ -1,0 +1,57 @@
+import type { Config } from "../config/schema";
+import type { Incident } from "../incidents/types";
+import type { Log } from "../log";
+import { mapPool } from "../scheduler/pool";
+import type { OutboxEntry } from "./delivery-state";
+import { NotificationEvent } from "./event";
+import type { Outcome } from "./outbox";
+import { groupOf, statusPageUrl } from "./plan";
+import { routeChannels } from "./route";
+import { refreshAlertmanager, type SendDeps, sendNotification } from "./send";
+
+/** Sends run after the probes, three at a time: the probes have finished with their six connections by then. */
+const SEND_CONCURRENCY = 3;
+
+/** Sends the entries this tick claimed. Never throws; each outcome says whether to retry. */
+export async function deliverClaimed(config: Config, claimed: readonly OutboxEntry[], deps: SendDeps, log: Log): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  await mapPool(claimed, SEND_CONCURRENCY, async (entry) => {
+    const channel = config.notifications.channels.find((c) => c.id === entry.channelId);
+    const event = NotificationEvent.safeParse(entry.event);
+    if (!channel || !event.success) {
+      outcomes.set(entry.key, { ok: false, retryable: false, error: channel ? "stored event is unreadable" : `channel ${entry.channelId} is no longer configured` });
+      return;
+    }
+    const result = await sendNotification(channel, event.data, deps);
+    outcomes.set(entry.key, result.ok ? { ok: true } : { ok: false, retryable: result.retryable, error: result.error });
+    log(result.ok ? "info" : "warn", result.ok ? "notification sent" : "notification failed", {
+      channel: channel.id,
+      event: event.data.type,
+      key: entry.key,
+      ...(result.ok ? {} : { error: result.error, retryable: result.retryable }),
+    });
+  });
+  return outcomes;
+}
+
+/**
+ * Re-posts open incidents to Alertmanager channels so their alerts' leases (`endsAt`) never run out while the
+ * incident is open; every third of the lease, so a stopped Edgewatch lets them expire. Returns the requests made.
+ */
+export async function renewAlertmanagerLeases(config: Config, incidents: readonly Incident[], nowMs: number, deps: SendDeps, log: Log): Promise<number> {
+  let requests = 0;
+  for (const channel of config.notifications.channels) {
+    if (channel.type !== "alertmanager") continue;
+    const every = Math.max(1, Math.floor(channel.leaseMinutes / 3));
+    if (Math.floor(nowMs / 60_000) % every !== 0) continue;
+    const mine = incidents.filter((i) => i.status === "open" && routeChannels(config.notifications, i.monitorIds, config.monitors).includes(channel.id));
+    if (!mine.length) continue;
+    requests++;
+    const result = await refreshAlertmanager(channel, mine, deps, {
+      groupOf: (i) => groupOf(config, i.monitorIds),
+      statusPageUrlOf: (i) => statusPageUrl(config, i.id),
+    });
+    if (!result.ok) log("warn", "Alertmanager lease renewal failed", { channel: channel.id, error: result.error });
+  }
+  return requests;
+}

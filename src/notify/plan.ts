@@ -1,0 +1,82 @@
+import type { Config } from "../config/schema";
+import type { Incident, IncidentEvent } from "../incidents/types";
+import type { DeliveryState } from "./delivery-state";
+import { dueEscalations } from "./escalation";
+import type { NotificationEvent } from "./event";
+import { enqueue } from "./outbox";
+import { describeDuration } from "./render";
+import { routeChannels } from "./route";
+
+/** A stable idempotency key per thing worth saying: the same event computed twice gets the same key. */
+function eventKey(e: IncidentEvent, incident: Incident): string {
+  switch (e.reason) {
+    case "impact raised":
+      return `${incident.id}:impact-${incident.impact}`;
+    case "severity raised":
+      return `${incident.id}:severity-${incident.severity}`;
+    default:
+      return `${incident.id}:${e.reason.replace(/\s+/g, "-")}`;
+  }
+}
+
+export function statusPageUrl(config: Config, incidentId: string): string | undefined {
+  return config.publicUrl ? `${config.publicUrl.replace(/\/+$/, "")}/incidents/${encodeURIComponent(incidentId)}` : undefined;
+}
+
+export function groupOf(config: Config, monitorIds: readonly string[]): string | undefined {
+  return config.monitors.find((m) => monitorIds.includes(m.id) && m.group)?.group;
+}
+
+/**
+ * From this tick's incident events and escalations to outbox entries (pure). Nothing is queued for monitors in
+ * maintenance; a flapping monitor produces one `flapping` update, not one message per flip, because the state
+ * machine emits it once.
+ */
+export function planNotifications(input: {
+  config: Config;
+  events: readonly IncidentEvent[];
+  incidents: readonly Incident[];
+  delivery: DeliveryState;
+  inMaintenance: ReadonlySet<string>;
+  nowMs: number;
+}): DeliveryState {
+  const { config, delivery, nowMs } = input;
+  const now = new Date(nowMs).toISOString();
+  const notifications = config.notifications;
+  if (notifications.channels.length === 0) return delivery;
+  const byId = new Map(input.incidents.map((i) => [i.id, i]));
+  const quiet = (monitorIds: readonly string[]) => monitorIds.length > 0 && monitorIds.every((id) => input.inMaintenance.has(id));
+
+  const deliveries: { event: NotificationEvent; channelIds: string[] }[] = [];
+  for (const e of input.events) {
+    const incident = byId.get(e.incidentId);
+    if (!incident || quiet(e.monitorIds)) continue;
+    const reason = e.type === "incident.resolved" && incident.durationMs !== null ? `resolved after ${describeDuration(incident.durationMs)}` : e.reason;
+    const event: NotificationEvent = {
+      type: e.type,
+      id: eventKey(e, incident),
+      at: now,
+      monitorIds: e.monitorIds,
+      incident,
+      reason,
+      ...optional("group", groupOf(config, e.monitorIds)),
+      ...optional("statusPageUrl", statusPageUrl(config, incident.id)),
+    };
+    deliveries.push({ event, channelIds: routeChannels(notifications, e.monitorIds, config.monitors) });
+  }
+
+  const open = input.incidents.filter((i) => i.status === "open" && !quiet(i.monitorIds));
+  const escalation = dueEscalations(notifications, open, delivery.escalation, nowMs);
+  for (const { event, channelIds } of escalation.escalations) {
+    deliveries.push({
+      event: { ...event, ...optional("group", groupOf(config, event.monitorIds)), ...optional("statusPageUrl", statusPageUrl(config, event.incident!.id)) },
+      channelIds,
+    });
+  }
+  // Incidents that are no longer open stop escalating; their level is forgotten.
+  return enqueue({ ...delivery, escalation: escalation.reached }, deliveries, now);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,208 @@
+// Sends one notification to one channel. Never throws; every failure says whether trying again later can help, and
+// no error ever carries a secret: not a token, a routing key, a signing key, nor a webhook URL (Slack's and
+// Discord's URLs are credentials in themselves; Telegram's token sits in its path).
+import type { Incident } from "../incidents/types";
+import { describeFetchError } from "../probes/fetch-error";
+import { readCapped } from "../probes/read-body";
+import { type RefreshContext, prepareAlertmanager, prepareAlertmanagerRefresh } from "./channels/alertmanager";
+import { prepareDiscord } from "./channels/discord";
+import { preparePagerDuty } from "./channels/pagerduty";
+import { prepareSlack } from "./channels/slack";
+import { prepareTelegram } from "./channels/telegram";
+import { prepareWebhook } from "./channels/webhook";
+import type { NotificationEvent } from "./event";
+import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel } from "./request";
+import type { ChannelOf, NotificationChannel } from "./schema";
+
+export interface SendDeps {
+  fetch: typeof fetch;
+  /** The value of a Worker secret, or undefined when it is not set. */
+  secret: SecretLookup;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** The whole attempt: connect, headers and the (capped) error body. Default 5000. */
+  timeoutMs?: number;
+}
+
+export type SendResult =
+  | { ok: true; status: number }
+  | {
+      ok: false;
+      /** 408, 429, 5xx, timeouts and network errors: worth another attempt later. Anything else is not. */
+      retryable: boolean;
+      /** `slack channel "ops": HTTP 404: no_team`. Names a missing secret, never shows a value. */
+      error: string;
+      /** The HTTP status, when there was an answer. */
+      status?: number;
+      /** What the provider asked for (Retry-After, Discord's and Telegram's `retry_after`), when it did. */
+      retryAfterMs?: number;
+    };
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+/** The most of an error answer that is read, for its message; the rest is cancelled. */
+const ERROR_BODY_BYTES = 4_096;
+/** A fetch that ignores its abort signal is given up on this much later. */
+const GRACE_MS = 2_000;
+
+class SendTimeout extends Error {}
+
+/** The request a channel makes for an event, or why it cannot be made (a missing secret, a malformed one). */
+export async function prepareRequest(channel: NotificationChannel, event: NotificationEvent, secret: SecretLookup): Promise<Prepared> {
+  switch (channel.type) {
+    case "webhook":
+      return prepareWebhook(channel, event, secret);
+    case "slack":
+      return prepareSlack(channel, event, secret);
+    case "discord":
+      return prepareDiscord(channel, event, secret);
+    case "pagerduty":
+      return preparePagerDuty(channel, event, secret);
+    case "telegram":
+      return prepareTelegram(channel, event, secret);
+    case "alertmanager":
+      return prepareAlertmanager(channel, event, secret);
+  }
+}
+
+export async function sendNotification(channel: NotificationChannel, event: NotificationEvent, deps: SendDeps): Promise<SendResult> {
+  const label = channelLabel(channel);
+  let prepared: Prepared;
+  try {
+    prepared = await prepareRequest(channel, event, deps.secret);
+  } catch (error) {
+    // Only the error's class: its message could quote anything it was given.
+    return { ok: false, retryable: false, error: `${label}: could not build the request (${error instanceof Error ? error.name : "error"})` };
+  }
+  if (!prepared.ok) return { ok: false, retryable: false, error: `${label}: ${prepared.error}` };
+  return sendRequest(prepared.request, deps);
+}
+
+/**
+ * Renews the Alertmanager leases of the open incidents (see channels/alertmanager.ts); `context.groupOf` must give
+ * the group their events carried. Nothing to renew is a success without a request.
+ */
+export async function refreshAlertmanager(
+  channel: ChannelOf<"alertmanager">,
+  incidents: readonly Incident[],
+  deps: SendDeps,
+  context: RefreshContext = {},
+): Promise<SendResult> {
+  if (!incidents.some((i) => i.status === "open")) return { ok: true, status: 204 };
+  let prepared: Prepared;
+  try {
+    prepared = prepareAlertmanagerRefresh(channel, incidents, new Date(deps.now()).toISOString(), deps.secret, context);
+  } catch (error) {
+    return { ok: false, retryable: false, error: `${channelLabel(channel)}: could not build the request (${error instanceof Error ? error.name : "error"})` };
+  }
+  if (!prepared.ok) return { ok: false, retryable: false, error: `${channelLabel(channel)}: ${prepared.error}` };
+  return sendRequest(prepared.request, deps);
+}
+
+/** Makes a prepared request. Never throws; gives up at the timeout, and at the latest two seconds after it. */
+export async function sendRequest(request: ChannelRequest, deps: SendDeps): Promise<SendResult> {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new SendTimeout()), timeoutMs);
+  let guardTimer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<SendResult>((resolve) => {
+    guardTimer = setTimeout(() => {
+      controller.abort(new SendTimeout());
+      resolve({ ok: false, retryable: true, error: `${request.label}: timeout after ${timeoutMs} ms` });
+    }, timeoutMs + GRACE_MS);
+  });
+  try {
+    return await Promise.race([attempt(request, deps, controller.signal, timeoutMs), guard]);
+  } catch (error) {
+    return { ok: false, retryable: true, error: `${request.label}: ${scrub(describeFetchError(error), request.redact)}` };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(guardTimer);
+  }
+}
+
+async function attempt(request: ChannelRequest, deps: SendDeps, signal: AbortSignal, timeoutMs: number): Promise<SendResult> {
+  const timedOut = () => signal.aborted && signal.reason instanceof SendTimeout;
+  const fail = (retryable: boolean, words: string, extra: { status?: number; retryAfterMs?: number } = {}): SendResult => ({
+    ok: false,
+    retryable,
+    error: `${request.label}: ${scrub(words, request.redact)}`,
+    ...extra,
+  });
+  let response: Response;
+  try {
+    response = await deps.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      // A redirect would re-send the body (and its signature) somewhere the config never named.
+      redirect: "manual",
+    });
+  } catch (error) {
+    return timedOut() ? fail(true, `timeout after ${timeoutMs} ms`) : fail(true, describeFetchError(error));
+  }
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    await response.body?.cancel().catch(() => {});
+    return { ok: true, status };
+  }
+  let text = "";
+  try {
+    text = (await readCapped(response.body, ERROR_BODY_BYTES)).text;
+  } catch {
+    // A body cut off by the timeout: the status says enough.
+  }
+  if (status >= 300 && status < 400) return fail(false, `HTTP ${status} redirect (not followed): check the URL`, { status });
+  const retryable = status === 408 || status === 429 || status >= 500;
+  const detail = errorDetail(text);
+  const retryAfterMs = retryAfter(response.headers.get("retry-after"), text, deps.now());
+  return fail(retryable, `HTTP ${status}${detail ? `: ${detail}` : ""}`, { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+}
+
+/** What the provider said, in a line: Telegram's `description`, Discord's and PagerDuty's `message` and `errors`. */
+function errorDetail(text: string): string {
+  let words = "";
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of ["description", "message", "error", "status"]) if (typeof json?.[key] === "string") parts.push(json[key] as string);
+    if (Array.isArray(json?.errors)) parts.push(json.errors.filter((e): e is string => typeof e === "string").join("; "));
+    words = [...new Set(parts.filter(Boolean))].join(": ");
+  } catch {
+    words = /<html|<!doctype/i.test(text) ? "" : text;
+  }
+  words = words.replace(/\s+/g, " ").trim();
+  return words.length > 200 ? `${words.slice(0, 199)}…` : words;
+}
+
+/** Retry-After (seconds or an HTTP date), else `retry_after` (seconds) in Discord's or Telegram's JSON answer. */
+function retryAfter(header: string | null, text: string, nowMs: number): number | undefined {
+  if (header) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+    const date = Date.parse(header);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  try {
+    const json = JSON.parse(text) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
+    const seconds = json?.retry_after ?? json?.parameters?.retry_after;
+    if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/** Every secret value (and its URL-encoded and JSON-escaped forms) replaced by `[redacted]`, longest first. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const value of secrets) {
+    if (value.length < 4) continue;
+    forms.add(value);
+    forms.add(encodeURIComponent(value));
+    forms.add(JSON.stringify(value).slice(1, -1));
+  }
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) if (form.length >= 4) out = out.split(form).join("[redacted]");
+  return out;
+}
