@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Bindings } from "../deps";
 import { consoleLog } from "../log";
+import { admin } from "./admin-api";
 import { api } from "./api";
 import { health } from "./health";
 import { history } from "./history-api";
@@ -15,6 +16,7 @@ app.use(async (c, next) => {
   c.header("Referrer-Policy", "no-referrer");
 });
 
+app.route("/api/admin", admin);
 app.route("/api", api);
 app.route("/api", history);
 app.route("/health", health);

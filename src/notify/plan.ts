@@ -14,6 +14,8 @@ function eventKey(e: IncidentEvent, incident: Incident): string {
       return `${incident.id}:impact-${incident.impact}`;
     case "severity raised":
       return `${incident.id}:severity-${incident.severity}`;
+    case "update posted":
+      return `${incident.id}:update-${incident.updates.length}`;
     default:
       return `${incident.id}:${e.reason.replace(/\s+/g, "-")}`;
   }

@@ -1,4 +1,4 @@
-import type { Config, Monitor } from "../config/schema";
+import type { Config, MaintenanceWindow, Monitor } from "../config/schema";
 import { carryOf } from "../history/read-carry";
 import { recordTick, tickSampleOf } from "../history/record-tick";
 import type { HistoryCarry } from "../history/schemas";
@@ -49,6 +49,7 @@ export interface TickSummary {
 }
 
 interface Previous {
+  adminMaintenance: MaintenanceWindow[];
   history: HistoryCarry | null;
   delivery: DeliveryState;
   statuses: Record<string, PreviousStatus>;
@@ -90,7 +91,9 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     return summary({ skipped: "duplicate" });
   }
 
-  const maintenance = maintenanceNow(config, scheduledTime);
+  // Windows from the admin API count like the config's; one-off windows that have ended are dropped.
+  const adminMaintenance = previous.adminMaintenance.filter((w) => w.end === undefined || Date.parse(w.end) > scheduledTime);
+  const maintenance = maintenanceNow({ monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] }, scheduledTime);
   let subrequests = 0;
   const counted: ProbeDeps = { ...deps.probe, fetch: (input, init) => (subrequests++, deps.probe.fetch(input, init)), connect: (...args) => (subrequests++, deps.probe.connect(...args)) };
   const results: TickResult[] = await mapPool(config.monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
@@ -155,6 +158,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     uptime: uptimeOf(history ?? null, scheduledTime),
     history,
     delivery,
+    adminMaintenance,
   };
   let etag: string | null = null;
   try {
@@ -191,12 +195,12 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
 
 /** The last tick from R2; when that is missing or corrupt, the statuses and incidents from KV so neither is lost. */
 async function readPrevious(deps: TickDeps): Promise<Previous> {
-  const empty: Previous = { history: null, delivery: EMPTY_DELIVERY, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
+  const empty: Previous = { adminMaintenance: [], history: null, delivery: EMPTY_DELIVERY, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
   try {
     const latest = await deps.latest.readLatest();
     if (latest.kind === "ok") {
-      const { monitors, kv, incidents, unsavedIncidents, tickAt, history, delivery } = latest.value;
-      return { history: carryOf(history, deps.log), delivery, statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
+      const { monitors, kv, incidents, unsavedIncidents, tickAt, history, delivery, adminMaintenance } = latest.value;
+      return { adminMaintenance, history: carryOf(history, deps.log), delivery, statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
     }
     if (latest.kind === "corrupt") deps.log("warn", "R2 latest is corrupt; starting from KV state", { reason: latest.reason });
   } catch (error) {

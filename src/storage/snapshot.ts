@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Incident, MonitorTrack } from "../incidents/types";
+import { MaintenanceWindow } from "../config/schema";
 import { DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
 
 export const IncidentStateSchema = z.object({ tracks: z.record(z.string(), MonitorTrack), incidents: z.array(Incident) });
@@ -31,6 +32,8 @@ export const LatestSnapshot = z.object({
   unsavedIncidents: z.array(z.string()).default([]),
   /** Per-monitor uptime as of this tick, so readers need not read or validate the history carry. */
   uptime: z.record(z.string(), z.object({ "24h": z.number().nullable(), "7d": z.number().nullable(), "30d": z.number().nullable(), "90d": z.number().nullable() })).default({}),
+  /** Maintenance windows created through the admin API, in force beside the config's own. */
+  adminMaintenance: z.array(MaintenanceWindow).default([]),
   /** Notifications waiting to be sent or retried, what was delivered, escalation levels reached. */
   delivery: DeliveryState.default(EMPTY_DELIVERY),
   /** History between flushes (src/history): validated by the tick only, where it is used, to spare readers the CPU. */
