@@ -1,4 +1,4 @@
-// npm start [-- --config FILE] [--port N] [--interval SECONDS] [--state DIR]
+// npm start [-- --config FILE] [--port N] [--interval SECONDS] [--state DIR] [--env-file FILE]
 // Runs the Worker locally under wrangler dev (local KV and R2 under .wrangler/state) and fires its cron itself:
 // once at start, then every interval. Without --config it also starts local demo targets and monitors them.
 import { spawn } from "node:child_process";
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "8787" },
     interval: { type: "string", default: "60" },
     state: { type: "string", default: ".wrangler/state" },
+    // Secrets for local runs (ADMIN_TOKEN=..., webhook URLs), in .env syntax; .dev.vars is read as well.
+    "env-file": { type: "string" },
   },
 });
 const port = Number(values.port);
@@ -45,7 +47,7 @@ if (values.config) {
 
 const wrangler = spawn(
   "node_modules/.bin/wrangler",
-  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`],
+  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`, ...(values["env-file"] ? ["--env-file", values["env-file"]] : [])],
   { stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, ...OFFLINE_ENV } },
 );
 

@@ -85,6 +85,8 @@ export const Config = z.strictObject({
     .prefault({}),
   history: z.strictObject({ rawRetentionDays: z.int().min(1).max(90).default(7) }).prefault({}),
   notifications: Notifications.prefault({}),
+  /** POST /api/alertmanager/webhook: which label of an alert names the monitor it is about. */
+  alertmanagerReceiver: z.strictObject({ monitorLabel: z.string().min(1).default("service") }).prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Bindings } from "../deps";
 import { consoleLog } from "../log";
 import { admin } from "./admin-api";
+import { alertmanagerReceiver } from "./alertmanager-receiver";
 import { api } from "./api";
 import { health } from "./health";
 import { history } from "./history-api";
@@ -17,6 +18,7 @@ app.use(async (c, next) => {
 });
 
 app.route("/api/admin", admin);
+app.route("/api/alertmanager", alertmanagerReceiver);
 app.route("/api", api);
 app.route("/api", history);
 app.route("/health", health);
