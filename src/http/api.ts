@@ -1,27 +1,21 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag } from "hono/etag";
-import { loadConfig } from "../config/source";
-import { storesFrom } from "../deps";
-import { consoleLog } from "../log";
-import { buildStatusView } from "../read-model/status-view";
-import { readCurrent } from "../storage/read-current";
 import type { AppEnv } from "./app";
-import { freshFor } from "./fresh-for";
+import { edgeCache } from "./edge-cache";
 import { incidentsApi } from "./incidents-api";
+import { invalidConfig, loadStatusView } from "./load-view";
 
 export const api = new Hono<AppEnv>();
 
 api.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 api.use(etag());
 
-api.get("/status", async (c) => {
-  const config = loadConfig(c.env);
-  if (!config.ok) return c.json({ error: "invalid configuration", errors: config.errors }, 500);
-  const now = Date.now();
-  const view = buildStatusView(config.config, await readCurrent(storesFrom(c.env), consoleLog), now);
-  c.header("Cache-Control", `public, max-age=${freshFor(view.updatedAt, view.stale, now)}`);
-  return c.json(view);
+api.get("/status", edgeCache(), async (c) => {
+  const loaded = await loadStatusView(c.env);
+  if (!loaded.ok) return invalidConfig(c, loaded.errors);
+  c.header("Cache-Control", `public, max-age=${loaded.maxAge}`);
+  return c.json(loaded.view);
 });
 
 api.route("/incidents", incidentsApi);

@@ -4,6 +4,10 @@ import { consoleLog } from "../log";
 import { admin } from "./admin-api";
 import { alertmanagerReceiver } from "./alertmanager-receiver";
 import { api } from "./api";
+import { badgeEndpoint, badges } from "./badges";
+import { feed } from "./feed";
+import { metrics } from "./metrics";
+import { statuspageApi } from "./statuspage-api";
 import { health } from "./health";
 import { history } from "./history-api";
 
@@ -18,6 +22,11 @@ app.use(async (c, next) => {
 });
 
 app.route("/api/admin", admin);
+app.route("/api/v2", statuspageApi);
+app.route("/api/badge", badgeEndpoint);
+app.route("/badge", badges);
+app.route("/metrics", metrics);
+app.route("/feed.atom", feed);
 app.route("/api/alertmanager", alertmanagerReceiver);
 app.route("/api", api);
 app.route("/api", history);

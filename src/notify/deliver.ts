@@ -12,10 +12,20 @@ import { refreshAlertmanager, type SendDeps, sendNotification } from "./send";
 /** Sends run after the probes, three at a time: the probes have finished with their six connections by then. */
 const SEND_CONCURRENCY = 3;
 
-/** Sends the entries this tick claimed. Never throws; each outcome says whether to retry. */
+/**
+ * Sends the entries this tick claimed: channels in parallel, each channel's entries one after another in the order
+ * they were queued, so nobody reads "resolved" before the update that preceded it. Never throws.
+ */
 export async function deliverClaimed(config: Config, claimed: readonly OutboxEntry[], deps: SendDeps, log: Log): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
-  await mapPool(claimed, SEND_CONCURRENCY, async (entry) => {
+  const byChannel = new Map<string, OutboxEntry[]>();
+  for (const entry of claimed) byChannel.set(entry.channelId, [...(byChannel.get(entry.channelId) ?? []), entry]);
+  await mapPool([...byChannel.values()], SEND_CONCURRENCY, async (entries) => {
+    for (const entry of entries) await deliverOne(entry);
+  });
+  return outcomes;
+
+  async function deliverOne(entry: OutboxEntry) {
     const channel = config.notifications.channels.find((c) => c.id === entry.channelId);
     const event = NotificationEvent.safeParse(entry.event);
     if (!channel || !event.success) {
@@ -30,8 +40,7 @@ export async function deliverClaimed(config: Config, claimed: readonly OutboxEnt
       key: entry.key,
       ...(result.ok ? {} : { error: result.error, retryable: result.retryable }),
     });
-  });
-  return outcomes;
+  }
 }
 
 /**

@@ -14,9 +14,13 @@ export async function fireCron(bindings: Bindings, scheduledTime = Date.now()): 
   await waitOnExecutionContext(ctx);
 }
 
-export async function get(bindings: Bindings, path: string, headers: Record<string, string> = {}): Promise<Response> {
+/**
+ * A GET through the Worker. Each call comes from a host of its own unless `origin` is given, so the edge cache (keyed
+ * by URL) never answers from an earlier test's data; pass the same origin twice to exercise the cache.
+ */
+export async function get(bindings: Bindings, path: string, headers: Record<string, string> = {}, origin = `http://${crypto.randomUUID().slice(0, 8)}.edgewatch.test`): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://edgewatch.test${path}`, { headers }), bindings, ctx);
+  const response = await worker.fetch(new Request(`${origin}${path}`, { headers }), bindings, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -16,13 +16,13 @@ const config = {
 
 afterEach(() => reset());
 
-function post(bindings: Bindings, body: unknown, token: string | null = TOKEN) {
+async function post(bindings: Bindings, body: unknown, token: string | null = TOKEN): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
   const ctx = createExecutionContext();
-  return worker
-    .fetch(new Request("http://edgewatch.test/api/alertmanager/webhook", { method: "POST", headers, body: JSON.stringify(body) }), bindings, ctx)
-    .then(async (r) => (await waitOnExecutionContext(ctx), r));
+  const response = await worker.fetch(new Request("http://edgewatch.test/api/alertmanager/webhook", { method: "POST", headers, body: JSON.stringify(body) }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
 }
 
 const alert = (status: "firing" | "resolved", labels: Record<string, string>, fingerprint = "a1b2c3d4e5f60718") => ({

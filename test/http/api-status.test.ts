@@ -4,6 +4,7 @@ import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import type { z } from "zod";
 import type { LatestSnapshot } from "../../src/storage/snapshot";
+import { countingBindings } from "../helpers/counting-bindings";
 import { envWith, fireCron, get } from "../helpers/worker";
 
 const base = `http://127.0.0.1:${inject("httpPort")}`;
@@ -99,6 +100,21 @@ describe("GET /api/status", () => {
       const text = `${JSON.stringify([...response.headers])}\n${await response.text()}`;
       for (const secret of [SECRET, LITERAL, "hunter2pass", "admin:", "qs-secret-77", "/echo"]) expect(text, `${path} leaks ${secret}`).not.toContain(secret);
     }
+  });
+
+  it("is served from the edge cache: a repeated request reads no storage", async () => {
+    const { counts, bucket, kv } = countingBindings();
+    const bindings = { ...envWith(config), HISTORY: bucket, STATE: kv };
+    await env.HISTORY.put(LATEST_KEY, JSON.stringify(snapshot(Date.now() - 5_000)));
+    const origin = `http://${crypto.randomUUID().slice(0, 8)}.cache.test`;
+    const first = await get(bindings, "/api/status", {}, origin);
+    expect(first.headers.get("x-edge-cache")).toBe("miss");
+    const readsAfterFirst = counts.r2ClassB + counts.kvReads;
+    expect(readsAfterFirst).toBe(1);
+    const second = await get(bindings, "/api/status", {}, origin);
+    expect(second.headers.get("x-edge-cache")).toBe("hit");
+    expect(await second.json()).toEqual(await first.json());
+    expect(counts.r2ClassB + counts.kvReads).toBe(readsAfterFirst);
   });
 
   it("answers unknown paths with a JSON 404", async () => {

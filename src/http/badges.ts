@@ -1,0 +1,72 @@
+import { type Context, Hono } from "hono";
+import { cors } from "hono/cors";
+import { etag } from "hono/etag";
+import { z } from "zod";
+import { BADGE_METRICS, BADGE_WINDOWS, badgeFor, badgeSvg, endpointJson } from "../read-model/badge";
+import { loadConfig } from "../config/source";
+import type { AppEnv } from "./app";
+import { edgeCache } from "./edge-cache";
+import { invalidConfig, loadStatusView } from "./load-view";
+import { parameterError } from "./parameter-error";
+
+/**
+ * Badges. `badges` is mounted at `/badge` and serves `/badge/:id.svg`; `badgeEndpoint` is mounted at `/api/badge` and
+ * serves shields.io endpoint JSON at `/api/badge/:id`. Both take `?metric=status|uptime|latency` (default status) and
+ * `?window=24h|7d|30d|90d` (default 30d, used by uptime). Other query parameters (cache busters) are ignored.
+ */
+export const badges = new Hono<AppEnv>();
+export const badgeEndpoint = new Hono<AppEnv>();
+
+const Query = z.object({
+  metric: z.enum(BADGE_METRICS).default("status"),
+  window: z.enum(BADGE_WINDOWS).default("30d"),
+});
+
+type Found = { response: Response } | { badge: ReturnType<typeof badgeFor>; maxAge: number };
+
+/** Checks the id and the parameters against the config first: a bad request costs no storage read. */
+async function findBadge(c: Context<AppEnv>, id: string): Promise<Found> {
+  const query = Query.safeParse(c.req.query());
+  if (!query.success) {
+    c.header("Cache-Control", "no-store");
+    return { response: parameterError(c, query.error) };
+  }
+  const config = loadConfig(c.env);
+  if (!config.ok) return { response: invalidConfig(c, config.errors) };
+  const monitor = config.config.monitors.find((m) => m.id === id);
+  if (!monitor) {
+    c.header("Cache-Control", "no-store");
+    return { response: c.json({ error: "unknown monitor", parameter: "id" }, 404) };
+  }
+  const loaded = await loadStatusView(c.env);
+  if (!loaded.ok) return { response: invalidConfig(c, loaded.errors) };
+  const view = loaded.view.monitors.find((m) => m.id === id)!;
+  return { badge: badgeFor(view, query.data.metric, query.data.window, monitor.degradedAfterMs), maxAge: loaded.maxAge };
+}
+
+badges.use(etag());
+badges.use(edgeCache());
+badges.get("/:file", async (c) => {
+  const file = c.req.param("file");
+  if (!file.endsWith(".svg")) {
+    c.header("Cache-Control", "no-store");
+    return c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404);
+  }
+  const found = await findBadge(c, file.slice(0, -".svg".length));
+  if ("response" in found) return found.response;
+  c.header("Cache-Control", `public, max-age=${found.maxAge}`);
+  // A badge is an image: nothing in it may run or load anything, even opened on its own.
+  c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  c.header("Content-Type", "image/svg+xml; charset=utf-8");
+  return c.body(badgeSvg(found.badge));
+});
+
+badgeEndpoint.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
+badgeEndpoint.use(etag());
+badgeEndpoint.use(edgeCache());
+badgeEndpoint.get("/:id", async (c) => {
+  const found = await findBadge(c, c.req.param("id"));
+  if ("response" in found) return found.response;
+  c.header("Cache-Control", `public, max-age=${found.maxAge}`);
+  return c.json(endpointJson(found.badge));
+});

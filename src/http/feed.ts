@@ -1,0 +1,19 @@
+import { Hono } from "hono";
+import { etag } from "hono/etag";
+import { ATOM_CONTENT_TYPE, atomFeed } from "../read-model/atom-feed";
+import type { AppEnv } from "./app";
+import { edgeCache } from "./edge-cache";
+import { invalidConfig, loadStatusView, originOf } from "./load-view";
+
+/** `/feed.atom`: the incidents as an Atom feed. Mounted at `/feed.atom`. */
+export const feed = new Hono<AppEnv>();
+
+feed.use(etag());
+feed.use(edgeCache());
+feed.get("/", async (c) => {
+  const loaded = await loadStatusView(c.env);
+  if (!loaded.ok) return invalidConfig(c, loaded.errors);
+  c.header("Cache-Control", `public, max-age=${loaded.maxAge}`);
+  c.header("Content-Type", ATOM_CONTENT_TYPE);
+  return c.body(atomFeed(loaded.view, originOf(c), loaded.nowMs));
+});

@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import type { Config } from "../config/schema";
+import { loadConfig } from "../config/source";
+import { type Bindings, storesFrom } from "../deps";
+import { consoleLog } from "../log";
+import { buildStatusView, type StatusView } from "../read-model/status-view";
+import { readCurrent } from "../storage/read-current";
+import { freshFor } from "./fresh-for";
+
+export type LoadedView = { ok: true; config: Config; view: StatusView; nowMs: number; maxAge: number } | { ok: false; errors: string[] };
+
+/**
+ * The one read every public face makes: the config, then the latest tick from R2 (or, only when that fails, the KV
+ * state), as the status view. One R2 read on the normal path; the seconds the answer stays fresh come with it.
+ */
+export async function loadStatusView(env: Bindings, nowMs = Date.now()): Promise<LoadedView> {
+  const config = loadConfig(env);
+  if (!config.ok) return { ok: false, errors: config.errors };
+  const view = buildStatusView(config.config, await readCurrent(storesFrom(env), consoleLog), nowMs);
+  return { ok: true, config: config.config, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs) };
+}
+
+/** The answer of every face to an invalid config: 500 naming the problems, never cached. */
+export function invalidConfig(c: Context, errors: string[]) {
+  c.header("Cache-Control", "no-store");
+  return c.json({ error: "invalid configuration", errors }, 500);
+}
+
+/** The origin the request came in on (`https://status.example.com`): absolute links in the faces point back to it. */
+export function originOf(c: Context): string {
+  return new URL(c.req.url).origin;
+}

@@ -1,0 +1,86 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { Hono } from "hono";
+import type { Bindings } from "../../src/deps";
+import { api } from "../../src/http/api";
+import type { AppEnv } from "../../src/http/app";
+import { badgeEndpoint, badges } from "../../src/http/badges";
+import { feed } from "../../src/http/feed";
+import { health } from "../../src/http/health";
+import { metrics } from "../../src/http/metrics";
+import { statuspageApi } from "../../src/http/statuspage-api";
+import type { Incident } from "../../src/incidents/types";
+import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import type { LatestSnapshot, StoredResult } from "../../src/storage/snapshot";
+
+/** The Worker's app with the public faces mounted as src/http/app.ts mounts them. */
+export function facesApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+  });
+  app.route("/api", api);
+  app.route("/api/v2", statuspageApi);
+  app.route("/api/badge", badgeEndpoint);
+  app.route("/badge", badges);
+  app.route("/metrics", metrics);
+  app.route("/feed.atom", feed);
+  app.route("/health", health);
+  app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
+  app.onError((error, c) => c.json({ error: "internal error", detail: String(error) }, 500));
+  return app;
+}
+
+const app = facesApp();
+let served = 0;
+
+/**
+ * A GET through the faces app with a real execution context. Each call gets an origin of its own unless one is
+ * given, so the edge cache (shared by every test in the isolate) never answers one test with another's data.
+ */
+export async function faceGet(bindings: Bindings, path: string, options: { headers?: Record<string, string>; origin?: string } = {}): Promise<Response> {
+  const origin = options.origin ?? `http://t${++served}-${crypto.randomUUID().slice(0, 8)}.edgewatch.test`;
+  const ctx = createExecutionContext();
+  const response = await app.fetch(new Request(`${origin}${path}`, { headers: options.headers ?? {} }), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export const minutesAgo = (minutes: number, nowMs = Date.now()) => new Date(Math.floor(nowMs / 60_000) * 60_000 - minutes * 60_000).toISOString();
+
+export function stored(fields: Partial<StoredResult> & Pick<StoredResult, "status">, at: string): StoredResult {
+  return { type: "http", latencyMs: 42, checkedAt: at, message: `HTTP 200 in 42 ms`, details: { statusCode: 200, checks: null }, since: at, ...fields };
+}
+
+export function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
+  return {
+    title: "Something is down",
+    severity: "SEV-3",
+    impact: "major",
+    status: "open",
+    flapping: false,
+    startedAt: minutesAgo(10),
+    resolvedAt: null,
+    durationMs: null,
+    cause: { message: "HTTP 500", phase: "status" },
+    updates: [{ at: minutesAgo(9), status: "investigating", message: "Something is down: HTTP 500" }],
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    source: "monitor",
+    ...fields,
+  };
+}
+
+type UptimeRecord = Record<string, Record<"24h" | "7d" | "30d" | "90d", number | null>>;
+
+/** Writes latest.json as a tick would have (with per-monitor uptime when given, as the history tick stores it). */
+export async function seedLatest(
+  monitors: LatestSnapshot["monitors"],
+  incidents: Incident[] = [],
+  tickAt = minutesAgo(0),
+  options: { uptime?: UptimeRecord; bucket?: R2Bucket } = {},
+): Promise<void> {
+  const snapshot = { version: 1, tickAt, durationMs: 120, kv: null, incidents: { tracks: {}, incidents }, unsavedIncidents: [], monitors, uptime: options.uptime ?? {} };
+  await (options.bucket ?? env.HISTORY).put(LATEST_KEY, JSON.stringify(snapshot));
+}

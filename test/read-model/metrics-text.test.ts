@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { escapeLabelValue, metricsText } from "../../src/read-model/metrics-text";
+import { type MonitorView, NO_UPTIME, type StatusView } from "../../src/read-model/status-view";
+
+const monitor = (fields: Partial<MonitorView> & Pick<MonitorView, "id">): MonitorView => ({
+  name: fields.id,
+  type: "http",
+  group: null,
+  status: "up",
+  latencyMs: 10,
+  checkedAt: "2026-11-25T10:00:00.000Z",
+  since: "2026-11-25T09:00:00.000Z",
+  message: "ok",
+  details: {},
+  uptime: NO_UPTIME,
+  ...fields,
+});
+const view = (monitors: MonitorView[]): StatusView => ({ title: "t", status: "operational", updatedAt: "2026-11-25T10:00:00.000Z", stale: false, monitors, incidents: [] });
+const lines = (text: string, name: string) => text.split("\n").filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+
+describe("metricsText", () => {
+  it("escapes label values as the format says: backslash, double quote, line feed", () => {
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    const text = metricsText(view([monitor({ id: "x", group: 'G "1"\\\n2' })]));
+    expect(lines(text, "probe_success")).toEqual(['probe_success{monitor="x",group="G \\"1\\"\\\\\\n2"} 1']);
+  });
+
+  it("probe_ssl_earliest_cert_expiry for tls monitors: the chain's earliest expiry, else the leaf's, in unix seconds", () => {
+    const tls = (id: string, details: Record<string, unknown>) => monitor({ id, type: "tls" as MonitorView["type"], details });
+    const text = metricsText(
+      view([
+        tls("chain", { notAfter: "2027-03-01T00:00:00.000Z", earliestChainExpiry: "2027-01-01T00:00:00.000Z", subject: "CN=secret.internal" }),
+        tls("leaf", { notAfter: "2027-03-01T00:00:00.000Z", earliestChainExpiry: null }),
+        tls("failed", { notAfter: null, earliestChainExpiry: null }),
+        monitor({ id: "web", details: { statusCode: 200, checks: null } }),
+      ]),
+    );
+    expect(lines(text, "probe_ssl_earliest_cert_expiry")).toEqual([
+      `probe_ssl_earliest_cert_expiry{monitor="chain"} ${Date.parse("2027-01-01T00:00:00Z") / 1000}`,
+      `probe_ssl_earliest_cert_expiry{monitor="leaf"} ${Date.parse("2027-03-01T00:00:00Z") / 1000}`,
+    ]);
+    expect(lines(text, "probe_http_status_code")).toEqual(['probe_http_status_code{monitor="web"} 200']);
+    expect(text).not.toContain("secret.internal");
+  });
+
+  it("edgewatch_uptime_ratio from the percentages, 0 to 1, omitting windows without data", () => {
+    const text = metricsText(view([monitor({ id: "a", uptime: { "24h": 100, "7d": 99.95, "30d": 0.001, "90d": null } })]));
+    expect(lines(text, "edgewatch_uptime_ratio")).toEqual([
+      'edgewatch_uptime_ratio{monitor="a",window="24h"} 1',
+      'edgewatch_uptime_ratio{monitor="a",window="7d"} 0.9995',
+      'edgewatch_uptime_ratio{monitor="a",window="30d"} 0.00001',
+    ]);
+  });
+
+  it("probe_success only for a verdict the tick kept: not in maintenance, not before a check", () => {
+    const text = metricsText(view([monitor({ id: "m", status: "maintenance" }), monitor({ id: "u", status: "unknown", checkedAt: null, latencyMs: null })]));
+    expect(lines(text, "probe_success")).toEqual([]);
+    expect(lines(text, "probe_duration_seconds")).toEqual(['probe_duration_seconds{monitor="m"} 0.01']);
+  });
+});
