@@ -1,8 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 import { OFFLINE_ENV } from "./scripts/offline-env.ts";
+import { prepareTestCa } from "./test/helpers/test-ca.ts";
 
-// Set before the pool (and with it Miniflare) loads: they read the environment once.
+// Set before the pool (and with it Miniflare) loads: they read the environment once. The test CA joins a copy of
+// the system bundle through NODE_EXTRA_CA_CERTS, so the runtime's own TLS trusts the test servers it signed.
 Object.assign(process.env, OFFLINE_ENV);
+prepareTestCa(mkdtempSync(join(tmpdir(), "edgewatch-tls-")));
 const { cloudflareTest } = await import("@cloudflare/vitest-pool-workers");
 
 export default defineConfig({

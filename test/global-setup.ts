@@ -4,12 +4,14 @@ import type { TestProject } from "vitest/node";
 import { startHttpTargets } from "./helpers/http-targets";
 import { startPrometheusStack } from "./helpers/prometheus-stack";
 import { startRecordingServer } from "./helpers/recording-server";
+import { startTlsServers, type TlsTestValues } from "./helpers/tls-servers";
 
 declare module "vitest" {
   export interface ProvidedContext {
     httpPort: number;
     silentPort: number;
     refusedPort: number;
+    tls: TlsTestValues;
   }
 }
 
@@ -24,7 +26,10 @@ export default async function setup(project: TestProject) {
   // Stands in for Slack, Discord, PagerDuty, Telegram, webhooks and Alertmanager receivers: records what it gets.
   const recorder = await startRecordingServer();
   project.provide("recorder", recorder.values.recorder as never);
+  // TLS servers (Node tls and openssl s_server) with certificates issued for the tests with exact dates.
+  const tls = await startTlsServers();
+  project.provide("tls", tls.values.tls);
   return async () => {
-    await Promise.all([http.close(), prom.close(), recorder.close()]);
+    await Promise.all([http.close(), prom.close(), recorder.close(), tls.close()]);
   };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "../probes/alertmanager";
 import { PrometheusMonitor } from "../probes/prometheus";
+import { TlsMonitor } from "../probes/tls";
 import { Notifications } from "../notify/schema";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
@@ -23,7 +24,7 @@ export const HttpMonitor = z.strictObject({
 });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
-export const Monitor = z.discriminatedUnion("type", [HttpMonitor, PrometheusMonitor, AlertmanagerMonitor]);
+export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 

@@ -2,11 +2,13 @@ import type { Monitor } from "../config/schema";
 import { probeAlertmanager } from "./alertmanager";
 import { probeHttp } from "./http";
 import { probePrometheus } from "./prometheus";
+import { probeTls } from "./tls";
 import type { ProbeDeps, ProbeResult } from "./types";
 
 /** The probe for each monitor type; a new type adds one line here and one file beside this one. */
 const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>, deps: ProbeDeps) => Promise<ProbeResult> } = {
   http: probeHttp,
+  tls: probeTls,
   prometheus: probePrometheus,
   alertmanager: probeAlertmanager,
 };

@@ -2,6 +2,7 @@ import type { connect } from "cloudflare:sockets";
 import type { Monitor } from "../config/schema";
 import type { AlertmanagerProbeResult } from "./alertmanager";
 import type { PrometheusProbeResult } from "./prometheus";
+import type { TlsProbeResult } from "./tls";
 
 /** What one probe concludes. `maintenance` and `unknown` are never a probe's verdict, only the tick's. */
 export type ProbeStatus = "up" | "degraded" | "down";
@@ -40,7 +41,7 @@ export interface HttpDetails {
 export type HttpProbeResult = ProbeResultBase & { type: "http"; details: HttpDetails };
 
 /** A discriminated union on `type`: each monitor type brings its own `details`. */
-export type ProbeResult = HttpProbeResult | PrometheusProbeResult | AlertmanagerProbeResult;
+export type ProbeResult = HttpProbeResult | TlsProbeResult | PrometheusProbeResult | AlertmanagerProbeResult;
 
 /** Everything a probe touches outside itself, passed in so tests can drive it. */
 export interface ProbeDeps {

@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { MonitorBase } from "../config/base";
+import { assessCertificate } from "../tls/assess-certificate";
+import { isCloudflareAddress } from "../tls/cloudflare-ranges";
+import { certificatesFor, DEFAULT_API_URL, inactivePackStatuses, listCertificatePacks } from "../tls/cloudflare-api";
+import { Deadline } from "../tls/deadline";
+import { lookupAddresses } from "../tls/doh-lookup";
+import { expiryStatus } from "../tls/expiry-status";
+import { parseIp } from "../tls/ip-address";
+import { type Target, socketCertificates } from "../tls/socket-certificates";
+import { TlsFailure, type TlsPhase } from "../tls/tls-failure";
+import { runtimeTrusts } from "../tls/trust-check";
+import { type Certificate, describeName, fingerprintSha256, parseCertificate } from "../tls/x509";
+import { describeFetchError } from "./fetch-error";
+import type { ProbeDeps, ProbeResultBase, ProbeStatus } from "./types";
+
+const DnsName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/, "must be a DNS name");
+const Host = z.union([DnsName, z.string().refine((s) => parseIp(s) !== null, "must be a DNS name or an IP address, without scheme or port")]);
+const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a secret's name");
+
+export const TlsMonitor = z
+  .strictObject({
+    ...MonitorBase,
+    type: z.literal("tls"),
+    host: Host,
+    port: z.int().min(1).max(65_535).default(443),
+    /** The name sent as SNI and checked against the certificate; `host` when absent. */
+    servername: DnsName.optional(),
+    warnDays: z.int().min(0).max(365).default(14),
+    criticalDays: z.int().min(0).max(365).default(7),
+    /** `cloudflare-api` for hosts proxied by Cloudflare, which a Worker's socket cannot reach. */
+    source: z.enum(["socket", "cloudflare-api"]).default("socket"),
+    zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be a zone id: 32 hex digits").optional(),
+    /** The name of the Worker secret holding an API token with SSL and Certificates Read. */
+    apiTokenSecret: SecretName.optional(),
+    /** Defaults to https://api.cloudflare.com/client/v4. */
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .superRefine((monitor, ctx) => {
+    if (monitor.criticalDays > monitor.warnDays) {
+      ctx.addIssue({ code: "custom", path: ["criticalDays"], message: "must not be greater than warnDays" });
+    }
+    if (monitor.source === "cloudflare-api") {
+      for (const key of ["zoneId", "apiTokenSecret"] as const) {
+        if (!monitor[key]) ctx.addIssue({ code: "custom", path: [key], message: 'required when source is "cloudflare-api"' });
+      }
+    }
+  });
+export type TlsMonitor = z.infer<typeof TlsMonitor>;
+
+/** What a TLS check found. Fields are null when the source or the failure left them unknown. */
+export interface TlsDetails {
+  source: "socket" | "cloudflare-api";
+  notBefore: string | null;
+  notAfter: string | null;
+  /** Whole days from the check to notAfter, rounded down; negative once expired. */
+  daysLeft: number | null;
+  issuer: string | null;
+  subject: string | null;
+  sans: string[];
+  serial: string | null;
+  fingerprintSha256: string | null;
+  keyType: string | null;
+  protocol: "TLSv1.3" | "TLSv1.2" | null;
+  chainLength: number | null;
+  /** The soonest notAfter among all certificates the server sent, the leaf included. */
+  earliestChainExpiry: string | null;
+  /** Whether the runtime's own TLS accepted the server; null when not asked (API source, or a failure first). */
+  trusted: boolean | null;
+}
+
+export type TlsProbeResult = ProbeResultBase & { type: "tls"; details: TlsDetails };
+
+const PROXIED = "no TLS handshake: host is proxied by Cloudflare; use source: cloudflare-api";
+
+const emptyDetails = (source: TlsDetails["source"]): TlsDetails => ({
+  source,
+  notBefore: null,
+  notAfter: null,
+  daysLeft: null,
+  issuer: null,
+  subject: null,
+  sans: [],
+  serial: null,
+  fingerprintSha256: null,
+  keyType: null,
+  protocol: null,
+  chainLength: null,
+  earliestChainExpiry: null,
+  trusted: null,
+});
+
+interface Outcome {
+  status: ProbeStatus;
+  message: string;
+  phase?: string;
+  latencyMs: number | null;
+  details: TlsDetails;
+}
+
+/**
+ * Checks the certificate a TLS server presents, or the one Cloudflare holds for a proxied host.
+ * Never throws: a broken target, a hung socket or a bug here all become a `down` result naming the phase.
+ */
+export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<TlsProbeResult> {
+  const startedAt = deps.now();
+  const deadline = new Deadline(monitor.timeoutMs);
+  const target = `${monitor.host}:${monitor.port}`;
+  const progress: { phase: TlsPhase } = { phase: "connect" };
+  let outcome: Outcome;
+  try {
+    outcome = monitor.source === "cloudflare-api" ? await viaApi(monitor, deps, startedAt, deadline, progress) : await viaSocket(monitor, deps, startedAt, deadline, progress);
+  } catch (error) {
+    const failure = error instanceof TlsFailure ? error : new TlsFailure(progress.phase, `${progress.phase} failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
+    outcome = { status: "down", message: failure.message, phase: failure.phase, latencyMs: null, details: emptyDetails(monitor.source) };
+  } finally {
+    deadline.clear();
+  }
+  if (outcome.status === "up" && monitor.degradedAfterMs !== undefined && outcome.latencyMs !== null && outcome.latencyMs > monitor.degradedAfterMs) {
+    outcome = { ...outcome, status: "degraded", phase: "latency", message: `${outcome.message}; slower than ${monitor.degradedAfterMs} ms` };
+  }
+  return {
+    type: "tls",
+    monitorId: monitor.id,
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    checkedAt: new Date(startedAt).toISOString(),
+    message: outcome.message,
+    details: outcome.details,
+    ...(outcome.phase ? { error: { phase: outcome.phase, detail: `tls ${monitor.source} ${target}: ${outcome.message}` } } : {}),
+  };
+}
+
+async function viaSocket(monitor: TlsMonitor, deps: ProbeDeps, now: number, deadline: Deadline, progress: { phase: TlsPhase }): Promise<Outcome> {
+  const target: Target = { host: monitor.host, port: monitor.port };
+  const bareHost = monitor.host.replace(/^\[(.*)\]$/, "$1");
+  const hostIsIp = parseIp(bareHost) !== null;
+  const name = monitor.servername ?? bareHost;
+
+  // connect() to Cloudflare's own addresses is refused in production: say so rather than try.
+  if (hostIsIp && isCloudflareAddress(bareHost)) throw new TlsFailure("connect", PROXIED);
+  progress.phase = "handshake";
+  let server;
+  try {
+    server = await socketCertificates(deps.connect, target, { serverName: monitor.servername ?? (hostIsIp ? null : bareHost) }, deadline);
+  } catch (error) {
+    if (error instanceof TlsFailure && error.phase === "connect" && (await isProxied(bareHost, hostIsIp, deps, deadline))) {
+      throw new TlsFailure("connect", PROXIED);
+    }
+    throw error;
+  }
+  const latencyMs = Math.max(0, Math.round(deps.now() - now));
+
+  progress.phase = "parse";
+  const chain: Certificate[] = server.certificates.map((der, i) => {
+    try {
+      return parseCertificate(der);
+    } catch (error) {
+      throw new TlsFailure("parse", `unreadable certificate #${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  const leaf = chain[0]!;
+  const earliest = chain.reduce((a, c) => (c.notAfter < a ? c.notAfter : a), leaf.notAfter);
+  const details: TlsDetails = {
+    source: "socket",
+    notBefore: leaf.notBefore.toISOString(),
+    notAfter: leaf.notAfter.toISOString(),
+    daysLeft: null,
+    issuer: describeName(leaf.issuer),
+    subject: describeName(leaf.subject),
+    sans: [...leaf.dnsNames, ...leaf.ipAddresses],
+    serial: leaf.serial,
+    fingerprintSha256: await fingerprintSha256(leaf.der),
+    keyType: leaf.keyType,
+    protocol: server.protocol,
+    chainLength: chain.length,
+    earliestChainExpiry: earliest.toISOString(),
+    trusted: null,
+  };
+
+  progress.phase = "trust";
+  let trustTimeout: TlsFailure | null = null;
+  try {
+    details.trusted = await runtimeTrusts(deps.connect, target, deadline);
+  } catch (error) {
+    if (!(error instanceof TlsFailure)) throw error;
+    trustTimeout = error;
+  }
+
+  const verdict = assessCertificate({ chain, name, trusted: details.trusted, now, warnDays: monitor.warnDays, criticalDays: monitor.criticalDays });
+  details.daysLeft = verdict.daysLeft;
+  if (trustTimeout) return { status: "down", message: `${trustTimeout.message}; ${verdict.message}`, phase: "timeout", latencyMs, details };
+  return { status: verdict.status, message: verdict.message, latencyMs, details, ...(verdict.phase ? { phase: verdict.phase } : {}) };
+}
+
+/** After a failed connect: does the host name resolve to Cloudflare, which a Worker's socket may never reach? */
+async function isProxied(host: string, hostIsIp: boolean, deps: ProbeDeps, deadline: Deadline): Promise<boolean> {
+  if (hostIsIp) return false;
+  try {
+    const addresses = await deadline.race(lookupAddresses(deps.fetch, host, deadline.signal));
+    return addresses.some(isCloudflareAddress);
+  } catch {
+    return false;
+  }
+}
+
+async function viaApi(monitor: TlsMonitor, deps: ProbeDeps, now: number, deadline: Deadline, progress: { phase: TlsPhase }): Promise<Outcome> {
+  progress.phase = "config";
+  if (!monitor.zoneId || !monitor.apiTokenSecret) throw new TlsFailure("config", 'source "cloudflare-api" needs zoneId and apiTokenSecret');
+  const token = deps.secret(monitor.apiTokenSecret);
+  if (!token) throw new TlsFailure("config", `secret ${monitor.apiTokenSecret} is not set`);
+
+  progress.phase = "api";
+  const request = listCertificatePacks(deps.fetch, { apiUrl: monitor.apiUrl ?? DEFAULT_API_URL, zoneId: monitor.zoneId, token, signal: deadline.signal });
+  const packs = await deadline.race(request).catch((error: unknown) => {
+    if (error instanceof TlsFailure) throw error;
+    throw new TlsFailure("api", `Cloudflare API unreachable: ${describeFetchError(error)}`);
+  });
+  const latencyMs = Math.max(0, Math.round(deps.now() - now));
+  const host = monitor.servername ?? monitor.host;
+  const [earliest] = certificatesFor(packs, host);
+  if (!earliest) {
+    const statuses = inactivePackStatuses(packs, host);
+    const why = statuses.length ? ` (certificate pack status: ${statuses.join(", ")})` : "";
+    return { status: "down", message: `no active certificate covers ${host}${why}`, phase: "api", latencyMs, details: emptyDetails("cloudflare-api") };
+  }
+  const expiry = expiryStatus(earliest.expiresOn, now, monitor.warnDays, monitor.criticalDays);
+  const details: TlsDetails = {
+    ...emptyDetails("cloudflare-api"),
+    notAfter: earliest.expiresOn.toISOString(),
+    daysLeft: expiry.daysLeft,
+    issuer: earliest.issuer,
+    subject: host,
+    sans: earliest.hosts,
+  };
+  return { status: expiry.status, message: expiry.message, latencyMs, details, ...(expiry.phase ? { phase: expiry.phase } : {}) };
+}
