@@ -6,7 +6,8 @@ import { uptimeOf } from "../history/uptime-of";
 import { maintenanceNow } from "../incidents/maintenance";
 import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
 import { type DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
-import { claimDue, recordOutcomes } from "../notify/outbox";
+import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
+import { claimDue, enqueue, recordOutcomes } from "../notify/outbox";
 import { planNotifications } from "../notify/plan";
 import { type IncidentState, type Observation, transition } from "../incidents/transition";
 import type { IncidentEvent } from "../incidents/types";
@@ -50,6 +51,7 @@ export interface TickSummary {
 
 interface Previous {
   adminMaintenance: MaintenanceWindow[];
+  certificateTiers: CertificateTiers;
   history: HistoryCarry | null;
   delivery: DeliveryState;
   statuses: Record<string, PreviousStatus>;
@@ -117,7 +119,9 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     inMaintenance: new Set(maintenance.keys()),
     nowMs: scheduledTime,
   });
-  const { state: delivery, claimed } = claimDue(planned, scheduledTime, notificationBudget(subrequests));
+  const certificates = certificateEvents(config, results, previous.certificateTiers, new Set(maintenance.keys()), scheduledTime);
+  const queued = enqueue(planned, certificates.deliveries, new Date(scheduledTime).toISOString());
+  const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(subrequests));
 
   // Incident objects first: they are idempotent by id, so a tick that then loses the race below did no harm.
   const toSave = [...next.changed, ...next.state.incidents.filter((i) => previous.unsavedIncidents.includes(i.id) && !next.changed.includes(i))];
@@ -159,6 +163,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     history,
     delivery,
     adminMaintenance,
+    certificateTiers: certificates.tiers,
   };
   let etag: string | null = null;
   try {
@@ -195,12 +200,12 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
 
 /** The last tick from R2; when that is missing or corrupt, the statuses and incidents from KV so neither is lost. */
 async function readPrevious(deps: TickDeps): Promise<Previous> {
-  const empty: Previous = { adminMaintenance: [], history: null, delivery: EMPTY_DELIVERY, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
+  const empty: Previous = { adminMaintenance: [], certificateTiers: {}, history: null, delivery: EMPTY_DELIVERY, statuses: {}, kv: null, incidents: { tracks: {}, incidents: [] }, unsavedIncidents: [], tickAt: null, etag: undefined };
   try {
     const latest = await deps.latest.readLatest();
     if (latest.kind === "ok") {
-      const { monitors, kv, incidents, unsavedIncidents, tickAt, history, delivery, adminMaintenance } = latest.value;
-      return { adminMaintenance, history: carryOf(history, deps.log), delivery, statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
+      const { monitors, kv, incidents, unsavedIncidents, tickAt, history, delivery, adminMaintenance, certificateTiers } = latest.value;
+      return { adminMaintenance, certificateTiers, history: carryOf(history, deps.log), delivery, statuses: monitors, kv, incidents, unsavedIncidents, tickAt, etag: latest.etag };
     }
     if (latest.kind === "corrupt") deps.log("warn", "R2 latest is corrupt; starting from KV state", { reason: latest.reason });
   } catch (error) {
