@@ -11,7 +11,7 @@ describe("parseConfig", () => {
     const result = parseConfig(example);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.monitors.map((m) => m.id)).toEqual(["api-gateway", "ai-worker", "prometheus", "alertmanager", "grafana"]);
+    expect(result.config.monitors.map((m) => m.id)).toEqual(["api-gateway", "ai-worker", "api-certificate", "prometheus", "alertmanager", "grafana"]);
     const grafana = result.config.monitors.find((m) => m.id === "grafana");
     expect(grafana).toMatchObject({ timeoutMs: 10_000, severity: "SEV-3", method: "GET", expectStatus: "200-299", expectJson: { database: "ok" } });
   });

@@ -22,7 +22,7 @@ async function checkConfig(file: string) {
 describe("npm run check-config", () => {
   it("accepts the example configuration", async () => {
     const result = await checkConfig("edgewatch.config.json");
-    expect(result).toMatchObject({ code: 0, stdout: "edgewatch.config.json: ok (5 monitors)\n" });
+    expect(result).toMatchObject({ code: 0, stdout: "edgewatch.config.json: ok (6 monitors)\n" });
   });
 
   it("exits non-zero and prints every problem with its field path", async () => {
