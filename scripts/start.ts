@@ -47,7 +47,7 @@ if (values.config) {
 
 const wrangler = spawn(
   "node_modules/.bin/wrangler",
-  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`, ...(values["env-file"] ? ["--env-file", values["env-file"]] : [])],
+  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`, "--var", `TICK_INTERVAL_SECONDS:${interval}`, ...(values["env-file"] ? ["--env-file", values["env-file"]] : [])],
   { stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, ...OFFLINE_ENV } },
 );
 

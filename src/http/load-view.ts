@@ -5,7 +5,7 @@ import { type Bindings, storesFrom } from "../deps";
 import { consoleLog } from "../log";
 import { buildStatusView, type StatusView } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
-import { freshFor } from "./fresh-for";
+import { freshFor, tickMsOf } from "./fresh-for";
 
 export type LoadedView = { ok: true; config: Config; view: StatusView; nowMs: number; maxAge: number } | { ok: false; errors: string[] };
 
@@ -17,7 +17,7 @@ export async function loadStatusView(env: Bindings, nowMs = Date.now()): Promise
   const config = loadConfig(env);
   if (!config.ok) return { ok: false, errors: config.errors };
   const view = buildStatusView(config.config, await readCurrent(storesFrom(env), consoleLog), nowMs);
-  return { ok: true, config: config.config, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs) };
+  return { ok: true, config: config.config, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(env)) };
 }
 
 /** The answer of every face to an invalid config: 500 naming the problems, never cached. */

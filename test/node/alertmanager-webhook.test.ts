@@ -64,7 +64,8 @@ describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangl
     children.push(am);
     am.stderr?.on("data", (d) => (output += d));
 
-    const status = async () => (await fetch(`http://127.0.0.1:${workerPort}/api/status`)).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
+    // A query string of its own per poll: /api/status is edge-cached for up to a minute, and this test needs now.
+    const status = async () => (await fetch(`http://127.0.0.1:${workerPort}/api/status?poll=${Date.now()}`)).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
     await poll("the first tick", async () => ((await status()).updatedAt ? true : undefined), 90_000);
     await poll("Alertmanager", async () => ((await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined));
 
