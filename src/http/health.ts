@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/source";
-import { storesFrom } from "../deps";
+import { probeDepsFrom, storesFrom } from "../deps";
+import { notifyIfTicksStopped } from "../notify/stale-watchdog";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
@@ -21,7 +22,15 @@ health.get("/", async (c) => {
   const ageMs = lastTickAt ? Date.now() - Date.parse(lastTickAt) : null;
   const problems: string[] = [];
   if (!latest) problems.push(state ? "latest results unreadable; serving KV state" : "no tick has completed yet");
-  else if (ageMs !== null && ageMs > STALE_AFTER_MS) problems.push(`last tick ${Math.round(ageMs / 1000)} s ago`);
+  else if (ageMs !== null && ageMs > STALE_AFTER_MS) {
+    problems.push(`last tick ${Math.round(ageMs / 1000)} s ago`);
+    const probe = probeDepsFrom(c.env);
+    c.executionCtx.waitUntil(
+      notifyIfTicksStopped({ config: config.config, lastTickAt: latest.tickAt, kv: c.env.STATE, send: probe, log: consoleLog, nowMs: Date.now() }).catch((error) =>
+        consoleLog("error", "stale watchdog failed", { error: String(error) }),
+      ),
+    );
+  }
   return c.json(
     { status: problems.length ? "error" : "ok", monitors: config.config.monitors.length, lastTickAt, lastTickDurationMs: latest?.durationMs ?? null, problems },
     problems.length ? 503 : 200,
