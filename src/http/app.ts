@@ -7,6 +7,7 @@ import { api } from "./api";
 import { badgeEndpoint, badges } from "./badges";
 import { feed } from "./feed";
 import { metrics } from "./metrics";
+import { pages } from "./pages";
 import { statuspageApi } from "./statuspage-api";
 import { health } from "./health";
 import { history } from "./history-api";
@@ -31,7 +32,7 @@ app.route("/api/alertmanager", alertmanagerReceiver);
 app.route("/api", api);
 app.route("/api", history);
 app.route("/health", health);
-app.get("/", (c) => c.json({ name: "Edgewatch", links: { status: "/api/status", health: "/health" } }));
+app.route("/", pages);
 
 app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
 app.onError((error, c) => {

@@ -11,17 +11,28 @@ function minuteOfWeek(nowMs: number, timeZone: string): number {
   return day * 1440 + Number(get("hour")) * 60 + Number(get("minute"));
 }
 
-export function isWindowActive(window: MaintenanceWindow, nowMs: number): boolean {
-  if (window.start !== undefined && window.end !== undefined) return nowMs >= Date.parse(window.start) && nowMs < Date.parse(window.end);
+/**
+ * The current occurrence of a window, [start, end) in ms, or null when it is not in force. A weekly window is
+ * counted in its own clock's minutes.
+ */
+export function activeOccurrence(window: MaintenanceWindow, nowMs: number): { start: number; end: number } | null {
+  if (window.start !== undefined && window.end !== undefined) {
+    const [start, end] = [Date.parse(window.start), Date.parse(window.end)];
+    return nowMs >= start && nowMs < end ? { start, end } : null;
+  }
   const weekly = window.weekly;
-  if (!weekly) return false;
+  if (!weekly) return null;
   const now = minuteOfWeek(nowMs, weekly.timezone);
   const [hour, minute] = weekly.start.split(":").map(Number) as [number, number];
-  return weekly.days.some((day) => {
-    const start = (DAY_INDEX[day] ?? 0) * 1440 + hour * 60 + minute;
-    // Modulo a week, so a window that starts on Sunday night and runs into Monday is still found on Monday.
-    return (((now - start) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES < weekly.durationMinutes;
-  });
+  // Modulo a week, so a window that starts on Sunday night and runs into Monday is still found on Monday.
+  const elapsed = Math.min(...weekly.days.map((day) => (((now - ((DAY_INDEX[day] ?? 0) * 1440 + hour * 60 + minute)) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES));
+  if (!(elapsed < weekly.durationMinutes)) return null;
+  const start = Math.floor(nowMs / 60_000) * 60_000 - elapsed * 60_000;
+  return { start, end: start + weekly.durationMinutes * 60_000 };
+}
+
+export function isWindowActive(window: MaintenanceWindow, nowMs: number): boolean {
+  return activeOccurrence(window, nowMs) !== null;
 }
 
 export function windowCovers(window: MaintenanceWindow, monitor: Pick<Monitor, "id" | "group">): boolean {

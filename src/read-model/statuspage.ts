@@ -1,5 +1,5 @@
 import type { Config, MaintenanceWindow, Severity } from "../config/schema";
-import { isWindowActive, windowCovers } from "../incidents/maintenance";
+import { activeOccurrence, windowCovers } from "../incidents/maintenance";
 import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
 import type { MonitorView, OverallStatus, StatusView } from "./status-view";
@@ -292,31 +292,6 @@ export function incidentsOf(input: StatuspageInput, which: "all" | "unresolved")
 
 // ---- scheduled maintenance, from the config's windows ----
 
-const WEEK_MINUTES = 7 * 24 * 60;
-const DAY_INDEX: Record<string, number> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
-
-/** Minutes since Monday 00:00 as a clock in `timeZone` reads it (as src/incidents/maintenance.ts counts them). */
-function minuteOfWeek(nowMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(nowMs);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return (DAY_INDEX[get("weekday").toLowerCase().slice(0, 3)] ?? 0) * 1440 + Number(get("hour")) * 60 + Number(get("minute"));
-}
-
-/** The current occurrence of an active window: [start, end) in ms. A weekly one is counted in its clock's minutes. */
-function occurrenceOf(window: MaintenanceWindow, nowMs: number): { start: number; end: number } | null {
-  if (window.start !== undefined && window.end !== undefined) return { start: Date.parse(window.start), end: Date.parse(window.end) };
-  const weekly = window.weekly;
-  if (!weekly) return null;
-  const now = minuteOfWeek(nowMs, weekly.timezone);
-  const [hour, minute] = weekly.start.split(":").map(Number) as [number, number];
-  const elapsed = Math.min(
-    ...weekly.days.map((day) => (((now - ((DAY_INDEX[day] ?? 0) * 1440 + hour * 60 + minute)) % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES),
-  );
-  if (!(elapsed < weekly.durationMinutes)) return null;
-  const start = Math.floor(nowMs / 60_000) * 60_000 - elapsed * 60_000;
-  return { start, end: start + weekly.durationMinutes * 60_000 };
-}
-
 /**
  * Windows in progress now (`in_progress`) and one-off windows still to come (`scheduled`), soonest first. Weekly
  * windows are listed only while they run. Their ids name the window and the occurrence's start.
@@ -326,10 +301,10 @@ export function scheduledMaintenancesOf(input: StatuspageInput): SpScheduledMain
   const components = componentsOf(input);
   const out: SpScheduledMaintenance[] = [];
   for (const window of input.config.maintenance) {
-    const active = isWindowActive(window, input.nowMs);
-    const upcoming = !active && window.start !== undefined && Date.parse(window.start) > input.nowMs;
-    if (!active && !upcoming) continue;
-    const when = occurrenceOf(window, input.nowMs);
+    const current = activeOccurrence(window, input.nowMs);
+    const active = current !== null;
+    const upcoming = !active && window.start !== undefined && window.end !== undefined && Date.parse(window.start) > input.nowMs;
+    const when = current ?? (upcoming ? { start: Date.parse(window.start!), end: Date.parse(window.end!) } : null);
     if (!when) continue;
     const covered = new Set(input.config.monitors.filter((m) => windowCovers(window, m)).map((m) => m.id));
     const affected = components.filter((c) => !c.group && covered.has(c.id));
