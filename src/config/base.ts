@@ -38,6 +38,8 @@ export const MonitorBase = {
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   degradedAfterMs: z.int().positive().optional(),
   severity: Severity.default("SEV-3"),
+  /** Show the monitor's URL (or host:port) on the public status page; by default only its name and state are shown. */
+  public: z.boolean().default(false),
   /** Consecutive failing ticks before an incident opens. */
   failureThreshold: z.int().min(1).max(60).default(2),
   /** Consecutive good ticks before an incident resolves. */

@@ -220,7 +220,10 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
       details.targetsDown = down.slice(0, LIST_CAP);
       details.targetsDownTotal = down.length;
       if (down.length > 0) {
-        const names = listWithMore(down.map((t) => `${t.job} ${t.instance}`), 3);
+        // Jobs only: the message reaches the public page, and instances are internal addresses (details keep them).
+        const perJob = new Map<string, number>();
+        for (const t of down) perJob.set(t.job, (perJob.get(t.job) ?? 0) + 1);
+        const names = listWithMore([...perJob].map(([job, n]) => (n > 1 ? `${job} ×${n}` : job)), 3);
         problems.push({ status: "degraded", text: `${down.length} of ${plural(active.length, "target")} down (${names})`, phase: "targets" });
       } else upNotes.push(`${plural(active.length, "target")} up`);
     }

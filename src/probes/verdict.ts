@@ -4,7 +4,7 @@ import type { ProbeDeps, ProbeError, ProbeResultBase, ProbeStatus } from "./type
 /** One thing wrong with a target, as a probe of several requests finds them. */
 export interface Problem {
   status: "degraded" | "down";
-  /** Words for the message: `1 of 5 targets down (api 10.0.0.3:8080)`. */
+  /** Words for the message: `1 of 5 targets down (api-gateway)`. */
   text: string;
   phase: string;
   /** For the log line, when it says more than `text` (the request's redacted URL, the server's error text). */

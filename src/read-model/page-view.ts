@@ -405,7 +405,7 @@ function tlsDaysLeft(monitor: Monitor, details: Record<string, unknown>): number
 
 /** The monitor's target, only for monitors marked `public`: a URL without credentials or query values, or host:port. */
 function publicTarget(monitor: Monitor): string | null {
-  if ((monitor as { public?: boolean }).public !== true) return null;
+  if (!monitor.public) return null;
   const fields = monitor as { url?: unknown; host?: unknown; port?: unknown };
   if (typeof fields.url === "string") {
     const redacted = redactUrl(fields.url);

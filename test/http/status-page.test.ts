@@ -520,12 +520,10 @@ describe("GET / (status page)", () => {
     const config = parsedConfig({
       title: "t",
       monitors: [
-        { id: "site", name: "Website", type: "http", url: "https://user:pw@www.example.com/health?key=k-secret" },
+        { id: "site", name: "Website", type: "http", url: "https://user:pw@www.example.com/health?key=k-secret", public: true },
         { id: "private", name: "Private", type: "http", url: "https://private.internal.example/health", headers: { Authorization: "Bearer b-secret" } },
       ],
     });
-    // `public` is not in the config schema yet: set as it will parse.
-    (config.monitors[0] as { public?: boolean }).public = true;
     const view = buildPageView({ config, latest: null, carry: null, summary: null, nowMs: NOW });
     const markup = await jsx(StatusPage, { view, css: BASE_CSS, nowMs: NOW }).toString();
     expect(markup).toContain("https://www.example.com/health?key=redacted");

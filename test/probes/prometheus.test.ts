@@ -49,7 +49,7 @@ if (!stack.available && !stack.required) console.warn(`[prometheus.test] skippin
 describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", () => {
   const control = (state: { fail?: boolean; gauge?: number }) =>
     fetch(`${stack.controlUrl}/control`, { method: "POST", body: JSON.stringify(state) }).then((r) => r.json());
-  const targetLine = `edgewatch-test-target ${stack.targetInstance}`;
+  const targetLine = "edgewatch-test-target";
   /** Both targets discovered and scraped: the discovery throttle makes that ~5 s after Prometheus starts. */
   const scraped = (r: PrometheusProbeResult) => r.details.targetsTotal === 2;
 
@@ -258,7 +258,7 @@ describe("probePrometheus against broken and imitating servers", () => {
     expect(result.details.alertsFiring).toHaveLength(20);
     expect(result.details.alertsFiringTotal).toBe(30);
     expect(result.message).toBe(
-      "50 of 51 targets down (fleet 10.2.0.0:9100, fleet 10.2.0.1:9100, fleet 10.2.0.2:9100, +47 more); 30 alerts firing (Alert00, Alert01, Alert02, +27 more)",
+      "50 of 51 targets down (fleet ×50); 30 alerts firing (Alert00, Alert01, Alert02, +27 more)",
     );
   });
 
@@ -296,7 +296,7 @@ describe("probePrometheus against broken and imitating servers", () => {
     const prom = await probePrometheus(PrometheusMonitor.parse(prometheus), deps());
     expect(prom.status).toBe("degraded");
     expect(prom.message).toBe(
-      "1 of 5 targets down (api-gateway 10.0.0.3:8080); alert HighLatency firing; query gateway-up: 0 (expected == 1) in 1 of 2 series",
+      "1 of 5 targets down (api-gateway); alert HighLatency firing; query gateway-up: 0 (expected == 1) in 1 of 2 series",
     );
     expect(prom.details.queries).toEqual([
       { name: "gateway-up", ok: false, value: 0 },
