@@ -3,8 +3,10 @@ import type { MonitorStatus } from "../probes/types";
 import { incidentId } from "./incident-id";
 import type { Impact, Incident, IncidentEvent, MonitorTrack } from "./types";
 
-/** Resolved incidents stay in the live state (and /api/status) this long; all of them stay in R2. */
+/** Resolved incidents /api/status lists. */
 export const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
+/** Resolved incidents the live state keeps (at most 50), for the status page's 30-day history; all stay in R2. */
+export const KEEP_RESOLVED_MS = 30 * 24 * 3600_000;
 const MAX_RECENT_RESOLVED = 50;
 
 export interface Observation {
@@ -146,7 +148,7 @@ export function transition(previous: IncidentState, observations: readonly Obser
   }
 
   const recent = [...incidents.values()]
-    .filter((i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS))
+    .filter((i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < KEEP_RESOLVED_MS))
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || a.id.localeCompare(b.id));
   const open = recent.filter((i) => i.status === "open");
   const resolved = recent.filter((i) => i.status === "resolved").slice(0, MAX_RECENT_RESOLVED);

@@ -130,13 +130,15 @@ describe("transition", () => {
     expect(a.changed.map((i) => i.id)).toEqual(b.changed.map((i) => i.id));
   });
 
-  it("resolves incidents of monitors removed from the config, and forgets resolved ones after 7 days", () => {
+  it("resolves incidents of monitors removed from the config, and keeps resolved ones 30 days (the page shows them), then forgets them", () => {
     const { state } = run(config, ["down", "down"]);
     const other = configOf([{ id: "other" }]);
     const removed = transition(state, [obs("other", "up")], other, minute(3));
     expect(removed.events).toEqual([expect.objectContaining({ type: "incident.resolved", incidentId: "gw-20261128T100000Z" })]);
     expect(removed.state.incidents[0]!.updates.at(-1)!.message).toBe("monitor removed from the configuration");
-    const later = transition(removed.state, [obs("other", "up")], other, minute(3) + 7 * 24 * 3600_000);
+    const week = transition(removed.state, [obs("other", "up")], other, minute(3) + 7 * 24 * 3600_000);
+    expect(week.state.incidents).toHaveLength(1);
+    const later = transition(removed.state, [obs("other", "up")], other, minute(3) + 30 * 24 * 3600_000);
     expect(later.state.incidents).toEqual([]);
   });
 
