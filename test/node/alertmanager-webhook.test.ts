@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/http-targets";
+import { poll as waitFor } from "./poll";
 
 const bin = (() => {
   try {
@@ -32,15 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}\n${output.slice(-3000)}`);
-}
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000) => waitFor(what, fn, timeoutMs, () => output);
 
 describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangler dev", () => {
   it("opens an incident for a firing alert and resolves it when Alertmanager says resolved", async () => {

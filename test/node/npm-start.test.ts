@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/http-targets";
+import { poll as waitFor } from "./poll";
 
 const dir = mkdtempSync(join(tmpdir(), "edgewatch-start-"));
 let child: ChildProcess | undefined;
@@ -27,15 +28,7 @@ async function stopWithCtrlC(proc: ChildProcess): Promise<number | string | null
   return exited;
 }
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; output:\n${output}`);
-}
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs, () => output);
 
 const status = async (port: number) => (await fetch(`http://127.0.0.1:${port}/api/status`)).json() as Promise<any>;
 
