@@ -1,0 +1,761 @@
+// npm run bench [-- --quick] [--sizes 10,20,50,200] [--ticks 20] [--api-seconds 10] [--connections 10] ... (--help)
+//
+// Runs the Worker locally (the `wrangler deploy --dry-run` bundle in Miniflare's workerd, see worker-runtime.ts)
+// against local targets with a set latency, and measures: CPU per tick (utime+stime of the workerd process from
+// /proc/<pid>/stat, less an idle baseline), tick wall time, API and page throughput and latency with the edge cache
+// warm and cold, response and bundle weight, and KV/R2 operations per tick with their projection to a day and a
+// month. Prints tables and writes bench/results.json. Binds 127.0.0.1 only; reaches nothing outside this machine.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { OFFLINE_ENV } from "../scripts/offline-env.ts";
+import { prepareTestCa } from "../test/helpers/test-ca.ts";
+import { configFor, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
+import { type Bundle, bundleWorker, classify, CLK_TCK, diffOps, type OpCounts, ROOT, type RunningWorker, startWorker, type StorageOps } from "./worker-runtime.ts";
+
+const HELP = `npm run bench [-- options]
+  --quick                 a smoke run of about a minute (small sizes, few ticks, 2 s of load)
+  --sizes 1,10,20,50,200  monitors per CPU run (mixed http/tls/prometheus; 1 gives the fixed cost of a tick)
+  --ticks 20              measured ticks per CPU run (after --warmup ticks)
+  --warmup 5              ticks run before measuring (the first one's CPU is reported on its own)
+  --type-size 50          monitors for the per-type CPU runs (0: skip)
+  --cpu-latency 5         ms every http/prometheus target waits in the CPU runs
+  --wall-sizes 10,50,200  monitors for the wall-time runs (http only)
+  --wall-ticks 5          measured ticks per wall-time run
+  --latency 100           ms every target waits in the wall-time runs
+  --hang-size 50          monitors in the run with one hanging target (0: skip)
+  --hang-timeout 2000     timeoutMs of the hanging monitor
+  --hang-ticks 3          measured ticks of that run
+  --api-size 20           monitors behind the API and page runs, the weight and the storage projection
+  --api-seconds 10        autocannon duration per endpoint and cache state (0: skip)
+  --connections 10        autocannon connections
+  --idle-cap 5            longest idle-baseline window, in seconds
+  --out bench/results.json
+  --verbose               echo the Worker's log`;
+
+const { values: args } = parseArgs({
+  options: {
+    help: { type: "boolean" },
+    quick: { type: "boolean" },
+    verbose: { type: "boolean" },
+    sizes: { type: "string" },
+    ticks: { type: "string" },
+    warmup: { type: "string" },
+    "type-size": { type: "string" },
+    "cpu-latency": { type: "string" },
+    "wall-sizes": { type: "string" },
+    "wall-ticks": { type: "string" },
+    latency: { type: "string" },
+    "hang-size": { type: "string" },
+    "hang-timeout": { type: "string" },
+    "hang-ticks": { type: "string" },
+    "api-size": { type: "string" },
+    "api-seconds": { type: "string" },
+    connections: { type: "string" },
+    "idle-cap": { type: "string" },
+    out: { type: "string" },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const quick = Boolean(args.quick);
+const pick = (name: keyof typeof args, full: string, smoke: string) => String(args[name] ?? (quick ? smoke : full));
+const int = (name: keyof typeof args, full: string, smoke: string, min = 0) => {
+  const raw = pick(name, full, smoke);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) fail(`--${name}: expected an integer >= ${min}, got ${raw}`);
+  return n;
+};
+const list = (name: keyof typeof args, full: string, smoke: string) => {
+  const raw = pick(name, full, smoke);
+  const sizes = raw.split(",").filter(Boolean).map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) fail(`--${name}: expected sizes like 10,50,200, got ${raw}`);
+  return sizes;
+};
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+const settings = {
+  quick,
+  sizes: list("sizes", "1,10,20,50,200", "1,10,20,50"),
+  ticks: int("ticks", "20", "5", 1),
+  warmup: int("warmup", "5", "2", 1),
+  typeSize: int("type-size", "50", "10"),
+  cpuLatencyMs: int("cpu-latency", "5", "5"),
+  wallSizes: list("wall-sizes", "10,50,200", "10,50"),
+  wallTicks: int("wall-ticks", "5", "2", 1),
+  latencyMs: int("latency", "100", "100"),
+  hangSize: int("hang-size", "50", "10"),
+  hangTimeoutMs: int("hang-timeout", "2000", "500", 100),
+  hangTicks: int("hang-ticks", "3", "2", 1),
+  apiSize: int("api-size", "20", "20", 1),
+  apiSeconds: int("api-seconds", "10", "2"),
+  connections: int("connections", "10", "10", 1),
+  idleCapSeconds: int("idle-cap", "5", "2", 1),
+  out: pick("out", join(ROOT, "bench/results.json"), join(ROOT, "bench/results.json")),
+};
+if (settings.ticks + settings.warmup > 1_380) fail("--ticks + --warmup: at most 1380 (the CPU ticks must fit in one simulated day)");
+
+// Free plan figures the results are compared with.
+const FREE = { cpuMsPerInvocation: 10, subrequestsPerInvocation: 50, kvWritesPerDay: 1_000, kvReadsPerDay: 100_000, r2ClassAPerMonth: 1_000_000, r2ClassBPerMonth: 10_000_000 };
+const MAX_CONCURRENT_PROBES = 6;
+const MIXED: MonitorKind[] = ["http", "tls", "prometheus"];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Simulated ticks run on day D, three days back, so that ticks at the real time (the API runs) always come later. */
+const D = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+/** The CPU ticks: consecutive minutes ending at D 23:57, within one hour unless more than 57 are asked for. */
+const cpuTickTimes = (count: number) => Array.from({ length: count }, (_, k) => D + 23 * HOUR + 57 * MINUTE - (count - 1 - k) * MINUTE);
+/** After them: a day boundary, an hour boundary twice, each followed by an ordinary tick. */
+const BOUNDARY_TICKS: { at: number; kind: "day" | "hour" | "steady" }[] = [
+  { at: D + DAY, kind: "day" },
+  { at: D + DAY + MINUTE, kind: "steady" },
+  { at: D + DAY + HOUR, kind: "hour" },
+  { at: D + DAY + HOUR + MINUTE, kind: "steady" },
+  { at: D + DAY + 2 * HOUR, kind: "hour" },
+  { at: D + DAY + 2 * HOUR + MINUTE, kind: "steady" },
+];
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const startedAt = Date.now();
+const log = (message: string) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+Object.assign(process.env, OFFLINE_ENV);
+const tmp = mkdtempSync(join(os.tmpdir(), "edgewatch-bench-"));
+// The test CA joins the system bundle through NODE_EXTRA_CA_CERTS, which Miniflare reads when it is first imported:
+// workerd then trusts the bench's TLS target, as it would trust a public certificate.
+const ca = prepareTestCa(join(tmp, "ca"));
+const { Miniflare } = await import("miniflare");
+
+let current: RunningWorker | undefined;
+let targets: Targets | undefined;
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await current?.dispose().catch(() => {});
+    current = undefined;
+    await targets?.close().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\nbench: ${signal}, stopping what it started`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+function machine() {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const workerdNotOurs = readdirWorkerd();
+  return {
+    cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown",
+    cores: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    kernel: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+    clockTicksPerSecond: CLK_TCK,
+    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
+    otherWorkerdProcesses: workerdNotOurs,
+  };
+}
+
+/** workerd processes on the machine that this bench did not start (other runs compete for the same cores). */
+function readdirWorkerd(): number {
+  let n = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "workerd" && Number(entry) !== current?.pid) n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Batch {
+  ticks: number;
+  wallMs: number[];
+  /** durationMs of the Worker's own `tick done` lines (its clock: probes and storage). */
+  insideMs: number[];
+  cpuMsPerTick: number;
+  idleCpuMsPerSecond: number;
+  ops: OpCounts;
+  target: TargetCounts;
+  failedTicks: number;
+}
+
+function rssMiB(pid: number): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? round(Number(kb) / 1024, 0) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Idle CPU rate of the workerd process: ms of CPU per second of wall time, over `ms` without requests. */
+async function idleRate(worker: RunningWorker, ms: number): Promise<number> {
+  await sleep(300); // let whatever the last request left behind settle
+  const cpu0 = worker.cpuMs();
+  const t0 = performance.now();
+  await sleep(ms);
+  return (worker.cpuMs() - cpu0) / ((performance.now() - t0) / 1000);
+}
+
+/** Runs the ticks one after the other; CPU is the workerd process's, less the idle rate times the batch's duration. */
+async function runBatch(worker: RunningWorker, times: number[], idleCpuMsPerSecond: number): Promise<Batch> {
+  const ops0 = await worker.ops();
+  const target0 = targets!.counts();
+  const done0 = worker.ticksDone.length;
+  const cpu0 = worker.cpuMs();
+  const t0 = performance.now();
+  const wallMs: number[] = [];
+  let failedTicks = 0;
+  for (const at of times) {
+    const tick = await worker.tick(at);
+    wallMs.push(tick.wallMs);
+    if (!tick.ok) failedTicks++;
+  }
+  const elapsedS = (performance.now() - t0) / 1000;
+  const cpu = worker.cpuMs() - cpu0;
+  const target1 = targets!.counts();
+  const ops = diffOps(await worker.ops(), ops0);
+  return {
+    ticks: times.length,
+    wallMs,
+    insideMs: worker.ticksDone.slice(done0).map((t) => t.durationMs),
+    cpuMsPerTick: (cpu - idleCpuMsPerSecond * elapsedS) / times.length,
+    idleCpuMsPerSecond,
+    ops,
+    target: { httpRequests: target1.httpRequests - target0.httpRequests, tlsConnections: target1.tlsConnections - target0.tlsConnections },
+    failedTicks,
+  };
+}
+
+async function withWorker<T>(config: string, fn: (worker: RunningWorker) => Promise<T>): Promise<T> {
+  current = await startWorker(Miniflare, bundle.code, config, { verbose: Boolean(args.verbose) });
+  try {
+    return await fn(current);
+  } catch (error) {
+    console.error(`bench: the Worker's last log lines:\n  ${current.recentLog().join("\n  ")}`);
+    throw error;
+  } finally {
+    await current.dispose();
+    current = undefined;
+  }
+}
+
+const kindsOf = (n: number, kinds: MonitorKind[]) => {
+  const out: Partial<Record<MonitorKind, number>> = {};
+  for (let i = 0; i < n; i++) out[kinds[i % kinds.length]!] = (out[kinds[i % kinds.length]!] ?? 0) + 1;
+  return out;
+};
+
+/** Warm-up ticks, an idle baseline, then the measured CPU ticks. */
+async function cpuRun(worker: RunningWorker, n: number) {
+  const times = cpuTickTimes(settings.warmup + settings.ticks);
+  const first = await runBatch(worker, times.slice(0, 1), 0);
+  const warm = await runBatch(worker, times.slice(1, settings.warmup), 0);
+  if (!warm.ticks) warm.wallMs.push(...first.wallMs);
+  const expectedMs = Math.max(...warm.wallMs.slice(1), mean(warm.wallMs)) * settings.ticks;
+  const idle = await idleRate(worker, Math.min(expectedMs, settings.idleCapSeconds * 1000));
+  const batch = await runBatch(worker, times.slice(settings.warmup), idle);
+  const subrequests = (batch.target.httpRequests + batch.target.tlsConnections) / batch.ticks;
+  const latestBytes = (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? null;
+  const calibration = await calibrate(worker, idle);
+  const steady = classify(batch.ops);
+  return {
+    monitors: n,
+    batch,
+    firstTickOps: classify(first.ops),
+    summary: {
+      monitors: n,
+      cpuMsPerTick: round(batch.cpuMsPerTick, 2),
+      cpuMsPerMonitor: round(batch.cpuMsPerTick / n, 3),
+      freePlanCpuMs: FREE.cpuMsPerInvocation,
+      withinFreeCpu: batch.cpuMsPerTick <= FREE.cpuMsPerInvocation,
+      idleCpuMsPerSecond: round(idle, 2),
+      firstTickCpuMs: round(first.cpuMsPerTick, 0),
+      ticks: batch.ticks,
+      wallMsPerTick: round(mean(batch.wallMs), 0),
+      insideMsPerTick: round(mean(batch.insideMs), 0),
+      subrequestsPerTick: round(subrequests, 1),
+      httpRequestsPerTick: round(batch.target.httpRequests / batch.ticks, 1),
+      tlsConnectionsPerTick: round(batch.target.tlsConnections / batch.ticks, 1),
+      withinFreeSubrequests: subrequests <= FREE.subrequestsPerInvocation,
+      workerdRssMiB: rssMiB(worker.pid),
+      latestJsonBytes: latestBytes,
+      r2ReadWritesPerTick: (steady.r2ClassA + steady.r2ClassB) / 2 / batch.ticks,
+      /** Filled in by splitCpu() once every run has been calibrated. */
+      runtimeIoMsPerTick: NaN,
+      workerJsMsPerTick: NaN,
+      calibration,
+      failedTicks: batch.failedTicks,
+    },
+  };
+}
+
+/**
+ * CPU of the runtime's own work, per operation, in the same workerd: an empty request through the harness, a fetch
+ * of a target that answers at once, an R2 read and write of an object as big as latest.json (through the local R2
+ * simulator), and opening a TLS and a plain TCP connection. Less the idle rate; n repetitions inside one request.
+ */
+async function calibrate(worker: RunningWorker, idlePerSecond: number) {
+  const measure = async (n: number, run: () => Promise<unknown>) => {
+    await run(); // warm
+    const cpu0 = worker.cpuMs();
+    const t0 = performance.now();
+    await run();
+    const elapsed = (performance.now() - t0) / 1000;
+    return round((worker.cpuMs() - cpu0 - idlePerSecond * elapsed) / n, 3);
+  };
+  const inside = (query: string) => async () => {
+    const response = await fetch(new URL(`/__bench/calibrate?${query}`, worker.url));
+    if (!response.ok) throw new Error(`calibration ${query}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+  };
+  // /proc counts in clock ticks (10 ms): enough repetitions for a resolution of about 0.03 ms (0.2 ms for R2).
+  const N = quick ? 50 : 300;
+  const R2_N = quick ? 20 : 50;
+  const requests = async () => {
+    for (let i = 0; i < N; i++) await (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer();
+  };
+  return {
+    requestMs: await measure(N, requests),
+    fetchMs: await measure(N, inside(`what=fetch&n=${N}&url=${encodeURIComponent(`${targets!.httpBase}/lat/0/health/calibration`)}`)),
+    r2ReadWriteMs: await measure(R2_N, inside(`what=r2&n=${R2_N}`)),
+    tlsConnectMs: await measure(N, inside(`what=tls&n=${N}&port=${targets!.tlsPort}`)),
+    tcpConnectMs: await measure(N, inside(`what=tcp&n=${N}&port=${targets!.tlsPort}`)),
+  };
+}
+
+type CpuSummary = Awaited<ReturnType<typeof cpuRun>>["summary"];
+type Calibration = Awaited<ReturnType<typeof calibrate>>;
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/**
+ * Splits each run's CPU into the runtime's own I/O (what the calibration says the trigger request, the R2 read and
+ * write, each HTTP request and, per TLS monitor, one plain and one runtime-TLS connection cost) and the rest, an
+ * estimate of the Worker's own JavaScript. The per-operation costs are the medians over all runs (they do not depend
+ * on the config), except R2's, which grows with latest.json and is taken from the run itself.
+ */
+function splitCpu(runs: CpuSummary[]): { requestMs: number; fetchMs: number; tlsConnectMs: number; tcpConnectMs: number } {
+  const cal = (k: keyof Calibration) => round(median(runs.map((r) => r.calibration[k])), 3);
+  const shared = { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs") };
+  for (const r of runs) {
+    const io = shared.requestMs + r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs + r.httpRequestsPerTick * shared.fetchMs + (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
+    r.runtimeIoMsPerTick = round(io, 2);
+    r.workerJsMsPerTick = round(r.cpuMsPerTick - io, 2);
+  }
+  return shared;
+}
+
+/**
+ * A simple model from the runs: the fixed cost of a tick is the 1-monitor run's, and each type's cost per monitor is
+ * what its per-type run adds to that. Gives how many monitors of each type fit in the Free plan's 10 ms, and checks
+ * itself against the mixed runs.
+ */
+function cpuModel(mixed: CpuSummary[], byType: (CpuSummary & { type: MonitorKind })[], pick: (r: CpuSummary) => number) {
+  const one = mixed.find((r) => r.monitors === 1);
+  if (!one || byType.length === 0) return null;
+  const fixedMs = pick(one);
+  const perMonitorMs: Partial<Record<MonitorKind, number>> = {};
+  const within10Ms: Partial<Record<MonitorKind, number>> = {};
+  for (const r of byType) {
+    const per = (pick(r) - fixedMs) / Math.max(1, r.monitors - 1);
+    perMonitorMs[r.type] = round(per, 3);
+    within10Ms[r.type] = per > 0 ? Math.max(0, 1 + Math.floor((FREE.cpuMsPerInvocation - fixedMs) / per)) : 0;
+  }
+  const predicted = mixed
+    .filter((r) => r.monitors > 1)
+    .map((r) => {
+      const kinds = kindsOf(r.monitors, MIXED);
+      const y = fixedMs + MIXED.reduce((a, k) => a + (kinds[k] ?? 0) * (perMonitorMs[k] ?? NaN), 0);
+      return { monitors: r.monitors, predictedMs: round(y, 1), measuredMs: pick(r) };
+    });
+  return { fixedMs, perMonitorMs, monitorsWithin10Ms: within10Ms, mixedCheck: predicted };
+}
+
+/** KV and R2 operations per tick by kind of tick, measured through the harness's counting proxies. */
+async function storageRun(worker: RunningWorker, steady: Batch) {
+  const byKind: Record<"day" | "hour" | "steady", StorageOps[]> = { day: [], hour: [], steady: [] };
+  for (const { at, kind } of BOUNDARY_TICKS) {
+    const batch = await runBatch(worker, [at], 0);
+    byKind[kind].push(classify(batch.ops));
+  }
+  const avg = (list: StorageOps[]): StorageOps => {
+    const keys = ["r2ClassA", "r2ClassB", "r2Deletes", "kvReads", "kvWrites", "kvLists"] as const;
+    return Object.fromEntries(keys.map((k) => [k, round(mean(list.map((o) => o[k])), 2)])) as StorageOps;
+  };
+  const steadyOps = classify(steady.ops);
+  const steadyPerTick = Object.fromEntries(Object.entries(steadyOps).map(([k, v]) => [k, round(v / steady.ticks, 3)])) as StorageOps;
+  return { steadyPerTick, steadyTicks: steady.ticks, hourBoundaryTick: avg(byKind.hour), dayBoundaryTick: avg(byKind.day), steadyAfterBoundary: avg(byKind.steady) };
+}
+
+type StorageResult = Awaited<ReturnType<typeof storageRun>>;
+
+/** A day of one tick a minute: 1,440 ticks, of which 23 start a new hour and 1 a new day (and an hour). */
+function project(monitors: number, s: StorageResult) {
+  const day = (k: keyof StorageOps) => round(1_416 * s.steadyPerTick[k] + 23 * s.hourBoundaryTick[k] + 1 * s.dayBoundaryTick[k], 0);
+  const perDay = { r2ClassA: day("r2ClassA"), r2ClassB: day("r2ClassB"), kvReads: day("kvReads"), kvWrites: day("kvWrites") };
+  const perMonth = { r2ClassA: perDay.r2ClassA * 30, r2ClassB: perDay.r2ClassB * 30, kvReads: perDay.kvReads * 30, kvWrites: perDay.kvWrites * 30 };
+  return {
+    monitors,
+    perDay,
+    perMonth,
+    shareOfFree: {
+      kvWritesPerDay: round(perDay.kvWrites / FREE.kvWritesPerDay, 4),
+      kvReadsPerDay: round(perDay.kvReads / FREE.kvReadsPerDay, 4),
+      r2ClassAPerMonth: round(perMonth.r2ClassA / FREE.r2ClassAPerMonth, 4),
+      r2ClassBPerMonth: round(perMonth.r2ClassB / FREE.r2ClassBPerMonth, 4),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const API_PATHS = ["/api/status", "/", "/api/v2/summary.json"];
+
+async function weightOf(worker: RunningWorker) {
+  const out: Record<string, { status: number; contentType: string | null; bytes: number; gzipBytes: number; cacheControl: string | null }> = {};
+  for (const path of API_PATHS) {
+    const response = await fetch(new URL(path, worker.url), { headers: { "accept-encoding": "identity" } });
+    const body = Buffer.from(await response.arrayBuffer());
+    out[path] = { status: response.status, contentType: response.headers.get("content-type"), bytes: body.length, gzipBytes: gzipSync(body).length, cacheControl: response.headers.get("cache-control") };
+  }
+  return out;
+}
+
+async function load(worker: RunningWorker, path: string, cold: boolean) {
+  if (!cold) {
+    // A fresh tick first, so the answers are fresh for up to a minute; then one request to fill the cache.
+    await worker.tick(Date.now());
+    await (await fetch(new URL(path, worker.url))).arrayBuffer();
+  }
+  let n = 0;
+  const separator = path.includes("?") ? "&" : "?";
+  const ops0 = await worker.ops();
+  const cpu0 = worker.cpuMs();
+  const result = await autocannon({
+    url: new URL(path, worker.url).href,
+    connections: settings.connections,
+    duration: settings.apiSeconds,
+    // Cold: every request a URL of its own, so the edge cache (keyed by URL) never has it.
+    ...(cold ? { requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: `${path}${separator}bench=${n++}` }) }] } : {}),
+  });
+  const cpu = worker.cpuMs() - cpu0;
+  const ops = classify(diffOps(await worker.ops(), ops0));
+  const requests = result.requests.total ?? 0;
+  return {
+    path,
+    cache: cold ? "cold" : "warm",
+    requestsPerSecond: round(result.requests.average, 0),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: round(result.latency.mean, 2),
+    requests,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    cpuMsPerRequest: requests ? round(cpu / requests, 3) : null,
+    r2ReadsPerRequest: requests ? round(ops.r2ClassB / requests, 3) : null,
+    kvReadsPerRequest: requests ? round(ops.kvReads / requests, 3) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const machineBefore = machine();
+log(`machine: ${machineBefore.cpuModel}, ${machineBefore.cores} cores, Node ${machineBefore.node}; load ${machineBefore.loadAverage1m}, ${machineBefore.otherWorkerdProcesses} other workerd processes running`);
+log("bundling: wrangler deploy --dry-run");
+const bundle: Bundle = await bundleWorker(tmp);
+log(`bundle ${(bundle.rawBytes / 1024).toFixed(0)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(0)} KiB`);
+targets = await startTargets(ca);
+
+const results: Record<string, unknown> = {};
+let exitCode = 0;
+try {
+  // CPU per tick, mixed types; storage per tick and the API on the --api-size run.
+  const cpu: (CpuSummary & { types: Partial<Record<MonitorKind, number>> })[] = [];
+  const storage: Record<string, StorageResult & { firstTick: StorageOps }> = {};
+  let api: Awaited<ReturnType<typeof load>>[] = [];
+  let weight: Awaited<ReturnType<typeof weightOf>> | undefined;
+  const sizes = [...new Set([...settings.sizes, settings.apiSize])].sort((a, b) => a - b);
+  for (const n of sizes) {
+    log(`CPU: ${n} monitors (${JSON.stringify(kindsOf(n, MIXED))}), ${settings.warmup} + ${settings.ticks} ticks`);
+    await withWorker(configFor(targets, n, MIXED, settings.cpuLatencyMs), async (worker) => {
+      const run = await cpuRun(worker, n);
+      cpu.push({ ...run.summary, types: kindsOf(n, MIXED) });
+      log(`  ${run.summary.cpuMsPerTick} ms CPU a tick, ${run.summary.wallMsPerTick} ms wall, ${run.summary.subrequestsPerTick} subrequests`);
+      storage[n] = { ...(await storageRun(worker, run.batch)), firstTick: run.firstTickOps };
+      if (n === settings.apiSize) {
+        await worker.tick(Date.now());
+        weight = await weightOf(worker);
+        if (settings.apiSeconds > 0) {
+          for (const path of API_PATHS) {
+            for (const cold of [false, true]) {
+              log(`API: ${path} ${cold ? "cold" : "warm"}, ${settings.apiSeconds} s at ${settings.connections} connections`);
+              api.push(await load(worker, path, cold));
+            }
+          }
+        }
+      }
+    });
+  }
+  results.tickCpu = cpu;
+
+  // CPU per type, to see what dominates.
+  const byType: (CpuSummary & { type: MonitorKind })[] = [];
+  if (settings.typeSize > 0) {
+    for (const kind of MIXED) {
+      log(`CPU by type: ${settings.typeSize} ${kind} monitors`);
+      await withWorker(configFor(targets, settings.typeSize, [kind], settings.cpuLatencyMs), async (worker) => {
+        const run = await cpuRun(worker, settings.typeSize);
+        byType.push({ ...run.summary, type: kind });
+      });
+    }
+  }
+  results.tickCpuByType = byType;
+  results.runtimeIoCalibration = { ...splitCpu([...cpu, ...byType]), r2ReadWriteMsBySize: Object.fromEntries(cpu.map((r) => [r.monitors, r.calibration.r2ReadWriteMs])) };
+  results.tickCpuModel = {
+    processCpu: cpuModel(cpu, byType, (r) => r.cpuMsPerTick),
+    workerJsEstimate: cpuModel(cpu, byType, (r) => r.workerJsMsPerTick),
+  };
+
+  // Wall time: http targets that each take --latency ms, against ceil(n/6) × latency.
+  const wall: Record<string, unknown>[] = [];
+  for (const n of settings.wallSizes) {
+    log(`wall: ${n} http monitors, targets take ${settings.latencyMs} ms`);
+    await withWorker(configFor(targets, n, ["http"], settings.latencyMs), async (worker) => {
+      const times = cpuTickTimes(1 + settings.wallTicks);
+      await runBatch(worker, times.slice(0, 1), 0);
+      const batch = await runBatch(worker, times.slice(1), 0);
+      const ideal = Math.ceil(n / MAX_CONCURRENT_PROBES) * settings.latencyMs;
+      const wallMean = mean(batch.wallMs);
+      wall.push({
+        monitors: n,
+        targetLatencyMs: settings.latencyMs,
+        ticks: batch.ticks,
+        wallMsMean: round(wallMean, 0),
+        wallMsMin: round(Math.min(...batch.wallMs), 0),
+        wallMsMax: round(Math.max(...batch.wallMs), 0),
+        insideMsMean: round(mean(batch.insideMs), 0),
+        idealMs: ideal,
+        overheadMs: round(wallMean - ideal, 0),
+        ratioToIdeal: round(wallMean / ideal, 2),
+        failedTicks: batch.failedTicks,
+      });
+    });
+  }
+  results.tickWall = wall;
+
+  // One target that never answers: the tick must end within that monitor's timeout (twice: the in-tick retry).
+  if (settings.hangSize > 0) {
+    const n = settings.hangSize;
+    log(`hang: ${n} http monitors, one of them hanging with timeoutMs ${settings.hangTimeoutMs}`);
+    results.hang = await withWorker(configFor(targets, n, ["http"], settings.latencyMs, { hangTimeoutMs: settings.hangTimeoutMs }), async (worker) => {
+      const times = cpuTickTimes(1 + settings.hangTicks);
+      await runBatch(worker, times.slice(0, 1), 0);
+      const batch = await runBatch(worker, times.slice(1), 0);
+      const status = (await (await fetch(new URL("/api/status", worker.url))).json()) as { monitors: { id: string; status: string; message: string }[] };
+      const hanging = status.monitors.find((m) => m.id === "hanging");
+      // The hung probe (the last monitor, so it starts last) holds one of the six slots for its timeout and is retried
+      // once (a `down` probe is tried again within the tick): it may add at most twice its timeout to the tick
+      // without it, measured above at the same size, or else ceil(n/6) × latency.
+      const without = wall.find((w) => w.monitors === n)?.wallMsMax as number | undefined;
+      const baseline = without ?? Math.ceil(n / MAX_CONCURRENT_PROBES) * settings.latencyMs;
+      const bound = round(2 * settings.hangTimeoutMs + baseline, 0);
+      const worst = Math.max(...batch.wallMs);
+      return {
+        monitors: n,
+        timeoutMs: settings.hangTimeoutMs,
+        targetLatencyMs: settings.latencyMs,
+        ticks: batch.ticks,
+        wallMsMean: round(mean(batch.wallMs), 0),
+        wallMsMax: round(worst, 0),
+        insideMsMean: round(mean(batch.insideMs), 0),
+        withoutHangMs: round(baseline, 0),
+        withoutHangMeasured: without !== undefined,
+        boundMs: bound,
+        withinBound: worst <= bound,
+        hangingMonitor: hanging ? { status: hanging.status, message: hanging.message } : null,
+      };
+    });
+  }
+
+  results.api = api;
+  results.weight = { monitors: settings.apiSize, responses: weight ?? null, bundle: { rawBytes: bundle.rawBytes, gzipBytes: bundle.gzipBytes, wranglerSays: bundle.wranglerSays, minifiedRawBytes: bundle.minifiedRawBytes, minifiedGzipBytes: bundle.minifiedGzipBytes, topInputs: bundle.topInputs } };
+  const projections = Object.entries(storage).map(([n, s]) => project(Number(n), s));
+  results.storage = {
+    method:
+      "counted: the Worker's env.HISTORY (R2) and env.STATE (KV) wrapped in counting proxies by the bench harness, during real ticks against the local targets at simulated times",
+    perTick: storage,
+    projection: projections,
+    freePlan: { kvWritesPerDay: FREE.kvWritesPerDay, kvReadsPerDay: FREE.kvReadsPerDay, r2ClassAPerMonth: FREE.r2ClassAPerMonth, r2ClassBPerMonth: FREE.r2ClassBPerMonth },
+  };
+} catch (error) {
+  exitCode = 1;
+  console.error(`bench failed: ${(error as Error).stack ?? error}`);
+} finally {
+  await cleanup();
+}
+
+const output = {
+  machine: { ...machineBefore, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0, 2), durationSeconds: round((Date.now() - startedAt) / 1000, 0) },
+  settings: { ...settings, out: relative(ROOT, settings.out) },
+  freePlan: FREE,
+  method: {
+    worker: "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
+    cpu: `utime+stime of that workerd process from /proc/<pid>/stat (${CLK_TCK} Hz), over the measured ticks, less its idle rate measured just before; it includes the local KV/R2/cache simulators and workerd's own networking and TLS, so it is an upper bound of the CPU time Cloudflare counts`,
+    wall: "time from firing the cron (GET /cdn-cgi/handler/scheduled) to the end of the tick, seen from Node; insideMs is the Worker's own durationMs",
+    api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique query string on every request, so the URL-keyed edge cache never hits",
+    storage: "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
+  },
+  ...results,
+};
+if (exitCode === 0) {
+  writeFileSync(settings.out, `${JSON.stringify(output, null, 2)}\n`);
+  printTables(output as unknown as Output);
+  console.log(`\nwrote ${relative(process.cwd(), settings.out)} (${output.machine.durationSeconds} s)`);
+}
+process.exit(exitCode);
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Output {
+  machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number };
+  tickCpu: Record<string, unknown>[];
+  runtimeIoCalibration: ReturnType<typeof splitCpu> & { r2ReadWriteMsBySize: Record<string, number> };
+  tickCpuModel: { processCpu: ReturnType<typeof cpuModel>; workerJsEstimate: ReturnType<typeof cpuModel> };
+  tickCpuByType: Record<string, unknown>[];
+  tickWall: Record<string, unknown>[];
+  hang?: Record<string, unknown>;
+  api: Awaited<ReturnType<typeof load>>[];
+  weight: { monitors: number; responses: Awaited<ReturnType<typeof weightOf>> | null; bundle: Record<string, unknown> & { topInputs: { name: string; bytes: number }[] } };
+  storage: { perTick: Record<string, StorageResult & { firstTick: StorageOps }>; projection: ReturnType<typeof project>[] };
+}
+
+function table(title: string, headers: string[], rows: (string | number | null | undefined)[][]) {
+  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? "–" : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(`\n${title}`);
+  console.log(line(headers));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of cells) console.log(line(r));
+}
+
+function printTables(o: Output) {
+  const m = o.machine;
+  console.log(`\nmachine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}; load ${m.loadAverage1m} → ${m.loadAverage1mAtEnd}`);
+  const kib = (b: unknown) => (typeof b === "number" ? `${(b / 1024).toFixed(1)} KiB` : "–");
+  table(
+    `Tick CPU (workerd process, per tick; Free plan: ${FREE.cpuMsPerInvocation} ms) and what a tick costs otherwise`,
+    ["monitors", "http/tls/prom", "ticks", "CPU ms/tick", "ms/monitor", "≤ 10 ms", "1st tick", "runtime I/O", "Worker JS", "wall ms", "subrequests", "≤ 50", "latest.json"],
+    o.tickCpu.map((r) => {
+      const t = r.types as Record<string, number>;
+      return [
+        r.monitors as number,
+        `${t.http ?? 0}/${t.tls ?? 0}/${t.prometheus ?? 0}`,
+        r.ticks as number,
+        r.cpuMsPerTick as number,
+        r.cpuMsPerMonitor as number,
+        r.withinFreeCpu ? "yes" : "no",
+        r.firstTickCpuMs as number,
+        r.runtimeIoMsPerTick as number,
+        r.workerJsMsPerTick as number,
+        r.wallMsPerTick as number,
+        r.subrequestsPerTick as number,
+        r.withinFreeSubrequests ? "yes" : "no",
+        kib(r.latestJsonBytes),
+      ];
+    }),
+  );
+  const model = (name: string, x: ReturnType<typeof cpuModel>) =>
+    x
+      ? `${name}: ${x.fixedMs} ms a tick + per monitor ${MIXED.map((k) => `${k} ${x.perMonitorMs[k]}`).join(", ")} ms; within 10 ms: ${MIXED.map((k) => `${x.monitorsWithin10Ms[k]} ${k}`).join(", ")} (mixed runs predicted/measured: ${x.mixedCheck.map((c) => `${c.monitors}: ${c.predictedMs}/${c.measuredMs}`).join(", ")})`
+      : "";
+  console.log([model("model, process CPU", o.tickCpuModel.processCpu), model("model, Worker JS estimate", o.tickCpuModel.workerJsEstimate)].filter(Boolean).join("\n"));
+  const c = o.runtimeIoCalibration;
+  console.log(
+    `runtime I/O per operation (calibration, median of the runs): request ${c.requestMs} ms, fetch ${c.fetchMs} ms, TLS connect ${c.tlsConnectMs} ms, TCP connect ${c.tcpConnectMs} ms; R2 read+write of latest.json ${Object.entries(c.r2ReadWriteMsBySize).map(([n, ms]) => `${ms} ms (${n})`).join(", ")}`,
+  );
+  if (o.tickCpuByType.length) {
+    table(
+      "Tick CPU by monitor type",
+      ["type", "monitors", "CPU ms/tick", "ms/monitor", "runtime I/O", "Worker JS", "wall ms", "subrequests"],
+      o.tickCpuByType.map((r) => [r.type as string, r.monitors as number, r.cpuMsPerTick as number, r.cpuMsPerMonitor as number, r.runtimeIoMsPerTick as number, r.workerJsMsPerTick as number, r.wallMsPerTick as number, r.subrequestsPerTick as number]),
+    );
+  }
+  table(
+    "Tick wall time, http targets that each take the latency shown (6 probes at once: ideal = ceil(n/6) × latency)",
+    ["monitors", "latency", "ticks", "wall mean", "min", "max", "ideal", "overhead", "× ideal"],
+    o.tickWall.map((r) => [r.monitors as number, `${r.targetLatencyMs} ms`, r.ticks as number, `${r.wallMsMean} ms`, r.wallMsMin as number, r.wallMsMax as number, `${r.idealMs} ms`, `${r.overheadMs} ms`, r.ratioToIdeal as number]),
+  );
+  if (o.hang) {
+    const h = o.hang;
+    const hm = h.hangingMonitor as { status: string; message: string } | null;
+    console.log(
+      `\nOne hanging target among ${h.monitors} (timeoutMs ${h.timeoutMs}, the others ${h.targetLatencyMs} ms): tick wall ${h.wallMsMean} ms mean, ${h.wallMsMax} ms max; bound 2 × timeout + the tick without it (${h.withoutHangMs} ms${h.withoutHangMeasured ? ", measured" : ", ideal"}) = ${h.boundMs} ms: ${h.withinBound ? "within" : "EXCEEDED"}; the monitor shows ${hm ? `${hm.status} "${hm.message}"` : "nothing"}`,
+    );
+  }
+  if (o.api.length) {
+    table(
+      `API and page, autocannon ${settings.apiSeconds} s at ${settings.connections} connections (${o.weight.monitors} monitors)`,
+      ["path", "cache", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors", "CPU ms/req", "R2 reads/req"],
+      o.api.map((r) => [r.path, r.cache, r.requestsPerSecond, r.latencyP50Ms, r.latencyP99Ms, r.requests, r.non2xx, r.errors, r.cpuMsPerRequest, r.r2ReadsPerRequest]),
+    );
+  }
+  const b = o.weight.bundle;
+  const responses = o.weight.responses ?? {};
+  table(
+    `Weight (${o.weight.monitors} monitors)`,
+    ["what", "raw", "gzip", "content type"],
+    [
+      ...Object.entries(responses).map(([path, r]) => [`GET ${path}`, kib(r.bytes), kib(r.gzipBytes), r.contentType]),
+      ["Worker bundle (wrangler deploy --dry-run)", kib(b.rawBytes), kib(b.gzipBytes), "application/javascript"],
+      ["  the same, --minify", kib(b.minifiedRawBytes), kib(b.minifiedGzipBytes), ""],
+    ],
+  );
+  console.log(`bundle by origin: ${b.topInputs.map((i) => `${i.name} ${kib(i.bytes)}`).join(", ")}`);
+  table(
+    "Storage per tick (counted through the Worker's KV/R2 bindings)",
+    ["monitors", "tick", "R2 A", "R2 B", "R2 del", "KV reads", "KV writes"],
+    Object.entries(o.storage.perTick).flatMap(([n, s]) => [
+      [n, "first", s.firstTick.r2ClassA, s.firstTick.r2ClassB, s.firstTick.r2Deletes, s.firstTick.kvReads, s.firstTick.kvWrites],
+      [n, `ordinary (mean of ${s.steadyTicks})`, s.steadyPerTick.r2ClassA, s.steadyPerTick.r2ClassB, s.steadyPerTick.r2Deletes, s.steadyPerTick.kvReads, s.steadyPerTick.kvWrites],
+      [n, "new hour", s.hourBoundaryTick.r2ClassA, s.hourBoundaryTick.r2ClassB, s.hourBoundaryTick.r2Deletes, s.hourBoundaryTick.kvReads, s.hourBoundaryTick.kvWrites],
+      [n, "new day", s.dayBoundaryTick.r2ClassA, s.dayBoundaryTick.r2ClassB, s.dayBoundaryTick.r2Deletes, s.dayBoundaryTick.kvReads, s.dayBoundaryTick.kvWrites],
+    ]),
+  );
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  table(
+    "Projected storage operations, one tick a minute, statuses steady (Free plan: KV 1,000 writes and 100,000 reads a day; R2 1M Class A and 10M Class B a month)",
+    ["monitors", "KV writes/day", "KV reads/day", "R2 A/day", "R2 A/month", "R2 B/day", "R2 B/month", "share of Free (max)"],
+    o.storage.projection.map((p) => [p.monitors, fmt(p.perDay.kvWrites), fmt(p.perDay.kvReads), fmt(p.perDay.r2ClassA), fmt(p.perMonth.r2ClassA), fmt(p.perDay.r2ClassB), fmt(p.perMonth.r2ClassB), `${(100 * Math.max(...Object.values(p.shareOfFree))).toFixed(1)} %`]),
+  );
+}

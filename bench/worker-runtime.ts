@@ -1,0 +1,345 @@
+// The Worker under measurement: the bundle `wrangler deploy --dry-run` produces (byte for byte what would be
+// uploaded), run by Miniflare's programmatic API in one local workerd process, behind a thin harness module that
+//   - counts each KV and R2 call the Worker makes, by wrapping env.STATE and env.HISTORY in counting proxies;
+//   - makes a scheduled event end only when the tick it started (with ctx.waitUntil) has finished, so that
+//     `GET /cdn-cgi/handler/scheduled` returns when the tick is done;
+//   - answers `GET /__bench/counts` with the counts so far.
+// Everything else is handed to the Worker's own fetch() and scheduled() unchanged.
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Miniflare as MiniflareClass } from "miniflare";
+import { OFFLINE_ENV } from "../scripts/offline-env.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+
+/** The harness, as an ES module next to the bundle (`./index.js`). Plain JavaScript: it runs inside workerd. */
+const HARNESS = `
+import { connect } from "cloudflare:sockets";
+import worker from "./index.js";
+
+const ops = {};
+const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };
+function counting(target, prefix) {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop);
+      if (typeof value !== "function") return value;
+      return (...args) => { count(prefix + "." + String(prop)); return value.apply(t, args); };
+    },
+  });
+}
+const wrapped = new WeakMap();
+function wrap(env) {
+  let w = wrapped.get(env);
+  if (!w) {
+    w = { ...env, HISTORY: counting(env.HISTORY, "r2"), STATE: counting(env.STATE, "kv") };
+    wrapped.set(env, w);
+  }
+  return w;
+}
+
+// Calibration: the cost of the runtime's own I/O, repeated n times inside one request, with the bindings unwrapped.
+async function calibrate(q, env) {
+  const n = Number(q.get("n"));
+  const what = q.get("what");
+  if (what === "fetch") {
+    for (let i = 0; i < n; i++) await (await fetch(q.get("url"), { cache: "no-store", headers: { "cache-control": "no-cache" } })).arrayBuffer();
+  } else if (what === "r2") {
+    // One R2 read and one write of an object as big as latest.json: what an ordinary tick does with storage.
+    const latest = await env.HISTORY.get("latest.json");
+    const text = latest ? await latest.text() : "{}";
+    await env.HISTORY.put("bench/calibration.json", text);
+    for (let i = 0; i < n; i++) {
+      const o = await env.HISTORY.get("bench/calibration.json");
+      await env.HISTORY.put("bench/calibration.json", await o.text(), { httpMetadata: { contentType: "application/json" } });
+    }
+    await env.HISTORY.delete("bench/calibration.json");
+    return { bytes: text.length };
+  } else if (what === "tls") {
+    // A connection through the runtime's own TLS client (what the probe's trust check opens), then closed.
+    for (let i = 0; i < n; i++) {
+      const socket = connect({ hostname: "127.0.0.1", port: Number(q.get("port")) }, { secureTransport: "on", allowHalfOpen: false });
+      socket.closed.catch(() => {});
+      await socket.opened;
+      await socket.close();
+    }
+  } else if (what === "tcp") {
+    // A plain TCP connection opened and closed (the probe's own handshake reader starts with one).
+    for (let i = 0; i < n; i++) {
+      const socket = connect({ hostname: "127.0.0.1", port: Number(q.get("port")) }, { secureTransport: "off", allowHalfOpen: false });
+      socket.closed.catch(() => {});
+      await socket.opened;
+      await socket.close();
+    }
+  }
+  return {};
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname === "/__bench/counts") return Response.json(ops);
+    if (url.pathname === "/__bench/noop") return new Response("");
+    if (url.pathname === "/__bench/calibrate") return Response.json(await calibrate(url.searchParams, env));
+    if (url.pathname === "/__bench/objects") {
+      const objects = [];
+      let cursor;
+      do {
+        const page = await env.HISTORY.list({ cursor });
+        for (const o of page.objects) objects.push({ key: o.key, size: o.size });
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      return Response.json(objects);
+    }
+    return worker.fetch(request, wrap(env), ctx);
+  },
+  async scheduled(controller, env, ctx) {
+    const pending = [];
+    const waiting = { waitUntil: (p) => { pending.push(p); ctx.waitUntil(p); }, passThroughOnException: () => ctx.passThroughOnException(), props: ctx.props };
+    await worker.scheduled(controller, wrap(env), waiting);
+    await Promise.allSettled(pending);
+  },
+};
+`;
+
+/** Counts of KV and R2 calls by method (`r2.get`, `r2.put`, `kv.put`, ...). */
+export type OpCounts = Record<string, number>;
+
+/** R2 bills put/list/multipart as Class A and get/head as Class B; deletes are free. KV bills reads and writes. */
+export function classify(ops: OpCounts) {
+  const n = (k: string) => ops[k] ?? 0;
+  return {
+    r2ClassA: n("r2.put") + n("r2.list") + n("r2.createMultipartUpload") + n("r2.resumeMultipartUpload"),
+    r2ClassB: n("r2.get") + n("r2.head"),
+    r2Deletes: n("r2.delete"),
+    kvReads: n("kv.get") + n("kv.getWithMetadata"),
+    kvWrites: n("kv.put") + n("kv.delete"),
+    kvLists: n("kv.list"),
+  };
+}
+export type StorageOps = ReturnType<typeof classify>;
+
+export function diffOps(after: OpCounts, before: OpCounts): OpCounts {
+  const out: OpCounts = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) !== 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+export interface Bundle {
+  code: string;
+  rawBytes: number;
+  gzipBytes: number;
+  /** What wrangler itself printed ("Total Upload: … KiB / gzip: … KiB"). */
+  wranglerSays: string | null;
+  minifiedRawBytes: number | null;
+  minifiedGzipBytes: number | null;
+  /** Bundle bytes by origin (package or src/ directory), from esbuild's metafile, biggest first. */
+  topInputs: { name: string; bytes: number }[];
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => resolvePromise({ code, out }));
+  });
+}
+
+/** `wrangler deploy --dry-run --outdir` (and once more with --minify): the bundle that would be uploaded, and its sizes. */
+export async function bundleWorker(tmp: string): Promise<Bundle> {
+  const env = { ...process.env, ...OFFLINE_ENV };
+  const wrangler = join(ROOT, "node_modules/.bin/wrangler");
+  const outdir = join(tmp, "bundle");
+  const minOutdir = join(tmp, "bundle-min");
+  const [plain, minified] = await Promise.all([
+    run(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--metafile", join(tmp, "meta.json")], env),
+    run(wrangler, ["deploy", "--dry-run", "--minify", "--outdir", minOutdir], env),
+  ]);
+  if (plain.code !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${plain.out}`);
+  const file = readdirSync(outdir).find((f) => f.endsWith(".js"));
+  if (!file) throw new Error(`no .js in ${outdir}`);
+  const code = readFileSync(join(outdir, file), "utf8");
+  const bytes = Buffer.from(code);
+  let minifiedRawBytes: number | null = null;
+  let minifiedGzipBytes: number | null = null;
+  if (minified.code === 0) {
+    const minFile = readdirSync(minOutdir).find((f) => f.endsWith(".js"));
+    if (minFile) {
+      const m = readFileSync(join(minOutdir, minFile));
+      minifiedRawBytes = m.length;
+      minifiedGzipBytes = gzipSync(m).length;
+    }
+  }
+  return {
+    code,
+    rawBytes: bytes.length,
+    gzipBytes: gzipSync(bytes).length,
+    wranglerSays: /Total Upload: [^\n]*/.exec(plain.out)?.[0]?.trim() ?? null,
+    minifiedRawBytes,
+    minifiedGzipBytes,
+    topInputs: topInputs(join(tmp, "meta.json")),
+  };
+}
+
+function topInputs(metaPath: string): { name: string; bytes: number }[] {
+  try {
+    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const byName = new Map<string, number>();
+    for (const output of Object.values(meta.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        const path = relative(ROOT, resolve(ROOT, input));
+        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+        const name = pkg ?? (path.startsWith("src/") ? path.split("/").slice(0, 2).join("/") : path);
+        byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
+      }
+    }
+    return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+  } catch {
+    return [];
+  }
+}
+
+export const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function procStat(pid: number): { comm: string; ppid: number; cpuTicks: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = text.lastIndexOf(")");
+    const comm = text.slice(text.indexOf("(") + 1, close);
+    const fields = text.slice(close + 2).split(" ");
+    // After the comm: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+    return { comm, ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The workerd processes whose ancestors include this process (Miniflare starts exactly one per instance). */
+function ourWorkerdPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (procStat(pid)?.comm !== "workerd") continue;
+    for (let p = procStat(pid)?.ppid ?? 0, guard = 0; p > 1 && guard < 64; p = procStat(p)?.ppid ?? 0, guard++) {
+      if (p === process.pid) {
+        pids.push(pid);
+        break;
+      }
+    }
+  }
+  return pids;
+}
+
+/** utime + stime of a process, in milliseconds. */
+export function cpuMsOf(pid: number): number {
+  const stat = procStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return (stat.cpuTicks * 1000) / CLK_TCK;
+}
+
+export interface TickDone {
+  tickAt: string;
+  durationMs: number;
+  [field: string]: unknown;
+}
+
+export interface RunningWorker {
+  url: URL;
+  pid: number;
+  cpuMs(): number;
+  /** Fires the cron for `scheduledMs` (the controller's scheduledTime) and resolves when the tick has finished. */
+  tick(scheduledMs: number): Promise<{ wallMs: number; ok: boolean }>;
+  ops(): Promise<OpCounts>;
+  /** R2 objects the Worker has written, with their sizes. */
+  objects(): Promise<{ key: string; size: number }[]>;
+  /** The Worker's `tick done` log lines so far. */
+  ticksDone: TickDone[];
+  /** The last lines the Worker logged (for errors). */
+  recentLog(): string[];
+  dispose(): Promise<void>;
+}
+
+const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))?.[1] ?? "2026-04-20";
+
+export async function startWorker(Miniflare: typeof MiniflareClass, bundle: string, configText: string, options: { verbose?: boolean } = {}): Promise<RunningWorker> {
+  const before = new Set(ourWorkerdPids());
+  const ticksDone: TickDone[] = [];
+  const recent: string[] = [];
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    recent.push(line);
+    if (recent.length > 40) recent.shift();
+    if (options.verbose) console.error(`  [worker] ${line}`);
+    if (line.includes('"tick done"')) {
+      try {
+        ticksDone.push(JSON.parse(line.slice(line.indexOf("{"))) as TickDone);
+      } catch {
+        // not the Worker's JSON line
+      }
+    }
+  };
+  const lines = (stream: NodeJS.ReadableStream) => {
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const parts = buffer.split("\n");
+      buffer = parts.pop() ?? "";
+      parts.forEach(onLine);
+    });
+  };
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    unsafeTriggerHandlers: true,
+    modules: [
+      { type: "ESModule", path: "bench-harness.js", contents: HARNESS },
+      { type: "ESModule", path: "index.js", contents: bundle },
+    ],
+    compatibilityDate: COMPATIBILITY_DATE,
+    kvNamespaces: ["STATE"],
+    r2Buckets: ["HISTORY"],
+    bindings: { EDGEWATCH_CONFIG: configText },
+    handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
+      lines(stdout);
+      lines(stderr);
+    },
+  });
+  const url = await mf.ready;
+  const pids = ourWorkerdPids().filter((p) => !before.has(p));
+  if (pids.length !== 1) {
+    await mf.dispose();
+    throw new Error(`expected one new workerd process, found ${pids.length}`);
+  }
+  const pid = pids[0] as number;
+  return {
+    url,
+    pid,
+    cpuMs: () => cpuMsOf(pid),
+    async tick(scheduledMs) {
+      const started = performance.now();
+      const response = await fetch(new URL(`/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${scheduledMs}`, url));
+      await response.arrayBuffer();
+      return { wallMs: performance.now() - started, ok: response.ok };
+    },
+    async ops() {
+      return (await (await fetch(new URL("/__bench/counts", url))).json()) as OpCounts;
+    },
+    async objects() {
+      return (await (await fetch(new URL("/__bench/objects", url))).json()) as { key: string; size: number }[];
+    },
+    ticksDone,
+    recentLog: () => [...recent],
+    dispose: () => mf.dispose(),
+  };
+}
