@@ -86,6 +86,11 @@ export const Config = z.strictObject({
     .prefault({}),
   history: z.strictObject({ rawRetentionDays: z.int().min(1).max(90).default(7) }).prefault({}),
   notifications: Notifications.prefault({}),
+  /**
+   * Subrequests one invocation may make: 50 on the Free plan, 1,000 on Paid. Probes that would pass it are not run
+   * (their monitors show `unknown` for that tick) rather than fail against the runtime's limit.
+   */
+  limits: z.strictObject({ subrequests: z.int().min(20).max(10_000).default(50) }).prefault({}),
   /** POST /api/alertmanager/webhook: which label of an alert names the monitor it is about. */
   alertmanagerReceiver: z.strictObject({ monitorLabel: z.string().min(1).default("service") }).prefault({}),
 });

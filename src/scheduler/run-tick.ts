@@ -18,18 +18,19 @@ import type { LatestSnapshot } from "../storage/snapshot";
 import type { Stores } from "../storage/types";
 import { fingerprintOf, nextMonitors, type PreviousStatus, shouldWriteKv, stateOf, type TickResult } from "./next-snapshot";
 import { mapPool } from "./pool";
+import { probeCost, SubrequestBudget } from "./subrequest-budget";
 
 /** Workers allow six simultaneous outbound connections per invocation. */
 export const MAX_CONCURRENT_PROBES = 6;
 
-/** Subrequests per invocation on the Free plan, less what storage and lease renewals may take. */
-const SUBREQUEST_LIMIT = 50;
+/** Subrequests kept back from the probes for storage, notifications and lease renewals. */
 const RESERVED_SUBREQUESTS = 12;
 const MAX_NOTIFICATIONS_PER_TICK = 10;
+const STORAGE_SUBREQUESTS = 2;
 
 /** Notifications this tick may send, from what the probes left of the invocation's subrequests; the rest wait. */
-export function notificationBudget(probeSubrequests: number): number {
-  return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, SUBREQUEST_LIMIT - RESERVED_SUBREQUESTS - probeSubrequests));
+export function notificationBudget(limit: number, probeSubrequests: number): number {
+  return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, limit - STORAGE_SUBREQUESTS - probeSubrequests));
 }
 
 export interface TickDeps extends Stores {
@@ -62,10 +63,31 @@ interface Previous {
   etag: string | undefined;
 }
 
-/** A probe that fails is tried once more before it counts: one lost packet is not an outage. */
-async function probeWithRetry(monitor: Monitor, deps: ProbeDeps): Promise<ProbeResult> {
+/**
+ * A probe that fails is tried once more before it counts: one lost packet is not an outage. Each attempt first
+ * takes its subrequests from the budget; without them the monitor is not probed (null) or not retried.
+ */
+async function probeWithRetry(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget): Promise<ProbeResult | null> {
+  const cost = probeCost(monitor);
+  if (!budget.take(cost)) return null;
   const first = await runProbe(monitor, deps);
-  return first.status === "down" ? runProbe(monitor, deps) : first;
+  if (first.status !== "down" || !budget.take(cost)) return first;
+  return runProbe(monitor, deps);
+}
+
+function notProbed(monitor: Monitor, limit: number, at: number): TickResult {
+  const message = `not probed this tick: the invocation's ${limit} subrequests are used up (raise limits.subrequests on a Paid plan)`;
+  return {
+    type: monitor.type,
+    monitorId: monitor.id,
+    status: "down",
+    shown: "unknown",
+    latencyMs: null,
+    checkedAt: new Date(at).toISOString(),
+    message,
+    details: {},
+    error: { phase: "budget", detail: message },
+  } as unknown as TickResult;
 }
 
 /**
@@ -98,8 +120,10 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   const maintenance = maintenanceNow({ monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] }, scheduledTime);
   let subrequests = 0;
   const counted: ProbeDeps = { ...deps.probe, fetch: (input, init) => (subrequests++, deps.probe.fetch(input, init)), connect: (...args) => (subrequests++, deps.probe.connect(...args)) };
+  const budget = new SubrequestBudget(config.limits.subrequests - RESERVED_SUBREQUESTS);
   const results: TickResult[] = await mapPool(config.monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
-    const result = await probeWithRetry(monitor, counted);
+    const result = await probeWithRetry(monitor, counted, budget);
+    if (!result) return notProbed(monitor, config.limits.subrequests, deps.probe.now());
     const window = maintenance.get(monitor.id);
     return window ? { ...result, shown: "maintenance" as const, message: `maintenance: ${window.title} (${result.message})` } : { ...result, shown: result.status };
   });
@@ -121,7 +145,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   });
   const certificates = certificateEvents(config, results, previous.certificateTiers, new Set(maintenance.keys()), scheduledTime);
   const queued = enqueue(planned, certificates.deliveries, new Date(scheduledTime).toISOString());
-  const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(subrequests));
+  const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(config.limits.subrequests, subrequests));
 
   // Incident objects first: they are idempotent by id, so a tick that then loses the race below did no harm.
   const toSave = [...next.changed, ...next.state.incidents.filter((i) => previous.unsavedIncidents.includes(i.id) && !next.changed.includes(i))];

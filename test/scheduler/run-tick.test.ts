@@ -105,3 +105,22 @@ describe("runTick", () => {
     expect(elapsed).toBeGreaterThanOrEqual(300);
   });
 });
+
+describe("runTick within the invocation's subrequests", () => {
+  it("probes only what fits and shows the rest as unknown, never as failures", async () => {
+    // 20 subrequests, 12 kept back for storage and notifications: 8 for probes.
+    const parsed = parseConfig({
+      title: "t",
+      limits: { subrequests: 20 },
+      monitors: Array.from({ length: 10 }, (_, i) => ({ id: `m${i}`, name: `M${i}`, type: "http", url: `${base}/ok` })),
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    let fetches = 0;
+    const probe = { ...probeDeps(), fetch: (input: RequestInfo | URL, init?: RequestInit) => (fetches++, fetch(input, init)) };
+    const summary = await runTick({ config: parsed.config, probe, ...countingStores(), log: quiet }, Date.now());
+    expect(fetches).toBe(8);
+    expect(summary.results.map((r) => r.shown)).toEqual([...Array(8).fill("up"), "unknown", "unknown"]);
+    expect(summary.results[9]!.message).toMatch(/^not probed this tick: the invocation's 20 subrequests are used up/);
+    expect(summary.events).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+import type { Monitor } from "../config/schema";
+
+/** Subrequests one probe of this monitor makes at most (a retry makes as many again). */
+export function probeCost(monitor: Monitor): number {
+  switch (monitor.type) {
+    case "http":
+      return 1;
+    case "tls":
+      return 2; // the handshake read and the runtime's trust check (a DNS lookup only when a connect fails)
+    case "prometheus":
+      return 4 + (monitor.queries?.length ?? 0);
+    case "alertmanager":
+      return 3;
+  }
+}
+
+/**
+ * The invocation's subrequests, shared by probes that run concurrently: a probe starts only when what it may spend
+ * is still free, so the runtime's limit never turns the last monitors' probes into false failures.
+ */
+export class SubrequestBudget {
+  private reserved = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Reserves `cost` if it fits; the caller gives back what it did not use. */
+  take(cost: number): boolean {
+    if (this.reserved + cost > this.limit) return false;
+    this.reserved += cost;
+    return true;
+  }
+
+  giveBack(unused: number): void {
+    this.reserved -= unused;
+  }
+
+  get left(): number {
+    return this.limit - this.reserved;
+  }
+}
