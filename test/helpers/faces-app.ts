@@ -1,38 +1,16 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { Hono } from "hono";
 import type { Bindings } from "../../src/deps";
-import { api } from "../../src/http/api";
-import type { AppEnv } from "../../src/http/app";
-import { badgeEndpoint, badges } from "../../src/http/badges";
-import { feed } from "../../src/http/feed";
-import { health } from "../../src/http/health";
-import { metrics } from "../../src/http/metrics";
-import { statuspageApi } from "../../src/http/statuspage-api";
+import { type AppEnv, app } from "../../src/http/app";
 import type { Incident } from "../../src/incidents/types";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { LatestSnapshot, StoredResult } from "../../src/storage/snapshot";
 
-/** The Worker's app with the public faces mounted as src/http/app.ts mounts them. */
+/** The Worker's own app: the faces are tested as they are mounted, not through a copy of the wiring. */
 export function facesApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(async (c, next) => {
-    await next();
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
-  });
-  app.route("/api", api);
-  app.route("/api/v2", statuspageApi);
-  app.route("/api/badge", badgeEndpoint);
-  app.route("/badge", badges);
-  app.route("/metrics", metrics);
-  app.route("/feed.atom", feed);
-  app.route("/health", health);
-  app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
-  app.onError((error, c) => c.json({ error: "internal error", detail: String(error) }, 500));
   return app;
 }
 
-const app = facesApp();
 let served = 0;
 
 /**
