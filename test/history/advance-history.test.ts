@@ -3,6 +3,7 @@ import { advanceHistory, MAX_PENDING_HOURS, MAX_TICKS_PER_HOUR } from "../../src
 import { HOUR_MS } from "../../src/history/keys";
 import { HistoryCarry, HistoryCarryField, type HistoryStatus, type TickSample } from "../../src/history/schemas";
 import { LatestSnapshot } from "../../src/storage/snapshot";
+import { rng } from "../helpers/rng";
 
 const T0 = Date.parse("2026-03-10T09:00:00Z");
 const MIN = 60_000;
@@ -25,15 +26,6 @@ function feed(carry: HistoryCarry | null, samples: TickSample[]) {
   return { ...last, emittedAll: emitted };
 }
 
-/** A stable pseudo-random generator, so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("advanceHistory", () => {
   it("starts from nothing and keeps ticks compactly: ids once, a status letter and a latency per monitor", () => {

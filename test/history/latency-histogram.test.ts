@@ -3,15 +3,8 @@ import { advanceHistory } from "../../src/history/advance-history";
 import { addLatencies, bucketOf, histogramQuantile, mergeHistograms } from "../../src/history/latency-histogram";
 import { exactPercentile, uptimePercent } from "../../src/history/rollup";
 import type { HistoryCarry } from "../../src/history/schemas";
+import { rng } from "../helpers/rng";
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = rng(7);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -6,6 +6,7 @@ import { persistHistory } from "../../src/history/persist-history";
 import { HistoryCarry, type HistoryStatus, type TickSample } from "../../src/history/schemas";
 import { uptimeOf } from "../../src/history/uptime-of";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { rng } from "../helpers/rng";
 
 afterEach(() => reset());
 
@@ -36,14 +37,6 @@ function countingBucket(bucket: R2Bucket) {
   return { bucket: wrapped, calls, putKeys, classA: () => total(CLASS_A), classB: () => total(CLASS_B) };
 }
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function samples(monitors: number, seed: number) {
   const random = rng(seed);
