@@ -1,5 +1,4 @@
 import { createExecutionContext, env, reset, waitOnExecutionContext } from "cloudflare:test";
-import { Hono } from "hono";
 import { jsx } from "hono/jsx";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
@@ -7,10 +6,9 @@ import type { Config } from "../../src/config/schema";
 import type { Bindings } from "../../src/deps";
 import { addDays, dayKeyOf, HOUR_MS, hourKeyOf, SUMMARY_KEY } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
-import { api } from "../../src/http/api";
-import type { AppEnv } from "../../src/http/app";
+import { app } from "../../src/http/app";
 import { readPageData } from "../../src/http/page-data";
-import { contentSecurityPolicy, pages } from "../../src/http/pages";
+import { contentSecurityPolicy } from "../../src/http/pages";
 import { BASE_CSS } from "../../src/http/views/layout";
 import { StatusPage } from "../../src/http/views/status-page";
 import type { Incident } from "../../src/incidents/types";
@@ -20,17 +18,7 @@ import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { LatestSnapshot, type StoredResult } from "../../src/storage/snapshot";
 import { envWith, fireCron } from "../helpers/worker";
 
-// ---- the app as src/http/app.ts mounts the page: `app.route("/", pages)` next to the API ----
-
-const app = new Hono<AppEnv>();
-app.use(async (c, next) => {
-  await next();
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
-});
-app.route("/api", api);
-app.route("/", pages);
-app.notFound((c) => c.json({ error: "not found" }, 404));
+// ---- the Worker's own app, where the page is mounted next to the API ----
 
 let served = 0;
 /** A GET with a real execution context, on a host of its own: the edge cache (keyed by URL) never mixes tests. */
