@@ -91,7 +91,7 @@ const LAST_TICK_LANDS_MS = 65_000;
  * not change: an hour. One that reaches the present changes with every tick: fresh until the next tick's results are
  * due (raw, hour), or five minutes (day, whose bars move slowly). An incomplete answer is retried soon.
  */
-function maxAgeOf(
+export function maxAgeOf(
   resolution: HistoryQuery["resolution"],
   toMs: number,
   lastTickMs: number | null,
@@ -99,8 +99,9 @@ function maxAgeOf(
   now: number,
 ): number {
   if (incomplete) return 5;
-  const open = resolution === "day" ? dayStartMs(dayKeyOf(now)) : hourStartMs(hourKeyOf(now));
-  if (toMs < open && now - open >= LAST_TICK_LANDS_MS) return 3600;
+  // The range is finished once the period holding its end is over and that period's last tick has landed.
+  const endOfLast = resolution === "day" ? dayStartMs(dayKeyOf(toMs)) + DAY_MS : hourStartMs(hourKeyOf(toMs)) + HOUR_MS;
+  if (now - endOfLast >= LAST_TICK_LANDS_MS) return 3600;
   if (resolution === "day") return 300;
   const last = lastTickMs === null ? null : new Date(lastTickMs).toISOString();
   return freshFor(last, lastTickMs === null || now - lastTickMs > STALE_AFTER_MS, now);
