@@ -30,6 +30,10 @@ export const StatusRange = z.union([
   z.string().regex(/^[1-5]\d\d-[1-5]\d\d$/, 'must be a status code or a range like "200-299"'),
 ]);
 
+/** Durable Object location hints: where a probe may be placed to see a target from another region. */
+export const LocationHint = z.enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"]);
+export type LocationHint = z.infer<typeof LocationHint>;
+
 /** Fields every monitor has, whatever its type. */
 export const MonitorBase = {
   id: Slug,
@@ -44,5 +48,14 @@ export const MonitorBase = {
   failureThreshold: z.int().min(1).max(60).default(2),
   /** Consecutive good ticks before an incident resolves. */
   successThreshold: z.int().min(1).max(60).default(2),
+  /** Probe from each of these regions (one Durable Object placed in each) instead of from wherever the tick runs. */
+  locations: z
+    .array(LocationHint)
+    .min(1)
+    .max(9)
+    .refine((l) => new Set(l).size === l.length, "must not list a location twice")
+    .optional(),
+  /** How many locations must see the monitor down before it is down; fewer make it degraded. Default: half, rounded up. */
+  quorum: z.int().min(1).max(9).optional(),
 };
 

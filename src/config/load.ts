@@ -76,10 +76,23 @@ function unknownNotificationReferences(raw: unknown): string[] {
   return errors;
 }
 
+/** A quorum needs locations to count, and no more of them than the monitor lists. */
+function impossibleQuorums(raw: unknown): string[] {
+  const monitors = (raw as { monitors?: unknown } | null)?.monitors;
+  if (!Array.isArray(monitors)) return [];
+  return monitors.flatMap((m, i) => {
+    const { quorum, locations } = (m ?? {}) as { quorum?: unknown; locations?: unknown };
+    if (typeof quorum !== "number") return [];
+    const count = Array.isArray(locations) ? locations.length : 0;
+    if (count === 0) return [`monitors[${i}].quorum: needs locations to count (list at least ${quorum} in monitors[${i}].locations)`];
+    return quorum > count ? [`monitors[${i}].quorum: ${quorum} is more than the ${count} location${count === 1 ? "" : "s"} listed`] : [];
+  });
+}
+
 /** Validates a parsed config object and reports every problem; never throws. */
 export function parseConfig(raw: unknown): ConfigResult {
   const result = Config.safeParse(raw);
-  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw), ...unknownNotificationReferences(raw)];
+  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw), ...unknownNotificationReferences(raw), ...impossibleQuorums(raw)];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }
 

@@ -90,7 +90,15 @@ export const Config = z.strictObject({
    * Subrequests one invocation may make: 50 on the Free plan, 1,000 on Paid. Probes that would pass it are not run
    * (their monitors show `unknown` for that tick) rather than fail against the runtime's limit.
    */
-  limits: z.strictObject({ subrequests: z.int().min(20).max(10_000).default(50) }).prefault({}),
+  limits: z
+    .strictObject({
+      subrequests: z.int().min(20).max(10_000).default(50),
+      /** CPU milliseconds one invocation may use: 10 on the Free plan, 30,000 by default on Paid. Sizes the shards. */
+      cpuMs: z.int().min(10).max(300_000).default(10),
+      /** At most this many monitors probed by one invocation; more are split into shards (Durable Objects). */
+      monitorsPerShard: z.int().min(1).max(500).default(25),
+    })
+    .prefault({}),
   /** POST /api/alertmanager/webhook: which label of an alert names the monitor it is about. */
   alertmanagerReceiver: z.strictObject({ monitorLabel: z.string().min(1).default("service") }).prefault({}),
 });

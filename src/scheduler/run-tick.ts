@@ -12,19 +12,14 @@ import { planNotifications } from "../notify/plan";
 import { type IncidentState, type Observation, transition } from "../incidents/transition";
 import type { IncidentEvent } from "../incidents/types";
 import type { Log } from "../log";
-import { runProbe } from "../probes";
-import type { ProbeDeps, ProbeResult } from "../probes/types";
+import type { ProbeDeps } from "../probes/types";
 import type { LatestSnapshot } from "../storage/snapshot";
 import type { Stores } from "../storage/types";
 import { fingerprintOf, nextMonitors, type PreviousStatus, shouldWriteKv, stateOf, type TickResult } from "./next-snapshot";
-import { mapPool } from "./pool";
-import { probeCost, SubrequestBudget } from "./subrequest-budget";
-
-/** Workers allow six simultaneous outbound connections per invocation. */
-export const MAX_CONCURRENT_PROBES = 6;
+import { type Collected, probeBatch } from "./probe-batch";
 
 /** Subrequests kept back from the probes for storage, notifications and lease renewals. */
-const RESERVED_SUBREQUESTS = 12;
+export const RESERVED_SUBREQUESTS = 12;
 const MAX_NOTIFICATIONS_PER_TICK = 10;
 const STORAGE_SUBREQUESTS = 2;
 
@@ -33,10 +28,14 @@ export function notificationBudget(limit: number, probeSubrequests: number): num
   return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, limit - STORAGE_SUBREQUESTS - probeSubrequests));
 }
 
+/** Gets this tick's results: probes in this invocation by default, or shards elsewhere (src/shards). */
+export type Collect = (monitors: readonly Monitor[]) => Promise<Collected>;
+
 export interface TickDeps extends Stores {
   config: Config;
   probe: ProbeDeps;
   log: Log;
+  collect?: Collect;
 }
 
 export interface TickSummary {
@@ -61,33 +60,6 @@ interface Previous {
   unsavedIncidents: string[];
   tickAt: string | null;
   etag: string | undefined;
-}
-
-/**
- * A probe that fails is tried once more before it counts: one lost packet is not an outage. Each attempt first
- * takes its subrequests from the budget; without them the monitor is not probed (null) or not retried.
- */
-async function probeWithRetry(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget): Promise<ProbeResult | null> {
-  const cost = probeCost(monitor);
-  if (!budget.take(cost)) return null;
-  const first = await runProbe(monitor, deps);
-  if (first.status !== "down" || !budget.take(cost)) return first;
-  return runProbe(monitor, deps);
-}
-
-function notProbed(monitor: Monitor, limit: number, at: number): TickResult {
-  const message = `not probed this tick: the invocation's ${limit} subrequests are used up (raise limits.subrequests on a Paid plan)`;
-  return {
-    type: monitor.type,
-    monitorId: monitor.id,
-    status: "down",
-    shown: "unknown",
-    latencyMs: null,
-    checkedAt: new Date(at).toISOString(),
-    message,
-    details: {},
-    error: { phase: "budget", detail: message },
-  } as unknown as TickResult;
 }
 
 /**
@@ -118,13 +90,12 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   // Windows from the admin API count like the config's; one-off windows that have ended are dropped.
   const adminMaintenance = previous.adminMaintenance.filter((w) => w.end === undefined || Date.parse(w.end) > scheduledTime);
   const maintenance = maintenanceNow({ monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] }, scheduledTime);
-  let subrequests = 0;
-  const counted: ProbeDeps = { ...deps.probe, fetch: (input, init) => (subrequests++, deps.probe.fetch(input, init)), connect: (...args) => (subrequests++, deps.probe.connect(...args)) };
-  const budget = new SubrequestBudget(config.limits.subrequests - RESERVED_SUBREQUESTS);
-  const results: TickResult[] = await mapPool(config.monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
-    const result = await probeWithRetry(monitor, counted, budget);
-    if (!result) return notProbed(monitor, config.limits.subrequests, deps.probe.now());
-    const window = maintenance.get(monitor.id);
+  const collect: Collect = deps.collect ?? ((monitors) => probeBatch(monitors, deps.probe, config.limits.subrequests - RESERVED_SUBREQUESTS, config.limits.subrequests));
+  const collected = await collect(config.monitors);
+  const subrequests = collected.subrequests;
+  const results: TickResult[] = collected.results.map(({ unknown, ...result }) => {
+    if (unknown) return { ...result, shown: "unknown" as const };
+    const window = maintenance.get(result.monitorId);
     return window ? { ...result, shown: "maintenance" as const, message: `maintenance: ${window.title} (${result.message})` } : { ...result, shown: result.status };
   });
   for (const r of results) {

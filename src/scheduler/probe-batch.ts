@@ -1,0 +1,64 @@
+import type { Monitor } from "../config/schema";
+import type { LocationReport } from "../shards/location-report";
+import { runProbe } from "../probes";
+import type { ProbeDeps, ProbeResult } from "../probes/types";
+import { mapPool } from "./pool";
+import { probeCost, SubrequestBudget } from "./subrequest-budget";
+
+/** Workers allow six simultaneous outbound connections per invocation. */
+export const MAX_CONCURRENT_PROBES = 6;
+
+/**
+ * A probe's result, or a stand-in for a monitor the tick got no verdict for (`unknown`: not probed for want of
+ * subrequests, or its shard failed). The stand-in is typed as its monitor's result so every face can show it.
+ */
+export type CollectedResult = ProbeResult & { unknown?: true; details: { locations?: LocationReport[] } };
+
+export interface Collected {
+  results: CollectedResult[];
+  /** Subrequests this invocation spent on them (a shard call counts as one). */
+  subrequests: number;
+}
+
+/** The stand-in result for a monitor this tick could not judge; never opens or resolves an incident. */
+export function unknownResult(monitor: Pick<Monitor, "id" | "type">, at: number, phase: string, message: string): CollectedResult {
+  return {
+    type: monitor.type,
+    monitorId: monitor.id,
+    status: "down",
+    unknown: true,
+    latencyMs: null,
+    checkedAt: new Date(at).toISOString(),
+    message,
+    details: {},
+    error: { phase, detail: message },
+  } as CollectedResult;
+}
+
+/**
+ * A probe that fails is tried once more before it counts: one lost packet is not an outage. Each attempt first
+ * takes its subrequests from the budget; without them the monitor is not probed (null) or not retried.
+ */
+async function probeWithRetry(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget): Promise<ProbeResult | null> {
+  const cost = probeCost(monitor);
+  if (!budget.take(cost)) return null;
+  const first = await runProbe(monitor, deps);
+  if (first.status !== "down" || !budget.take(cost)) return first;
+  return runProbe(monitor, deps);
+}
+
+/**
+ * Probes `monitors` in this invocation, at most six at once, spending at most `budget` of its `limit` subrequests;
+ * monitors that would pass it are `unknown` rather than failing against the runtime's limit.
+ */
+export async function probeBatch(monitors: readonly Monitor[], deps: ProbeDeps, budget: number, limit: number): Promise<Collected> {
+  let subrequests = 0;
+  const counted: ProbeDeps = { ...deps, fetch: (input, init) => (subrequests++, deps.fetch(input, init)), connect: (...args) => (subrequests++, deps.connect(...args)) };
+  const shared = new SubrequestBudget(budget);
+  const results = await mapPool(monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
+    const result = await probeWithRetry(monitor, counted, shared);
+    if (result) return result;
+    return unknownResult(monitor, deps.now(), "budget", `not probed this tick: the invocation's ${limit} subrequests are used up (raise limits.subrequests on a Paid plan)`);
+  });
+  return { results, subrequests };
+}

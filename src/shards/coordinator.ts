@@ -1,0 +1,59 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Config } from "../config/schema";
+import { loadConfig } from "../config/source";
+import { type Bindings, probeDepsFrom, storesFrom } from "../deps";
+import { consoleLog, type Log } from "../log";
+import { runTick, type TickSummary } from "../scheduler/run-tick";
+import { type CallShard, collectSharded } from "./collect-sharded";
+import { planTick } from "./plan-shards";
+import type { ProbeShard } from "./probe-shard";
+import { CoordinatorTickRequest, ShardResponse } from "./shard-protocol";
+
+/** Calls shard objects of `namespace`: one per shard key, placed by the shard's location hint. */
+export function shardCaller(namespace: DurableObjectNamespace<ProbeShard>): CallShard {
+  return async (shard, request, signal) => {
+    const id = namespace.idFromName(shard.key);
+    const stub = shard.location ? namespace.get(id, { locationHint: shard.location }) : namespace.get(id);
+    const response = await stub.fetch("https://shard.edgewatch.internal/probe", { method: "POST", body: JSON.stringify(request), signal });
+    if (!response.ok) throw new Error(`POST shard ${shard.key}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+    const parsed = ShardResponse.safeParse(await response.json());
+    if (!parsed.success) throw new Error(`POST shard ${shard.key}: unexpected answer (${parsed.error.issues[0]?.message})`);
+    return parsed.data;
+  };
+}
+
+/** A sharded tick: probes by the shards, everything else (incidents, notifications, storage) here, in one writer. */
+export function runShardedTick(env: Bindings, config: Config, scheduledTime: number, log: Log = consoleLog, call: CallShard = shardCaller(env.SHARD)): Promise<TickSummary> {
+  const probe = probeDepsFrom(env);
+  const collect = collectSharded(planTick(config), config, new Date(scheduledTime).toISOString(), { call, now: probe.now, log });
+  return runTick({ config, probe, ...storesFrom(env), log, collect }, scheduledTime);
+}
+
+/**
+ * The single writer of a sharded config's state. One object (named "coordinator") runs each minute's tick after the
+ * previous one has finished, so two ticks never interleave their reads and writes of incidents and notification
+ * bookkeeping; what shards report comes back to it as answers, merged in memory before anything is written.
+ */
+export class Coordinator extends DurableObject<Bindings> {
+  private last: Promise<unknown> = Promise.resolve();
+
+  override async fetch(request: Request): Promise<Response> {
+    const parsed = CoordinatorTickRequest.safeParse(await request.json().catch(() => undefined));
+    if (!parsed.success) return Response.json({ error: "invalid tick request" }, { status: 400 });
+    const loaded = loadConfig({ EDGEWATCH_CONFIG: parsed.data.config ?? undefined });
+    if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
+    const run = this.last.then(() => runShardedTick(this.env, loaded.config, parsed.data.scheduledTime));
+    this.last = run.catch(() => undefined);
+    const { results, events, ...summary } = await run;
+    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
+    return Response.json({ ...summary, monitors: results.length, counts, events: events.length });
+  }
+}
+
+/** Hands this minute's tick to the coordinator object; the config travels with it so both run the same one. */
+export async function tickViaCoordinator(env: Bindings, scheduledTime: number, log: Log = consoleLog): Promise<void> {
+  const stub = env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
+  const body: CoordinatorTickRequest = { scheduledTime, config: env.EDGEWATCH_CONFIG ?? null };
+  const response = await stub.fetch("https://coordinator.edgewatch.internal/tick", { method: "POST", body: JSON.stringify(body) });
+  if (!response.ok) log("error", "sharded tick failed", { status: response.status, body: (await response.text()).slice(0, 500) });
+}

@@ -1,0 +1,84 @@
+import type { LocationHint } from "../config/base";
+import type { Config, Monitor } from "../config/schema";
+import { RESERVED_SUBREQUESTS } from "../scheduler/run-tick";
+import { probeCost } from "../scheduler/subrequest-budget";
+
+/**
+ * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
+ * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
+ */
+const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.5, alertmanager: 0.5, tls: 1 };
+const TICK_BASE_CPU_MS = 3.5;
+const SHARD_BASE_CPU_MS = 2;
+
+/** One invocation's worth of probes: a Durable Object named by `key`, placed by `location` when it has one. */
+export interface ShardPlan {
+  key: string;
+  location: LocationHint | null;
+  monitors: Monitor[];
+}
+
+export interface TickPlan {
+  /** Everything fits the tick's own invocation and no monitor asks for locations: no Durable Object is used. */
+  inline: boolean;
+  shards: ShardPlan[];
+  /** Shards the coordinator cannot call for want of subrequests: their monitors are `unknown` for the tick. */
+  dropped: ShardPlan[];
+}
+
+interface Room {
+  subrequests: number;
+  cpuMs: number;
+  monitors: number;
+}
+
+/** Whether `monitors` fit in `room`: subrequests (a retry costs as many again), CPU, and count. */
+function fits(monitors: readonly Monitor[], room: Room): boolean {
+  let subrequests = 0;
+  let cpu = 0;
+  for (const m of monitors) {
+    subrequests += 2 * probeCost(m);
+    cpu += PROBE_CPU_MS[m.type];
+  }
+  return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs;
+}
+
+/** Fills shards in config order, so a monitor keeps its shard (and its warm object) from tick to tick. */
+function pack(monitors: readonly Monitor[], room: Room, location: LocationHint | null): ShardPlan[] {
+  const shards: ShardPlan[] = [];
+  let current: Monitor[] = [];
+  for (const monitor of monitors) {
+    if (current.length && !fits([...current, monitor], room)) {
+      shards.push({ key: `${location ?? "any"}/${shards.length}`, location, monitors: current });
+      current = [];
+    }
+    current.push(monitor);
+  }
+  if (current.length) shards.push({ key: `${location ?? "any"}/${shards.length}`, location, monitors: current });
+  return shards;
+}
+
+/**
+ * How this config's tick runs: in its own invocation when that fits, else across shards sized to one invocation's
+ * subrequests, CPU and `monitorsPerShard`; a monitor with `locations` is probed once from each of them.
+ */
+export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan {
+  const { subrequests, cpuMs, monitorsPerShard } = config.limits;
+  const located = config.monitors.some((m) => m.locations?.length);
+  const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard };
+  if (!located && fits(config.monitors, inlineRoom)) return { inline: true, shards: [], dropped: [] };
+
+  const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard };
+  const byLocation = new Map<LocationHint | null, Monitor[]>([[null, []]]);
+  for (const monitor of config.monitors) {
+    for (const location of monitor.locations ?? [null]) {
+      const list = byLocation.get(location) ?? [];
+      list.push(monitor);
+      byLocation.set(location, list);
+    }
+  }
+  const shards = [...byLocation].flatMap(([location, monitors]) => pack(monitors, room, location));
+  // Each shard call is one of the coordinator's subrequests; it keeps the same reserve as an inline tick.
+  const callable = Math.max(1, subrequests - RESERVED_SUBREQUESTS);
+  return { inline: false, shards: shards.slice(0, callable), dropped: shards.slice(callable) };
+}
