@@ -60,12 +60,13 @@ export function mergeLocations(monitor: Monitor, perLocation: readonly LocationR
   const down = known.filter((l) => l.result.status === "down");
   const failing = known.filter((l) => l.result.status !== "up");
   const status = down.length >= quorumOf(monitor) ? "down" : failing.length ? "degraded" : "up";
-  // The result shown is a location's own (its status code, checks, certificate); the worst one when any failed.
-  const base = (failing[0] ?? known[0]!).result;
-  const cause = failing[0] ? ` (${failing[0].location}: ${failing[0].result.message})` : "";
+  // The result shown is a location's own (its status code, checks, certificate): a down one when any is down.
+  const worst = down[0] ?? failing[0];
+  const base = (worst ?? known[0]!).result;
+  const cause = worst ? ` (${worst.location}: ${worst.result.message})` : "";
   const latencyMs = median(known.flatMap((l) => (l.result.latencyMs === null ? [] : [l.result.latencyMs])));
   const checkedAt = known.map((l) => l.result.checkedAt).sort().at(-1)!;
-  const error = failing[0]?.result.error ? { phase: failing[0].result.error.phase, detail: `${failing[0].location}: ${failing[0].result.error.detail}` } : undefined;
+  const error = worst?.result.error ? { phase: worst.result.error.phase, detail: `${worst.location}: ${worst.result.error.detail}` } : undefined;
   // Spreading a union loses which details go with which type; they are the base result's own, so the cast holds.
   return {
     ...base,
