@@ -41,6 +41,12 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       return;
     }
     if (path === "/hang") return; // headers never come
+    if (path === "/by-location") {
+      // Down (503) for probes from the locations listed in ?down=, as a regional outage looks from the edge.
+      const from = String(req.headers["edgewatch-location"] ?? "");
+      const down = (url.searchParams.get("down") ?? "").split(",");
+      return json(res, from && down.includes(from) ? 503 : 200, { from });
+    }
     if (path === "/invalid-json") {
       res.writeHead(200, { "content-type": "application/json" });
       return res.end('{"status": "ok", ');
