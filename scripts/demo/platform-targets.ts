@@ -12,8 +12,8 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 /** A little jitter, so latencies look like a network's. */
 const after = (ms: number, fn: () => void) => setTimeout(fn, ms + Math.round(Math.random() * ms * 0.5));
 
-/** The API gateway and AI worker health endpoints, a slow inference endpoint and a failing one. */
-export const platformRoutes: RouteHandler = (_req, res, url) => {
+/** The API gateway and AI worker health endpoints, a slow inference endpoint, a failing one and a regional outage. */
+export const platformRoutes: RouteHandler = (req, res, url) => {
   switch (url.pathname) {
     case "/gateway/health":
       after(40, () => json(res, 200, { status: "ok", checks: { database: "up", circuit_breaker: "closed", cache: "up" } }));
@@ -24,6 +24,11 @@ export const platformRoutes: RouteHandler = (_req, res, url) => {
     case "/inference/health":
       // Slower than the worker's 2 s budget from the guide: degraded, not down.
       after(2_300, () => json(res, 200, { status: "ok" }));
+      return true;
+    case "/assets/health":
+      // A regional outage: probes from western Europe (the Edgewatch-Location header of located shards) get 503.
+      if (req.headers["edgewatch-location"] === "weur") after(10, () => json(res, 503, { status: "unavailable", region: "weur" }));
+      else after(20, () => json(res, 200, { status: "ok" }));
       return true;
     case "/billing/health":
       after(15, () => json(res, 502, { error: "Bad Gateway", upstream: "billing-service" }));
@@ -39,6 +44,8 @@ export function platformMonitors(baseUrl: string): object[] {
     { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${baseUrl}/ai-worker/health`, severity: "SEV-1", degradedAfterMs: 2000 },
     { id: "inference", name: "Inference API", group: "Platform", type: "http", url: `${baseUrl}/inference/health`, severity: "SEV-2", degradedAfterMs: 2000, timeoutMs: 8000 },
     { id: "billing", name: "Billing API", group: "Platform", type: "http", url: `${baseUrl}/billing/health`, severity: "SEV-3" },
+    // Probed from three regions (local Durable Objects under wrangler dev); one of them sees it down: degraded.
+    { id: "assets", name: "Asset CDN", group: "Platform", type: "http", url: `${baseUrl}/assets/health`, severity: "SEV-3", locations: ["wnam", "weur", "apac"] },
   ];
 }
 

@@ -84,6 +84,9 @@ describe("npm start", () => {
     expect(byId["api-gateway"]).toMatchObject({ status: "up", details: { checks: { database: { state: "pass" } } } });
     expect(byId["inference"]).toMatchObject({ status: "degraded" });
     expect(byId["billing"]).toMatchObject({ status: "down" });
+    // Located monitors go through the coordinator and shard Durable Objects, as deployed.
+    expect(byId["assets"]).toMatchObject({ status: "degraded", message: expect.stringMatching(/^down from weur, up from wnam and apac/) });
+    expect(byId["assets"].details.locations.map((l: any) => l.location)).toEqual(["wnam", "weur", "apac"]);
   });
 
   it("refuses a bad config file before starting anything", async () => {
