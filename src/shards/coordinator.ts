@@ -9,6 +9,9 @@ import { planTick } from "./plan-shards";
 import type { ProbeShard } from "./probe-shard";
 import { CoordinatorTickRequest, ShardResponse } from "./shard-protocol";
 
+/** How long a tick waits for the one before it to finish. */
+const MAX_WAIT_FOR_PREVIOUS_MS = 60_000;
+
 /** Calls shard objects of `namespace`: one per shard key, placed by the shard's location hint. */
 export function shardCaller(namespace: DurableObjectNamespace<ProbeShard>): CallShard {
   return async (shard, request, signal) => {
@@ -42,7 +45,10 @@ export class Coordinator extends DurableObject<Bindings> {
     if (!parsed.success) return Response.json({ error: "invalid tick request" }, { status: 400 });
     const loaded = loadConfig({ EDGEWATCH_CONFIG: parsed.data.config ?? undefined });
     if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
-    const run = this.last.then(() => runShardedTick(this.env, loaded.config, parsed.data.scheduledTime));
+    // A tick that is somehow still running after the minute (storage that hangs) must not hold every later one back;
+    // past that the compare-and-swap on latest.json still keeps the two from losing each other's writes.
+    const previous = Promise.race([this.last, new Promise((resolve) => setTimeout(resolve, MAX_WAIT_FOR_PREVIOUS_MS))]);
+    const run = previous.then(() => runShardedTick(this.env, loaded.config, parsed.data.scheduledTime));
     this.last = run.catch(() => undefined);
     const { results, events, ...summary } = await run;
     const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});

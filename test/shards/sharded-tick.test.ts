@@ -132,4 +132,15 @@ describe("sharded tick", () => {
       [60_000, "uuuuuuuu"],
     ]);
   });
+
+  it("refuses a tick request with a bad config, naming the field, and writes nothing", async () => {
+    const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
+    const bad = { title: "Fleet", monitors: [{ id: "a", name: "A", type: "http", url: `${base}/ok`, locations: ["mars"] }] };
+    const response = await coordinator.fetch("https://coordinator.edgewatch.internal/tick", { method: "POST", body: JSON.stringify({ scheduledTime: minute(0), config: JSON.stringify(bad) }) });
+    expect(response.status).toBe(422);
+    expect((await response.json<{ issues: string[] }>()).issues.join("\n")).toContain("monitors[0].locations[0]");
+    const garbage = await coordinator.fetch("https://coordinator.edgewatch.internal/tick", { method: "POST", body: "{" });
+    expect(garbage.status).toBe(400);
+    expect(await env.HISTORY.get(LATEST_KEY)).toBeNull();
+  });
 });
