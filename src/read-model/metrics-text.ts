@@ -1,4 +1,5 @@
 import type { MonitorStatus } from "../probes/types";
+import type { LocationReport } from "../shards/location-report";
 import type { MonitorView, StatusView } from "./status-view";
 
 /**
@@ -51,6 +52,13 @@ function seconds(iso: unknown): number | null {
   return Number.isFinite(ms) ? ms / 1000 : null;
 }
 
+/** The per-location results a located monitor's details carry; anything malformed is left out. */
+function locationsOf(m: MonitorView): Pick<LocationReport, "location" | "status" | "latencyMs">[] {
+  const list = (m.details as { locations?: unknown }).locations;
+  if (!Array.isArray(list)) return [];
+  return list.filter((l): l is LocationReport => typeof l?.location === "string" && typeof l?.status === "string" && (typeof l.latencyMs === "number" || l.latencyMs === null));
+}
+
 /** A result the tick actually stored (not a monitor never checked, nor the KV copy without latencies and details). */
 const hasResult = (m: MonitorView) => m.status !== "unknown" && m.checkedAt !== null;
 
@@ -62,6 +70,8 @@ export function metricsText(view: StatusView): string {
   const certExpiry: Sample[] = [];
   const state: Sample[] = [];
   const uptime: Sample[] = [];
+  const locationSuccess: Sample[] = [];
+  const locationDuration: Sample[] = [];
 
   for (const m of monitors) {
     const labels = labelsOf(m);
@@ -77,6 +87,12 @@ export function metricsText(view: StatusView): string {
       if (expiry !== null) certExpiry.push([labels, expiry]);
     }
     for (const s of STATES) state.push([{ ...labels, state: s }, m.status === s ? 1 : 0]);
+    // Per region for monitors probed from several: which one sees an outage. No colo label: it moves between ticks.
+    for (const l of hasResult(m) && m.status !== "maintenance" ? locationsOf(m) : []) {
+      if (l.status === "unknown") continue;
+      locationSuccess.push([{ ...labels, location: l.location }, l.status === "down" ? 0 : 1]);
+      if (l.latencyMs !== null) locationDuration.push([{ ...labels, location: l.location }, l.latencyMs / 1000]);
+    }
     for (const w of WINDOWS) {
       const percent = m.uptime[w];
       if (percent !== null && Number.isFinite(percent)) uptime.push([{ ...labels, window: w }, Math.round(percent * 1000) / 100_000]);
@@ -93,6 +109,8 @@ export function metricsText(view: StatusView): string {
       family("probe_duration_seconds", "How long the last probe took, in seconds.", duration),
       family("probe_http_status_code", "HTTP status code of the last probe's response; 0 when there was none.", httpStatus),
       family("probe_ssl_earliest_cert_expiry", "Earliest expiry of the certificates the server sent, in unix seconds.", certExpiry),
+      family("edgewatch_location_probe_success", "Per location of a monitor probed from several: 1 when up or degraded there, 0 when down; absent when that location did not answer.", locationSuccess),
+      family("edgewatch_location_probe_duration_seconds", "Per location of a monitor probed from several: how long its last probe took, in seconds.", locationDuration),
       family("edgewatch_monitor_status", "The monitor's current status: 1 for its state, 0 for the others.", state),
       family("edgewatch_uptime_ratio", "Share of counted ticks the monitor was up or degraded in the window (0 to 1).", uptime),
       family("edgewatch_incidents_open", "Open incidents, by severity.", incidents),

@@ -43,6 +43,26 @@ describe("metricsText", () => {
     expect(text).not.toContain("secret.internal");
   });
 
+  it("edgewatch_location_probe_success and _duration_seconds per location of a located monitor, skipping locations that did not answer", () => {
+    const at = "2026-11-25T10:00:00.000Z";
+    const locations = [
+      { location: "wnam", colo: "SJC", status: "up", latencyMs: 40, checkedAt: at, message: "HTTP 200 in 40 ms" },
+      { location: "weur", colo: "AMS", status: "down", latencyMs: 12, checkedAt: at, message: "HTTP 503 in 12 ms" },
+      { location: "apac", colo: null, status: "unknown", latencyMs: null, checkedAt: at, message: "no result" },
+    ];
+    const text = metricsText(view([monitor({ id: "cdn", group: "Edge", status: "degraded", details: { statusCode: 503, checks: null, locations } }), monitor({ id: "plain" })]));
+    expect(lines(text, "edgewatch_location_probe_success")).toEqual([
+      'edgewatch_location_probe_success{monitor="cdn",group="Edge",location="wnam"} 1',
+      'edgewatch_location_probe_success{monitor="cdn",group="Edge",location="weur"} 0',
+    ]);
+    expect(lines(text, "edgewatch_location_probe_duration_seconds")).toEqual([
+      'edgewatch_location_probe_duration_seconds{monitor="cdn",group="Edge",location="wnam"} 0.04',
+      'edgewatch_location_probe_duration_seconds{monitor="cdn",group="Edge",location="weur"} 0.012',
+    ]);
+    // In maintenance the verdicts are not kept, per location as for the monitor.
+    expect(lines(metricsText(view([monitor({ id: "cdn", status: "maintenance", details: { locations } })])), "edgewatch_location_probe_success")).toEqual([]);
+  });
+
   it("edgewatch_uptime_ratio from the percentages, 0 to 1, omitting windows without data", () => {
     const text = metricsText(view([monitor({ id: "a", uptime: { "24h": 100, "7d": 99.95, "30d": 0.001, "90d": null } })]));
     expect(lines(text, "edgewatch_uptime_ratio")).toEqual([
