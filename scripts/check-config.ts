@@ -1,6 +1,7 @@
 // npm run check-config -- <file.json>: validates a config offline; prints every problem with its field path.
 import { readFileSync } from "node:fs";
 import { parseConfigText } from "../src/config/load";
+import { planTick } from "../src/shards/plan-shards";
 
 const file = process.argv[2];
 if (!file) {
@@ -21,4 +22,15 @@ if (!result.ok) {
   process.exit(1);
 }
 const count = result.config.monitors.length;
-console.log(`${file}: ok (${count} monitor${count === 1 ? "" : "s"})`);
+const plan = planTick(result.config);
+const located = new Set(plan.shards.flatMap((s) => (s.location ? [s.location] : []))).size;
+const how = plan.inline
+  ? "probed by the cron's own invocation"
+  : `probed by ${plan.shards.length} shard${plan.shards.length === 1 ? "" : "s"} (Durable Objects${located ? `, from ${located} location${located === 1 ? "" : "s"}` : ""})`;
+if (plan.dropped.length) {
+  const left = plan.dropped.reduce((n, s) => n + s.monitors.length, 0);
+  console.error(`${file}: ${plan.shards.length + plan.dropped.length} shards are needed but one invocation can call only ${plan.shards.length} with limits.subrequests ${result.config.limits.subrequests}: ${left} monitor probes would be unknown every tick`);
+  console.error("  raise limits.subrequests (1,000 on the Paid plan) and limits.cpuMs, or split the config");
+  process.exit(1);
+}
+console.log(`${file}: ok (${count} monitor${count === 1 ? "" : "s"}, ${how})`);

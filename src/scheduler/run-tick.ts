@@ -7,11 +7,9 @@ import { applyResults } from "./apply-results";
 import type { TickResult } from "./next-snapshot";
 import { type Collected, probeBatch } from "./probe-batch";
 import { readPrevious } from "./read-previous";
+import { RESERVED_SUBREQUESTS } from "./subrequest-budget";
 
 export { notificationBudget } from "./apply-results";
-
-/** Subrequests kept back from the probes for storage, notifications and lease renewals. */
-export const RESERVED_SUBREQUESTS = 12;
 
 /** Times a tick applies its results again after another writer (an admin request, the receiver) changed the state. */
 const APPLY_ATTEMPTS = 3;

@@ -1,5 +1,8 @@
 import type { Monitor } from "../config/schema";
 
+/** Subrequests an invocation that writes the tick keeps back from probes: storage, notifications, lease renewals. */
+export const RESERVED_SUBREQUESTS = 12;
+
 /** Subrequests one probe of this monitor makes at most (a retry makes as many again). */
 export function probeCost(monitor: Monitor): number {
   switch (monitor.type) {

@@ -1,7 +1,6 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
-import { RESERVED_SUBREQUESTS } from "../scheduler/run-tick";
-import { probeCost } from "../scheduler/subrequest-budget";
+import { probeCost, RESERVED_SUBREQUESTS } from "../scheduler/subrequest-budget";
 
 /**
  * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends

@@ -22,7 +22,22 @@ async function checkConfig(file: string) {
 describe("npm run check-config", () => {
   it("accepts the example configuration", async () => {
     const result = await checkConfig("edgewatch.config.json");
-    expect(result).toMatchObject({ code: 0, stdout: "edgewatch.config.json: ok (6 monitors)\n" });
+    expect(result).toMatchObject({ code: 0, stdout: "edgewatch.config.json: ok (6 monitors, probed by the cron's own invocation)\n" });
+  });
+
+  it("says how the config will be probed, and refuses one whose shards one invocation cannot all call", async () => {
+    const fleet = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, name: `M${i}`, type: "http", url: `https://m${i}.example.com/health` }));
+    const located = join(dir, "located.json");
+    writeFileSync(located, JSON.stringify({ title: "x", monitors: [...fleet(2), { id: "cdn", name: "CDN", type: "http", url: "https://cdn.example.com/", locations: ["wnam", "weur"] }] }));
+    expect(await checkConfig(located)).toMatchObject({ code: 0, stdout: `${located}: ok (3 monitors, probed by 3 shards (Durable Objects, from 2 locations))\n` });
+
+    const big = join(dir, "big.json");
+    writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000) }));
+    const free = await checkConfig(big);
+    expect(free.code).toBe(1);
+    expect(free.stderr).toContain("40 shards are needed but one invocation can call only 38 with limits.subrequests 50: 50 monitor probes would be unknown every tick");
+    writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000), limits: { subrequests: 1000, cpuMs: 30000 } }));
+    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 40 shards (Durable Objects))\n` });
   });
 
   it("exits non-zero and prints every problem with its field path", async () => {

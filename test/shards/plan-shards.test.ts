@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config, Monitor } from "../../src/config/schema";
-import { RESERVED_SUBREQUESTS } from "../../src/scheduler/run-tick";
+import { RESERVED_SUBREQUESTS } from "../../src/scheduler/subrequest-budget";
 import { probeCost } from "../../src/scheduler/subrequest-budget";
 import { type ShardPlan, planTick } from "../../src/shards/plan-shards";
 
