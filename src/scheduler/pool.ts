@@ -1,3 +1,6 @@
+/** Workers allow six simultaneous outbound connections per invocation. */
+export const MAX_CONCURRENT_PROBES = 6;
+
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, keeping input order in the output.
  * Workers allow about six simultaneous outbound connections per invocation; more only queue inside the runtime,

@@ -2,11 +2,10 @@ import type { Monitor } from "../config/schema";
 import type { LocationReport } from "../shards/location-report";
 import { runProbe } from "../probes";
 import type { ProbeDeps, ProbeResult } from "../probes/types";
-import { mapPool } from "./pool";
+import { MAX_CONCURRENT_PROBES, mapPool } from "./pool";
 import { probeCost, SubrequestBudget } from "./subrequest-budget";
 
-/** Workers allow six simultaneous outbound connections per invocation. */
-export const MAX_CONCURRENT_PROBES = 6;
+export { MAX_CONCURRENT_PROBES } from "./pool";
 
 /**
  * A probe's result, or a stand-in for a monitor the tick got no verdict for (`unknown`: not probed for want of

@@ -4,7 +4,7 @@ import { type CollectedResult, MAX_CONCURRENT_PROBES, unknownResult } from "../s
 import { mapPool } from "../scheduler/pool";
 import type { Collect } from "../scheduler/run-tick";
 import { type LocationResult, mergeLocations } from "./merge-locations";
-import type { ShardPlan, TickPlan } from "./plan-shards";
+import { type ShardPlan, type TickPlan, worstCaseWallMs } from "./plan-shards";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";
 
 /** Calls one shard; throws when it fails or answers nonsense. */
@@ -16,11 +16,9 @@ export interface ShardedDeps {
   log: Log;
 }
 
-/** A shard must answer within the worst case of its probes (six at a time, each retried once), and inside the minute. */
+/** A shard must answer within the worst case of its probes (six at a time, each retried once) and a margin. */
 export function shardDeadlineMs(shard: Pick<ShardPlan, "monitors">): number {
-  const rounds = Math.ceil(shard.monitors.length / MAX_CONCURRENT_PROBES);
-  const slowest = Math.max(...shard.monitors.map((m) => m.timeoutMs));
-  return Math.min(50_000, rounds * 2 * slowest + 5_000);
+  return worstCaseWallMs(shard.monitors) + 5_000;
 }
 
 type Outcome = { ok: true; response: ShardResponse } | { ok: false; why: string };

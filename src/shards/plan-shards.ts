@@ -1,5 +1,6 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
+import { MAX_CONCURRENT_PROBES } from "../scheduler/pool";
 import { probeCost, RESERVED_SUBREQUESTS } from "../scheduler/subrequest-budget";
 
 /**
@@ -9,6 +10,11 @@ import { probeCost, RESERVED_SUBREQUESTS } from "../scheduler/subrequest-budget"
 const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.5, alertmanager: 0.5, tls: 1 };
 const TICK_BASE_CPU_MS = 3.5;
 const SHARD_BASE_CPU_MS = 2;
+/**
+ * A shard's probes must finish inside the minute even when every target hangs (six at a time, each timing out twice):
+ * a mass outage has to show as down, not as a shard that missed its deadline.
+ */
+export const SHARD_WALL_BUDGET_MS = 45_000;
 
 /** One invocation's worth of probes: a Durable Object named by `key`, placed by `location` when it has one. */
 export interface ShardPlan {
@@ -29,9 +35,15 @@ interface Room {
   subrequests: number;
   cpuMs: number;
   monitors: number;
+  wallMs?: number;
 }
 
-/** Whether `monitors` fit in `room`: subrequests (a retry costs as many again), CPU, and count. */
+/** The longest `monitors` can take: six at a time, each timing out and retried. */
+export function worstCaseWallMs(monitors: readonly Pick<Monitor, "timeoutMs">[]): number {
+  return Math.ceil(monitors.length / MAX_CONCURRENT_PROBES) * 2 * Math.max(0, ...monitors.map((m) => m.timeoutMs));
+}
+
+/** Whether `monitors` fit in `room`: subrequests (a retry costs as many again), CPU, count, and time if it has a bound. */
 function fits(monitors: readonly Monitor[], room: Room): boolean {
   let subrequests = 0;
   let cpu = 0;
@@ -39,7 +51,8 @@ function fits(monitors: readonly Monitor[], room: Room): boolean {
     subrequests += 2 * probeCost(m);
     cpu += PROBE_CPU_MS[m.type];
   }
-  return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs;
+  const inTime = room.wallMs === undefined || worstCaseWallMs(monitors) <= room.wallMs;
+  return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs && inTime;
 }
 
 /** Fills shards in config order, so a monitor keeps its shard (and its warm object) from tick to tick. */
@@ -67,7 +80,7 @@ export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan 
   const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard };
   if (!located && fits(config.monitors, inlineRoom)) return { inline: true, shards: [], dropped: [] };
 
-  const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard };
+  const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard, wallMs: SHARD_WALL_BUDGET_MS };
   const byLocation = new Map<LocationHint | null, Monitor[]>([[null, []]]);
   for (const monitor of config.monitors) {
     for (const location of monitor.locations ?? [null]) {

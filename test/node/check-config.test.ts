@@ -35,9 +35,9 @@ describe("npm run check-config", () => {
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000) }));
     const free = await checkConfig(big);
     expect(free.code).toBe(1);
-    expect(free.stderr).toContain("40 shards are needed but one invocation can call only 38 with limits.subrequests 50: 50 monitor probes would be unknown every tick");
+    expect(free.stderr).toContain("84 shards are needed but one invocation can call only 38 with limits.subrequests 50: 544 monitor probes would be unknown every tick");
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000), limits: { subrequests: 1000, cpuMs: 30000 } }));
-    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 40 shards (Durable Objects))\n` });
+    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 84 shards (Durable Objects))\n` });
   });
 
   it("exits non-zero and prints every problem with its field path", async () => {

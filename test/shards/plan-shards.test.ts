@@ -3,14 +3,15 @@ import { parseConfig } from "../../src/config/load";
 import type { Config, Monitor } from "../../src/config/schema";
 import { RESERVED_SUBREQUESTS } from "../../src/scheduler/subrequest-budget";
 import { probeCost } from "../../src/scheduler/subrequest-budget";
-import { type ShardPlan, planTick } from "../../src/shards/plan-shards";
+import { type ShardPlan, planTick, SHARD_WALL_BUDGET_MS, worstCaseWallMs } from "../../src/shards/plan-shards";
 
 // The planner's own CPU estimates (not exported): per probe by type, and what a shard invocation spends around them.
 const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.5, alertmanager: 0.5, tls: 1 };
 const SHARD_BASE_CPU_MS = 2;
 
-const http = (i: number, fields: Record<string, unknown> = {}) => ({ id: `http-${i}`, name: `HTTP ${i}`, type: "http", url: `https://svc-${i}.example.test/health`, ...fields });
-const tls = (i: number) => ({ id: `tls-${i}`, name: `TLS ${i}`, type: "tls", host: `svc-${i}.example.test` });
+// Timeouts short enough that the wall-time bound never binds, unless a test says otherwise.
+const http = (i: number, fields: Record<string, unknown> = {}) => ({ id: `http-${i}`, name: `HTTP ${i}`, type: "http", url: `https://svc-${i}.example.test/health`, timeoutMs: 3_000, ...fields });
+const tls = (i: number) => ({ id: `tls-${i}`, name: `TLS ${i}`, type: "tls", host: `svc-${i}.example.test`, timeoutMs: 3_000 });
 
 function config(monitors: unknown[], limits?: Record<string, unknown>): Config {
   const result = parseConfig({ title: "Plan", monitors, ...(limits ? { limits } : {}) });
@@ -27,6 +28,7 @@ function expectWithinLimits(shard: ShardPlan, limits: Config["limits"]) {
   expect(shard.monitors.length).toBeLessThanOrEqual(limits.monitorsPerShard);
   expect(shard.monitors.reduce((sum, m) => sum + 2 * probeCost(m), 0)).toBeLessThanOrEqual(limits.subrequests);
   expect(shard.monitors.reduce((sum, m) => sum + PROBE_CPU_MS[m.type], 0)).toBeLessThanOrEqual(limits.cpuMs - SHARD_BASE_CPU_MS);
+  expect(worstCaseWallMs(shard.monitors)).toBeLessThanOrEqual(SHARD_WALL_BUDGET_MS);
 }
 
 describe("parseConfig (test configs)", () => {
@@ -101,6 +103,16 @@ describe("planTick", () => {
     const httpPlan = planTick(config(many(100, (i) => http(i)), limits));
     expect(sizes(tlsPlan.shards)).toEqual(sizes(httpPlan.shards));
     expect(sizes(tlsPlan.shards)).toEqual([25, 25, 25, 25]);
+  });
+
+  it("keeps a shard small enough to finish inside the minute when every target hangs: a mass outage shows as down", () => {
+    // Default 10 s timeouts: two rounds of six, each probe timing out twice, is 40 s; a third round would be 60 s.
+    const plan = planTick(config(many(100, (i) => http(i, { timeoutMs: undefined })), { subrequests: 1000, cpuMs: 30_000 }));
+    expect(sizes(plan.shards)).toEqual([12, 12, 12, 12, 12, 12, 12, 12, 4]);
+    for (const shard of plan.shards) expect(worstCaseWallMs(shard.monitors)).toBe(Math.ceil(shard.monitors.length / 6) * 20_000);
+    // One slow monitor only shrinks the shard it is in.
+    const mixed = planTick(config(many(50, (i) => http(i, i === 30 ? { timeoutMs: 20_000 } : {})), { subrequests: 1000, cpuMs: 30_000 }));
+    expect(sizes(mixed.shards)).toEqual([25, 6, 19]);
   });
 
   it("puts a located monitor once in a shard for each of its locations", () => {
