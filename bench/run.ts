@@ -4,7 +4,10 @@
 // against local targets with a set latency, and measures: CPU per tick (utime+stime of the workerd process from
 // /proc/<pid>/stat, less an idle baseline), tick wall time, API and page throughput and latency with the edge cache
 // warm and cold, response and bundle weight, and KV/R2 operations per tick with their projection to a day and a
-// month. Prints tables and writes bench/results.json. Binds 127.0.0.1 only; reaches nothing outside this machine.
+// month. The configs of those runs get limits that keep them in one invocation (no shards), as they were measured
+// before shards existed. A last section runs sharded ticks (a coordinator Durable Object calling one ProbeShard object
+// per shard) at the Free and the Paid plan's limits. Prints tables and writes bench/results.json. Binds 127.0.0.1
+// only; reaches nothing outside this machine.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, relative } from "node:path";
@@ -12,8 +15,10 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { OFFLINE_ENV } from "../scripts/offline-env.ts";
+import { parseConfigText } from "../src/config/load.ts";
+import { planTick } from "../src/shards/plan-shards.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
-import { configFor, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
+import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
 import { type Bundle, bundleWorker, classify, CLK_TCK, diffOps, type OpCounts, ROOT, type RunningWorker, startWorker, type StorageOps } from "./worker-runtime.ts";
 
 const HELP = `npm run bench [-- options]
@@ -25,10 +30,14 @@ const HELP = `npm run bench [-- options]
   --cpu-latency 5         ms every http/prometheus target waits in the CPU runs
   --wall-sizes 10,50,200  monitors for the wall-time runs (http only)
   --wall-ticks 5          measured ticks per wall-time run
-  --latency 100           ms every target waits in the wall-time runs
+  --latency 100           ms every target waits in the wall-time, hang and sharded runs
   --hang-size 50          monitors in the run with one hanging target (0: skip)
   --hang-timeout 2000     timeoutMs of the hanging monitor
   --hang-ticks 3          measured ticks of that run
+  --shard-sizes 200,1000  http monitors per sharded run at the Free plan's limits (the config's defaults; 0: skip)
+  --shard-paid-sizes 1000 http monitors per sharded run at Paid limits (subrequests 1000, cpuMs 30000; 0: skip)
+  --shard-ticks 5         measured ticks per sharded run (after one first tick; targets take --latency ms)
+  --shard-calls 60        shard invocations measured on their own per sharded run (six at a time)
   --api-size 20           monitors behind the API and page runs, the weight and the storage projection
   --api-seconds 10        autocannon duration per endpoint and cache state (0: skip)
   --connections 10        autocannon connections
@@ -52,6 +61,10 @@ const { values: args } = parseArgs({
     "hang-size": { type: "string" },
     "hang-timeout": { type: "string" },
     "hang-ticks": { type: "string" },
+    "shard-sizes": { type: "string" },
+    "shard-paid-sizes": { type: "string" },
+    "shard-ticks": { type: "string" },
+    "shard-calls": { type: "string" },
     "api-size": { type: "string" },
     "api-seconds": { type: "string" },
     connections: { type: "string" },
@@ -72,8 +85,9 @@ const int = (name: keyof typeof args, full: string, smoke: string, min = 0) => {
   if (!Number.isInteger(n) || n < min) fail(`--${name}: expected an integer >= ${min}, got ${raw}`);
   return n;
 };
-const list = (name: keyof typeof args, full: string, smoke: string) => {
+const list = (name: keyof typeof args, full: string, smoke: string, skippable = false) => {
   const raw = pick(name, full, smoke);
+  if (skippable && (raw === "" || raw === "0")) return [];
   const sizes = raw.split(",").filter(Boolean).map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) fail(`--${name}: expected sizes like 10,50,200, got ${raw}`);
   return sizes;
@@ -96,6 +110,10 @@ const settings = {
   hangSize: int("hang-size", "50", "10"),
   hangTimeoutMs: int("hang-timeout", "2000", "500", 100),
   hangTicks: int("hang-ticks", "3", "2", 1),
+  shardSizes: list("shard-sizes", "200,1000", "200,1000", true),
+  shardPaidSizes: list("shard-paid-sizes", "1000", "1000", true),
+  shardTicks: int("shard-ticks", "5", "1", 1),
+  shardCalls: int("shard-calls", "60", "6", 1),
   apiSize: int("api-size", "20", "20", 1),
   apiSeconds: int("api-seconds", "10", "2"),
   connections: int("connections", "10", "10", 1),
@@ -107,6 +125,17 @@ if (settings.ticks + settings.warmup > 1_380) fail("--ticks + --warmup: at most 
 // Free plan figures the results are compared with.
 const FREE = { cpuMsPerInvocation: 10, subrequestsPerInvocation: 50, kvWritesPerDay: 1_000, kvReadsPerDay: 100_000, r2ClassAPerMonth: 1_000_000, r2ClassBPerMonth: 10_000_000 };
 const MAX_CONCURRENT_PROBES = 6;
+/**
+ * Limits that keep every config of the runs before the sharded ones in one invocation, as the Worker ran them before
+ * shards existed: no config of theirs passes 10,000 subrequests, 300 s of estimated CPU or 500 monitors.
+ */
+const INLINE_LIMITS: Limits = { subrequests: 10_000, cpuMs: 300_000, monitorsPerShard: 500 };
+/** The Paid plan: 1,000 subrequests and 30 s of CPU an invocation; monitorsPerShard stays at its default. */
+const PAID_LIMITS: Limits = { subrequests: 1_000, cpuMs: 30_000 };
+/** Durable Objects: requests (HTTP requests to an object count one each) and duration (128 MB while active). */
+const DURABLE_OBJECTS = { freeRequestsPerDay: 100_000, freeGbSecondsPerDay: 13_000, paidIncludedRequestsPerMonth: 1_000_000, paidIncludedGbSecondsPerMonth: 400_000, memoryGb: 0.125 };
+const TICKS_PER_DAY = 1_440;
+const TICKS_PER_MONTH = 30 * TICKS_PER_DAY;
 const MIXED: MonitorKind[] = ["http", "tls", "prometheus"];
 
 const MINUTE = 60_000;
@@ -320,7 +349,7 @@ async function cpuRun(worker: RunningWorker, n: number) {
  * of a target that answers at once, an R2 read and write of an object as big as latest.json (through the local R2
  * simulator), and opening a TLS and a plain TCP connection. Less the idle rate; n repetitions inside one request.
  */
-async function calibrate(worker: RunningWorker, idlePerSecond: number) {
+async function calibrate(worker: RunningWorker, idlePerSecond: number, durableObjects = false) {
   const measure = async (n: number, run: () => Promise<unknown>) => {
     await run(); // warm
     const cpu0 = worker.cpuMs();
@@ -346,11 +375,13 @@ async function calibrate(worker: RunningWorker, idlePerSecond: number) {
     r2ReadWriteMs: await measure(R2_N, inside(`what=r2&n=${R2_N}`)),
     tlsConnectMs: await measure(N, inside(`what=tls&n=${N}&port=${targets!.tlsPort}`)),
     tcpConnectMs: await measure(N, inside(`what=tcp&n=${N}&port=${targets!.tlsPort}`)),
+    /** An empty request to a Durable Object and its answer (sharded runs only). */
+    ...(durableObjects ? { doRequestMs: await measure(N, inside(`what=do&n=${N}`)) } : {}),
   };
 }
 
 type CpuSummary = Awaited<ReturnType<typeof cpuRun>>["summary"];
-type Calibration = Awaited<ReturnType<typeof calibrate>>;
+type Calibration = Omit<Awaited<ReturnType<typeof calibrate>>, "doRequestMs">;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -358,15 +389,27 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+interface SharedCosts {
+  requestMs: number;
+  fetchMs: number;
+  tlsConnectMs: number;
+  tcpConnectMs: number;
+}
+
+/** The per-operation costs that do not depend on the config: the medians over the calibrations of several runs. */
+function sharedCosts(calibrations: Calibration[]): SharedCosts {
+  const cal = (k: keyof SharedCosts) => round(median(calibrations.map((c) => c[k])), 3);
+  return { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs") };
+}
+
 /**
  * Splits each run's CPU into the runtime's own I/O (what the calibration says the trigger request, the R2 read and
  * write, each HTTP request and, per TLS monitor, one plain and one runtime-TLS connection cost) and the rest, an
  * estimate of the Worker's own JavaScript. The per-operation costs are the medians over all runs (they do not depend
  * on the config), except R2's, which grows with latest.json and is taken from the run itself.
  */
-function splitCpu(runs: CpuSummary[]): { requestMs: number; fetchMs: number; tlsConnectMs: number; tcpConnectMs: number } {
-  const cal = (k: keyof Calibration) => round(median(runs.map((r) => r.calibration[k])), 3);
-  const shared = { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs") };
+function splitCpu(runs: CpuSummary[]): SharedCosts {
+  const shared = sharedCosts(runs.map((r) => r.calibration));
   for (const r of runs) {
     const io = shared.requestMs + r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs + r.httpRequestsPerTick * shared.fetchMs + (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
     r.runtimeIoMsPerTick = round(io, 2);
@@ -489,7 +532,215 @@ async function load(worker: RunningWorker, path: string, cold: boolean) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** What a shard answers (src/shards/shard-protocol.ts ShardResponse), as far as the bench reads it. */
+interface ShardAnswer {
+  key: string;
+  subrequests: number;
+  results: { monitorId: string; status: string; unknown?: true }[];
+}
+
+const SHARD_GAVE_UP = "probe shard gave no results; its monitors are unknown this tick";
+
+/**
+ * A sharded tick, end to end: the cron's invocation hands the tick to the coordinator object, which calls one ProbeShard
+ * object per shard (six at a time) and then writes all state. One first tick, an idle baseline, the measured ticks;
+ * then one shard invocation on its own (the plan's first shard as a ShardRequest, POSTed to a ProbeShard object
+ * through the harness, six at a time, --shard-calls times) and a calibration of the runtime's I/O.
+ */
+async function shardedRun(n: number, tier: "free" | "paid") {
+  const limits = tier === "paid" ? PAID_LIMITS : undefined;
+  const config = configFor(targets!, n, ["http"], settings.latencyMs, limits ? { limits } : {});
+  // The Worker's own plan for this config (src/shards/plan-shards.ts, run here in Node as check-config does).
+  const parsed = parseConfigText(config);
+  if (!parsed.ok) throw new Error(`sharded config: ${parsed.errors.join("; ")}`);
+  const plan = planTick(parsed.config);
+  if (plan.inline || !plan.shards[0]) throw new Error(`sharded run of ${n} monitors: planTick keeps it inline`);
+  const sizes = plan.shards.map((shard) => shard.monitors.length);
+  const planned = {
+    shards: plan.shards.length,
+    dropped: plan.dropped.length,
+    monitorsPerShardMax: Math.max(...sizes),
+    monitorsPerShardMin: Math.min(...sizes),
+    monitorsInDroppedShards: plan.dropped.reduce((k, shard) => k + shard.monitors.length, 0),
+  };
+  const typical = plan.shards[0];
+  return withWorker(config, async (worker) => {
+    const gaveUp = () => worker.messages.get(SHARD_GAVE_UP) ?? 0;
+    const times = cpuTickTimes(1 + settings.shardTicks);
+    const first = await runBatch(worker, times.slice(0, 1), 0);
+    const idle = await idleRate(worker, Math.min((first.wallMs[0] ?? 1000) * settings.shardTicks, settings.idleCapSeconds * 1000));
+    const gaveUp0 = gaveUp();
+    const done0 = worker.ticksDone.length;
+    const batch = await runBatch(worker, times.slice(1), idle);
+    await sleep(300); // the last log lines of the tick reach Node after its answer
+    const gaveUpPerTick = (gaveUp() - gaveUp0) / batch.ticks;
+    const ticksWithoutDone = batch.ticks - (worker.ticksDone.length - done0);
+    const perTick = (ops: OpCounts, k: string, ticks: number) => (ops[k] ?? 0) / ticks;
+    const shardCalls = perTick(batch.ops, "do.ProbeShard", batch.ticks);
+    const coordinatorCalls = perTick(batch.ops, "do.Coordinator", batch.ticks);
+    const storageByOp = (ops: OpCounts, ticks: number) =>
+      Object.fromEntries(
+        Object.entries(ops)
+          .filter(([k]) => k.startsWith("kv.") || k.startsWith("r2."))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, round(v / ticks, 2)]),
+      );
+    const perTickOps = (ops: OpCounts, ticks: number) => Object.fromEntries(Object.entries(classify(ops)).map(([k, v]) => [k, round(v / ticks, 2)])) as StorageOps;
+    const status = (await (await fetch(new URL("/api/status", worker.url))).json()) as { monitors: { id: string; status: string }[] };
+    const statusCounts: Record<string, number> = {};
+    for (const m of status.monitors) statusCounts[m.status] = (statusCounts[m.status] ?? 0) + 1;
+
+    // One shard invocation on its own: the plan's first shard, as the coordinator sends it (collect-sharded.ts), to
+    // the objects bench/0..5 (warmed once each), six requests in flight.
+    const monitors = typical.monitors;
+    const body = (key: string) => JSON.stringify({ key, tickAt: new Date(times.at(-1)!).toISOString(), location: typical.location, subrequests: parsed.config.limits.subrequests, monitors });
+    const callShard = async (key: string): Promise<ShardAnswer> => {
+      const response = await fetch(new URL(`/__bench/shard?key=${encodeURIComponent(key)}`, worker.url), { method: "POST", body: body(key), headers: { "content-type": "application/json" } });
+      if (!response.ok) throw new Error(`POST /__bench/shard: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+      return (await response.json()) as ShardAnswer;
+    };
+    const keys = Array.from({ length: Math.min(MAX_CONCURRENT_PROBES, settings.shardCalls) }, (_, i) => `bench/${i}`);
+    await Promise.all(keys.map(callShard));
+    await sleep(300);
+    const target0 = targets!.counts();
+    const cpu0 = worker.cpuMs();
+    const t0 = performance.now();
+    const callWallMs: number[] = [];
+    let started = 0;
+    let notUp = 0;
+    let reported = 0;
+    await Promise.all(
+      keys.map(async (key) => {
+        while (started < settings.shardCalls) {
+          started++;
+          const s0 = performance.now();
+          const answer = await callShard(key);
+          callWallMs.push(performance.now() - s0);
+          reported += answer.results.length;
+          notUp += answer.results.filter((r) => r.unknown || r.status !== "up").length;
+        }
+      }),
+    );
+    const callsElapsedS = (performance.now() - t0) / 1000;
+    const perCallMs = (worker.cpuMs() - cpu0 - idle * callsElapsedS) / settings.shardCalls;
+    const httpPerCall = (targets!.counts().httpRequests - target0.httpRequests) / settings.shardCalls;
+
+    const calibration = await calibrate(worker, idle, true);
+    const steady = classify(batch.ops);
+    const wallMean = mean(batch.wallMs);
+    const shardWallMean = mean(callWallMs);
+    // Duration: the coordinator is active for the whole tick, each shard for its call (128 MB each, while active).
+    const gbSecondsPerTick = DURABLE_OBJECTS.memoryGb * ((wallMean + shardCalls * shardWallMean) / 1000);
+    const doPerTick = shardCalls + coordinatorCalls;
+    const called = Math.round(shardCalls);
+    const idealMs = Math.ceil(called / MAX_CONCURRENT_PROBES) * Math.ceil(planned.monitorsPerShardMax / MAX_CONCURRENT_PROBES) * settings.latencyMs;
+    return {
+      plan: tier,
+      monitors: n,
+      limits: parsed.config.limits,
+      targetLatencyMs: settings.latencyMs,
+      planned,
+      ticks: batch.ticks,
+      shardsPerTick: round(shardCalls, 2),
+      shardsWithoutResultsPerTick: round(gaveUpPerTick, 2),
+      plannedShardsPerTick: round(shardCalls + gaveUpPerTick, 2),
+      subrequestsPerTick: round(batch.target.httpRequests / batch.ticks, 1),
+      r2ReadWritesPerTick: (steady.r2ClassA + steady.r2ClassB) / 2 / batch.ticks,
+      wallMsFirstTick: round(first.wallMs[0] ?? NaN, 0),
+      wallMsMean: round(wallMean, 0),
+      wallMsMin: round(Math.min(...batch.wallMs), 0),
+      wallMsMax: round(Math.max(...batch.wallMs), 0),
+      insideMsMean: round(mean(batch.insideMs), 0),
+      idealMs,
+      cpuMsPerTick: round(batch.cpuMsPerTick, 1),
+      firstTickCpuMs: round(first.cpuMsPerTick, 0),
+      idleCpuMsPerSecond: round(idle, 2),
+      /** Filled in by splitSharded() once every run has been calibrated. */
+      runtimeIoMsPerTick: NaN,
+      workerJsMsPerTick: NaN,
+      shardInvocation: {
+        monitors: monitors.length,
+        calls: settings.shardCalls,
+        inFlight: keys.length,
+        wallMsMean: round(shardWallMean, 0),
+        httpRequestsPerCall: round(httpPerCall, 1),
+        resultsPerCall: round(reported / settings.shardCalls, 1),
+        notUpPerCall: round(notUp / settings.shardCalls, 2),
+        /** CPU of the workerd process per POST /__bench/shard, less its idle rate. */
+        measuredCpuMsPerCall: round(perCallMs, 2),
+        processCpuMs: NaN,
+        runtimeIoMs: NaN,
+        workerJsMs: NaN,
+        withinLimitCpuMs: false,
+      },
+      coordinator: { processCpuMs: NaN, workerJsMs: NaN, withinLimitCpuMs: false },
+      storagePerTick: { byOp: storageByOp(batch.ops, batch.ticks), billed: perTickOps(batch.ops, batch.ticks) },
+      storageFirstTick: { byOp: storageByOp(first.ops, 1), billed: perTickOps(first.ops, 1) },
+      durableObjects: {
+        requestsPerTick: round(doPerTick, 2),
+        shardRequestsPerTick: round(shardCalls, 2),
+        coordinatorRequestsPerTick: round(coordinatorCalls, 2),
+        requestsPerDay: round(doPerTick * TICKS_PER_DAY, 0),
+        requestsPerMonth: round(doPerTick * TICKS_PER_MONTH, 0),
+        shareOfFreeRequestsPerDay: round((doPerTick * TICKS_PER_DAY) / DURABLE_OBJECTS.freeRequestsPerDay, 4),
+        shareOfPaidIncludedRequestsPerMonth: round((doPerTick * TICKS_PER_MONTH) / DURABLE_OBJECTS.paidIncludedRequestsPerMonth, 4),
+        gbSecondsPerTickEstimate: round(gbSecondsPerTick, 3),
+        gbSecondsPerDayEstimate: round(gbSecondsPerTick * TICKS_PER_DAY, 0),
+        shareOfFreeGbSecondsPerDay: round((gbSecondsPerTick * TICKS_PER_DAY) / DURABLE_OBJECTS.freeGbSecondsPerDay, 4),
+      },
+      unknownMonitors: statusCounts.unknown ?? 0,
+      statusCounts,
+      failedTicks: batch.failedTicks,
+      ticksWithoutTickDone: ticksWithoutDone,
+      workerdRssMiB: rssMiB(worker.pid),
+      latestJsonBytes: (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? null,
+      calibration,
+      /** The per-operation costs splitSharded() used. */
+      runtimeIoUsed: null as null | (SharedCosts & { r2ReadWriteMs: number; doRequestMs: number }),
+    };
+  });
+}
+
+type ShardedResult = Awaited<ReturnType<typeof shardedRun>>;
+
+/**
+ * Splits the sharded runs' CPU like splitCpu(): the runtime's I/O by the calibrated cost of each operation (the
+ * medians of every run's calibration, R2's from the run itself, an empty Durable Object request's the median of the
+ * sharded runs'), the rest an estimate of the Worker's JavaScript. A shard invocation is the measured call less the
+ * bench's own request into the harness; its I/O one object request and its probes' fetches. The tick's I/O: the cron
+ * request, each object request, the R2 reads and writes, each probe's fetch. The coordinator: the tick less its shards.
+ */
+function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
+  const doRequestMs = round(median(runs.map((r) => r.calibration.doRequestMs ?? 0)), 3);
+  for (const r of runs) {
+    const costs = { ...shared, r2ReadWriteMs: r.calibration.r2ReadWriteMs, doRequestMs };
+    const s = r.shardInvocation;
+    const shardProcess = s.measuredCpuMsPerCall - costs.requestMs;
+    const shardIo = costs.doRequestMs + s.httpRequestsPerCall * costs.fetchMs;
+    s.processCpuMs = round(shardProcess, 2);
+    s.runtimeIoMs = round(shardIo, 2);
+    s.workerJsMs = round(shardProcess - shardIo, 2);
+    s.withinLimitCpuMs = shardProcess - shardIo <= r.limits.cpuMs;
+    const tickIo = costs.requestMs + r.durableObjects.requestsPerTick * costs.doRequestMs + r.r2ReadWritesPerTick * costs.r2ReadWriteMs + r.subrequestsPerTick * costs.fetchMs;
+    const tickJs = r.cpuMsPerTick - tickIo;
+    r.runtimeIoMsPerTick = round(tickIo, 1);
+    r.workerJsMsPerTick = round(tickJs, 1);
+    r.coordinator = {
+      processCpuMs: round(r.cpuMsPerTick - r.shardsPerTick * shardProcess, 1),
+      workerJsMs: round(tickJs - r.shardsPerTick * (shardProcess - shardIo), 1),
+      withinLimitCpuMs: tickJs - r.shardsPerTick * (shardProcess - shardIo) <= r.limits.cpuMs,
+    };
+    r.runtimeIoUsed = costs;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
 const machineBefore = machine();
+// The 1-minute load average every 5 s: other work on the machine changes the CPU figures.
+const loadSamples: number[] = [os.loadavg()[0] ?? 0];
+const loadSampler = setInterval(() => loadSamples.push(os.loadavg()[0] ?? 0), 5_000);
+loadSampler.unref();
 log(`machine: ${machineBefore.cpuModel}, ${machineBefore.cores} cores, Node ${machineBefore.node}; load ${machineBefore.loadAverage1m}, ${machineBefore.otherWorkerdProcesses} other workerd processes running`);
 log("bundling: wrangler deploy --dry-run");
 const bundle: Bundle = await bundleWorker(tmp);
@@ -507,7 +758,7 @@ try {
   const sizes = [...new Set([...settings.sizes, settings.apiSize])].sort((a, b) => a - b);
   for (const n of sizes) {
     log(`CPU: ${n} monitors (${JSON.stringify(kindsOf(n, MIXED))}), ${settings.warmup} + ${settings.ticks} ticks`);
-    await withWorker(configFor(targets, n, MIXED, settings.cpuLatencyMs), async (worker) => {
+    await withWorker(configFor(targets, n, MIXED, settings.cpuLatencyMs, { limits: INLINE_LIMITS }), async (worker) => {
       const run = await cpuRun(worker, n);
       cpu.push({ ...run.summary, types: kindsOf(n, MIXED) });
       log(`  ${run.summary.cpuMsPerTick} ms CPU a tick, ${run.summary.wallMsPerTick} ms wall, ${run.summary.subrequestsPerTick} subrequests`);
@@ -533,7 +784,7 @@ try {
   if (settings.typeSize > 0) {
     for (const kind of MIXED) {
       log(`CPU by type: ${settings.typeSize} ${kind} monitors`);
-      await withWorker(configFor(targets, settings.typeSize, [kind], settings.cpuLatencyMs), async (worker) => {
+      await withWorker(configFor(targets, settings.typeSize, [kind], settings.cpuLatencyMs, { limits: INLINE_LIMITS }), async (worker) => {
         const run = await cpuRun(worker, settings.typeSize);
         byType.push({ ...run.summary, type: kind });
       });
@@ -550,7 +801,7 @@ try {
   const wall: Record<string, unknown>[] = [];
   for (const n of settings.wallSizes) {
     log(`wall: ${n} http monitors, targets take ${settings.latencyMs} ms`);
-    await withWorker(configFor(targets, n, ["http"], settings.latencyMs), async (worker) => {
+    await withWorker(configFor(targets, n, ["http"], settings.latencyMs, { limits: INLINE_LIMITS }), async (worker) => {
       const times = cpuTickTimes(1 + settings.wallTicks);
       await runBatch(worker, times.slice(0, 1), 0);
       const batch = await runBatch(worker, times.slice(1), 0);
@@ -577,7 +828,7 @@ try {
   if (settings.hangSize > 0) {
     const n = settings.hangSize;
     log(`hang: ${n} http monitors, one of them hanging with timeoutMs ${settings.hangTimeoutMs}`);
-    results.hang = await withWorker(configFor(targets, n, ["http"], settings.latencyMs, { hangTimeoutMs: settings.hangTimeoutMs }), async (worker) => {
+    results.hang = await withWorker(configFor(targets, n, ["http"], settings.latencyMs, { hangTimeoutMs: settings.hangTimeoutMs, limits: INLINE_LIMITS }), async (worker) => {
       const times = cpuTickTimes(1 + settings.hangTicks);
       await runBatch(worker, times.slice(0, 1), 0);
       const batch = await runBatch(worker, times.slice(1), 0);
@@ -607,6 +858,18 @@ try {
     });
   }
 
+  // Sharded ticks: http monitors whose targets take --latency ms, at the Free plan's limits and at Paid ones.
+  const sharded: ShardedResult[] = [];
+  const shardRuns = [...settings.shardSizes.map((n) => ({ n, plan: "free" as const })), ...settings.shardPaidSizes.map((n) => ({ n, plan: "paid" as const }))];
+  for (const { n, plan } of shardRuns) {
+    log(`sharded: ${n} http monitors, ${plan === "paid" ? "Paid limits" : "Free plan limits (the defaults)"}, targets take ${settings.latencyMs} ms, 1 + ${settings.shardTicks} ticks`);
+    const run = await shardedRun(n, plan);
+    sharded.push(run);
+    log(`  ${run.shardsPerTick} shards (${run.shardsWithoutResultsPerTick} not called), ${run.wallMsMean} ms wall, ${run.cpuMsPerTick} ms CPU a tick, ${run.shardInvocation.measuredCpuMsPerCall} ms a shard call, ${run.unknownMonitors} unknown`);
+  }
+  if (sharded.length) splitSharded(sharded, sharedCosts([...cpu, ...byType, ...sharded].map((r) => r.calibration)));
+  results.sharded = sharded;
+
   results.api = api;
   results.weight = { monitors: settings.apiSize, responses: weight ?? null, bundle: { rawBytes: bundle.rawBytes, gzipBytes: bundle.gzipBytes, wranglerSays: bundle.wranglerSays, minifiedRawBytes: bundle.minifiedRawBytes, minifiedGzipBytes: bundle.minifiedGzipBytes, topInputs: bundle.topInputs } };
   const projections = Object.entries(storage).map(([n, s]) => project(Number(n), s));
@@ -625,15 +888,25 @@ try {
 }
 
 const output = {
-  machine: { ...machineBefore, loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0, 2), durationSeconds: round((Date.now() - startedAt) / 1000, 0) },
-  settings: { ...settings, out: relative(ROOT, settings.out) },
+  machine: {
+    ...machineBefore,
+    loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0, 2),
+    loadAverage1mDuringRun: { samples: loadSamples.length, mean: round(mean(loadSamples), 2), max: round(Math.max(...loadSamples), 2) },
+    otherWorkerdProcessesAtEnd: readdirWorkerd(),
+    durationSeconds: round((Date.now() - startedAt) / 1000, 0),
+  },
+  settings: { ...settings, out: relative(ROOT, settings.out), inlineLimits: INLINE_LIMITS, paidLimits: PAID_LIMITS },
   freePlan: FREE,
+  durableObjectsPricing: DURABLE_OBJECTS,
   method: {
     worker: "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
     cpu: `utime+stime of that workerd process from /proc/<pid>/stat (${CLK_TCK} Hz), over the measured ticks, less its idle rate measured just before; it includes the local KV/R2/cache simulators and workerd's own networking and TLS, so it is an upper bound of the CPU time Cloudflare counts`,
     wall: "time from firing the cron (GET /cdn-cgi/handler/scheduled) to the end of the tick, seen from Node; insideMs is the Worker's own durationMs",
     api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique query string on every request, so the URL-keyed edge cache never hits",
     storage: "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
+    inline: `every run but the sharded ones has limits ${JSON.stringify(INLINE_LIMITS)}, which keep its tick in one invocation (planTick inline), as the Worker ran every tick before shards existed`,
+    sharded:
+      "http monitors at the Free plan's default limits or at Paid ones: the cron's invocation hands the tick to the Coordinator object, which calls one ProbeShard object per shard (six at a time) and writes all state; the scheduled event ends when the coordinator has answered. CPU per tick is the whole workerd process (cron invocation, coordinator, shards, local simulators) less its idle rate; Worker JS less the calibrated runtime I/O (the cron request, one empty object request per Durable Object request, R2 read+writes of latest.json, one fetch per probe). A shard invocation is measured on its own: a ShardRequest of monitorsPerShard monitors POSTed to a ProbeShard object through /__bench/shard, six at a time, less the bench's own request into the harness; the coordinator is the tick less its shards. Storage and Durable Object requests are counted by the harness, the objects' own included; duration is an estimate (128 MB for the tick's wall time for the coordinator, for each call's wall time for each shard).",
   },
   ...results,
 };
@@ -647,7 +920,7 @@ process.exit(exitCode);
 // ---------------------------------------------------------------------------------------------------------------
 
 interface Output {
-  machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number };
+  machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number; loadAverage1mDuringRun: { samples: number; mean: number; max: number } };
   tickCpu: Record<string, unknown>[];
   runtimeIoCalibration: ReturnType<typeof splitCpu> & { r2ReadWriteMsBySize: Record<string, number> };
   tickCpuModel: { processCpu: ReturnType<typeof cpuModel>; workerJsEstimate: ReturnType<typeof cpuModel> };
@@ -657,6 +930,7 @@ interface Output {
   api: Awaited<ReturnType<typeof load>>[];
   weight: { monitors: number; responses: Awaited<ReturnType<typeof weightOf>> | null; bundle: Record<string, unknown> & { topInputs: { name: string; bytes: number }[] } };
   storage: { perTick: Record<string, StorageResult & { firstTick: StorageOps }>; projection: ReturnType<typeof project>[] };
+  sharded: ShardedResult[];
 }
 
 function table(title: string, headers: string[], rows: (string | number | null | undefined)[][]) {
@@ -671,7 +945,10 @@ function table(title: string, headers: string[], rows: (string | number | null |
 
 function printTables(o: Output) {
   const m = o.machine;
-  console.log(`\nmachine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}; load ${m.loadAverage1m} → ${m.loadAverage1mAtEnd}`);
+  console.log(
+    `\nmachine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}; load ${m.loadAverage1m} → ${m.loadAverage1mAtEnd} (during the run: mean ${m.loadAverage1mDuringRun.mean}, max ${m.loadAverage1mDuringRun.max})`,
+  );
+  console.log(`every run before the sharded ones: limits ${JSON.stringify(INLINE_LIMITS)}, so its tick stays in one invocation`);
   const kib = (b: unknown) => (typeof b === "number" ? `${(b / 1024).toFixed(1)} KiB` : "–");
   table(
     `Tick CPU (workerd process, per tick; Free plan: ${FREE.cpuMsPerInvocation} ms) and what a tick costs otherwise`,
@@ -758,4 +1035,34 @@ function printTables(o: Output) {
     ["monitors", "KV writes/day", "KV reads/day", "R2 A/day", "R2 A/month", "R2 B/day", "R2 B/month", "share of Free (max)"],
     o.storage.projection.map((p) => [p.monitors, fmt(p.perDay.kvWrites), fmt(p.perDay.kvReads), fmt(p.perDay.r2ClassA), fmt(p.perMonth.r2ClassA), fmt(p.perDay.r2ClassB), fmt(p.perMonth.r2ClassB), `${(100 * Math.max(...Object.values(p.shareOfFree))).toFixed(1)} %`]),
   );
+  if (o.sharded.length) {
+    const name = (r: ShardedResult) => `${r.monitors} ${r.plan === "paid" ? "Paid" : "Free"}`;
+    const pair = (a: number, b: number) => `${a} / ${b}`;
+    table(
+      `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), the coordinator = the tick less its shards`,
+      ["monitors, plan", "shards called", "not called", "wall ms/tick", "ideal", "CPU/tick", "CPU/shard", "coordinator", "KV r/w", "R2 A/B", "DO req/tick", "DO req/month", "unknown"],
+      o.sharded.map((r) => [
+        name(r),
+        `${r.shardsPerTick} × ≤ ${r.planned.monitorsPerShardMax}`,
+        r.shardsWithoutResultsPerTick,
+        `${r.wallMsMean} (${r.wallMsMin}–${r.wallMsMax})`,
+        r.idealMs,
+        pair(r.cpuMsPerTick, r.workerJsMsPerTick),
+        pair(r.shardInvocation.processCpuMs, r.shardInvocation.workerJsMs),
+        pair(r.coordinator.processCpuMs, r.coordinator.workerJsMs),
+        pair(r.storagePerTick.billed.kvReads, r.storagePerTick.billed.kvWrites),
+        pair(r.storagePerTick.billed.r2ClassA, r.storagePerTick.billed.r2ClassB),
+        r.durableObjects.requestsPerTick,
+        fmt(r.durableObjects.requestsPerMonth),
+        r.unknownMonitors,
+      ]),
+    );
+    for (const r of o.sharded) {
+      const d = r.durableObjects;
+      const ops = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+      console.log(
+        `${name(r)}: limits ${JSON.stringify(r.limits)}; planTick: ${r.planned.shards} shards of ${r.planned.monitorsPerShardMin}–${r.planned.monitorsPerShardMax} monitors, ${r.planned.dropped} not callable (${r.planned.monitorsInDroppedShards} monitors); a shard invocation measured with ${r.shardInvocation.monitors} monitors; first tick ${r.wallMsFirstTick} ms wall; ${r.subrequestsPerTick} probe requests a tick; shard ${r.shardInvocation.wallMsMean} ms wall (${r.shardInvocation.calls} calls, ${r.shardInvocation.inFlight} at once); storage a tick: ${ops(r.storagePerTick.byOp)} (first tick: ${ops(r.storageFirstTick.byOp)}); Durable Objects ${fmt(d.requestsPerDay)} requests a day (${(100 * d.shareOfFreeRequestsPerDay).toFixed(1)} % of Free's ${fmt(DURABLE_OBJECTS.freeRequestsPerDay)}), ${fmt(d.requestsPerMonth)} a month (${(100 * d.shareOfPaidIncludedRequestsPerMonth).toFixed(1)} % of Paid's ${fmt(DURABLE_OBJECTS.paidIncludedRequestsPerMonth)} included), about ${fmt(d.gbSecondsPerDayEstimate)} GB-s a day (${(100 * d.shareOfFreeGbSecondsPerDay).toFixed(1)} % of Free's ${fmt(DURABLE_OBJECTS.freeGbSecondsPerDay)}); statuses ${JSON.stringify(r.statusCounts)}${r.failedTicks || r.ticksWithoutTickDone ? `; FAILED ticks ${r.failedTicks}, without "tick done" ${r.ticksWithoutTickDone}` : ""}`,
+      );
+    }
+  }
 }

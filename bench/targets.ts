@@ -173,8 +173,15 @@ export function monitorFor(targets: Targets, spec: MonitorSpec, i: number): Reco
   }
 }
 
-/** `n` monitors cycling through `kinds` (http, tls, prometheus, http, ...). */
-export function configFor(targets: Targets, n: number, kinds: MonitorKind[], latencyMs: number, extra: { hangTimeoutMs?: number } = {}): string {
+/** The config's `limits` (src/config/schema.ts); omitted ones take the schema's defaults, the Free plan's. */
+export interface Limits {
+  subrequests?: number;
+  cpuMs?: number;
+  monitorsPerShard?: number;
+}
+
+/** `n` monitors cycling through `kinds` (http, tls, prometheus, http, ...), with `limits` when given. */
+export function configFor(targets: Targets, n: number, kinds: MonitorKind[], latencyMs: number, extra: { hangTimeoutMs?: number; limits?: Limits } = {}): string {
   const monitors = Array.from({ length: n }, (_, i) => {
     const kind = kinds[i % kinds.length] as MonitorKind;
     return monitorFor(targets, { kind, latencyMs }, i);
@@ -183,5 +190,5 @@ export function configFor(targets: Targets, n: number, kinds: MonitorKind[], lat
     // The hanging target replaces the last monitor, so the tick still has n monitors.
     monitors[n - 1] = { ...monitorFor(targets, { kind: "http", latencyMs, hang: true, timeoutMs: extra.hangTimeoutMs }, n - 1), id: "hanging", name: "Hanging target" };
   }
-  return JSON.stringify({ title: `Edgewatch bench (${n} monitors)`, monitors });
+  return JSON.stringify({ title: `Edgewatch bench (${n} monitors)`, monitors, ...(extra.limits ? { limits: extra.limits } : {}) });
 }

@@ -1,9 +1,13 @@
 // The Worker under measurement: the bundle `wrangler deploy --dry-run` produces (byte for byte what would be
 // uploaded), run by Miniflare's programmatic API in one local workerd process, behind a thin harness module that
 //   - counts each KV and R2 call the Worker makes, by wrapping env.STATE and env.HISTORY in counting proxies;
+//   - re-exports the Worker's Durable Object classes (Coordinator, ProbeShard) as thin subclasses whose env gets the
+//     same counting proxies, and which count the requests they receive (`do.Coordinator`, `do.ProbeShard`);
 //   - makes a scheduled event end only when the tick it started (with ctx.waitUntil) has finished, so that
-//     `GET /cdn-cgi/handler/scheduled` returns when the tick is done;
-//   - answers `GET /__bench/counts` with the counts so far.
+//     `GET /cdn-cgi/handler/scheduled` returns when the tick is done: for a sharded tick that is when the
+//     coordinator object has answered, which it does once its tick (shards, then all storage) is over;
+//   - answers `GET /__bench/counts` with the counts so far, and `POST /__bench/shard?key=…` by handing the body (a
+//     ShardRequest) to that ProbeShard object, so one shard invocation can be measured on its own.
 // Everything else is handed to the Worker's own fetch() and scheduled() unchanged.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
@@ -17,7 +21,7 @@ export const ROOT = resolve(import.meta.dirname, "..");
 /** The harness, as an ES module next to the bundle (`./index.js`). Plain JavaScript: it runs inside workerd. */
 const HARNESS = `
 import { connect } from "cloudflare:sockets";
-import worker from "./index.js";
+import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShard } from "./index.js";
 
 const ops = {};
 const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };
@@ -38,6 +42,29 @@ function wrap(env) {
     wrapped.set(env, w);
   }
   return w;
+}
+
+// The Durable Objects, as the Worker defines them, with the counting bindings and a count of their requests.
+// (Inside one local workerd, the objects share this module's isolate, so the counts above include theirs.)
+export class Coordinator extends WorkerCoordinator {
+  constructor(ctx, env) {
+    super(ctx, wrap(env));
+  }
+  async fetch(request) {
+    count("do.Coordinator");
+    return super.fetch(request);
+  }
+}
+export class ProbeShard extends WorkerProbeShard {
+  constructor(ctx, env) {
+    super(ctx, wrap(env));
+  }
+  async fetch(request) {
+    // Calibration only: the cost of an empty request to an object, not counted.
+    if (new URL(request.url).pathname === "/__bench/noop") return new Response("");
+    count("do.ProbeShard");
+    return super.fetch(request);
+  }
 }
 
 // Calibration: the cost of the runtime's own I/O, repeated n times inside one request, with the bindings unwrapped.
@@ -65,6 +92,11 @@ async function calibrate(q, env) {
       await socket.opened;
       await socket.close();
     }
+  } else if (what === "do") {
+    // An empty request to a Durable Object and its answer: what each shard call and the coordinator call cost the
+    // runtime, besides the objects' own work.
+    const stub = env.SHARD.get(env.SHARD.idFromName("bench/calibration"));
+    for (let i = 0; i < n; i++) await (await stub.fetch("https://shard.edgewatch.internal/__bench/noop")).arrayBuffer();
   } else if (what === "tcp") {
     // A plain TCP connection opened and closed (the probe's own handshake reader starts with one).
     for (let i = 0; i < n; i++) {
@@ -83,6 +115,11 @@ export default {
     if (url.pathname === "/__bench/counts") return Response.json(ops);
     if (url.pathname === "/__bench/noop") return new Response("");
     if (url.pathname === "/__bench/calibrate") return Response.json(await calibrate(url.searchParams, env));
+    if (url.pathname === "/__bench/shard" && request.method === "POST") {
+      // One shard invocation, as the coordinator makes it (src/shards/coordinator.ts shardCaller), answered as is.
+      const stub = env.SHARD.get(env.SHARD.idFromName(url.searchParams.get("key") ?? "bench/0"));
+      return stub.fetch("https://shard.edgewatch.internal/probe", { method: "POST", body: await request.text() });
+    }
     if (url.pathname === "/__bench/objects") {
       const objects = [];
       let cursor;
@@ -267,6 +304,8 @@ export interface RunningWorker {
   ticksDone: TickDone[];
   /** The last lines the Worker logged (for errors). */
   recentLog(): string[];
+  /** How many of the Worker's JSON log lines so far had each `msg`. */
+  messages: Map<string, number>;
   dispose(): Promise<void>;
 }
 
@@ -276,17 +315,20 @@ export async function startWorker(Miniflare: typeof MiniflareClass, bundle: stri
   const before = new Set(ourWorkerdPids());
   const ticksDone: TickDone[] = [];
   const recent: string[] = [];
+  const messages = new Map<string, number>();
   const onLine = (line: string) => {
     if (!line.trim()) return;
     recent.push(line);
     if (recent.length > 40) recent.shift();
     if (options.verbose) console.error(`  [worker] ${line}`);
-    if (line.includes('"tick done"')) {
-      try {
-        ticksDone.push(JSON.parse(line.slice(line.indexOf("{"))) as TickDone);
-      } catch {
-        // not the Worker's JSON line
-      }
+    if (!line.includes('"msg"')) return;
+    try {
+      const entry = JSON.parse(line.slice(line.indexOf("{"))) as { msg?: unknown };
+      if (typeof entry.msg !== "string") return;
+      messages.set(entry.msg, (messages.get(entry.msg) ?? 0) + 1);
+      if (entry.msg === "tick done") ticksDone.push(entry as TickDone);
+    } catch {
+      // not the Worker's JSON line
     }
   };
   const lines = (stream: NodeJS.ReadableStream) => {
@@ -309,6 +351,8 @@ export async function startWorker(Miniflare: typeof MiniflareClass, bundle: stri
     compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: ["STATE"],
     r2Buckets: ["HISTORY"],
+    // wrangler.toml's bindings and its new_sqlite_classes migration: SQLite-backed objects, the harness's subclasses.
+    durableObjects: { SHARD: { className: "ProbeShard", useSQLite: true }, COORDINATOR: { className: "Coordinator", useSQLite: true } },
     bindings: { EDGEWATCH_CONFIG: configText },
     handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
       lines(stdout);
@@ -340,6 +384,7 @@ export async function startWorker(Miniflare: typeof MiniflareClass, bundle: stri
     },
     ticksDone,
     recentLog: () => [...recent],
+    messages,
     dispose: () => mf.dispose(),
   };
 }
