@@ -7,9 +7,9 @@ import { probeCost, RESERVED_SUBREQUESTS } from "../scheduler/subrequest-budget"
  * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
  * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
  */
-const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.5, alertmanager: 0.5, tls: 1 };
+export const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.8, alertmanager: 0.8, tls: 1 };
 const TICK_BASE_CPU_MS = 3.5;
-const SHARD_BASE_CPU_MS = 2;
+export const SHARD_BASE_CPU_MS = 2;
 /**
  * A shard's probes must finish inside the minute even when every target hangs (six at a time, each timing out twice):
  * a mass outage has to show as down, not as a shard that missed its deadline.

@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
-import type { Config, Monitor } from "../../src/config/schema";
+import type { Config } from "../../src/config/schema";
 import { RESERVED_SUBREQUESTS } from "../../src/scheduler/subrequest-budget";
 import { probeCost } from "../../src/scheduler/subrequest-budget";
-import { type ShardPlan, planTick, SHARD_WALL_BUDGET_MS, worstCaseWallMs } from "../../src/shards/plan-shards";
+import { PROBE_CPU_MS, SHARD_BASE_CPU_MS, SHARD_WALL_BUDGET_MS, type ShardPlan, planTick, worstCaseWallMs } from "../../src/shards/plan-shards";
 
-// The planner's own CPU estimates (not exported): per probe by type, and what a shard invocation spends around them.
-const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.5, alertmanager: 0.5, tls: 1 };
-const SHARD_BASE_CPU_MS = 2;
 
 // Timeouts short enough that the wall-time bound never binds, unless a test says otherwise.
 const http = (i: number, fields: Record<string, unknown> = {}) => ({ id: `http-${i}`, name: `HTTP ${i}`, type: "http", url: `https://svc-${i}.example.test/health`, timeoutMs: 3_000, ...fields });
