@@ -3,7 +3,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import { type CallShard } from "../../src/shards/collect-sharded";
-import { runShardedTick, shardCaller } from "../../src/shards/coordinator";
+import { runShardedTick, shardCaller, tickViaCoordinator } from "../../src/shards/coordinator";
 import { planTick } from "../../src/shards/plan-shards";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { envWith, fireCron, get } from "../helpers/worker";
@@ -141,6 +141,13 @@ describe("sharded tick", () => {
     expect((await response.json<{ issues: string[] }>()).issues.join("\n")).toContain("monitors[0].locations[0]");
     const garbage = await coordinator.fetch("https://coordinator.edgewatch.internal/tick", { method: "POST", body: "{" });
     expect(garbage.status).toBe(400);
+    expect(await env.HISTORY.get(LATEST_KEY)).toBeNull();
+  });
+
+  it("logs, and writes nothing, when the coordinator refuses the cron's tick", async () => {
+    const logs: unknown[][] = [];
+    await tickViaCoordinator(envWith('{"title": "x", "monitors": []}'), minute(0), (...args) => logs.push(args));
+    expect(logs).toEqual([["error", "sharded tick failed", { status: 422, body: expect.stringContaining("monitors") }]]);
     expect(await env.HISTORY.get(LATEST_KEY)).toBeNull();
   });
 });
