@@ -37,7 +37,13 @@ describe("npm run check-config", () => {
     expect(free.code).toBe(1);
     expect(free.stderr).toContain("84 shards are needed but one invocation can call only 38 with limits.subrequests 50: 544 monitor probes would be unknown every tick");
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000), limits: { subrequests: 1000, cpuMs: 30000 } }));
-    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 84 shards (Durable Objects))\n` });
+    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 84 shards (Durable Objects))\n`, stderr: "" });
+
+    // 200 monitors fit the Free plan's shards, but not its coordinator's CPU: a warning, as the figure is an estimate.
+    writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(200) }));
+    const warned = await checkConfig(big);
+    expect(warned).toMatchObject({ code: 0, stdout: `${big}: ok (200 monitors, probed by 17 shards (Durable Objects))\n` });
+    expect(warned.stderr).toContain("warning: the coordinator's CPU per tick is estimated at 31.5 ms late in the day, above limits.cpuMs 10");
   });
 
   it("exits non-zero and prints every problem with its field path", async () => {

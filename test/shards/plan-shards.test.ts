@@ -37,7 +37,17 @@ describe("parseConfig (test configs)", () => {
 
 describe("planTick", () => {
   it("runs a small config inline, with no shards", () => {
-    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [] });
+    // 3.5 ms for the tick, and per http monitor 0.3 ms to probe and 0.14 ms to judge and save.
+    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [], writerCpuMs: 5.7 });
+  });
+
+  it("counts judging and saving against the inline tick's CPU: 14 http monitors fit 10 ms, 15 are sharded", () => {
+    expect(planTick(config(many(14, (i) => http(i)))).inline).toBe(true);
+    const sharded = planTick(config(many(15, (i) => http(i))));
+    expect(sharded.inline).toBe(false);
+    // The coordinator only judges and saves: 3.5 + 15 × 0.14 ms.
+    expect(sharded.writerCpuMs).toBe(5.6);
+    expect(planTick(config(many(200, (i) => http(i)))).writerCpuMs).toBe(31.5);
   });
 
   it("shards 200 http monitors: each in exactly one shard, every shard within the limits", () => {
