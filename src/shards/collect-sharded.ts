@@ -45,8 +45,8 @@ async function callWithDeadline(shard: ShardPlan, request: ShardRequest, deps: S
 }
 
 /**
- * The sharded tick's collector: every shard called at once (six in flight, like any outbound connection), results
- * put back in config order, locations merged by quorum. A shard that fails or is late costs its monitors one tick of
+ * The sharded tick's collector: the shards called six at a time (like any outbound connection, so none waits in the
+ * runtime's queue while its deadline runs), results put back in config order, locations merged by quorum. A shard that fails or is late costs its monitors one tick of
  * `unknown`, never a false incident and never the tick.
  */
 export function collectSharded(plan: TickPlan, config: Pick<Config, "limits">, tickAt: string, deps: ShardedDeps): Collect {

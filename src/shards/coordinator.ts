@@ -47,7 +47,10 @@ export class Coordinator extends DurableObject<Bindings> {
     if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
     // A tick that is somehow still running after the minute (storage that hangs) must not hold every later one back;
     // past that the compare-and-swap on latest.json still keeps the two from losing each other's writes.
-    const previous = Promise.race([this.last, new Promise((resolve) => setTimeout(resolve, MAX_WAIT_FOR_PREVIOUS_MS))]);
+    // The timer is cleared as soon as the previous tick ends: a pending one would keep the object awake, and billed.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cap = new Promise((resolve) => (timer = setTimeout(resolve, MAX_WAIT_FOR_PREVIOUS_MS)));
+    const previous = Promise.race([this.last, cap]).finally(() => clearTimeout(timer));
     const run = previous.then(() => runShardedTick(this.env, loaded.config, parsed.data.scheduledTime));
     this.last = run.catch(() => undefined);
     const { results, events, ...summary } = await run;
