@@ -38,25 +38,38 @@ export function runShardedTick(env: Bindings, config: Config, scheduledTime: num
  * bookkeeping; what shards report comes back to it as answers, merged in memory before anything is written.
  */
 export class Coordinator extends DurableObject<Bindings> {
-  private last: Promise<unknown> = Promise.resolve();
+  /** Settles when the last tick that arrived is over (done or failed). */
+  private last: Promise<void> = Promise.resolve();
 
   override async fetch(request: Request): Promise<Response> {
-    const parsed = CoordinatorTickRequest.safeParse(await request.json().catch(() => undefined));
-    if (!parsed.success) return Response.json({ error: "invalid tick request" }, { status: 400 });
-    const loaded = loadConfig({ EDGEWATCH_CONFIG: parsed.data.config ?? undefined });
-    if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
-    // A tick that is somehow still running after the minute (storage that hangs) must not hold every later one back;
-    // past that the compare-and-swap on latest.json still keeps the two from losing each other's writes.
-    // The timer is cleared as soon as the previous tick ends: a pending one would keep the object awake, and billed.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const cap = new Promise((resolve) => (timer = setTimeout(resolve, MAX_WAIT_FOR_PREVIOUS_MS)));
-    const previous = Promise.race([this.last, cap]).finally(() => clearTimeout(timer));
-    const run = previous.then(() => runShardedTick(this.env, loaded.config, parsed.data.scheduledTime));
-    this.last = run.catch(() => undefined);
-    const { results, events, ...summary } = await run;
-    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
-    return Response.json({ ...summary, monitors: results.length, counts, events: events.length });
+    // Take this tick's place in line before anything else is awaited, so ticks run in the order they arrive.
+    const before = this.last;
+    let done!: () => void;
+    this.last = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const parsed = CoordinatorTickRequest.safeParse(await request.json().catch(() => undefined));
+      if (!parsed.success) return Response.json({ error: "invalid tick request" }, { status: 400 });
+      const loaded = loadConfig({ EDGEWATCH_CONFIG: parsed.data.config ?? undefined });
+      if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
+      await waitAtMost(before, MAX_WAIT_FOR_PREVIOUS_MS);
+      const { results, events, ...summary } = await runShardedTick(this.env, loaded.config, parsed.data.scheduledTime);
+      const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
+      return Response.json({ ...summary, monitors: results.length, counts, events: events.length });
+    } finally {
+      done();
+    }
   }
+}
+
+/**
+ * Waits for `previous`, but not longer than `ms`: a tick somehow still running after the minute (storage that hangs)
+ * must not hold every later one back; the compare-and-swap on latest.json still keeps the two from losing each
+ * other's writes. The timer is cleared as soon as `previous` ends: a pending one would keep the object awake, and billed.
+ */
+async function waitAtMost(previous: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cap = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([previous, cap]).finally(() => clearTimeout(timer));
 }
 
 /** Hands this minute's tick to the coordinator object; the config travels with it so both run the same one. */

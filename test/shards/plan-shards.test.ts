@@ -37,17 +37,17 @@ describe("parseConfig (test configs)", () => {
 
 describe("planTick", () => {
   it("runs a small config inline, with no shards", () => {
-    // 3.5 ms for the tick, and per http monitor 0.3 ms to probe and 0.14 ms to judge and save.
-    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [], writerCpuMs: 5.7 });
+    // 3.5 ms for the tick, and per http monitor 0.3 ms to probe and 0.3 ms to judge and save.
+    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [], writerCpuMs: 6.5 });
   });
 
-  it("counts judging and saving against the inline tick's CPU: 14 http monitors fit 10 ms, 15 are sharded", () => {
-    expect(planTick(config(many(14, (i) => http(i)))).inline).toBe(true);
-    const sharded = planTick(config(many(15, (i) => http(i))));
+  it("counts judging and saving against the inline tick's CPU: 10 http monitors fit 10 ms, 11 are sharded", () => {
+    expect(planTick(config(many(10, (i) => http(i)))).inline).toBe(true);
+    const sharded = planTick(config(many(11, (i) => http(i))));
     expect(sharded.inline).toBe(false);
-    // The coordinator only judges and saves: 3.5 + 15 × 0.14 ms.
-    expect(sharded.writerCpuMs).toBe(5.6);
-    expect(planTick(config(many(200, (i) => http(i)))).writerCpuMs).toBe(31.5);
+    // The coordinator only judges and saves: 3.5 + 11 × 0.3 ms.
+    expect(sharded.writerCpuMs).toBe(6.8);
+    expect(planTick(config(many(200, (i) => http(i)))).writerCpuMs).toBe(63.5);
   });
 
   it("shards 200 http monitors: each in exactly one shard, every shard within the limits", () => {
