@@ -66,7 +66,7 @@ export class Coordinator extends DurableObject<Bindings> {
  * must not hold every later one back; the compare-and-swap on latest.json still keeps the two from losing each
  * other's writes. The timer is cleared as soon as `previous` ends: a pending one would keep the object awake, and billed.
  */
-async function waitAtMost(previous: Promise<unknown>, ms: number): Promise<void> {
+export async function waitAtMost(previous: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cap = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
   await Promise.race([previous, cap]).finally(() => clearTimeout(timer));
