@@ -10,6 +10,13 @@ export type TickResult = ProbeResult & { shown: StoredResult["status"] };
 
 export type PreviousStatus = Pick<StoredResult, "status" | "since">;
 
+/** How many results the tick shows in each status (`{ up: 198, down: 2 }`), for its log line and its caller. */
+export function shownCounts(results: readonly TickResult[]): Partial<Record<TickResult["shown"], number>> {
+  const counts: Partial<Record<TickResult["shown"], number>> = {};
+  for (const r of results) counts[r.shown] = (counts[r.shown] ?? 0) + 1;
+  return counts;
+}
+
 /** The stored form of a tick: each result with the time its monitor entered its current status. */
 export function nextMonitors(results: readonly TickResult[], previous: Record<string, PreviousStatus>, tickAt: string): LatestSnapshot["monitors"] {
   const monitors: LatestSnapshot["monitors"] = {};

@@ -5,8 +5,6 @@ import type { ProbeDeps, ProbeResult } from "../probes/types";
 import { MAX_CONCURRENT_PROBES, mapPool } from "./pool";
 import { probeCost, SubrequestBudget } from "./subrequest-budget";
 
-export { MAX_CONCURRENT_PROBES } from "./pool";
-
 /**
  * A probe's result, or a stand-in for a monitor the tick got no verdict for (`unknown`: not probed for want of
  * subrequests, or its shard failed). The stand-in is typed as its monitor's result so every face can show it.

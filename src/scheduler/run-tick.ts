@@ -4,9 +4,9 @@ import type { Log } from "../log";
 import type { ProbeDeps } from "../probes/types";
 import type { Stores } from "../storage/types";
 import { applyResults } from "./apply-results";
-import type { TickResult } from "./next-snapshot";
+import { shownCounts, type TickResult } from "./next-snapshot";
 import { type Collected, probeBatch } from "./probe-batch";
-import { readPrevious } from "./read-previous";
+import { type Previous, readPrevious } from "./read-previous";
 import { RESERVED_SUBREQUESTS } from "./subrequest-budget";
 
 export { notificationBudget } from "./apply-results";
@@ -56,8 +56,10 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     ...fields,
   });
 
+  // A tick for this minute or a later one has already written: this one is a duplicate, or has lost the race.
+  const overtaken = (previous: Previous) => previous.tickAt !== null && Date.parse(previous.tickAt) >= scheduledTime;
   let previous = await readPrevious(deps);
-  if (previous.tickAt && Date.parse(previous.tickAt) >= scheduledTime) {
+  if (overtaken(previous)) {
     log("warn", "tick skipped: this minute or a later one already ran", { tickAt, lastTickAt: previous.tickAt });
     return summary({ skipped: "duplicate" });
   }
@@ -77,12 +79,11 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     wroteState ||= applied.wroteState;
     if (applied.kind === "done") {
       const { results, events, wroteLatest, notified, durationMs } = applied;
-      const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
-      log("info", "tick done", { tickAt, durationMs, monitors: results.length, ...counts, events: events.length, notified, wroteState, wroteLatest, attempts: attempt });
+      log("info", "tick done", { tickAt, durationMs, monitors: results.length, ...shownCounts(results), events: events.length, notified, wroteState, wroteLatest, attempts: attempt });
       return summary({ durationMs, results, events, wroteLatest, wroteState });
     }
     previous = await readPrevious(deps);
-    const later = previous.tickAt !== null && Date.parse(previous.tickAt) >= scheduledTime;
+    const later = overtaken(previous);
     if (later || attempt === APPLY_ATTEMPTS) {
       log("warn", later ? "tick lost a race with an overlapping tick; its results are dropped" : "state kept changing under the tick; its results are dropped", { tickAt, attempts: attempt });
       return summary({ skipped: "overlap", results: applied.results, events: applied.events, wroteState });

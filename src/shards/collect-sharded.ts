@@ -1,7 +1,7 @@
 import type { Config, Monitor } from "../config/schema";
 import type { Log } from "../log";
-import { type CollectedResult, MAX_CONCURRENT_PROBES, unknownResult } from "../scheduler/probe-batch";
-import { mapPool } from "../scheduler/pool";
+import { type CollectedResult, unknownResult } from "../scheduler/probe-batch";
+import { MAX_CONCURRENT_PROBES, mapPool } from "../scheduler/pool";
 import type { Collect } from "../scheduler/run-tick";
 import { type LocationResult, mergeLocations } from "./merge-locations";
 import { type ShardPlan, type TickPlan, worstCaseWallMs } from "./plan-shards";

@@ -3,6 +3,7 @@ import type { Config } from "../config/schema";
 import { loadConfig } from "../config/source";
 import { type Bindings, probeDepsFrom, storesFrom } from "../deps";
 import { consoleLog, type Log } from "../log";
+import { shownCounts } from "../scheduler/next-snapshot";
 import { runTick, type TickSummary } from "../scheduler/run-tick";
 import { type CallShard, collectSharded } from "./collect-sharded";
 import { planTick } from "./plan-shards";
@@ -53,8 +54,7 @@ export class Coordinator extends DurableObject<Bindings> {
       if (!loaded.ok) return Response.json({ error: "invalid configuration", issues: loaded.errors }, { status: 422 });
       await waitAtMost(before, MAX_WAIT_FOR_PREVIOUS_MS);
       const { results, events, ...summary } = await runShardedTick(this.env, loaded.config, parsed.data.scheduledTime);
-      const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.shown]: (acc[r.shown] ?? 0) + 1 }), {});
-      return Response.json({ ...summary, monitors: results.length, counts, events: events.length });
+      return Response.json({ ...summary, monitors: results.length, counts: shownCounts(results), events: events.length });
     } finally {
       done();
     }
