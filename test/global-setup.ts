@@ -9,6 +9,7 @@ import { startTlsServers, type TlsTestValues } from "./helpers/tls-servers";
 declare module "vitest" {
   export interface ProvidedContext {
     httpPort: number;
+    otherOriginPort: number;
     silentPort: number;
     refusedPort: number;
     tls: TlsTestValues;
@@ -18,6 +19,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const http = await startHttpTargets();
   project.provide("httpPort", http.port);
+  project.provide("otherOriginPort", http.otherOriginPort);
   project.provide("silentPort", http.silentPort);
   project.provide("refusedPort", http.refusedPort);
   // Real Prometheus and Alertmanager from Debian's packages, on free loopback ports.

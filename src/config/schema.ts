@@ -21,6 +21,17 @@ export const HttpMonitor = z.strictObject({
   /** Dependency checks (the `checks` object of a /health body) whose failure means down rather than degraded. */
   criticalChecks: z.array(z.string().min(1)).optional(),
   maxBodyBytes: z.int().min(1024).max(1_048_576).default(65_536),
+  /**
+   * Follow up to 5 redirects (secret headers and the body go to the original origin only). `false` judges the
+   * redirect itself: with `expectStatus: 301` and `expectLocation`, "does http:// still send people to https://?".
+   */
+  followRedirects: z.boolean().default(true),
+  /** With `followRedirects: false`: the answer's `Location` must start with this (absolute, or as the server sent it). */
+  expectLocation: z.string().min(1).max(2000).optional(),
+}).superRefine((m, ctx) => {
+  if (m.expectLocation !== undefined && m.followRedirects) {
+    ctx.addIssue({ code: "custom", path: ["expectLocation"], message: "needs followRedirects: false (a followed redirect leaves no Location to check)" });
+  }
 });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 

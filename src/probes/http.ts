@@ -3,13 +3,12 @@ import { describeFetchError } from "./fetch-error";
 import { evaluateHealthBody } from "./health-checks";
 import { findSubsetMismatch } from "./json-subset";
 import { readCapped } from "./read-body";
+import { fetchFollowing } from "./follow-redirects";
 import { redactUrl } from "./redact-url";
 import { resolveHeaders } from "./resolve-headers";
 import type { CheckReport, HttpProbeResult, ProbeDeps, ProbeStatus } from "./types";
 
 const USER_AGENT = "Edgewatch/0.1 (health monitor)";
-
-class ProbeTimeout extends Error {}
 
 function statusMatches(code: number, expect: HttpMonitor["expectStatus"]): boolean {
   const ranges = Array.isArray(expect) ? expect : [expect];
@@ -24,6 +23,17 @@ function describeExpect(expect: HttpMonitor["expectStatus"]): string {
   return (Array.isArray(expect) ? expect : [expect]).join(", ");
 }
 
+/** The Location of an answer as sent and resolved against the request; null without one. */
+function locationOf(response: Response, requestUrl: string): { raw: string; absolute: string } | null {
+  const raw = response.headers.get("location");
+  if (raw === null) return null;
+  try {
+    return { raw, absolute: new URL(raw, requestUrl).href };
+  } catch {
+    return { raw, absolute: raw };
+  }
+}
+
 /** Probes one HTTP endpoint. Never throws: every failure becomes a `down` result that says where it failed. */
 export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<HttpProbeResult> {
   const target = `${monitor.method} ${redactUrl(monitor.url)}`;
@@ -31,7 +41,7 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   const result = (
     status: ProbeStatus,
     message: string,
-    extra: { latencyMs?: number | null; statusCode?: number | null; checks?: Record<string, CheckReport> | null; phase?: string } = {},
+    extra: { latencyMs?: number | null; statusCode?: number | null; checks?: Record<string, CheckReport> | null; phase?: string; redirects?: number; location?: string | null } = {},
   ): HttpProbeResult => ({
     type: "http",
     monitorId: monitor.id,
@@ -39,7 +49,7 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
     latencyMs: extra.latencyMs ?? null,
     checkedAt: new Date(startedAt).toISOString(),
     message,
-    details: { statusCode: extra.statusCode ?? null, checks: extra.checks ?? null },
+    details: { statusCode: extra.statusCode ?? null, checks: extra.checks ?? null, redirects: extra.redirects ?? 0, location: extra.location ?? null },
     ...(extra.phase ? { error: { phase: extra.phase, detail: `${target}: ${message}` } } : {}),
   });
 
@@ -48,22 +58,18 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   headers.value.set("user-agent", headers.value.get("user-agent") ?? USER_AGENT);
   headers.value.set("cache-control", "no-cache");
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new ProbeTimeout()), monitor.timeoutMs);
+  const signal = AbortSignal.timeout(monitor.timeoutMs);
   let response: Response;
+  let redirects = 0;
   let bodyText: string | undefined;
   let truncated = false;
   let isJson = false;
   try {
-    response = await deps.fetch(monitor.url, {
-      method: monitor.method,
-      headers: headers.value,
-      body: monitor.body ?? null,
-      signal: controller.signal,
-      redirect: "follow",
-      // Bypass any cache between the edge and the target: a health check must reach the origin.
-      cache: "no-store",
-    } as RequestInit);
+    const first = { url: monitor.url, method: monitor.method, headers: headers.value, secretNames: headers.secretNames, body: monitor.body ?? null, signal, follow: monitor.followRedirects };
+    const followed = await fetchFollowing(deps, first);
+    redirects = followed.redirects;
+    if (!followed.ok) return result("down", followed.message, { phase: "redirect", redirects });
+    response = followed.response;
     isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
     const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
     if (wantsBody) {
@@ -74,21 +80,26 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
       await response.body?.cancel().catch(() => {});
     }
   } catch (error) {
-    const timedOut = controller.signal.aborted && controller.signal.reason instanceof ProbeTimeout;
-    return timedOut
-      ? result("down", `timeout after ${monitor.timeoutMs} ms`, { phase: "timeout" })
-      : result("down", describeFetchError(error), { phase: "connect", latencyMs: null });
-  } finally {
-    clearTimeout(timer);
+    return signal.aborted
+      ? result("down", `timeout after ${monitor.timeoutMs} ms`, { phase: "timeout", redirects })
+      : result("down", describeFetchError(error), { phase: "connect", latencyMs: null, redirects });
   }
 
   const latencyMs = Math.max(0, Math.round(deps.now() - startedAt));
   const code = response.status;
   const head = `HTTP ${code} in ${latencyMs} ms`;
-  const base = { latencyMs, statusCode: code };
+  const location = locationOf(response, monitor.url);
+  const base = { latencyMs, statusCode: code, redirects, location: location && redactUrl(location.absolute) };
 
   if (!statusMatches(code, monitor.expectStatus)) {
     return result("down", `${head} (expected ${describeExpect(monitor.expectStatus)})`, { ...base, phase: "status" });
+  }
+  if (monitor.expectLocation !== undefined) {
+    const prefix = monitor.expectLocation;
+    if (!location) return result("down", `${head}; no Location header (expected a redirect)`, { ...base, phase: "location" });
+    if (!location.absolute.startsWith(prefix) && !location.raw.startsWith(prefix)) {
+      return result("down", `${head}; Location does not start with the expected prefix`, { ...base, phase: "location" });
+    }
   }
   if (truncated && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined)) {
     return result("down", `${head}; body larger than ${monitor.maxBodyBytes} bytes`, { ...base, phase: "body" });

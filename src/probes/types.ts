@@ -36,6 +36,10 @@ export interface CheckReport {
 export interface HttpDetails {
   statusCode: number | null;
   checks: Record<string, CheckReport> | null;
+  /** Redirects followed to reach the answer judged (absent in results stored before redirects were counted). */
+  redirects?: number;
+  /** The judged answer's Location (credentials and query values removed), when it had one. */
+  location?: string | null;
 }
 
 export type HttpProbeResult = ProbeResultBase & { type: "http"; details: HttpDetails };

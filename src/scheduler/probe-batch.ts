@@ -32,6 +32,44 @@ export function unknownResult(monitor: Pick<Monitor, "id" | "type">, at: number,
   } as CollectedResult;
 }
 
+/** Thrown at a probe that asks for a subrequest the invocation no longer has. */
+class SubrequestsUsedUp extends Error {
+  constructor() {
+    super("the invocation's subrequests are used up");
+  }
+}
+
+/**
+ * One attempt of a probe, metered: the subrequests `probeCost` reserved are its own; any further one (a redirect hop,
+ * a DNS lookup, another page of an API) is taken from the shared budget first. An attempt that asked for one the
+ * budget no longer had is "budget": its verdict would be the runtime's limit, not the target's health.
+ */
+async function meteredAttempt(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget, reserved: number): Promise<ProbeResult | "budget"> {
+  let used = 0;
+  let refused = false;
+  let settled = false;
+  const meter = (): boolean => {
+    used++;
+    if (!settled && used <= reserved) return true;
+    if (budget.take(1)) return true;
+    refused = true;
+    return false;
+  };
+  const metered: ProbeDeps = {
+    ...deps,
+    fetch: (input, init) => (meter() ? deps.fetch(input, init) : Promise.reject(new SubrequestsUsedUp())),
+    connect: (...args) => {
+      if (!meter()) throw new SubrequestsUsedUp();
+      return deps.connect(...args);
+    },
+  };
+  const result = await runProbe(monitor, metered);
+  // What the attempt did not use goes back; a probe still running past its hard timeout pays for any further call.
+  settled = true;
+  if (used < reserved) budget.giveBack(reserved - used);
+  return refused ? "budget" : result;
+}
+
 /**
  * A probe that fails is tried once more before it counts: one lost packet is not an outage. Each attempt first
  * takes its subrequests from the budget; without them the monitor is not probed (null) or not retried.
@@ -39,9 +77,11 @@ export function unknownResult(monitor: Pick<Monitor, "id" | "type">, at: number,
 async function probeWithRetry(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget): Promise<ProbeResult | null> {
   const cost = probeCost(monitor);
   if (!budget.take(cost)) return null;
-  const first = await runProbe(monitor, deps);
+  const first = await meteredAttempt(monitor, deps, budget, cost);
+  if (first === "budget") return null;
   if (first.status !== "down" || !budget.take(cost)) return first;
-  return runProbe(monitor, deps);
+  const second = await meteredAttempt(monitor, deps, budget, cost);
+  return second === "budget" ? first : second;
 }
 
 /**

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 
 export interface HttpTargets {
   port: number;
+  /** The same targets on a second port: another origin, for what must not cross origins. */
+  otherOriginPort: number;
   /** Accepts TCP connections and never answers. */
   silentPort: number;
   /** Nothing listens here. */
@@ -24,7 +26,7 @@ export async function startHttpTargets(): Promise<HttpTargets> {
   const flakyCounts = new Map<string, number>();
   const switches = new Map<string, number>();
   const sockets = new Set<net.Socket>();
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname;
     if (path === "/ok") return json(res, 200, { status: "ok" });
@@ -93,15 +95,49 @@ export async function startHttpTargets(): Promise<HttpTargets> {
     if (path === "/grafana/api/health") return json(res, 200, { commit: "abc", database: "ok", version: "11.0.0" });
     if (path === "/grafana/api/health-db-failing") return json(res, 503, { commit: "abc", database: "failing", version: "11.0.0" });
     if (path === "/echo") {
-      return json(res, 200, { status: "ok", method: req.method, authorization: req.headers["authorization"] ?? null, cacheControl: req.headers["cache-control"] ?? null });
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () =>
+        json(res, 200, {
+          status: "ok",
+          method: req.method,
+          authorization: req.headers["authorization"] ?? null,
+          apiKey: req.headers["x-api-key"] ?? null,
+          plain: req.headers["x-plain"] ?? null,
+          cacheControl: req.headers["cache-control"] ?? null,
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+      return;
+    }
+    if (path === "/redirect") {
+      // ?to=<Location>&code=<3xx>: one redirect wherever the test says, across origins too.
+      res.writeHead(Number(url.searchParams.get("code") ?? "302"), { location: url.searchParams.get("to") ?? "/ok" });
+      return res.end();
+    }
+    const chain = /^\/chain\/(\d+)$/.exec(path);
+    if (chain) {
+      // /chain/N answers after N redirects.
+      const n = Number(chain[1]);
+      if (n === 0) return json(res, 200, { status: "ok" });
+      res.writeHead(302, { location: `/chain/${n - 1}` });
+      return res.end();
+    }
+    if (path === "/loop-a" || path === "/loop-b") {
+      res.writeHead(302, { location: path === "/loop-a" ? "/loop-b" : "/loop-a" });
+      return res.end();
     }
     json(res, 404, { error: "not found" });
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  };
+  const server = http.createServer(handler);
+  const other = http.createServer(handler);
+  for (const srv of [server, other]) {
+    srv.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  }
 
   const silent = net.createServer((s) => {
     sockets.add(s);
@@ -114,12 +150,13 @@ export async function startHttpTargets(): Promise<HttpTargets> {
 
   return {
     port: (server.address() as AddressInfo).port,
+    otherOriginPort: (other.address() as AddressInfo).port,
     silentPort: (silent.address() as AddressInfo).port,
     refusedPort,
     hugeBytesWritten: () => hugeBytes,
     close: async () => {
       for (const s of sockets) s.destroy();
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => silent.close(r))]);
+      await Promise.all([server, other, silent].map((srv) => new Promise((r) => srv.close(r))));
     },
   };
 }
