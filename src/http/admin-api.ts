@@ -11,6 +11,7 @@ import { runProbe } from "../probes";
 import { mutateLatest } from "../storage/mutate-latest";
 import type { AppEnv } from "./app";
 import { bearerMatches } from "./constant-time";
+import { invalidConfig, loadStatusView } from "./load-view";
 import { formatPath } from "../config/load";
 
 /**
@@ -68,6 +69,13 @@ async function incidentAction(c: Context<AppEnv>, act: (state: Parameters<typeof
   consoleLog("info", "admin action", { path: new URL(c.req.url).pathname, incident: result.value.id });
   return c.json(result.value);
 }
+
+/** The full status, details the public faces leave out included (scrape targets' instances and errors, ...). */
+admin.get("/status", async (c) => {
+  const loaded = await loadStatusView(c.env, Date.now(), "admin");
+  if (!loaded.ok) return invalidConfig(c, loaded.errors);
+  return c.json(loaded.view);
+});
 
 admin.post("/incidents/:id/acknowledge", async (c) => {
   const input = await body(c, z.strictObject({ by: Who }).prefault({}));

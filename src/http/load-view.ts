@@ -3,6 +3,7 @@ import type { Config } from "../config/schema";
 import { loadConfig } from "../config/source";
 import { type Bindings, storesFrom } from "../deps";
 import { consoleLog } from "../log";
+import { publicSnapshot, publicState } from "../read-model/public-view";
 import { buildStatusView, type StatusView } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
 import { freshFor, tickMsOf } from "./fresh-for";
@@ -12,11 +13,14 @@ export type LoadedView = { ok: true; config: Config; view: StatusView; nowMs: nu
 /**
  * The one read every public face makes: the config, then the latest tick from R2 (or, only when that fails, the KV
  * state), as the status view. One R2 read on the normal path; the seconds the answer stays fresh come with it.
+ * Public faces get what a visitor may see (src/read-model/public-view.ts); the admin API asks for everything.
  */
-export async function loadStatusView(env: Bindings, nowMs = Date.now()): Promise<LoadedView> {
+export async function loadStatusView(env: Bindings, nowMs = Date.now(), audience: "public" | "admin" = "public"): Promise<LoadedView> {
   const config = loadConfig(env);
   if (!config.ok) return { ok: false, errors: config.errors };
-  const view = buildStatusView(config.config, await readCurrent(storesFrom(env), consoleLog), nowMs);
+  const current = await readCurrent(storesFrom(env), consoleLog);
+  const shown = audience === "admin" ? current : { latest: current.latest && publicSnapshot(config.config, current.latest), state: current.state && publicState(config.config, current.state) };
+  const view = buildStatusView(config.config, shown, nowMs);
   return { ok: true, config: config.config, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(env)) };
 }
 

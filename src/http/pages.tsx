@@ -3,6 +3,7 @@ import { etag } from "hono/etag";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { loadConfig } from "../config/source";
 import { buildPageView, pageIncident } from "../read-model/page-view";
+import { publicIncident, publicSnapshot } from "../read-model/public-view";
 import type { AppEnv } from "./app";
 import { edgeCache } from "./edge-cache";
 import { freshFor, tickMsOf } from "./fresh-for";
@@ -22,7 +23,8 @@ pages.get("/", etag(), edgeCache(), async (c) => {
   const config = loadConfig(c.env);
   if (!config.ok) return invalidConfigPage(c);
   const nowMs = Date.now();
-  const view = buildPageView({ config: config.config, ...(await readPageData(c.env)), nowMs });
+  const data = await readPageData(c.env);
+  const view = buildPageView({ config: config.config, ...data, latest: data.latest && publicSnapshot(config.config, data.latest), nowMs });
   const css = BASE_CSS + spanCss(view.groups.flatMap((g) => g.monitors.flatMap((m) => m.days)));
   c.header("Cache-Control", `public, max-age=${freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(c.env))}`);
   return send(c, <StatusPage view={view} css={css} nowMs={nowMs} refresh={refreshOf(c, "/")} />, css, 200);
@@ -32,7 +34,8 @@ pages.get("/incidents/:id", etag(), edgeCache(), async (c) => {
   const config = loadConfig(c.env);
   if (!config.ok) return invalidConfigPage(c);
   const { title, monitors } = config.config;
-  const incident = await readIncident(c.env, c.req.param("id"));
+  const found = await readIncident(c.env, c.req.param("id"));
+  const incident = found && publicIncident(config.config, found);
   if (!incident) {
     c.header("Cache-Control", "public, max-age=60");
     const page = <MessagePage title={title} heading="Incident not found" text="There is no incident with this address. It may have been mistyped." css={BASE_CSS} />;

@@ -87,6 +87,9 @@ describe("npm start", () => {
     // Located monitors go through the coordinator and shard Durable Objects, as deployed.
     expect(byId["assets"]).toMatchObject({ status: "degraded", message: expect.stringMatching(/^down from weur, up from wnam and apac/) });
     expect(byId["assets"].details.locations.map((l: any) => l.location)).toEqual(["wnam", "weur", "apac"]);
+    // A visitor sees which job lost a scrape target, never the target's internal address or its last error.
+    expect(byId["prometheus"]).toMatchObject({ status: "degraded", details: { targetsDown: [{ job: "api-gateway" }], targetsDownTotal: 1 } });
+    expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.\d|context deadline exceeded/);
   });
 
   it("refuses a bad config file before starting anything", async () => {
