@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Config } from "../src/config/schema";
 
 /** The JSON Schema editors use to complete and check edgewatch.config.json; generated, never edited by hand. */

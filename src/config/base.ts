@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // The pieces every monitor schema shares. Monitor types import them from here, and schema.ts imports the monitor
 // types: keeping them apart avoids an import cycle.

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { Config } from "./schema";
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };

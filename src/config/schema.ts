@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "../probes/alertmanager";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Log } from "../log";
 import { todaySoFar } from "./day-accumulator";
 import { type HistoryStore, readObject } from "./history-store";

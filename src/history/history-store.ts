@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { parseStored } from "../storage/parse-stored";
 import type { ReadResult } from "../storage/types";
 

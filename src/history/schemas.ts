@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Stored forms of history, validated on read like every other stored object: a truncated or hand-edited object is

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { MaintenanceWindow, Severity } from "../config/schema";
 import { loadConfig } from "../config/source";
 import { probeDepsFrom, storesFrom } from "../deps";

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag } from "hono/etag";
-import { z } from "zod";
+import * as z from "zod";
 import { BADGE_METRICS, BADGE_WINDOWS, badgeFor, badgeSvg, endpointJson } from "../read-model/badge";
 import { loadConfig } from "../config/source";
 import type { AppEnv } from "./app";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { z } from "zod";
+import * as z from "zod";
 import { loadConfig } from "../config/source";
 import { r2HistoryStore } from "../history/history-store";
 import { type Points, readDayPoints, readHourPoints, readRawPoints } from "../history/history-points";

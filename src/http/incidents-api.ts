@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { loadConfig } from "../config/source";
 import { storesFrom } from "../deps";
 import { publicIncident } from "../read-model/public-view";

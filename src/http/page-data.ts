@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Bindings } from "../deps";
 import { SUMMARY_KEY } from "../history/keys";
 import { Counts, HistorySummary, HourRollup, RawHour } from "../history/schemas";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** 400 naming the first bad query parameter: `{ "error": "limit: Too big: expected number to be <=100", "parameter": "limit" }`. */
 export function parameterError(c: Context, error: z.ZodError) {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Config, Severity } from "../config/schema";
 import { incidentId } from "./incident-id";
 import type { IncidentState } from "./transition";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Severity } from "../config/schema";
 
 export const Impact = z.enum(["minor", "major", "critical"]);

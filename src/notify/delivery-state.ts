@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A stored event: validated loosely, since its shape belongs to the channel builders that read it. */
 const StoredEvent = z.looseObject({ type: z.string(), id: z.string(), at: z.string(), monitorIds: z.array(z.string()), reason: z.string() });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Incident } from "../incidents/types";
 
 export const NotificationEventType = z.enum([

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 // From base.ts, not schema.ts: schema.ts imports this file, and the other way round would be a cycle.
 import { HeaderMap, HttpUrl, Slug } from "../config/base";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Which firing alerts count against a Prometheus or Alertmanager monitor. By default every alert counts except

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { describeFetchError } from "./fetch-error";
 import { readCapped } from "./read-body";
 import { redactUrl } from "./redact-url";

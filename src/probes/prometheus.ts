@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { HeaderMap, HttpUrl, MonitorBase } from "../config/base";
 import { AlertFilterFields, type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
 import { type GetResult, openSession } from "./fetch-json";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { MonitorBase } from "../config/base";
 import { assessCertificate } from "../tls/assess-certificate";
 import { isCloudflareAddress } from "../tls/cloudflare-ranges";

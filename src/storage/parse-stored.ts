@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ReadResult } from "./types";
 
 /** Parses and validates stored JSON; never throws, so corrupt state degrades to "missing" with a reason. */

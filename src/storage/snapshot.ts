@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Incident, MonitorTrack } from "../incidents/types";
 import { MaintenanceWindow } from "../config/schema";
 import { DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";

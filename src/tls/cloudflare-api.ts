@@ -1,6 +1,6 @@
 // Certificate expiry from the Cloudflare API, for hosts that Cloudflare proxies (a Worker's socket cannot reach
 // them). GET /zones/{zone_id}/ssl/certificate_packs?status=all, in the documented v4 envelope.
-import { z } from "zod";
+import * as z from "zod";
 import { matchesHost } from "./name-match";
 import { TlsFailure } from "./tls-failure";
 

@@ -1,6 +1,6 @@
 // Resolves a host over DNS-over-HTTPS. Only used after a connect() failed, to tell "proxied by Cloudflare"
 // (which a Worker's socket can never reach) from an ordinary outage.
-import { z } from "zod";
+import * as z from "zod";
 
 export const DOH_URL = "https://cloudflare-dns.com/dns-query";
 

@@ -1,6 +1,6 @@
 import { reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { envWith } from "../helpers/worker";
 import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { Incident } from "../../src/incidents/types";
 import { buildAlertmanagerPayload, buildAlertmanagerRefresh } from "../../src/notify/channels/alertmanager";
 import { buildDiscordPayload, embedLength } from "../../src/notify/channels/discord";

@@ -1,6 +1,6 @@
 // The request bodies each provider documents, written as zod schemas, with their limits. The payload builders'
 // output must pass them; they are written from the providers' documentation, not from our builders.
-import { z } from "zod";
+import * as z from "zod";
 
 const nonEmpty = (max: number) => z.string().min(1).max(max);
 

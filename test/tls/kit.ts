@@ -1,7 +1,7 @@
 // Shared by the workerd-side TLS tests: a monitor builder, real probe dependencies, and the setup's values.
 import { connect } from "cloudflare:sockets";
 import { inject } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod";
 import { TlsMonitor } from "../../src/probes/tls";
 import type { ProbeDeps } from "../../src/probes/types";
 
