@@ -34,6 +34,9 @@ export const StatusRange = z.union([
 export const LocationHint = z.enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"]);
 export type LocationHint = z.infer<typeof LocationHint>;
 
+/** Minutes between probes of one monitor (1 – 1440): `interval(15)` is the field with a default of 15. */
+export const interval = (defaultMinutes: number) => z.int().min(1).max(1440).default(defaultMinutes);
+
 /** Fields every monitor has, whatever its type. */
 export const MonitorBase = {
   id: Slug,
@@ -44,9 +47,15 @@ export const MonitorBase = {
   severity: Severity.default("SEV-3"),
   /** Show the monitor's URL (or host:port) on the public status page; by default only its name and state are shown. */
   public: z.boolean().default(false),
-  /** Consecutive failing ticks before an incident opens. */
+  /**
+   * Minutes between probes. Between them the monitor keeps its last result, and its time counts for uptime and
+   * history as that result. Types whose answers change slowly set a longer default (tls: 15, prometheus and
+   * alertmanager: 2).
+   */
+  interval: interval(1),
+  /** Consecutive failing probes before an incident opens. */
   failureThreshold: z.int().min(1).max(60).default(2),
-  /** Consecutive good ticks before an incident resolves. */
+  /** Consecutive good probes before an incident resolves. */
   successThreshold: z.int().min(1).max(60).default(2),
   /** Probe from each of these regions (one Durable Object placed in each) instead of from wherever the tick runs. */
   locations: z

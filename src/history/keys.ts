@@ -62,6 +62,9 @@ export function lastDayOfMonth(month: string): string {
 
 export const SUMMARY_KEY = "summary.json";
 
+/** The last 24 finished hours' rollups, rewritten at each hour's end: the status page's sparklines. */
+export const RECENT_KEY = "recent.json";
+
 /** One finished hour of raw ticks and its rollup. */
 export function rawHourKey(hour: string): string {
   return `raw/${dayOfHour(hour)}/${hour.slice(11, 13)}.json`;

@@ -2,13 +2,12 @@ import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { MaintenanceWindow, Severity } from "../config/schema";
 import { loadConfig } from "../config/source";
-import { probeDepsFrom, storesFrom } from "../deps";
-import { type ActionResult, acknowledge, openManual, postUpdate, resolveByHand } from "../incidents/admin-actions";
+import type { Change } from "../coordinator/apply-change";
+import { coordinatorOf } from "../coordinator/coordinator";
+import { probeDepsFrom } from "../deps";
 import { Impact } from "../incidents/types";
 import { consoleLog } from "../log";
-import { planNotifications } from "../notify/plan";
 import { runProbe } from "../probes";
-import { mutateLatest } from "../storage/mutate-latest";
 import type { AppEnv } from "./app";
 import { bearerMatches } from "./constant-time";
 import { invalidConfig, loadStatusView } from "./load-view";
@@ -47,27 +46,15 @@ async function body<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<{ ok: 
 
 const Who = z.string().min(1).max(80).default("admin");
 
-/** Applies an incident action to the tick's state (compare-and-swap), stores the record and queues its notification. */
-async function incidentAction(c: Context<AppEnv>, act: (state: Parameters<typeof acknowledge>[0], now: number) => ActionResult) {
-  const config = loadConfig(c.env);
-  if (!config.ok) return c.json({ error: "invalid configuration", errors: config.errors }, 500);
-  const stores = storesFrom(c.env);
-  const now = Date.now();
-  const result = await mutateLatest(stores.latest, (snapshot) => {
-    const done = act(snapshot.incidents, now);
-    if (!done.ok) return done;
-    const delivery = planNotifications({ config: config.config, events: [done.event], incidents: done.state.incidents, delivery: snapshot.delivery, inMaintenance: new Set(), nowMs: now });
-    return { ok: true, snapshot: { ...snapshot, incidents: done.state, delivery }, value: done.incident };
-  });
-  if (!result.ok) return c.json({ error: result.error }, result.status as 404);
-  try {
-    await stores.incidents.putIncident(result.value);
-  } catch (error) {
-    // The live state has it; the tick's next write of changed incidents is not triggered by this, so say so.
-    consoleLog("error", "R2 incident write failed after an admin action", { incident: result.value.id, error: String(error) });
-  }
-  consoleLog("info", "admin action", { path: new URL(c.req.url).pathname, incident: result.value.id });
-  return c.json(result.value);
+/** Hands a change to the coordinator (the one writer), which applies it between ticks and queues its notifications. */
+async function sendChange(c: Context<AppEnv>, change: Change, created = false) {
+  const result = await coordinatorOf(c.env).change(c.env.EDGEWATCH_CONFIG ?? null, change);
+  if ("errors" in result) return c.json({ error: "invalid configuration", errors: result.errors }, 500);
+  if (!result.ok) return c.json({ error: result.error }, result.status);
+  consoleLog("info", "admin action", { path: new URL(c.req.url).pathname, change: change.kind });
+  if (change.kind === "add-maintenance") return c.json(result.window, 201);
+  if (change.kind === "delete-maintenance") return c.body(null, 204);
+  return c.json(result.incident, created ? 201 : 200);
 }
 
 /** The full status, details the public faces leave out included (scrape targets' instances and errors, ...). */
@@ -80,19 +67,19 @@ admin.get("/status", async (c) => {
 admin.post("/incidents/:id/acknowledge", async (c) => {
   const input = await body(c, z.strictObject({ by: Who }).prefault({}));
   if (!input.ok) return input.response;
-  return incidentAction(c, (state, now) => acknowledge(state, c.req.param("id"), input.value.by, now));
+  return sendChange(c, { kind: "acknowledge", id: c.req.param("id"), by: input.value.by });
 });
 
 admin.post("/incidents/:id/resolve", async (c) => {
   const input = await body(c, z.strictObject({ by: Who, message: z.string().min(1).max(2000).optional() }).prefault({}));
   if (!input.ok) return input.response;
-  return incidentAction(c, (state, now) => resolveByHand(state, c.req.param("id"), input.value.by, input.value.message, now));
+  return sendChange(c, { kind: "resolve", id: c.req.param("id"), by: input.value.by, message: input.value.message });
 });
 
 admin.post("/incidents/:id/updates", async (c) => {
   const input = await body(c, z.strictObject({ status: z.enum(["investigating", "identified", "monitoring", "update"]).default("update"), message: z.string().min(1).max(2000) }));
   if (!input.ok) return input.response;
-  return incidentAction(c, (state, now) => postUpdate(state, c.req.param("id"), input.value.status, input.value.message, now));
+  return sendChange(c, { kind: "update", id: c.req.param("id"), status: input.value.status, message: input.value.message });
 });
 
 admin.post("/incidents", async (c) => {
@@ -111,8 +98,7 @@ admin.post("/incidents", async (c) => {
     }),
   );
   if (!input.ok) return input.response;
-  const response = await incidentAction(c, (state, now) => openManual(state, config.config, input.value, now));
-  return response.status === 200 ? c.json(await response.json(), 201) : response;
+  return sendChange(c, { kind: "open", incident: input.value }, true);
 });
 
 admin.post("/maintenance", async (c) => {
@@ -129,25 +115,10 @@ admin.post("/maintenance", async (c) => {
   );
   if (!input.ok) return input.response;
   if (config.config.maintenance.some((w) => w.id === input.value.id)) return c.json({ error: `window ${input.value.id} is defined in the config`, field: "id" }, 409);
-  const result = await mutateLatest(storesFrom(c.env).latest, (snapshot) =>
-    snapshot.adminMaintenance.some((w) => w.id === input.value.id)
-      ? { ok: false, status: 409, error: `window ${input.value.id} already exists` }
-      : { ok: true, snapshot: { ...snapshot, adminMaintenance: [...snapshot.adminMaintenance, input.value] }, value: input.value },
-  );
-  if (!result.ok) return c.json({ error: result.error }, result.status as 409);
-  return c.json(result.value, 201);
+  return sendChange(c, { kind: "add-maintenance", window: input.value });
 });
 
-admin.delete("/maintenance/:id", async (c) => {
-  const id = c.req.param("id");
-  const result = await mutateLatest(storesFrom(c.env).latest, (snapshot) =>
-    snapshot.adminMaintenance.some((w) => w.id === id)
-      ? { ok: true, snapshot: { ...snapshot, adminMaintenance: snapshot.adminMaintenance.filter((w) => w.id !== id) }, value: id }
-      : { ok: false, status: 404, error: `no maintenance window ${id} created through this API` },
-  );
-  if (!result.ok) return c.json({ error: result.error }, result.status as 404);
-  return c.body(null, 204);
-});
+admin.delete("/maintenance/:id", (c) => sendChange(c, { kind: "delete-maintenance", id: c.req.param("id") }));
 
 admin.post("/monitors/:id/run", async (c) => {
   const config = loadConfig(c.env);

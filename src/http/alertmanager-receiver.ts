@@ -1,11 +1,8 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/source";
-import { storesFrom } from "../deps";
-import { AlertmanagerWebhook, applyAlertmanagerWebhook } from "../incidents/alertmanager-alerts";
-import type { Incident } from "../incidents/types";
+import { coordinatorOf } from "../coordinator/coordinator";
+import { AlertmanagerWebhook } from "../incidents/alertmanager-alerts";
 import { consoleLog } from "../log";
-import { planNotifications } from "../notify/plan";
-import { mutateLatest } from "../storage/mutate-latest";
 import type { AppEnv } from "./app";
 import { bearerMatches } from "./constant-time";
 import { formatPath } from "../config/load";
@@ -39,19 +36,9 @@ alertmanagerReceiver.post("/webhook", async (c) => {
     return c.json({ error: `${formatPath(issue.path)}: ${issue.message}`, field: formatPath(issue.path) }, 400);
   }
 
-  const stores = storesFrom(c.env);
-  const now = Date.now();
-  const result = await mutateLatest<{ changed: Incident[]; ignored: number }>(stores.latest, (snapshot) => {
-    const applied = applyAlertmanagerWebhook(snapshot.incidents, config.config, payload.data, now);
-    const delivery = planNotifications({ config: config.config, events: applied.events, incidents: applied.state.incidents, delivery: snapshot.delivery, inMaintenance: new Set(), nowMs: now });
-    return { ok: true, snapshot: { ...snapshot, incidents: applied.state, delivery }, value: { changed: applied.changed, ignored: applied.ignored } };
-  });
-  if (!result.ok) return c.json({ error: result.error }, result.status as 503);
-  await Promise.all(
-    result.value.changed.map((incident) =>
-      stores.incidents.putIncident(incident).catch((error) => consoleLog("error", "R2 incident write failed", { incident: incident.id, error: String(error) })),
-    ),
-  );
-  consoleLog("info", "alertmanager webhook", { group: payload.data.groupKey, alerts: payload.data.alerts.length, changed: result.value.changed.length, ignored: result.value.ignored });
-  return c.json({ changed: result.value.changed.map((i) => ({ id: i.id, status: i.status })), ignored: result.value.ignored });
+  const result = await coordinatorOf(c.env).change(c.env.EDGEWATCH_CONFIG ?? null, { kind: "alertmanager", payload: payload.data });
+  if ("errors" in result) return c.json({ error: "invalid configuration", errors: result.errors }, 500);
+  if (!result.ok) return c.json({ error: result.error }, result.status);
+  consoleLog("info", "alertmanager webhook", { group: payload.data.groupKey, alerts: payload.data.alerts.length, changed: result.changed?.length ?? 0, ignored: result.ignored ?? 0 });
+  return c.json({ changed: result.changed ?? [], ignored: result.ignored ?? 0 });
 });

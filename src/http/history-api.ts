@@ -5,7 +5,9 @@ import { loadConfig } from "../config/source";
 import { r2HistoryStore } from "../history/history-store";
 import { type Points, readDayPoints, readHourPoints, readRawPoints } from "../history/history-points";
 import { DAY_MS, dayKeyOf, dayStartMs, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
-import { readCarry } from "../history/read-carry";
+import { coordinatorOf } from "../coordinator/coordinator";
+import type { Bindings } from "../deps";
+import type { HistoryCarry } from "../history/schemas";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import type { AppEnv } from "./app";
@@ -73,7 +75,7 @@ history.get("/monitors/:id/history", async (c) => {
   }
 
   const store = r2HistoryStore(c.env.HISTORY);
-  const { carry, failed } = await readCarry(store, consoleLog);
+  const { carry, failed } = await liveHistoryOf(c.env, id);
   const read = resolution === "raw" ? readRawPoints : resolution === "hour" ? readHourPoints : readDayPoints;
   const result: Points<unknown> = await read(store, carry, id, from, to, consoleLog);
   const incomplete = failed || result.incomplete;
@@ -82,6 +84,17 @@ history.get("/monitors/:id/history", async (c) => {
   c.header("Cache-Control", `public, max-age=${maxAgeOf(resolution, to, lastTickMs, incomplete, now)}`);
   return c.json({ monitorId: id, resolution, from: new Date(from).toISOString(), to: new Date(to).toISOString(), incomplete, points: result.points });
 });
+
+/** What is not archived yet, from the coordinator (one call); `failed` when it could not answer. */
+async function liveHistoryOf(env: Bindings, id: string): Promise<{ carry: HistoryCarry | null; failed: boolean }> {
+  try {
+    const live = await coordinatorOf(env).liveHistory(env.EDGEWATCH_CONFIG ?? null, id);
+    return { carry: live && "errors" in live ? null : (live as HistoryCarry | null), failed: false };
+  } catch (error) {
+    consoleLog("error", "coordinator history read failed", { error: String(error) });
+    return { carry: null, failed: true };
+  }
+}
 
 /** The last tick of a period (scheduled a minute before its end) has landed by this long after the period ends. */
 const LAST_TICK_LANDS_MS = 65_000;

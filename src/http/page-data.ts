@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { Bindings } from "../deps";
-import { SUMMARY_KEY } from "../history/keys";
+import { dayKeyOf, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../history/keys";
 import { Counts, HistorySummary, HourRollup, RawHour } from "../history/schemas";
 import type { Incident } from "../incidents/types";
 import { consoleLog, type Log } from "../log";
@@ -8,7 +8,7 @@ import type { PageCarry } from "../read-model/page-view";
 import { parseStored } from "../storage/parse-stored";
 import { LATEST_KEY } from "../storage/r2-latest-store";
 import { incidentKey, r2IncidentStore } from "../storage/r2-incident-store";
-import { LatestSnapshot } from "../storage/snapshot";
+import { type LatestView, parseLatestText } from "../storage/latest-object";
 
 /**
  * Only what the page reads of the history carry: the current hour's ticks, the finished hours' rollups and today's
@@ -21,23 +21,26 @@ const PageCarrySchema = z.object({
 });
 
 export interface PageData {
-  latest: LatestSnapshot | null;
+  latest: LatestView | null;
   carry: PageCarry | null;
   summary: HistorySummary | null;
 }
 
+
 /**
- * What the status page renders from: exactly two R2 reads, made together: `latest.json` (the last tick, with the
- * part of its history carry the sparklines and today's cell need) and `summary.json` (the 90 complete days). A
- * missing, corrupt or unreadable object is null (logged); this never throws. Unlike the JSON API, the page does not
- * fall back to the KV copy: it says its data is stale instead.
+ * What the status page renders from: three R2 reads, made together: `latest.json` (the last tick, with today's
+ * counts), `summary.json` (the 90 complete days) and `recent.json` (the sparklines' 24 hours). A missing, corrupt
+ * or unreadable object is null (logged); this never throws. Unlike the JSON API, the page does not fall back to the
+ * KV copy: it says its data is stale instead.
  */
 export async function readPageData(env: Pick<Bindings, "HISTORY">, log: Log = consoleLog): Promise<PageData> {
-  const [latestText, summaryText] = await Promise.all([textOf(env.HISTORY, LATEST_KEY, log), textOf(env.HISTORY, SUMMARY_KEY, log)]);
-  const { latest, carry } = parseLatest(latestText, log);
-  const summary = parseStored(HistorySummary, summaryText);
+  const [latestText, summaryText, recentText] = await Promise.all([LATEST_KEY, SUMMARY_KEY, RECENT_KEY].map((key) => textOf(env.HISTORY, key, log)));
+  const latest = parseLatestText(latestText ?? null);
+  if (latest.kind === "corrupt") log("warn", "R2 latest is corrupt", { reason: latest.reason });
+  const summary = parseStored(HistorySummary, summaryText ?? null);
   if (summary.kind === "corrupt") log("warn", "R2 summary is corrupt", { reason: summary.reason });
-  return { latest, carry, summary: summary.kind === "ok" ? summary.value : null };
+  const view = latest.kind === "ok" ? latest.value : null;
+  return { latest: view, carry: view ? carryOf(view, latestText!, recentText ?? null, log) : null, summary: summary.kind === "ok" ? summary.value : null };
 }
 
 async function textOf(bucket: R2Bucket, key: string, log: Log): Promise<string | null> {
@@ -50,26 +53,34 @@ async function textOf(bucket: R2Bucket, key: string, log: Log): Promise<string |
   }
 }
 
-/** latest.json parsed once: the snapshot (whose schema leaves `history` unvalidated) and, separately, the carry's parts. */
-export function parseLatest(text: string | null, log: Log): { latest: LatestSnapshot | null; carry: PageCarry | null } {
-  if (text === null) return { latest: null, carry: null };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    log("warn", "R2 latest is corrupt", { reason: `not JSON: ${(error as Error).message}` });
-    return { latest: null, carry: null };
+/**
+ * The history parts the page draws: from recent.json and the latest object's counts of today (the current hour is
+ * in those counts; its sparkline point comes once the hour is archived), or, from a latest.json written before the
+ * coordinator kept the state, from the carry inside it.
+ */
+function carryOf(latest: LatestView, text: string, recentText: string | null, log: Log): PageCarry | null {
+  const tickMs = Date.parse(latest.tickAt);
+  if (!Number.isFinite(tickMs)) return null;
+  if (Object.keys(latest.today).length === 0) {
+    const history = (JSON.parse(text) as { history?: unknown }).history;
+    const carry = history ? PageCarrySchema.safeParse(history) : null;
+    if (carry && !carry.success) log("warn", "history carry is corrupt; the page shows no sparklines", { reason: carry.error.issues[0]?.message ?? "invalid" });
+    if (carry?.success) return carry.data;
   }
-  const parsed = LatestSnapshot.safeParse(raw);
-  if (!parsed.success) {
-    log("warn", "R2 latest is corrupt", { reason: parsed.error.issues[0]?.message ?? "invalid" });
-    return { latest: null, carry: null };
+  let hours: PageCarry["hours"] = [];
+  if (recentText !== null) {
+    // The coordinator's own object: shape-checked, not validated rollup by rollup.
+    try {
+      const recent = JSON.parse(recentText) as { v?: unknown; hours?: unknown };
+      if (recent.v === 1 && Array.isArray(recent.hours)) hours = recent.hours as PageCarry["hours"];
+      else log("warn", "R2 recent.json is damaged; the page shows no sparklines");
+    } catch {
+      log("warn", "R2 recent.json is not JSON; the page shows no sparklines");
+    }
   }
-  const history = (raw as { history?: unknown }).history;
-  if (history === undefined || history === null) return { latest: parsed.data, carry: null };
-  const carry = PageCarrySchema.safeParse(history);
-  if (!carry.success) log("warn", "history carry is corrupt; the page shows no sparklines", { reason: carry.error.issues[0]?.message ?? "invalid" });
-  return { latest: parsed.data, carry: carry.success ? carry.data : null };
+  const m: PageCarry["today"]["m"] = {};
+  for (const [id, c] of Object.entries(latest.today)) m[id] = { c };
+  return { hour: { h: hourKeyOf(tickMs), ids: [], ticks: [] }, hours, today: { d: dayKeyOf(tickMs), m } };
 }
 
 /**
@@ -78,8 +89,8 @@ export function parseLatest(text: string | null, log: Log): { latest: LatestSnap
  */
 export async function readIncident(env: Pick<Bindings, "HISTORY">, id: string, log: Log = consoleLog): Promise<Incident | null> {
   if (incidentKey(id) === null) return null;
-  const { latest } = parseLatest(await textOf(env.HISTORY, LATEST_KEY, log), log);
-  const recent = latest?.incidents.incidents.find((i) => i.id === id);
+  const latest = parseLatestText(await textOf(env.HISTORY, LATEST_KEY, log));
+  const recent = latest.kind === "ok" ? latest.value.incidents.find((i) => i.id === id) : undefined;
   if (recent) return recent;
   try {
     const stored = await r2IncidentStore(env.HISTORY).getIncident(id);

@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema";
 import type { Incident } from "../incidents/types";
 import type { Log } from "../log";
-import { mapPool } from "../scheduler/pool";
+import { mapPool } from "../tick/pool";
 import type { OutboxEntry } from "./delivery-state";
 import { NotificationEvent } from "./event";
 import type { Outcome } from "./outbox";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { HeaderMap, HttpUrl, MonitorBase } from "../config/base";
+import { HeaderMap, HttpUrl, interval, MonitorBase } from "../config/base";
 import { AlertFilterFields, type FiringAlert, LIST_CAP, alertName, plural, summariseAlerts } from "./alert-summary";
 import { openSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";
@@ -9,6 +9,7 @@ import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "
 
 export const AlertmanagerMonitor = z.strictObject({
   ...MonitorBase,
+  interval: interval(2),
   type: z.literal("alertmanager"),
   /** The base URL, path prefix included (`https://alertmanager.example.com`). */
   url: HttpUrl,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { HeaderMap, HttpUrl, MonitorBase } from "../config/base";
+import { HeaderMap, HttpUrl, interval, MonitorBase } from "../config/base";
 import { AlertFilterFields, type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
 import { type GetResult, openSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";
@@ -29,6 +29,7 @@ export type PrometheusQuery = z.infer<typeof PrometheusQuery>;
 
 export const PrometheusMonitor = z.strictObject({
   ...MonitorBase,
+  interval: interval(2),
   type: z.literal("prometheus"),
   /** The base URL, path prefix included (`https://prom.example.com` or `https://host/prometheus`). */
   url: HttpUrl,

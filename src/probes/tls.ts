@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { MonitorBase } from "../config/base";
+import { interval, MonitorBase } from "../config/base";
 import { assessCertificate } from "../tls/assess-certificate";
 import { isCloudflareAddress } from "../tls/cloudflare-ranges";
 import { certificatesFor, DEFAULT_API_URL, inactivePackStatuses, listCertificatePacks } from "../tls/cloudflare-api";
@@ -24,6 +24,7 @@ const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a secre
 export const TlsMonitor = z
   .strictObject({
     ...MonitorBase,
+    interval: interval(15),
     type: z.literal("tls"),
     host: Host,
     port: z.int().min(1).max(65_535).default(443),

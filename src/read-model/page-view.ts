@@ -6,7 +6,7 @@ import { uptimePercent } from "../history/rollup";
 import type { Counts, HistorySummary } from "../history/schemas";
 import type { MonitorStatus } from "../probes/types";
 import { redactUrl } from "../probes/redact-url";
-import type { LatestSnapshot } from "../storage/snapshot";
+import type { LatestView } from "../storage/latest-object";
 import { buildStatusView, type OverallStatus } from "./status-view";
 
 /**
@@ -33,7 +33,7 @@ export interface PageCarry {
 
 export interface PageInput {
   config: Config;
-  latest: LatestSnapshot | null;
+  latest: LatestView | null;
   carry: PageCarry | null;
   summary: HistorySummary | null;
   nowMs: number;
@@ -201,7 +201,7 @@ export function buildPageView(input: PageInput): PageView {
   groups.sort((a, b) => Number(a.name === null) - Number(b.name === null));
 
   const names = new Map(config.monitors.map((m) => [m.id, m.name]));
-  const incidents = latest?.incidents.incidents ?? [];
+  const incidents = latest?.incidents ?? [];
   const openIncidents = incidents
     .filter((i) => i.status === "open")
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))

@@ -1,6 +1,7 @@
 import type { Config, Monitor } from "../config/schema";
 import type { Incident } from "../incidents/types";
-import type { LatestSnapshot, StateSnapshot, StoredResult } from "../storage/snapshot";
+import type { LatestView } from "../storage/latest-object";
+import type { StateSnapshot, StoredResult } from "../storage/snapshot";
 
 /**
  * What a visitor may see. Probes keep everything they learn (a scrape target's instance and last error, the
@@ -103,13 +104,12 @@ export function publicIncident(config: Config, incident: Incident, hide = addres
 }
 
 /** The latest tick as the public faces may show it; the tick's own bookkeeping (delivery, tracks) is left as is. */
-export function publicSnapshot(config: Config, latest: LatestSnapshot): LatestSnapshot {
+export function publicSnapshot(config: Config, latest: LatestView): LatestView {
   const hide = addressHider(config);
   const byId = new Map(config.monitors.map((m) => [m.id, m]));
-  const monitors: LatestSnapshot["monitors"] = {};
+  const monitors: LatestView["monitors"] = {};
   for (const [id, result] of Object.entries(latest.monitors)) monitors[id] = publicResult(byId.get(id), result, hide);
-  const incidents = latest.incidents.incidents.map((i) => publicIncident(config, i, hide));
-  return { ...latest, monitors, incidents: { ...latest.incidents, incidents } };
+  return { ...latest, monitors, incidents: latest.incidents.map((i) => publicIncident(config, i, hide)) };
 }
 
 /** The KV copy as the public faces may show it. */

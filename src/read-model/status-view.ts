@@ -2,7 +2,8 @@ import type { Config, Monitor } from "../config/schema";
 import { RECENT_RESOLVED_MS } from "../incidents/transition";
 import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
-import type { LatestSnapshot, StateSnapshot } from "../storage/snapshot";
+import type { LatestView } from "../storage/latest-object";
+import type { StateSnapshot } from "../storage/snapshot";
 
 /** Data older than this is stale: three missed one-minute ticks. */
 export const STALE_AFTER_MS = 3 * 60_000;
@@ -43,7 +44,7 @@ export interface StatusView {
  */
 export function buildStatusView(
   config: Config,
-  source: { latest: LatestSnapshot | null; state: StateSnapshot | null },
+  source: { latest: LatestView | null; state: StateSnapshot | null },
   nowMs: number,
 ): StatusView {
   const latest = source.latest;
@@ -64,7 +65,7 @@ export function buildStatusView(
   const updatedMs = updatedAt ? Date.parse(updatedAt) : NaN;
   // Without the latest tick the view comes from the slower KV copy: say so.
   const stale = !latest || !Number.isFinite(updatedMs) || nowMs - updatedMs > STALE_AFTER_MS;
-  const incidents = (latest?.incidents.incidents ?? fallback?.incidents ?? []).filter(
+  const incidents = (latest?.incidents ?? fallback?.incidents ?? []).filter(
     (i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS),
   );
   return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, incidents };

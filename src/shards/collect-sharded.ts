@@ -1,14 +1,16 @@
 import type { Config, Monitor } from "../config/schema";
 import type { Log } from "../log";
-import { type CollectedResult, unknownResult } from "../scheduler/probe-batch";
-import { MAX_CONCURRENT_PROBES, mapPool } from "../scheduler/pool";
-import type { Collect } from "../scheduler/run-tick";
+import { type CollectedResult, unknownResult } from "../tick/probe-batch";
+import { MAX_CONCURRENT_PROBES, mapPool } from "../tick/pool";
 import { type LocationResult, mergeLocations } from "./merge-locations";
 import { type ShardPlan, type TickPlan, worstCaseWallMs } from "./plan-shards";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";
 
-/** Calls one shard; throws when it fails or answers nonsense. */
-export type CallShard = (shard: ShardPlan, request: ShardRequest, signal: AbortSignal) => Promise<ShardResponse>;
+/** Calls one shard; throws when it fails. */
+export type CallShard = (shard: ShardPlan, request: ShardRequest) => Promise<ShardResponse>;
+
+/** Gets this tick's results for the monitors due. */
+export type Collect = (monitors: readonly Monitor[]) => Promise<{ results: CollectedResult[]; subrequests: number }>;
 
 export interface ShardedDeps {
   call: CallShard;
@@ -25,15 +27,11 @@ type Outcome = { ok: true; response: ShardResponse } | { ok: false; why: string 
 
 async function callWithDeadline(shard: ShardPlan, request: ShardRequest, deps: ShardedDeps): Promise<Outcome> {
   const deadline = shardDeadlineMs(shard);
-  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({ ok: false, why: `did not answer within ${deadline} ms` });
-    }, deadline);
+    timer = setTimeout(() => resolve({ ok: false, why: `did not answer within ${deadline} ms` }), deadline);
   });
-  const call = deps.call(shard, request, controller.signal).then(
+  const call = deps.call(shard, request).then(
     (response): Outcome => ({ ok: true, response }),
     (error: unknown): Outcome => ({ ok: false, why: `failed: ${error instanceof Error ? error.message : String(error)}` }),
   );
@@ -70,7 +68,7 @@ export function collectSharded(plan: TickPlan, config: Pick<Config, "limits">, t
     plan.shards.forEach((shard, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) return giveUp(shard, "shard", outcome.why);
-      const byId = new Map(outcome.response.results.map((r) => [r.monitorId, r as unknown as CollectedResult]));
+      const byId = new Map(outcome.response.results.map((r) => [r.monitorId, r]));
       for (const m of shard.monitors) place(shard, outcome.response.colo, byId.get(m.id) ?? unknownResult(m, at, "shard", `not probed this tick: probe shard ${shard.key} left it out`));
     });
     for (const shard of plan.dropped) giveUp(shard, "budget", `was not called: the coordinator's ${config.limits.subrequests} subrequests are used up (raise limits.subrequests on a Paid plan)`);

@@ -1,6 +1,6 @@
 import type { LocationHint } from "../config/base";
 import type { Monitor } from "../config/schema";
-import { type CollectedResult, unknownResult } from "../scheduler/probe-batch";
+import { type CollectedResult, unknownResult } from "../tick/probe-batch";
 import type { LocationReport } from "./location-report";
 
 /** One location's probe of a monitor, and where it really ran (`colo`, when the runtime said). */

@@ -1,9 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { formatIssues } from "../config/load";
 import { type Bindings, probeDepsFrom } from "../deps";
 import type { ProbeDeps } from "../probes/types";
-import { probeBatch } from "../scheduler/probe-batch";
-import { ShardRequest } from "./shard-protocol";
+import { probeBatch } from "../tick/probe-batch";
+import type { ShardRequest, ShardResponse } from "./shard-protocol";
 
 /** Sent with every HTTP probe from a located shard, so a target's logs (and tests) can tell the regions apart. */
 export const LOCATION_HEADER = "edgewatch-location";
@@ -21,17 +20,24 @@ function fromLocation(deps: ProbeDeps, location: string): ProbeDeps {
 
 /**
  * One shard of a tick: a Durable Object invocation of its own, so its probes get their own subrequests, connections
- * and CPU. Placed by location hint when the coordinator asks for one. It keeps no state: results go back in the answer.
+ * and CPU. Placed by location hint when the caller asks for one. It keeps no state: results go back in the answer.
+ * Called through Workers RPC by the cron's invocation, with monitors from the config it has already validated.
  */
 export class ProbeShard extends DurableObject<Bindings> {
-  override async fetch(request: Request): Promise<Response> {
-    const body: unknown = await request.json().catch(() => undefined);
-    const parsed = ShardRequest.safeParse(body);
-    if (!parsed.success) return Response.json({ error: "invalid shard request", issues: formatIssues(parsed.error.issues) }, { status: 400 });
-    const { key, location, monitors, subrequests } = parsed.data;
-    const probe = probeDepsFrom(this.env);
-    const collected = await probeBatch(monitors, location ? fromLocation(probe, location) : probe, subrequests, subrequests);
-    const colo = (request.cf as { colo?: unknown } | undefined)?.colo;
-    return Response.json({ key, location, colo: typeof colo === "string" ? colo : null, ...collected });
+  async probe(request: ShardRequest): Promise<ShardResponse> {
+    const { key, location, monitors, subrequests } = request;
+    const deps = probeDepsFrom(this.env);
+    const collected = await probeBatch(monitors, location ? fromLocation(deps, location) : deps, subrequests, subrequests);
+    // Workers RPC gives an object no request, so no `cf.colo`: where it ran is known by its location hint only.
+    return { key, location, colo: null, ...collected };
   }
+}
+
+/** Calls shard objects of `namespace`: one per shard key, placed by the shard's location hint. */
+export function shardCaller(namespace: DurableObjectNamespace<ProbeShard>) {
+  return async (shard: { key: string; location: ShardRequest["location"] }, request: ShardRequest): Promise<ShardResponse> => {
+    const id = namespace.idFromName(shard.key);
+    const stub = shard.location ? namespace.get(id, { locationHint: shard.location }) : namespace.get(id);
+    return (await stub.probe(request)) as ShardResponse;
+  };
 }

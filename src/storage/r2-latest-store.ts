@@ -1,23 +1,21 @@
-import { LatestSnapshot } from "./snapshot";
-import { parseStored } from "./parse-stored";
-import type { LatestStore, ReadResult } from "./types";
+import { parseLatestText } from "./latest-object";
+import type { LatestStore } from "./types";
 
 export const LATEST_KEY = "latest.json";
 
-/** The latest tick in R2: one read and one write per tick, whatever the number of monitors. */
+/** latest.json in R2: one write per tick by the coordinator, one read per uncached public request. */
 export function r2LatestStore(bucket: R2Bucket): LatestStore {
+  const text = async () => {
+    const object = await bucket.get(LATEST_KEY);
+    return object ? await object.text() : null;
+  };
   return {
-    async readLatest(): Promise<ReadResult<LatestSnapshot>> {
-      const object = await bucket.get(LATEST_KEY);
-      const result = parseStored(LatestSnapshot, object ? await object.text() : null);
-      return result.kind === "ok" && object ? { ...result, etag: object.etag } : result;
+    async readLatest() {
+      return parseLatestText(await text());
     },
-    async writeLatest(snapshot, options = {}) {
-      const written = await bucket.put(LATEST_KEY, JSON.stringify(snapshot), {
-        httpMetadata: { contentType: "application/json" },
-        ...(options.ifMatch ? { onlyIf: { etagMatches: options.ifMatch } } : {}),
-      });
-      return written?.etag ?? null;
+    readLatestText: text,
+    async writeLatest(body) {
+      await bucket.put(LATEST_KEY, body, { httpMetadata: { contentType: "application/json" } });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Log } from "../log";
-import type { LatestSnapshot, StateSnapshot } from "./snapshot";
+import type { LatestView } from "./latest-object";
+import type { StateSnapshot } from "./snapshot";
 import type { ReadResult, Stores } from "./types";
 
 async function safely<T>(what: string, read: () => Promise<ReadResult<T>>, log: Log): Promise<T | null> {
@@ -14,7 +15,7 @@ async function safely<T>(what: string, read: () => Promise<ReadResult<T>>, log: 
 }
 
 /** What the read side serves from: the latest tick from R2, or, only when that fails, the KV state. Never throws. */
-export async function readCurrent(stores: Stores, log: Log): Promise<{ latest: LatestSnapshot | null; state: StateSnapshot | null }> {
+export async function readCurrent(stores: Stores, log: Log): Promise<{ latest: LatestView | null; state: StateSnapshot | null }> {
   const latest = await safely("R2 latest", () => stores.latest.readLatest(), log);
   if (latest) return { latest, state: null };
   return { latest: null, state: await safely("KV state", () => stores.state.readState(), log) };

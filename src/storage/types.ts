@@ -1,18 +1,17 @@
 import type { HistoryStore } from "../history/history-store";
 import type { Incident } from "../incidents/types";
-import type { LatestSnapshot, StateSnapshot } from "./snapshot";
+import type { LatestView } from "./latest-object";
+import type { StateSnapshot } from "./snapshot";
 
 /** What a read found: the value, nothing there, or something there that could not be trusted. */
 export type ReadResult<T> = { kind: "ok"; value: T; etag?: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 
+/** latest.json: written by the coordinator only (one writer, so no compare-and-swap), read by every public face. */
 export interface LatestStore {
-  readLatest(): Promise<ReadResult<LatestSnapshot>>;
-  /**
-   * Writes the snapshot. With `ifMatch`, only when the stored object is still the one read with that etag: two
-   * overlapping ticks cannot overwrite each other's newer state. Returns the new etag, or null when that condition
-   * failed.
-   */
-  writeLatest(snapshot: LatestSnapshot, options?: { ifMatch?: string }): Promise<string | null>;
+  readLatest(): Promise<ReadResult<LatestView>>;
+  /** The stored text as it is (the first run after an upgrade imports the previous version's state from it). */
+  readLatestText(): Promise<string | null>;
+  writeLatest(text: string): Promise<void>;
 }
 
 export interface IncidentPage {

@@ -14,7 +14,8 @@ export function countingStores() {
   const stores: Stores = {
     latest: {
       readLatest: () => (counts.latestReads++, latest.readLatest()),
-      writeLatest: (s, o) => (counts.latestWrites++, latest.writeLatest(s, o)),
+      readLatestText: () => (counts.latestReads++, latest.readLatestText()),
+      writeLatest: (text) => (counts.latestWrites++, latest.writeLatest(text)),
     },
     state: {
       readState: () => (counts.stateReads++, state.readState()),

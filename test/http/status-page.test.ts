@@ -15,7 +15,8 @@ import type { Incident } from "../../src/incidents/types";
 import { buildPageView, type PageCarry } from "../../src/read-model/page-view";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import { LatestSnapshot, type StoredResult } from "../../src/storage/snapshot";
+import type { StoredResult } from "../../src/storage/snapshot";
+import { latestView } from "../helpers/monitors";
 import { envWith, fireCron } from "../helpers/worker";
 
 // ---- the Worker's own app, where the page is mounted next to the API ----
@@ -410,7 +411,7 @@ describe("GET / (status page)", () => {
       { id: "cert", name: "status.example.com certificate", type: "tls", host: "status.example.com", port: 443 } as unknown as Config["monitors"][number],
       { id: "old", name: "old.example.com certificate", type: "tls", host: "old.example.com", port: 443 } as unknown as Config["monitors"][number],
     ];
-    const latest = LatestSnapshot.parse({
+    const latest = latestView({
       version: 1,
       tickAt: at(0),
       durationMs: 1,

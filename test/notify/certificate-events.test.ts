@@ -1,7 +1,7 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
-import { runTick } from "../../src/scheduler/run-tick";
+import { runTick } from "../../src/tick/run-tick";
 import { countingStores } from "../helpers/counting-stores";
 import { loopbackDeps, port, SERVER_NAME } from "../tls/kit";
 import { recorded, recorderUrl, uniquePrefix } from "./fixtures";

@@ -2,7 +2,7 @@ import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
-import { runTick, type TickDeps } from "../../src/scheduler/run-tick";
+import { runTick, type TickDeps } from "../../src/tick/run-tick";
 import { countingStores } from "../helpers/counting-stores";
 import { probeDeps } from "../helpers/monitors";
 import { recorded, recorderUrl, respond, uniquePrefix } from "./fixtures";

@@ -17,7 +17,9 @@ import {
   sparkline,
   weeklyOccurrence,
 } from "../../src/read-model/page-view";
-import { LatestSnapshot, type StoredResult } from "../../src/storage/snapshot";
+import type { LatestView } from "../../src/storage/latest-object";
+import type { StoredResult } from "../../src/storage/snapshot";
+import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-28T21:01:17.000Z");
 const TODAY = "2026-11-28";
@@ -37,8 +39,8 @@ function stored(status: StoredResult["status"], fields: Partial<StoredResult> = 
   return { type: "http", status, latencyMs: 50, checkedAt: ago(0), message: `it is ${status}`, details: {}, since: ago(10), ...fields };
 }
 
-function latest(monitors: Record<string, StoredResult>, fields: Record<string, unknown> = {}): LatestSnapshot {
-  return LatestSnapshot.parse({ version: 1, tickAt: ago(0), durationMs: 1, kv: null, monitors, ...fields });
+function latest(monitors: Record<string, StoredResult>, fields: Record<string, unknown> = {}): LatestView {
+  return latestView({ tickAt: ago(0), monitors, ...fields });
 }
 
 function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {

@@ -4,7 +4,7 @@ import type { Incident } from "../../src/incidents/types";
 import type { MonitorStatus } from "../../src/probes/types";
 import { buildStatusView, type OverallStatus } from "../../src/read-model/status-view";
 import { componentsOf, componentStatus, incidentOf, scheduledMaintenancesOf, statusOf, summaryDocument } from "../../src/read-model/statuspage";
-import { LatestSnapshot } from "../../src/storage/snapshot";
+import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-25T10:30:20Z"); // a Wednesday
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -13,7 +13,7 @@ function input(raw: ConfigInput, statuses: Record<string, MonitorStatus> = {}, i
   const config = Config.parse(raw);
   const at = iso(nowMs - 20_000);
   // Parsed, as a reader would: the schema's defaults fill what this test does not care about.
-  const latest = LatestSnapshot.parse({
+  const latest = latestView({
     version: 1,
     tickAt: at,
     durationMs: 1,

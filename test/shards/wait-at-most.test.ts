@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { waitAtMost } from "../../src/shards/coordinator";
+import { waitAtMost } from "../../src/coordinator/serial";
 
 describe("waitAtMost (the coordinator's wait for the tick before)", () => {
   it("returns as soon as the previous tick ends", async () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import { storesFrom } from "../../src/deps";
 import type { ProbeDeps } from "../../src/probes/types";
-import { runTick } from "../../src/scheduler/run-tick";
+import { runTick } from "../../src/tick/run-tick";
 import { countingBindings, type OpCounts } from "../helpers/counting-bindings";
 import { probeDeps } from "../helpers/monitors";
 

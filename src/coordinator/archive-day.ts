@@ -1,0 +1,98 @@
+import type { HotState } from "../decide/hot-state";
+import { rollupsOfDay } from "../history/day-accumulator";
+import type { HistoryStore } from "../history/history-store";
+import { addDays, dayObjectKey, HOUR_MS, hourKeyOf, monthKeyOf, monthObjectKey, monthsBetween, SUMMARY_KEY } from "../history/keys";
+import { pruneKeys } from "../history/prune-keys";
+import { addCounts, countsOf, zeroCounts } from "../history/rollup";
+import type { DayObject, MonthObject, Rollups } from "../history/schemas";
+import { buildSummary, SUMMARY_DAYS, windowsOf } from "../history/summary";
+import type { Log } from "../log";
+import type { WriterDeps } from "./writer-deps";
+
+/**
+ * A finished day's archive, one step per alarm invocation so that none is long: the day object, its month, the
+ * 90-day summary (which also refreshes the complete-day sums uptime adds up), and the prune of what fell out of
+ * retention. Every step is idempotent: a failed one is run again.
+ */
+
+/** Our own objects, parsed and shape-checked (not validated field by field); a damaged one reads as missing, logged. */
+async function readOwn<T>(store: HistoryStore, key: string, check: (v: Record<string, unknown>) => boolean, log: Log): Promise<T | null> {
+  const text = await store.get(key);
+  if (text === null) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && check(value as Record<string, unknown>)) return value as T;
+  } catch {
+    // fall through: damaged
+  }
+  log("warn", "history object is damaged; read as missing", { key });
+  return null;
+}
+
+const isDay = (d: string) => (v: Record<string, unknown>) => v.v === 1 && v.d === d && typeof v.rollup === "object" && Array.isArray(v.hours);
+const isMonth = (m: string) => (v: Record<string, unknown>) => v.v === 1 && v.month === m && typeof v.days === "object" && v.days !== null;
+
+/** What a step leaves to commit, together with taking its job off the queue: the state, and writes of its own. */
+export interface StepOutcome {
+  state: HotState;
+  extra?: () => void;
+}
+
+/** `days/D.json` from the day's accumulators and the hours rows; the accumulators move on to the next day. */
+export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
+  const acc = deps.hot.dayAccumulators();
+  const hours = deps.sql.hours(`${d}T00`).filter((row) => row.h.startsWith(d) && row.rollup !== null);
+  let rollup: Rollups;
+  if (acc?.d === d) rollup = rollupsOfDay(acc.m);
+  else {
+    // Accumulators lost (a reset object): counts and max from the hours, percentiles unknown.
+    rollup = {};
+    for (const row of hours) {
+      for (const [id, r] of Object.entries(row.rollup!)) {
+        const before = rollup[id];
+        const counts = addCounts(before ? countsOf(before) : zeroCounts(), r);
+        rollup[id] = [...counts, null, null, Math.max(before?.[7] ?? 0, r[7] ?? 0) || null];
+      }
+    }
+  }
+  const object: DayObject = { v: 1, d, rollup, hours: hours.map((row) => ({ h: row.h, m: row.rollup! })) };
+  await deps.stores.history.put(dayObjectKey(d), JSON.stringify(object));
+  return { state, extra: () => (!acc || acc.d <= d) && deps.hot.putDayAccumulators({ d: addDays(d, 1), m: {} }) };
+}
+
+/** `months/YYYY-MM.json` with the day in it; a damaged or missing month is rebuilt from its day objects. */
+export async function monthStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
+  const store = deps.stores.history;
+  const day = await readOwn<DayObject>(store, dayObjectKey(d), isDay(d), deps.log);
+  if (!day) throw new Error(`days/${d}.json is missing: the month cannot take it`);
+  const key = monthKeyOf(d);
+  let month = await readOwn<MonthObject>(store, monthObjectKey(key), isMonth(key), deps.log);
+  if (!month) {
+    month = { v: 1, month: key, days: {} };
+    const earlier: string[] = [];
+    for (let e = `${key}-01`; e < d; e = addDays(e, 1)) earlier.push(e);
+    const found = await Promise.all(earlier.map((e) => readOwn<DayObject>(store, dayObjectKey(e), isDay(e), deps.log)));
+    for (const f of found) if (f) month.days[f.d] = f.rollup;
+  }
+  month.days[d] = day.rollup;
+  await store.put(monthObjectKey(key), JSON.stringify(month));
+  return { state };
+}
+
+/** `summary.json` (the 90 complete days up to D) and the complete-day sums, from the ≤ 4 months they cover. */
+export async function summaryStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
+  const from = addDays(d, -(SUMMARY_DAYS - 1));
+  const months = await Promise.all(monthsBetween(from, d).map((m) => readOwn<MonthObject>(deps.stores.history, monthObjectKey(m), isMonth(m), deps.log)));
+  const daily = new Map<string, Rollups>();
+  for (const m of months) for (const [day, rollups] of Object.entries(m?.days ?? {})) if (day >= from && day <= d) daily.set(day, rollups);
+  await deps.stores.history.put(SUMMARY_KEY, JSON.stringify(buildSummary(daily, d)));
+  const windows = state.uptime.windows && state.uptime.windows.through > d ? state.uptime.windows : windowsOf(daily, d);
+  return { state: { ...state, uptime: { ...state.uptime, windows } } };
+}
+
+/** Deletes what fell out of retention (computed keys, no listing) and the hours rows no sum needs any more. */
+export async function pruneStep(deps: WriterDeps, state: HotState, d: string, nowMs: number): Promise<StepOutcome> {
+  const prune = pruneKeys(state.meta.pruned, addDays(d, 1), deps.config.history.rawRetentionDays);
+  if (prune.keys.length) await deps.stores.history.delete(prune.keys);
+  return { state: { ...state, meta: { ...state.meta, pruned: prune.pruned } }, extra: () => deps.sql.deleteHours(hourKeyOf(nowMs - 26 * HOUR_MS)) };
+}

@@ -1,0 +1,106 @@
+import type { HotState, Job } from "../decide/hot-state";
+import { foldHour } from "../history/day-accumulator";
+import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs, RECENT_KEY, rawHourKey } from "../history/keys";
+import { rollupHour } from "../history/rollup";
+import type { HourObject, HourRollup, RawHour } from "../history/schemas";
+import { dayObjectStep, monthStep, pruneStep, type StepOutcome, summaryStep } from "./archive-day";
+import { loadState, type WriterDeps } from "./writer-deps";
+
+/** Jobs kept while R2 keeps failing; past this the oldest are dropped (logged) so the queue stays bounded. */
+export const MAX_JOBS = 72;
+
+/** `raw/D/HH.json` from the hour's rows, its rollup into the hours row and the day's accumulators, recent.json. */
+async function hourStep(deps: WriterDeps, state: HotState, h: string): Promise<StepOutcome> {
+  const start = hourStartMs(h);
+  const row = deps.sql.hours(h).find((r) => r.h === h);
+  const points = deps.sql.points(start, start + HOUR_MS);
+  const clear = () => deps.sql.deletePoints(start + HOUR_MS);
+  if (!row || points.length === 0) return { state, extra: clear };
+  const raw: RawHour = { h, ids: row.ids, ticks: points.map((p) => [p.t - start, p.letters, p.latencies]) };
+  const rollup = rollupHour(raw);
+  const object: HourObject = { v: 1, ...raw, rollup };
+  await deps.stores.history.put(rawHourKey(h), JSON.stringify(object));
+
+  const recent: HourRollup[] = deps.sql
+    .hours(hourKeyOf(start - 23 * HOUR_MS))
+    .filter((r) => r.h <= h)
+    .flatMap((r) => (r.h === h ? [{ h, m: rollup }] : r.rollup ? [{ h: r.h, m: r.rollup }] : []));
+  await deps.stores.history.put(RECENT_KEY, JSON.stringify({ v: 1, through: h, hours: recent }));
+
+  const day = dayOfHour(h);
+  const acc = deps.hot.dayAccumulators();
+  const m = acc && acc.d === day ? acc.m : {};
+  const keep = acc && acc.d > day;
+  return {
+    state,
+    extra: () => {
+      deps.sql.putHour({ ...row, rollup });
+      if (!keep) deps.hot.putDayAccumulators({ d: day, m: foldHour(m, raw) });
+      clear();
+    },
+  };
+}
+
+async function putStep(deps: WriterDeps, state: HotState, key: string): Promise<StepOutcome> {
+  const pending = deps.hot.pending();
+  const body = pending[key];
+  if (body !== undefined) await deps.stores.history.put(key, body);
+  delete pending[key];
+  return { state, extra: () => deps.hot.putPending(pending) };
+}
+
+function step(deps: WriterDeps, state: HotState, job: Job, nowMs: number): Promise<StepOutcome> {
+  switch (job.kind) {
+    case "hour":
+      return hourStep(deps, state, job.h);
+    case "put":
+      return putStep(deps, state, job.key);
+    case "day":
+      if (job.step === "object") return dayObjectStep(deps, state, job.d);
+      if (job.step === "month") return monthStep(deps, state, job.d);
+      if (job.step === "summary") return summaryStep(deps, state, job.d);
+      return pruneStep(deps, state, job.d, nowMs);
+  }
+}
+
+type DayStep = Extract<Job, { kind: "day" }>["step"];
+const NEXT_STEP: Record<DayStep, DayStep | null> = { object: "month", month: "summary", summary: "prune", prune: null };
+
+/**
+ * Runs the oldest archive job's step, then takes it off the queue (a day job moves on to its next step) in the same
+ * commit as the step's own writes. Returns whether more are waiting; a failed step stays first, to be retried.
+ */
+export async function runNextJob(deps: WriterDeps): Promise<{ ran: Job | null; failed: boolean; more: boolean }> {
+  const state = await loadState(deps);
+  const job = state.meta.jobs[0];
+  if (!job) return { ran: null, failed: false, more: false };
+  const nowMs = deps.send.now();
+  let outcome: StepOutcome;
+  try {
+    outcome = await step(deps, state, job, nowMs);
+  } catch (error) {
+    deps.log("error", "archive job failed; retried later", { job, error: String(error) });
+    return { ran: job, failed: true, more: true };
+  }
+  // The state may have moved on while the step awaited R2 (a tick, an admin request): take the job off the current one.
+  const current = deps.hot.load() ?? state;
+  const nextStep = job.kind === "day" ? NEXT_STEP[job.step] : null;
+  const following: Job[] = job.kind === "day" && nextStep ? [{ ...job, step: nextStep }] : [];
+  const jobs = [...following, ...current.meta.jobs.slice(1)];
+  const base = job.kind === "day" && (job.step === "summary" || job.step === "prune") ? mergeStep(current, outcome.state, job.step) : current;
+  deps.hot.commit({ ...base, meta: { ...base.meta, jobs } }, outcome.extra);
+  return { ran: job, failed: false, more: jobs.length > 0 };
+}
+
+/** The parts a day step changed (the complete-day sums, the prune record), applied to the state as it is now. */
+function mergeStep(current: HotState, stepped: HotState, which: "summary" | "prune"): HotState {
+  return which === "summary" ? { ...current, uptime: { ...current.uptime, windows: stepped.uptime.windows } } : { ...current, meta: { ...current.meta, pruned: stepped.meta.pruned } };
+}
+
+/** Keeps the queue bounded when archives cannot be written for days: the oldest hours are dropped, loudly. */
+export function trimJobs(jobs: readonly Job[], log: WriterDeps["log"]): Job[] {
+  if (jobs.length <= MAX_JOBS) return [...jobs];
+  const dropped = jobs.slice(0, jobs.length - MAX_JOBS);
+  log("error", "archive jobs dropped: R2 has refused them for too long", { jobs: dropped });
+  return jobs.slice(-MAX_JOBS);
+}

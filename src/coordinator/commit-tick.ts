@@ -1,0 +1,115 @@
+import { decideTick, type TickResult } from "../decide/decide-tick";
+import type { HotState, Job } from "../decide/hot-state";
+import { closeHour, countsOfHour, recordMinute } from "../decide/minute-history";
+import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
+import type { IncidentEvent } from "../incidents/types";
+import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
+import { recordOutcomes } from "../notify/outbox";
+import type { CollectedResult } from "../tick/probe-batch";
+import { publishLatest, saveIncidents } from "./publish";
+import { loadState, type WriterDeps } from "./writer-deps";
+
+/** What the cron's invocation hands the writer: the minute, when it started, and every due monitor's result. */
+export interface TickInput {
+  scheduledTime: number;
+  startedAt: number;
+  results: CollectedResult[];
+}
+
+export interface TickSummary {
+  tickAt: string;
+  /** Why nothing was done: a tick for this minute (or a later one) already ran. */
+  skipped: "duplicate" | null;
+  durationMs: number;
+  /** This tick's probes as shown. */
+  results: TickResult[];
+  events: IncidentEvent[];
+  notified: number;
+  wroteLatest: boolean;
+  wroteState: boolean;
+  /** Archive jobs queued for the alarm (an hour or a day has ended). */
+  jobs: number;
+}
+
+/** Hours of counts kept in rows: the 24 that 24-hour uptime sums, and one to spare. */
+const KEEP_HOURS = 26;
+
+/**
+ * decide → commit → deliver. The decision is pure (src/decide); everything that must survive a crash (results,
+ * incident tracks and incidents, the outbox with this tick's claims, the minute's raw point, a finished hour's
+ * counts) is committed in one SQLite transaction before anything leaves; then the incident records, KV (on change)
+ * and latest.json are written and the claimed notifications sent; their outcomes are committed last. An hour's or a
+ * day's end only queues archive jobs for the alarm, so no minute costs more than another.
+ */
+export async function commitTick(deps: WriterDeps, input: TickInput): Promise<TickSummary> {
+  const { config, log } = deps;
+  const now = deps.send.now;
+  const tickAt = new Date(input.scheduledTime).toISOString();
+  const summary = (fields: Partial<TickSummary>): TickSummary => ({ tickAt, skipped: null, durationMs: Math.round(now() - input.startedAt), results: [], events: [], notified: 0, wroteLatest: false, wroteState: false, jobs: 0, ...fields });
+
+  const state = await loadState(deps);
+  if (state.meta.lastTickAt !== null && Date.parse(state.meta.lastTickAt) >= input.scheduledTime) {
+    log("warn", "tick skipped: this minute or a later one already ran", { tickAt, lastTickAt: state.meta.lastTickAt });
+    return summary({ skipped: "duplicate" });
+  }
+
+  const decision = decideTick(config, state, input.results, input.scheduledTime, now());
+  const recorded = recordMinute(state.hour, input.scheduledTime, decision.minute);
+  const jobs: Job[] = [...state.meta.jobs];
+  let uptime = state.uptime;
+  if (recorded.finished) {
+    const finished = recorded.finished;
+    const finishedRow = { h: finished.h, ids: finished.ids, counts: countsOfHour(finished), rollup: null };
+    const recent = deps.sql.hours(hourKeyOf(hourStartMs(recorded.hour.h) - 24 * HOUR_MS)).filter((row) => row.h !== finished.h);
+    uptime = closeHour(uptime, finished, recorded.hour.h, [...recent.map((row) => ({ h: row.h, m: row.counts })), { h: finished.h, m: finishedRow.counts }]);
+    jobs.push({ kind: "hour", h: finished.h });
+    if (dayOfHour(finished.h) !== dayOfHour(recorded.hour.h)) jobs.push({ kind: "day", d: dayOfHour(finished.h), step: "object" });
+  }
+
+  const durationMs = Math.round(now() - input.startedAt);
+  const next: HotState = {
+    meta: { ...state.meta, lastTickAt: tickAt, durationMs, certificateTiers: decision.certificateTiers, adminMaintenance: decision.adminMaintenance, jobs },
+    results: decision.results,
+    incidents: decision.incidents,
+    delivery: decision.delivery,
+    hour: recorded.hour,
+    uptime,
+  };
+  let committed = deps.hot.commit(next, () => {
+    deps.sql.addPoint(recorded.point);
+    if (recorded.finished) {
+      deps.sql.putHour({ h: recorded.finished.h, ids: recorded.finished.ids, counts: countsOfHour(recorded.finished), rollup: null });
+      deps.sql.deleteHours(hourKeyOf(hourStartMs(recorded.hour.h) - KEEP_HOURS * HOUR_MS));
+    }
+  });
+  if (jobs.length > state.meta.jobs.length) await deps.sql.setAlarm(now());
+
+  const [unsaved, wroteLatest, kv] = await Promise.all([
+    saveIncidents(deps, decision.incidents.incidents, decision.changed, state.meta.unsavedIncidents),
+    publishLatest(deps, committed, input.scheduledTime),
+    writeKv(deps, decision.kv),
+  ]);
+  for (const e of decision.events) log("info", e.type, { incident: e.incidentId, monitors: e.monitorIds, reason: e.reason });
+
+  let notified = 0;
+  let delivery = committed.delivery;
+  if (decision.claimed.length) {
+    const outcomes = await deliverClaimed(config, decision.claimed, deps.send, log);
+    notified = [...outcomes.values()].filter((o) => o.ok).length;
+    delivery = recordOutcomes(delivery, outcomes, input.scheduledTime);
+  }
+  committed = deps.hot.commit({ ...committed, delivery, meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv } });
+  await renewAlertmanagerLeases(config, committed.incidents.incidents, input.scheduledTime, deps.send, log);
+  return summary({ durationMs, results: decision.probed, events: decision.events, notified, wroteLatest, wroteState: kv !== null, jobs: jobs.length });
+}
+
+async function writeKv(deps: WriterDeps, kv: ReturnType<typeof decideTick>["kv"]): Promise<HotState["meta"]["kv"]> {
+  if (!kv) return null;
+  try {
+    await deps.stores.state.writeState(kv.state);
+    return { fingerprint: kv.fingerprint, writtenAt: new Date(deps.send.now()).toISOString() };
+  } catch (error) {
+    deps.log("error", "KV state write failed", { error: String(error) });
+    return null;
+  }
+}

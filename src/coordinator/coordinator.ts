@@ -1,0 +1,92 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Config } from "../config/schema";
+import { loadConfig } from "../config/source";
+import { type Bindings, probeDepsFrom, storesFrom } from "../deps";
+import type { HistoryCarry } from "../history/schemas";
+import { consoleLog } from "../log";
+import { CoordinatorSql } from "../storage/coordinator-sql";
+import { HotStateStore } from "../storage/hot-state-store";
+import { applyChange, type Change, type ChangeResult } from "./apply-change";
+import { runNextJob } from "./archive-jobs";
+import { commitTick, type TickInput, type TickSummary } from "./commit-tick";
+import { liveHistory } from "./live-history";
+import { Serial } from "./serial";
+import { loadState, type WriterDeps } from "./writer-deps";
+
+/** How long a call waits for the one before it to finish. */
+const MAX_WAIT_FOR_PREVIOUS_MS = 60_000;
+/** A failed archive step is tried again after this long. */
+const JOB_RETRY_MS = 60_000;
+
+export type InvalidConfig = { ok: false; status: 422; errors: string[] };
+
+/**
+ * The single writer of Edgewatch's state, one object named "coordinator": every tick (probed in the cron's own
+ * invocation or by shards), every admin change and every Alertmanager alert comes here, one call at a time, and its
+ * SQLite storage holds the state between them. The archives an hour's or a day's end calls for run in alarm
+ * invocations of their own. Called through Workers RPC; the config travels with each call (null: the bundled one),
+ * so the caller and the writer judge by the same one.
+ */
+export class Coordinator extends DurableObject<Bindings> {
+  private readonly serial = new Serial(MAX_WAIT_FOR_PREVIOUS_MS);
+  private readonly sql: CoordinatorSql;
+  private readonly hot: HotStateStore;
+  private config: { text: string | null; config: Config } | null = null;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = new CoordinatorSql(ctx.storage);
+    this.hot = new HotStateStore(this.sql, consoleLog);
+  }
+
+  private deps(configText: string | null): WriterDeps | InvalidConfig {
+    if (this.config?.text !== configText || !this.config) {
+      const loaded = loadConfig({ EDGEWATCH_CONFIG: configText ?? undefined });
+      if (!loaded.ok) return { ok: false, status: 422, errors: loaded.errors };
+      this.config = { text: configText, config: loaded.config };
+    }
+    const probe = probeDepsFrom(this.env);
+    return { config: this.config.config, sql: this.sql, hot: this.hot, stores: storesFrom(this.env), send: probe, log: consoleLog };
+  }
+
+  private run<T>(configText: string | null, work: (deps: WriterDeps) => Promise<T>): Promise<T | InvalidConfig> {
+    return this.serial.run(async () => {
+      const deps = this.deps(configText);
+      if ("ok" in deps) return deps;
+      try {
+        return await work(deps);
+      } catch (error) {
+        // A failed transaction leaves the copy in memory ahead of storage: read storage again next time.
+        this.hot.forget();
+        throw error;
+      }
+    });
+  }
+
+  /** This minute's results, judged and stored; notifications sent. */
+  tick(input: TickInput & { configText: string | null }): Promise<TickSummary | InvalidConfig> {
+    return this.run(input.configText, (deps) => commitTick(deps, input));
+  }
+
+  /** An admin action or Alertmanager's alerts, applied between ticks. */
+  change(configText: string | null, change: Change): Promise<ChangeResult | InvalidConfig> {
+    return this.run(configText, (deps) => applyChange(deps, change));
+  }
+
+  /** One monitor's history not yet archived, for the history API. */
+  liveHistory(configText: string | null, monitorId: string): Promise<HistoryCarry | null | InvalidConfig> {
+    return this.run(configText, async (deps) => liveHistory(await loadState(deps), this.sql, this.hot.dayAccumulators(), monitorId));
+  }
+
+  /** One archive step a call; the next one in an invocation of its own. */
+  override async alarm(): Promise<void> {
+    const outcome = await this.run(null, (deps) => runNextJob(deps));
+    if ("ok" in outcome || !outcome.more) return;
+    await this.sql.setAlarm(Date.now() + (outcome.failed ? JOB_RETRY_MS : 0));
+  }
+}
+
+/** The coordinator's stub: there is one, by name. */
+export function coordinatorOf(env: Pick<Bindings, "COORDINATOR">): DurableObjectStub<Coordinator> {
+  return env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
+}

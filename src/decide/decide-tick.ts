@@ -1,0 +1,128 @@
+import type { Config, MaintenanceWindow } from "../config/schema";
+import { maintenanceNow } from "../incidents/maintenance";
+import { type IncidentState, type Observation, transition } from "../incidents/transition";
+import type { Incident, IncidentEvent } from "../incidents/types";
+import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
+import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
+import { claimDue, enqueue } from "../notify/outbox";
+import { planNotifications } from "../notify/plan";
+import type { StateSnapshot } from "../storage/snapshot";
+import type { CollectedResult } from "../tick/probe-batch";
+import type { HotState, KeptResult } from "./hot-state";
+import type { MinuteEntry } from "./minute-history";
+
+/** KV is rewritten at most this often, so even a monitor that flips every minute stays under 1,000 writes a day. */
+export const MIN_KV_WRITE_INTERVAL_MS = 120_000;
+/** Sends one tick may make; what does not fit waits for the next. */
+export const MAX_NOTIFICATIONS_PER_TICK = 10;
+
+/** A result of this tick as shown: probed now, `unknown` when it could not be, `maintenance` in a window. */
+export type TickResult = CollectedResult & { shown: KeptResult["status"] };
+
+export interface TickDecision {
+  /** Every monitor's result after this tick: probed now, or kept from before (its interval has not come round). */
+  results: Record<string, KeptResult>;
+  /** This tick's probes as shown. */
+  probed: TickResult[];
+  incidents: IncidentState;
+  changed: Incident[];
+  events: IncidentEvent[];
+  delivery: DeliveryState;
+  /** Outbox entries this tick sends, already marked claimed in `delivery`. */
+  claimed: OutboxEntry[];
+  certificateTiers: CertificateTiers;
+  adminMaintenance: MaintenanceWindow[];
+  /** Every monitor's minute for history. */
+  minute: MinuteEntry[];
+  /** The KV copy to write, when the state that matters changed and the last write is old enough. */
+  kv: { state: StateSnapshot; fingerprint: string } | null;
+}
+
+/** What KV holds: statuses and since when. Latency and wording are left out, so they never cost a KV write. */
+export function stateOf(results: Record<string, KeptResult>, incidents: Incident[], updatedAt: string): StateSnapshot {
+  const monitors: StateSnapshot["monitors"] = {};
+  for (const [id, m] of Object.entries(results)) monitors[id] = { status: m.status, since: m.since, message: m.message, checkedAt: m.checkedAt };
+  return { version: 1, updatedAt, monitors, incidents };
+}
+
+/** Changes whenever a status or an incident changes, and never for a latency or a timestamp. */
+export function fingerprintOf(results: Record<string, Pick<KeptResult, "status" | "since">>, incidents: readonly Incident[]): string {
+  const statuses = Object.keys(results)
+    .sort()
+    .map((id) => `${id}=${results[id]?.status}@${results[id]?.since}`);
+  const incidentKeys = incidents.map((i) => `${i.id}:${i.status}:${i.impact}:${i.severity}:${i.flapping}:${i.updates.length}`);
+  return [...statuses, ...incidentKeys].join(";");
+}
+
+function kvDue(fingerprint: string, previous: HotState["meta"]["kv"], nowMs: number): boolean {
+  if (!previous) return true;
+  if (previous.fingerprint === fingerprint) return false;
+  const last = Date.parse(previous.writtenAt);
+  return !Number.isFinite(last) || nowMs - last >= MIN_KV_WRITE_INTERVAL_MS;
+}
+
+/**
+ * The tick's decision, pure: maintenance, what each monitor shows (its probe now, or its kept result), the incident
+ * state machine on what was probed, the notifications that follow, certificate tiers, history's minute and whether
+ * KV needs the new state. Nothing is written here; the caller commits all of it at once, then sends `claimed`.
+ */
+export function decideTick(config: Config, hot: HotState, collected: readonly CollectedResult[], scheduledTime: number, nowMs: number): TickDecision {
+  const tickAt = new Date(scheduledTime).toISOString();
+  // Windows from the admin API count like the config's; one-off windows that have ended are dropped.
+  const adminMaintenance = hot.meta.adminMaintenance.filter((w) => w.end === undefined || Date.parse(w.end) > scheduledTime);
+  const maintenance = maintenanceNow({ monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] }, scheduledTime);
+  const shownOf = (id: string, raw: KeptResult["status"], message: string) => {
+    const window = maintenance.get(id);
+    return window ? { shown: "maintenance" as const, message: `maintenance: ${window.title} (${message})` } : { shown: raw, message };
+  };
+
+  const probedById = new Map<string, TickResult>();
+  const collectedMessage = new Map<string, string>();
+  for (const { unknown, ...result } of collected) {
+    collectedMessage.set(result.monitorId, result.message);
+    const view = unknown ? { shown: "unknown" as const, message: result.message } : shownOf(result.monitorId, result.status, result.message);
+    probedById.set(result.monitorId, { ...result, ...view, ...(unknown ? { unknown } : {}) } as TickResult);
+  }
+
+  const results: Record<string, KeptResult> = {};
+  const minute: MinuteEntry[] = [];
+  for (const monitor of config.monitors) {
+    const before = hot.results[monitor.id];
+    const now = probedById.get(monitor.id);
+    let next: KeptResult;
+    if (now) {
+      const raw = now.unknown ? null : now.status;
+      const said = collectedMessage.get(monitor.id) ?? now.message;
+      next = { type: now.type, status: now.shown, raw, said, latencyMs: now.latencyMs, checkedAt: now.checkedAt, message: now.message, details: { ...now.details }, since: tickAt };
+    } else if (before) {
+      // Not due this minute: the last result stands, shown through any window now in force.
+      const view = before.raw === null ? { shown: "unknown" as const, message: before.said } : shownOf(monitor.id, before.raw, before.said);
+      next = { ...before, status: view.shown, message: view.message };
+    } else continue;
+    if (before && before.status === next.status) next.since = before.since;
+    results[monitor.id] = next;
+    minute.push({ id: monitor.id, status: next.status, latencyMs: now && !now.unknown ? now.latencyMs : null });
+  }
+
+  const probed = [...probedById.values()];
+  const observations: Observation[] = probed.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
+  const next = transition(hot.incidents, observations, config, scheduledTime);
+  const inMaintenance = new Set(maintenance.keys());
+  const planned = planNotifications({ config, events: next.events, incidents: next.state.incidents, delivery: hot.delivery, inMaintenance, nowMs: scheduledTime });
+  const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
+  const queued = enqueue(planned, certificates.deliveries, tickAt);
+  const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(config));
+
+  const fingerprint = fingerprintOf(results, next.state.incidents);
+  const kv = kvDue(fingerprint, hot.meta.kv, nowMs) ? { state: stateOf(results, next.state.incidents, tickAt), fingerprint } : null;
+  return { results, probed, incidents: next.state, changed: next.changed, events: next.events, delivery, claimed, certificateTiers: certificates.tiers, adminMaintenance, minute, kv };
+}
+
+/**
+ * Sends one invocation of the writer may make: at most MAX_NOTIFICATIONS_PER_TICK, and never more than its
+ * subrequests after the Alertmanager lease renewals (R2 and KV calls do not count against subrequests).
+ */
+export function notificationBudget(config: Pick<Config, "limits" | "notifications">): number {
+  const leases = config.notifications.channels.filter((c) => c.type === "alertmanager").length;
+  return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, config.limits.subrequests - leases));
+}

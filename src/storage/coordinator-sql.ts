@@ -1,0 +1,118 @@
+import type { RawPointRow } from "../decide/minute-history";
+import type { CountsOf } from "../decide/hot-state";
+import type { Rollups } from "../history/schemas";
+
+/**
+ * The coordinator object's SQLite storage: the only code that touches it. Small named blobs hold the writer's state
+ * (each bounded by monitors or incidents, written only when it changed); one row per minute holds the raw points of
+ * the current hour, and one row per finished hour its counts and, once archived, its rollup. Durable Objects on the
+ * Free plan allow 100,000 rows written a day: a tick writes about four.
+ */
+
+export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending";
+
+export type BlobRead = { kind: "ok"; value: unknown; text: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
+
+export interface HourRow {
+  h: string;
+  ids: string[];
+  counts: CountsOf;
+  rollup: Rollups | null;
+}
+
+const SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS points (t INTEGER PRIMARY KEY, letters TEXT NOT NULL, latencies TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS hours (h TEXT PRIMARY KEY, ids TEXT NOT NULL, counts TEXT NOT NULL, rollup TEXT)",
+];
+
+export class CoordinatorSql {
+  private readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    for (const statement of SCHEMA) this.sql.exec(statement);
+  }
+
+  /** Runs `fn` as one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.storage.transactionSync(fn);
+  }
+
+  blob(name: BlobName): BlobRead {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM blobs WHERE name = ?", name).toArray()[0];
+    if (!row) return { kind: "missing" };
+    try {
+      return { kind: "ok", value: JSON.parse(row.value), text: row.value };
+    } catch (error) {
+      return { kind: "corrupt", reason: `not JSON: ${(error as Error).message}` };
+    }
+  }
+
+  putBlob(name: BlobName, text: string): void {
+    this.sql.exec("INSERT INTO blobs (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value", name, text);
+  }
+
+  /** Whether anything was ever stored: a new object (or a reset one) has nothing. */
+  isEmpty(): boolean {
+    return this.sql.exec("SELECT 1 FROM blobs LIMIT 1").toArray().length === 0;
+  }
+
+  addPoint(point: RawPointRow): void {
+    this.sql.exec("INSERT OR REPLACE INTO points (t, letters, latencies) VALUES (?, ?, ?)", point.t, point.letters, JSON.stringify(point.latencies));
+  }
+
+  /** Raw points in [fromMs, toMs), oldest first; a row that does not parse is left out. */
+  points(fromMs: number, toMs: number): RawPointRow[] {
+    const rows = this.sql.exec<{ t: number; letters: string; latencies: string }>("SELECT t, letters, latencies FROM points WHERE t >= ? AND t < ? ORDER BY t", fromMs, toMs);
+    const out: RawPointRow[] = [];
+    for (const row of rows) {
+      try {
+        out.push({ t: row.t, letters: row.letters, latencies: JSON.parse(row.latencies) as (number | null)[] });
+      } catch {
+        // a damaged row is a gap in the archive, not a failed hour
+      }
+    }
+    return out;
+  }
+
+  deletePoints(beforeMs: number): void {
+    this.sql.exec("DELETE FROM points WHERE t < ?", beforeMs);
+  }
+
+  putHour(row: HourRow): void {
+    this.sql.exec(
+      "INSERT INTO hours (h, ids, counts, rollup) VALUES (?, ?, ?, ?) ON CONFLICT(h) DO UPDATE SET ids = excluded.ids, counts = excluded.counts, rollup = excluded.rollup",
+      row.h,
+      JSON.stringify(row.ids),
+      JSON.stringify(row.counts),
+      row.rollup === null ? null : JSON.stringify(row.rollup),
+    );
+  }
+
+  /** Finished hours from `fromHour` on (inclusive), oldest first. */
+  hours(fromHour: string): HourRow[] {
+    const rows = this.sql.exec<{ h: string; ids: string; counts: string; rollup: string | null }>("SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h", fromHour);
+    const out: HourRow[] = [];
+    for (const row of rows) {
+      try {
+        out.push({ h: row.h, ids: JSON.parse(row.ids) as string[], counts: JSON.parse(row.counts) as CountsOf, rollup: row.rollup === null ? null : (JSON.parse(row.rollup) as Rollups) });
+      } catch {
+        // a damaged row counts as an hour without data
+      }
+    }
+    return out;
+  }
+
+  deleteHours(beforeHour: string): void {
+    this.sql.exec("DELETE FROM hours WHERE h < ?", beforeHour);
+  }
+
+  setAlarm(atMs: number): Promise<void> {
+    return this.storage.setAlarm(atMs);
+  }
+
+  getAlarm(): Promise<number | null> {
+    return this.storage.getAlarm();
+  }
+}
