@@ -28,10 +28,20 @@ const SCHEMA = [
 
 export class CoordinatorSql {
   private readonly sql: SqlStorage;
+  /** Rows read and written through this object, as SQLite counts them (what the Free plan's daily limits count). */
+  readonly stats = { rowsRead: 0, rowsWritten: 0 };
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    for (const statement of SCHEMA) this.sql.exec(statement);
+    for (const statement of SCHEMA) this.run(statement);
+  }
+
+  private run<T extends Record<string, SqlStorageValue>>(query: string, ...params: SqlStorageValue[]): T[] {
+    const cursor = this.sql.exec<T>(query, ...params);
+    const rows = cursor.toArray();
+    this.stats.rowsRead += cursor.rowsRead;
+    this.stats.rowsWritten += cursor.rowsWritten;
+    return rows;
   }
 
   /** Runs `fn` as one transaction: all of its writes land, or none. */
@@ -40,7 +50,7 @@ export class CoordinatorSql {
   }
 
   blob(name: BlobName): BlobRead {
-    const row = this.sql.exec<{ value: string }>("SELECT value FROM blobs WHERE name = ?", name).toArray()[0];
+    const row = this.run<{ value: string }>("SELECT value FROM blobs WHERE name = ?", name)[0];
     if (!row) return { kind: "missing" };
     try {
       return { kind: "ok", value: JSON.parse(row.value), text: row.value };
@@ -50,21 +60,21 @@ export class CoordinatorSql {
   }
 
   putBlob(name: BlobName, text: string): void {
-    this.sql.exec("INSERT INTO blobs (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value", name, text);
+    this.run("INSERT INTO blobs (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value", name, text);
   }
 
   /** Whether anything was ever stored: a new object (or a reset one) has nothing. */
   isEmpty(): boolean {
-    return this.sql.exec("SELECT 1 FROM blobs LIMIT 1").toArray().length === 0;
+    return this.run("SELECT 1 AS one FROM blobs LIMIT 1").length === 0;
   }
 
   addPoint(point: RawPointRow): void {
-    this.sql.exec("INSERT OR REPLACE INTO points (t, letters, latencies) VALUES (?, ?, ?)", point.t, point.letters, JSON.stringify(point.latencies));
+    this.run("INSERT OR REPLACE INTO points (t, letters, latencies) VALUES (?, ?, ?)", point.t, point.letters, JSON.stringify(point.latencies));
   }
 
   /** Raw points in [fromMs, toMs), oldest first; a row that does not parse is left out. */
   points(fromMs: number, toMs: number): RawPointRow[] {
-    const rows = this.sql.exec<{ t: number; letters: string; latencies: string }>("SELECT t, letters, latencies FROM points WHERE t >= ? AND t < ? ORDER BY t", fromMs, toMs);
+    const rows = this.run<{ t: number; letters: string; latencies: string }>("SELECT t, letters, latencies FROM points WHERE t >= ? AND t < ? ORDER BY t", fromMs, toMs);
     const out: RawPointRow[] = [];
     for (const row of rows) {
       try {
@@ -77,11 +87,11 @@ export class CoordinatorSql {
   }
 
   deletePoints(beforeMs: number): void {
-    this.sql.exec("DELETE FROM points WHERE t < ?", beforeMs);
+    this.run("DELETE FROM points WHERE t < ?", beforeMs);
   }
 
   putHour(row: HourRow): void {
-    this.sql.exec(
+    this.run(
       "INSERT INTO hours (h, ids, counts, rollup) VALUES (?, ?, ?, ?) ON CONFLICT(h) DO UPDATE SET ids = excluded.ids, counts = excluded.counts, rollup = excluded.rollup",
       row.h,
       JSON.stringify(row.ids),
@@ -92,7 +102,7 @@ export class CoordinatorSql {
 
   /** Finished hours from `fromHour` on (inclusive), oldest first. */
   hours(fromHour: string): HourRow[] {
-    const rows = this.sql.exec<{ h: string; ids: string; counts: string; rollup: string | null }>("SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h", fromHour);
+    const rows = this.run<{ h: string; ids: string; counts: string; rollup: string | null }>("SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h", fromHour);
     const out: HourRow[] = [];
     for (const row of rows) {
       try {
@@ -105,7 +115,14 @@ export class CoordinatorSql {
   }
 
   deleteHours(beforeHour: string): void {
-    this.sql.exec("DELETE FROM hours WHERE h < ?", beforeHour);
+    this.run("DELETE FROM hours WHERE h < ?", beforeHour);
+  }
+
+  /** Bytes of each blob as stored: what a tick reads on a cold start and rewrites when it changes. */
+  blobSizes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const row of this.run<{ name: string; size: number }>("SELECT name, length(value) AS size FROM blobs")) out[row.name] = row.size;
+    return out;
   }
 
   setAlarm(atMs: number): Promise<void> {
