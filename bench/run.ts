@@ -19,6 +19,7 @@ import { parseConfigText } from "../src/config/load.ts";
 import { planTick } from "../src/shards/plan-shards.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
+import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
 import { type Bundle, bundleWorker, classify, CLK_TCK, diffOps, type OpCounts, ROOT, type RunningWorker, startWorker, type StorageOps } from "./worker-runtime.ts";
 
 const HELP = `npm run bench [-- options]
@@ -38,6 +39,8 @@ const HELP = `npm run bench [-- options]
   --shard-paid-sizes 1000 http monitors per sharded run at Paid limits (subrequests 1000, cpuMs 30000; 0: skip)
   --shard-ticks 5         measured ticks per sharded run (after one first tick; targets take --latency ms)
   --shard-calls 60        shard invocations measured on their own per sharded run (six at a time)
+  --writer free,paid      the writer's simulated days: free = 100 http + 20 tls + 20 prometheus at Free limits,
+                          paid = 1,000 http at Paid limits (0: skip)
   --api-size 20           monitors behind the API and page runs, the weight and the storage projection
   --api-seconds 10        autocannon duration per endpoint and cache state (0: skip)
   --connections 10        autocannon connections
@@ -66,6 +69,7 @@ const { values: args } = parseArgs({
     "shard-ticks": { type: "string" },
     "shard-calls": { type: "string" },
     "api-size": { type: "string" },
+    writer: { type: "string" },
     "api-seconds": { type: "string" },
     connections: { type: "string" },
     "idle-cap": { type: "string" },
@@ -115,6 +119,7 @@ const settings = {
   shardTicks: int("shard-ticks", "5", "1", 1),
   shardCalls: int("shard-calls", "60", "6", 1),
   apiSize: int("api-size", "20", "20", 1),
+  writer: pick("writer", "free,paid", "free") === "0" ? [] : (pick("writer", "free,paid", "free").split(",").filter(Boolean) as ("free" | "paid")[]),
   apiSeconds: int("api-seconds", "10", "2"),
   connections: int("connections", "10", "10", 1),
   idleCapSeconds: int("idle-cap", "5", "2", 1),
@@ -311,7 +316,8 @@ async function cpuRun(worker: RunningWorker, n: number) {
   const batch = await runBatch(worker, times.slice(settings.warmup), idle);
   const subrequests = (batch.target.httpRequests + batch.target.tlsConnections) / batch.ticks;
   const latestBytes = (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? null;
-  const calibration = await calibrate(worker, idle);
+  // Every tick calls the Coordinator object once (the writer), so an empty object call is calibrated too.
+  const calibration = await calibrate(worker, idle, true);
   const steady = classify(batch.ops);
   return {
     monitors: n,
@@ -381,7 +387,7 @@ async function calibrate(worker: RunningWorker, idlePerSecond: number, durableOb
 }
 
 type CpuSummary = Awaited<ReturnType<typeof cpuRun>>["summary"];
-type Calibration = Omit<Awaited<ReturnType<typeof calibrate>>, "doRequestMs">;
+type Calibration = Awaited<ReturnType<typeof calibrate>>;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -394,12 +400,13 @@ interface SharedCosts {
   fetchMs: number;
   tlsConnectMs: number;
   tcpConnectMs: number;
+  doRequestMs: number;
 }
 
 /** The per-operation costs that do not depend on the config: the medians over the calibrations of several runs. */
 function sharedCosts(calibrations: Calibration[]): SharedCosts {
-  const cal = (k: keyof SharedCosts) => round(median(calibrations.map((c) => c[k])), 3);
-  return { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs") };
+  const cal = (k: keyof SharedCosts) => round(median(calibrations.map((c) => c[k] ?? 0)), 3);
+  return { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs"), doRequestMs: cal("doRequestMs") };
 }
 
 /**
@@ -411,7 +418,7 @@ function sharedCosts(calibrations: Calibration[]): SharedCosts {
 function splitCpu(runs: CpuSummary[]): SharedCosts {
   const shared = sharedCosts(runs.map((r) => r.calibration));
   for (const r of runs) {
-    const io = shared.requestMs + r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs + r.httpRequestsPerTick * shared.fetchMs + (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
+    const io = shared.requestMs + shared.doRequestMs + r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs + r.httpRequestsPerTick * shared.fetchMs + (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
     r.runtimeIoMsPerTick = round(io, 2);
     r.workerJsMsPerTick = round(r.cpuMsPerTick - io, 2);
   }
@@ -542,8 +549,8 @@ interface ShardAnswer {
 const SHARD_GAVE_UP = "probe shard gave no results; its monitors are unknown this tick";
 
 /**
- * A sharded tick, end to end: the cron's invocation hands the tick to the coordinator object, which calls one ProbeShard
- * object per shard (six at a time) and then writes all state. One first tick, an idle baseline, the measured ticks;
+ * A sharded tick, end to end: the cron's invocation calls one ProbeShard object per shard (six at a time), then hands
+ * the results to the Coordinator object, which writes all state. One first tick, an idle baseline, the measured ticks;
  * then one shard invocation on its own (the plan's first shard as a ShardRequest, POSTed to a ProbeShard object
  * through the harness, six at a time, --shard-calls times) and a calibration of the runtime's I/O.
  */
@@ -629,8 +636,9 @@ async function shardedRun(n: number, tier: "free" | "paid") {
     const steady = classify(batch.ops);
     const wallMean = mean(batch.wallMs);
     const shardWallMean = mean(callWallMs);
-    // Duration: the coordinator is active for the whole tick, each shard for its call (128 MB each, while active).
-    const gbSecondsPerTick = DURABLE_OBJECTS.memoryGb * ((wallMean + shardCalls * shardWallMean) / 1000);
+    // Duration: each shard for its call, the coordinator for its part, at most the tick less the shards' wall (128 MB
+    // each, while active). The cron's invocation, which waits for the shards, is a Worker: no duration is billed.
+    const gbSecondsPerTick = DURABLE_OBJECTS.memoryGb * ((Math.max(0, wallMean - shardWallMean) + shardCalls * shardWallMean) / 1000);
     const doPerTick = shardCalls + coordinatorCalls;
     const called = Math.round(shardCalls);
     const idealMs = Math.ceil(called / MAX_CONCURRENT_PROBES) * Math.ceil(planned.monitorsPerShardMax / MAX_CONCURRENT_PROBES) * settings.latencyMs;
@@ -708,7 +716,8 @@ type ShardedResult = Awaited<ReturnType<typeof shardedRun>>;
  * medians of every run's calibration, R2's from the run itself, an empty Durable Object request's the median of the
  * sharded runs'), the rest an estimate of the Worker's JavaScript. A shard invocation is the measured call less the
  * bench's own request into the harness; its I/O one object request and its probes' fetches. The tick's I/O: the cron
- * request, each object request, the R2 reads and writes, each probe's fetch. The coordinator: the tick less its shards.
+ * request, each object request, the R2 reads and writes, each probe's fetch. "coordinator": the tick less its shards,
+ * that is the cron's invocation and the writer together (the writer alone is measured in its own section).
  */
 function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
   const doRequestMs = round(median(runs.map((r) => r.calibration.doRequestMs ?? 0)), 3);
@@ -732,6 +741,32 @@ function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
     };
     r.runtimeIoUsed = costs;
   }
+}
+
+/** The writer's figures against its budget: 10 ms an invocation on the Free plan; 20 ms at 1,000 monitors (Paid). */
+function summariseWriter(kind: "free" | "paid", monitors: number, w: WriterWindows) {
+  const stat = (xs: number[]) => ({ mean: round(meanOf(xs), 2), p95: round(p95(xs), 2), max: round(Math.max(...xs), 2), n: xs.length });
+  const budgetMs = kind === "free" ? FREE.cpuMsPerInvocation : 20;
+  const steps = Object.fromEntries(Object.entries(w.steps).map(([k, xs]) => [k, stat(xs)]));
+  const worst = Math.max(...w.at0900, ...w.at2359, ...w.at0005, ...w.hourBoundary, w.dayBoundary, ...Object.values(w.steps).flat());
+  return {
+    kind,
+    monitors,
+    budgetMs,
+    at0900: stat(w.at0900),
+    at2359: stat(w.at2359),
+    at0005: stat(w.at0005),
+    hourBoundary: stat(w.hourBoundary),
+    dayBoundaryTickMs: round(w.dayBoundary, 2),
+    lateOverEarly: round(meanOf(w.at2359) / meanOf(w.at0005), 2),
+    steps,
+    worstInvocationMs: round(worst, 2),
+    withinBudget: worst <= budgetMs,
+    latestBytes: w.latestBytes,
+    latestPutMs: round(w.latestPutMs, 3),
+    latestBytesPerMonitor: round(w.latestBytes / monitors, 0),
+    hotStateBytes: { at2359: w.hotBytes2359, at0005: w.hotBytes0005 },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -870,6 +905,21 @@ try {
   if (sharded.length) splitSharded(sharded, sharedCosts([...cpu, ...byType, ...sharded].map((r) => r.calibration)));
   results.sharded = sharded;
 
+  // The writer (the Coordinator object) per invocation over a simulated day, and each archive step.
+  const writer: ReturnType<typeof summariseWriter>[] = [];
+  for (const kind of settings.writer) {
+    if (kind !== "free" && kind !== "paid") fail(`--writer: expected free and/or paid, got ${kind}`);
+    const text = writerConfig(kind);
+    log(`writer: a simulated day, ${kind === "free" ? "100 http + 20 tls + 20 prometheus at the Free plan's limits" : "1,000 http at Paid limits"}`);
+    await withWorker(text, async (worker) => {
+      const day = await writerDay(worker, text, D - DAY, log);
+      writer.push(summariseWriter(kind, JSON.parse(text).monitors.length, day));
+    });
+    const w = writer.at(-1)!;
+    log(`  09:00 ${w.at0900.mean} ms, 23:59 ${w.at2359.mean} ms, 00:00 ${w.dayBoundaryTickMs} ms, 00:05 ${w.at0005.mean} ms; latest.json ${w.latestBytesPerMonitor} B a monitor`);
+  }
+  results.writer = writer;
+
   results.api = api;
   results.weight = { monitors: settings.apiSize, responses: weight ?? null, bundle: { rawBytes: bundle.rawBytes, gzipBytes: bundle.gzipBytes, wranglerSays: bundle.wranglerSays, minifiedRawBytes: bundle.minifiedRawBytes, minifiedGzipBytes: bundle.minifiedGzipBytes, topInputs: bundle.topInputs } };
   const projections = Object.entries(storage).map(([n, s]) => project(Number(n), s));
@@ -931,6 +981,7 @@ interface Output {
   weight: { monitors: number; responses: Awaited<ReturnType<typeof weightOf>> | null; bundle: Record<string, unknown> & { topInputs: { name: string; bytes: number }[] } };
   storage: { perTick: Record<string, StorageResult & { firstTick: StorageOps }>; projection: ReturnType<typeof project>[] };
   sharded: ShardedResult[];
+  writer?: ReturnType<typeof summariseWriter>[];
 }
 
 function table(title: string, headers: string[], rows: (string | number | null | undefined)[][]) {
@@ -1035,12 +1086,33 @@ function printTables(o: Output) {
     ["monitors", "KV writes/day", "KV reads/day", "R2 A/day", "R2 A/month", "R2 B/day", "R2 B/month", "share of Free (max)"],
     o.storage.projection.map((p) => [p.monitors, fmt(p.perDay.kvWrites), fmt(p.perDay.kvReads), fmt(p.perDay.r2ClassA), fmt(p.perMonth.r2ClassA), fmt(p.perDay.r2ClassB), fmt(p.perMonth.r2ClassB), `${(100 * Math.max(...Object.values(p.shareOfFree))).toFixed(1)} %`]),
   );
+  if (o.writer?.length) {
+    table(
+      "The writer (Coordinator object), CPU per invocation in ms over a simulated day (workerd, less the same call answered at once): ordinary ticks at 09:00, 23:50–23:59 and 00:05; the ticks that close an hour; the 00:00 tick; each archive step (alarm)",
+      ["monitors", "09:00", "23:59", "00:05", "23:59/00:05", "hour's end", "00:00", "hour job", "day steps (max)", "worst", "budget", "latest.json B/monitor", "hot state 23:59 / 00:05"],
+      o.writer.map((r) => [
+        `${r.monitors} ${r.kind === "paid" ? "Paid" : "Free"}`,
+        `${r.at0900.mean} (p95 ${r.at0900.p95})`,
+        `${r.at2359.mean} (p95 ${r.at2359.p95})`,
+        `${r.at0005.mean} (p95 ${r.at0005.p95})`,
+        r.lateOverEarly,
+        `${r.hourBoundary.mean} (max ${r.hourBoundary.max})`,
+        r.dayBoundaryTickMs,
+        `${r.steps.hour?.mean} (max ${r.steps.hour?.max})`,
+        Object.entries(r.steps).filter(([k]) => k.startsWith("day")).map(([k, v]) => `${k.slice(4)} ${v.max}`).join(", "),
+        r.worstInvocationMs,
+        `${r.budgetMs} ${r.withinBudget ? "ok" : "EXCEEDED"}`,
+        r.latestBytesPerMonitor,
+        `${kib(r.hotStateBytes.at2359)} / ${kib(r.hotStateBytes.at0005)}`,
+      ]),
+    );
+  }
   if (o.sharded.length) {
     const name = (r: ShardedResult) => `${r.monitors} ${r.plan === "paid" ? "Paid" : "Free"}`;
     const pair = (a: number, b: number) => `${a} / ${b}`;
     table(
-      `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), the coordinator = the tick less its shards`,
-      ["monitors, plan", "shards called", "not called", "wall ms/tick", "ideal", "CPU/tick", "CPU/shard", "coordinator", "KV r/w", "R2 A/B", "DO req/tick", "DO req/month", "unknown"],
+      `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), cron + writer = the tick less its shards`,
+      ["monitors, plan", "shards called", "not called", "wall ms/tick", "ideal", "CPU/tick", "CPU/shard", "cron + writer", "KV r/w", "R2 A/B", "DO req/tick", "DO req/month", "unknown"],
       o.sharded.map((r) => [
         name(r),
         `${r.shardsPerTick} × ≤ ${r.planned.monitorsPerShardMax}`,

@@ -2,7 +2,8 @@
 // uploaded), run by Miniflare's programmatic API in one local workerd process, behind a thin harness module that
 //   - counts each KV and R2 call the Worker makes, by wrapping env.STATE and env.HISTORY in counting proxies;
 //   - re-exports the Worker's Durable Object classes (Coordinator, ProbeShard) as thin subclasses whose env gets the
-//     same counting proxies, and which count the requests they receive (`do.Coordinator`, `do.ProbeShard`);
+//     same counting proxies, and which count the RPC calls they receive (`do.Coordinator`, `do.ProbeShard`, and
+//     `do.Coordinator.alarm` for archive steps), with a few bench-only methods (an archive step on demand, an echo);
 //   - makes a scheduled event end only when the tick it started (with ctx.waitUntil) has finished, so that
 //     `GET /cdn-cgi/handler/scheduled` returns when the tick is done: for a sharded tick that is when the
 //     coordinator object has answered, which it does once its tick (shards, then all storage) is over;
@@ -44,26 +45,60 @@ function wrap(env) {
   return w;
 }
 
-// The Durable Objects, as the Worker defines them, with the counting bindings and a count of their requests.
+// The Durable Objects, as the Worker defines them, with the counting bindings and a count of their RPC calls.
 // (Inside one local workerd, the objects share this module's isolate, so the counts above include theirs.)
+let manualAlarms = false;
 export class Coordinator extends WorkerCoordinator {
   constructor(ctx, env) {
     super(ctx, wrap(env));
   }
-  async fetch(request) {
+  tick(input) {
     count("do.Coordinator");
-    return super.fetch(request);
+    return super.tick(input);
+  }
+  change(configText, change) {
+    count("do.Coordinator");
+    return super.change(configText, change);
+  }
+  liveHistory(configText, id) {
+    count("do.Coordinator");
+    return super.liveHistory(configText, id);
+  }
+  async alarm() {
+    // The writer bench runs archive steps one by one itself (benchStep), to measure each as its own invocation.
+    if (manualAlarms) return;
+    count("do.Coordinator.alarm");
+    return super.alarm();
+  }
+  // Bench only: one archive step, as the alarm would run it.
+  async benchStep() {
+    await super.alarm();
+    const meta = this.ctx.storage.sql.exec("SELECT value FROM blobs WHERE name = 'meta'").toArray()[0];
+    return { jobs: meta ? JSON.parse(meta.value).jobs.length : 0 };
+  }
+  // Bench only: the same payload as a tick, answered at once (calibrates moving it over RPC).
+  benchEcho(input) {
+    return { n: input.results.length };
+  }
+  benchState() {
+    const sizes = {};
+    for (const row of this.ctx.storage.sql.exec("SELECT name, length(value) AS size FROM blobs")) sizes[row.name] = row.size;
+    const points = this.ctx.storage.sql.exec("SELECT count(*) AS n FROM points").toArray()[0].n;
+    const meta = this.ctx.storage.sql.exec("SELECT value FROM blobs WHERE name = 'meta'").toArray()[0];
+    return { blobs: sizes, points, jobs: meta ? JSON.parse(meta.value).jobs.length : 0 };
   }
 }
 export class ProbeShard extends WorkerProbeShard {
   constructor(ctx, env) {
     super(ctx, wrap(env));
   }
-  async fetch(request) {
-    // Calibration only: the cost of an empty request to an object, not counted.
-    if (new URL(request.url).pathname === "/__bench/noop") return new Response("");
+  probe(request) {
     count("do.ProbeShard");
-    return super.fetch(request);
+    return super.probe(request);
+  }
+  // Calibration only: the cost of an empty call to an object, not counted.
+  benchNoop() {
+    return 0;
   }
 }
 
@@ -84,6 +119,11 @@ async function calibrate(q, env) {
     }
     await env.HISTORY.delete("bench/calibration.json");
     return { bytes: text.length };
+  } else if (what === "r2put") {
+    // Puts of an object of the given size: what writing latest.json costs the runtime (here, the local R2 simulator).
+    const body = "x".repeat(Number(q.get("bytes")));
+    for (let i = 0; i < n; i++) await env.HISTORY.put("bench/calibration-put.json", body, { httpMetadata: { contentType: "application/json" } });
+    await env.HISTORY.delete("bench/calibration-put.json");
   } else if (what === "tls") {
     // A connection through the runtime's own TLS client (what the probe's trust check opens), then closed.
     for (let i = 0; i < n; i++) {
@@ -96,7 +136,7 @@ async function calibrate(q, env) {
     // An empty request to a Durable Object and its answer: what each shard call and the coordinator call cost the
     // runtime, besides the objects' own work.
     const stub = env.SHARD.get(env.SHARD.idFromName("bench/calibration"));
-    for (let i = 0; i < n; i++) await (await stub.fetch("https://shard.edgewatch.internal/__bench/noop")).arrayBuffer();
+    for (let i = 0; i < n; i++) await stub.benchNoop();
   } else if (what === "tcp") {
     // A plain TCP connection opened and closed (the probe's own handshake reader starts with one).
     for (let i = 0; i < n; i++) {
@@ -118,8 +158,24 @@ export default {
     if (url.pathname === "/__bench/shard" && request.method === "POST") {
       // One shard invocation, as the coordinator makes it (src/shards/coordinator.ts shardCaller), answered as is.
       const stub = env.SHARD.get(env.SHARD.idFromName(url.searchParams.get("key") ?? "bench/0"));
-      return stub.fetch("https://shard.edgewatch.internal/probe", { method: "POST", body: await request.text() });
+      return Response.json(await stub.probe(await request.json()));
     }
+    const coordinator = () => env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
+    if (url.pathname === "/__bench/commit" && request.method === "POST") {
+      // One tick's results handed to the writer, as the cron's invocation does after probing.
+      const body = await request.json();
+      return Response.json(await coordinator().tick({ ...body, configText: env.EDGEWATCH_CONFIG ?? null }));
+    }
+    if (url.pathname === "/__bench/echo" && request.method === "POST") {
+      const body = await request.json();
+      return Response.json(await coordinator().benchEcho({ ...body, configText: env.EDGEWATCH_CONFIG ?? null }));
+    }
+    if (url.pathname === "/__bench/manual-alarms") {
+      manualAlarms = url.searchParams.get("on") === "1";
+      return new Response("");
+    }
+    if (url.pathname === "/__bench/step") return Response.json(await coordinator().benchStep());
+    if (url.pathname === "/__bench/state") return Response.json(await coordinator().benchState());
     if (url.pathname === "/__bench/objects") {
       const objects = [];
       let cursor;
@@ -278,8 +334,27 @@ function ourWorkerdPids(): number[] {
   return pids;
 }
 
-/** utime + stime of a process, in milliseconds. */
+/**
+ * CPU time of every thread of a process in milliseconds, from the scheduler's nanosecond counters
+ * (/proc/<pid>/task/<tid>/schedstat): fine enough to time one invocation, unlike utime/stime in 10 ms clock ticks.
+ * A thread that ended since the last read takes its time with it (workerd keeps its threads). Falls back to
+ * utime + stime where schedstat is missing.
+ */
 export function cpuMsOf(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    // fall back below
+  }
+  return cpuTicksMsOf(pid);
+}
+
+/** utime + stime of a process, in milliseconds (10 ms resolution). */
+function cpuTicksMsOf(pid: number): number {
   const stat = procStat(pid);
   if (!stat) throw new Error(`process ${pid} is gone`);
   return (stat.cpuTicks * 1000) / CLK_TCK;

@@ -4,8 +4,8 @@ import type { HistoryStore } from "../history/history-store";
 import { addDays, dayObjectKey, HOUR_MS, hourKeyOf, monthKeyOf, monthObjectKey, monthsBetween, SUMMARY_KEY } from "../history/keys";
 import { pruneKeys } from "../history/prune-keys";
 import { addCounts, countsOf, zeroCounts } from "../history/rollup";
-import type { DayObject, MonthObject, Rollups } from "../history/schemas";
-import { buildSummary, SUMMARY_DAYS, windowsOf } from "../history/summary";
+import type { DayObject, HistorySummary, MonthObject, Rollups } from "../history/schemas";
+import { buildSummary, shiftSummary, SUMMARY_DAYS, windowsOfSummary } from "../history/summary";
 import type { Log } from "../log";
 import type { WriterDeps } from "./writer-deps";
 
@@ -30,6 +30,7 @@ async function readOwn<T>(store: HistoryStore, key: string, check: (v: Record<st
 }
 
 const isDay = (d: string) => (v: Record<string, unknown>) => v.v === 1 && v.d === d && typeof v.rollup === "object" && Array.isArray(v.hours);
+const isSummary = (v: Record<string, unknown>) => v.v === 1 && typeof v.through === "string" && Array.isArray(v.days) && typeof v.monitors === "object" && v.monitors !== null;
 const isMonth = (m: string) => (v: Record<string, unknown>) => v.v === 1 && v.month === m && typeof v.days === "object" && v.days !== null;
 
 /** What a step leaves to commit, together with taking its job off the queue: the state, and writes of its own. */
@@ -41,30 +42,36 @@ export interface StepOutcome {
 /** `days/D.json` from the day's accumulators and the hours rows; the accumulators move on to the next day. */
 export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
   const acc = deps.hot.dayAccumulators();
-  const hours = deps.sql.hours(`${d}T00`).filter((row) => row.h.startsWith(d) && row.rollup !== null);
+  const hours = deps.sql.hourRollups(`${d}T00`, `${d}T23`);
   let rollup: Rollups;
   if (acc?.d === d) rollup = rollupsOfDay(acc.m);
   else {
     // Accumulators lost (a reset object): counts and max from the hours, percentiles unknown.
     rollup = {};
     for (const row of hours) {
-      for (const [id, r] of Object.entries(row.rollup!)) {
+      for (const [id, r] of Object.entries(row.rollup)) {
         const before = rollup[id];
         const counts = addCounts(before ? countsOf(before) : zeroCounts(), r);
         rollup[id] = [...counts, null, null, Math.max(before?.[7] ?? 0, r[7] ?? 0) || null];
       }
     }
   }
-  const object: DayObject = { v: 1, d, rollup, hours: hours.map((row) => ({ h: row.h, m: row.rollup! })) };
+  const object: DayObject = { v: 1, d, rollup, hours: hours.map((row) => ({ h: row.h, m: row.rollup })) };
   await deps.stores.history.put(dayObjectKey(d), JSON.stringify(object));
-  return { state, extra: () => (!acc || acc.d <= d) && deps.hot.putDayAccumulators({ d: addDays(d, 1), m: {} }) };
+  return {
+    state,
+    extra: () => {
+      if (!acc || acc.d <= d) deps.hot.putDayAccumulators({ d: addDays(d, 1), m: {} });
+      deps.hot.putDayRollup(d, rollup);
+    },
+  };
 }
 
 /** `months/YYYY-MM.json` with the day in it; a damaged or missing month is rebuilt from its day objects. */
 export async function monthStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
   const store = deps.stores.history;
-  const day = await readOwn<DayObject>(store, dayObjectKey(d), isDay(d), deps.log);
-  if (!day) throw new Error(`days/${d}.json is missing: the month cannot take it`);
+  const rollup = deps.hot.dayRollup(d) ?? (await readOwn<DayObject>(store, dayObjectKey(d), isDay(d), deps.log))?.rollup;
+  if (!rollup) throw new Error(`days/${d}.json is missing: the month cannot take it`);
   const key = monthKeyOf(d);
   let month = await readOwn<MonthObject>(store, monthObjectKey(key), isMonth(key), deps.log);
   if (!month) {
@@ -74,19 +81,32 @@ export async function monthStep(deps: WriterDeps, state: HotState, d: string): P
     const found = await Promise.all(earlier.map((e) => readOwn<DayObject>(store, dayObjectKey(e), isDay(e), deps.log)));
     for (const f of found) if (f) month.days[f.d] = f.rollup;
   }
-  month.days[d] = day.rollup;
+  month.days[d] = rollup;
   await store.put(monthObjectKey(key), JSON.stringify(month));
   return { state };
 }
 
-/** `summary.json` (the 90 complete days up to D) and the complete-day sums, from the ≤ 4 months they cover. */
+/**
+ * `summary.json` (the 90 complete days up to D) and the complete-day sums. Usually the previous summary moved on by
+ * one day (one read, no month read); when it is missing, damaged or not the day before's, it is built again from
+ * the ≤ 4 months the 90 days cover.
+ */
 export async function summaryStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
-  const from = addDays(d, -(SUMMARY_DAYS - 1));
-  const months = await Promise.all(monthsBetween(from, d).map((m) => readOwn<MonthObject>(deps.stores.history, monthObjectKey(m), isMonth(m), deps.log)));
-  const daily = new Map<string, Rollups>();
-  for (const m of months) for (const [day, rollups] of Object.entries(m?.days ?? {})) if (day >= from && day <= d) daily.set(day, rollups);
-  await deps.stores.history.put(SUMMARY_KEY, JSON.stringify(buildSummary(daily, d)));
-  const windows = state.uptime.windows && state.uptime.windows.through > d ? state.uptime.windows : windowsOf(daily, d);
+  const store = deps.stores.history;
+  const previous = await readOwn<HistorySummary>(store, SUMMARY_KEY, isSummary, deps.log);
+  const rollup = deps.hot.dayRollup(d);
+  let summary: HistorySummary;
+  if (previous && previous.through === d) summary = previous;
+  else if (previous && rollup && previous.through === addDays(d, -1)) summary = shiftSummary(previous, d, rollup);
+  else {
+    const from = addDays(d, -(SUMMARY_DAYS - 1));
+    const months = await Promise.all(monthsBetween(from, d).map((m) => readOwn<MonthObject>(store, monthObjectKey(m), isMonth(m), deps.log)));
+    const daily = new Map<string, Rollups>();
+    for (const m of months) for (const [day, r] of Object.entries(m?.days ?? {})) if (day >= from && day <= d) daily.set(day, r);
+    summary = buildSummary(daily, d);
+  }
+  if (summary !== previous) await store.put(SUMMARY_KEY, JSON.stringify(summary));
+  const windows = state.uptime.windows && state.uptime.windows.through > d ? state.uptime.windows : windowsOfSummary(summary);
   return { state: { ...state, uptime: { ...state.uptime, windows } } };
 }
 

@@ -1,41 +1,58 @@
-import type { HotState, Job } from "../decide/hot-state";
+import type { HotState, HourMedians, Job } from "../decide/hot-state";
 import { foldHour } from "../history/day-accumulator";
 import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs, RECENT_KEY, rawHourKey } from "../history/keys";
 import { rollupHour } from "../history/rollup";
-import type { HourObject, HourRollup, RawHour } from "../history/schemas";
+import type { HourObject, RawHour } from "../history/schemas";
 import { dayObjectStep, monthStep, pruneStep, type StepOutcome, summaryStep } from "./archive-day";
 import { loadState, type WriterDeps } from "./writer-deps";
 
 /** Jobs kept while R2 keeps failing; past this the oldest are dropped (logged) so the queue stays bounded. */
 export const MAX_JOBS = 72;
 
-/** `raw/D/HH.json` from the hour's rows, its rollup into the hours row and the day's accumulators, recent.json. */
-async function hourStep(deps: WriterDeps, state: HotState, h: string): Promise<StepOutcome> {
+/** The hour's raw points as stored, or null when there are none (nothing to archive). */
+function rawHourOf(deps: WriterDeps, h: string): RawHour | null {
   const start = hourStartMs(h);
-  const row = deps.sql.hours(h).find((r) => r.h === h);
+  const ids = deps.sql.hourIds(h);
   const points = deps.sql.points(start, start + HOUR_MS);
-  const clear = () => deps.sql.deletePoints(start + HOUR_MS);
-  if (!row || points.length === 0) return { state, extra: clear };
-  const raw: RawHour = { h, ids: row.ids, ticks: points.map((p) => [p.t - start, p.letters, p.latencies]) };
+  if (!ids || points.length === 0) return null;
+  return { h, ids, ticks: points.map((p) => [p.t - start, p.letters, p.latencies]) };
+}
+
+/** `raw/D/HH.json`: the hour's raw points and exact rollup; the rollup also goes into the hour's row. */
+async function hourRawStep(deps: WriterDeps, state: HotState, h: string): Promise<StepOutcome> {
+  const raw = rawHourOf(deps, h);
+  if (!raw) return { state };
   const rollup = rollupHour(raw);
   const object: HourObject = { v: 1, ...raw, rollup };
   await deps.stores.history.put(rawHourKey(h), JSON.stringify(object));
+  return { state, extra: () => deps.sql.setHourRollup(h, rollup) };
+}
 
-  const recent: HourRollup[] = deps.sql
-    .hours(hourKeyOf(start - 23 * HOUR_MS))
-    .filter((r) => r.h <= h)
-    .flatMap((r) => (r.h === h ? [{ h, m: rollup }] : r.rollup ? [{ h: r.h, m: r.rollup }] : []));
-  await deps.stores.history.put(RECENT_KEY, JSON.stringify({ v: 1, through: h, hours: recent }));
+/**
+ * The hour into the day's latency accumulators, its medians into `recent.json` (the last 24 hours, for the page's
+ * sparklines), then its raw points are deleted: the archive has them.
+ */
+async function hourFoldStep(deps: WriterDeps, state: HotState, h: string): Promise<StepOutcome> {
+  const start = hourStartMs(h);
+  const clear = () => deps.sql.deletePoints(start + HOUR_MS);
+  const raw = rawHourOf(deps, h);
+  const rollup = deps.sql.hourRollups(h, h)[0]?.rollup;
+  if (!raw || !rollup) return { state, extra: clear };
+  const p50: HourMedians["p50"] = {};
+  for (const [id, r] of Object.entries(rollup)) p50[id] = r[5];
+  const oldest = hourKeyOf(start - 23 * HOUR_MS);
+  const recent = [...deps.hot.recentHours().filter((x) => x.h >= oldest && x.h < h), { h, p50 }];
+  await deps.stores.history.put(RECENT_KEY, JSON.stringify({ v: 2, through: h, hours: recent }));
 
   const day = dayOfHour(h);
   const acc = deps.hot.dayAccumulators();
+  const keep = acc !== null && acc.d > day;
   const m = acc && acc.d === day ? acc.m : {};
-  const keep = acc && acc.d > day;
   return {
     state,
     extra: () => {
-      deps.sql.putHour({ ...row, rollup });
       if (!keep) deps.hot.putDayAccumulators({ d: day, m: foldHour(m, raw) });
+      deps.hot.putRecentHours(recent);
       clear();
     },
   };
@@ -52,7 +69,7 @@ async function putStep(deps: WriterDeps, state: HotState, key: string): Promise<
 function step(deps: WriterDeps, state: HotState, job: Job, nowMs: number): Promise<StepOutcome> {
   switch (job.kind) {
     case "hour":
-      return hourStep(deps, state, job.h);
+      return job.step === "raw" ? hourRawStep(deps, state, job.h) : hourFoldStep(deps, state, job.h);
     case "put":
       return putStep(deps, state, job.key);
     case "day":
@@ -84,8 +101,9 @@ export async function runNextJob(deps: WriterDeps): Promise<{ ran: Job | null; f
   }
   // The state may have moved on while the step awaited R2 (a tick, an admin request): take the job off the current one.
   const current = deps.hot.load() ?? state;
-  const nextStep = job.kind === "day" ? NEXT_STEP[job.step] : null;
-  const following: Job[] = job.kind === "day" && nextStep ? [{ ...job, step: nextStep }] : [];
+  const following: Job[] = [];
+  if (job.kind === "day" && NEXT_STEP[job.step]) following.push({ ...job, step: NEXT_STEP[job.step]! });
+  if (job.kind === "hour" && job.step === "raw") following.push({ ...job, step: "fold" });
   const jobs = [...following, ...current.meta.jobs.slice(1)];
   const base = job.kind === "day" && (job.step === "summary" || job.step === "prune") ? mergeStep(current, outcome.state, job.step) : current;
   deps.hot.commit({ ...base, meta: { ...base.meta, jobs } }, outcome.extra);

@@ -1,6 +1,6 @@
 import { decideTick, type TickResult } from "../decide/decide-tick";
 import type { HotState, Job } from "../decide/hot-state";
-import { closeHour, countsOfHour, recordMinute } from "../decide/minute-history";
+import { closeHour, countsOfHour, recordMinute, type Sum24Source } from "../decide/minute-history";
 import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import type { IncidentEvent } from "../incidents/types";
 import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
@@ -21,8 +21,10 @@ export interface TickSummary {
   /** Why nothing was done: a tick for this minute (or a later one) already ran. */
   skipped: "duplicate" | null;
   durationMs: number;
-  /** This tick's probes as shown. */
+  /** This tick's probes as shown (over RPC: left out, counted in `counts` and `probed` instead). */
   results: TickResult[];
+  counts?: Partial<Record<TickResult["shown"], number>>;
+  probed?: number;
   events: IncidentEvent[];
   notified: number;
   wroteLatest: boolean;
@@ -30,9 +32,6 @@ export interface TickSummary {
   /** Archive jobs queued for the alarm (an hour or a day has ended). */
   jobs: number;
 }
-
-/** Hours of counts kept in rows: the 24 that 24-hour uptime sums, and one to spare. */
-const KEEP_HOURS = 26;
 
 /**
  * decide → commit → deliver. The decision is pure (src/decide); everything that must survive a crash (results,
@@ -59,10 +58,14 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
   let uptime = state.uptime;
   if (recorded.finished) {
     const finished = recorded.finished;
-    const finishedRow = { h: finished.h, ids: finished.ids, counts: countsOfHour(finished), rollup: null };
-    const recent = deps.sql.hours(hourKeyOf(hourStartMs(recorded.hour.h) - 24 * HOUR_MS)).filter((row) => row.h !== finished.h);
-    uptime = closeHour(uptime, finished, recorded.hour.h, [...recent.map((row) => ({ h: row.h, m: row.counts })), { h: finished.h, m: finishedRow.counts }]);
-    jobs.push({ kind: "hour", h: finished.h });
+    const newStart = hourStartMs(recorded.hour.h);
+    // The usual case, one hour after the last: shift the 24-hour sum by one hour (one row read), else sum the rows.
+    const shift = uptime.sum24?.h === finished.h && newStart - hourStartMs(finished.h) === HOUR_MS;
+    const source: Sum24Source = shift
+      ? { kind: "shift", dropped: deps.sql.hourCounts(hourKeyOf(newStart - 25 * HOUR_MS), hourKeyOf(newStart - 25 * HOUR_MS))[0]?.counts ?? {} }
+      : { kind: "sum", rows: [...deps.sql.hourCounts(hourKeyOf(newStart - 24 * HOUR_MS)).map((r) => ({ h: r.h, m: r.counts })), { h: finished.h, m: countsOfHour(finished) }] };
+    uptime = closeHour(uptime, finished, recorded.hour.h, source);
+    jobs.push({ kind: "hour", h: finished.h, step: "raw" });
     if (dayOfHour(finished.h) !== dayOfHour(recorded.hour.h)) jobs.push({ kind: "day", d: dayOfHour(finished.h), step: "object" });
   }
 
@@ -79,7 +82,6 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
     deps.sql.addPoint(recorded.point);
     if (recorded.finished) {
       deps.sql.putHour({ h: recorded.finished.h, ids: recorded.finished.ids, counts: countsOfHour(recorded.finished), rollup: null });
-      deps.sql.deleteHours(hourKeyOf(hourStartMs(recorded.hour.h) - KEEP_HOURS * HOUR_MS));
     }
   });
   if (jobs.length > state.meta.jobs.length) await deps.sql.setAlarm(now());

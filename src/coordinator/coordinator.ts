@@ -10,6 +10,7 @@ import { applyChange, type Change, type ChangeResult } from "./apply-change";
 import { runNextJob } from "./archive-jobs";
 import { commitTick, type TickInput, type TickSummary } from "./commit-tick";
 import { liveHistory } from "./live-history";
+import { shownCounts } from "../tick/shown-counts";
 import { Serial } from "./serial";
 import { loadState, type WriterDeps } from "./writer-deps";
 
@@ -63,9 +64,13 @@ export class Coordinator extends DurableObject<Bindings> {
     });
   }
 
-  /** This minute's results, judged and stored; notifications sent. */
-  tick(input: TickInput & { configText: string | null }): Promise<TickSummary | InvalidConfig> {
-    return this.run(input.configText, (deps) => commitTick(deps, input));
+  /**
+   * This minute's results, judged and stored; notifications sent. The answer counts what was shown rather than
+   * sending every result back over RPC: the caller only logs it.
+   */
+  async tick(input: TickInput & { configText: string | null }): Promise<TickSummary | InvalidConfig> {
+    const summary = await this.run(input.configText, (deps) => commitTick(deps, input));
+    return "errors" in summary ? summary : { ...summary, results: [], counts: shownCounts(summary.results), probed: summary.results.length };
   }
 
   /** An admin action or Alertmanager's alerts, applied between ticks. */

@@ -3,7 +3,6 @@ import { uptimeNow } from "../decide/minute-history";
 import { hourKeyOf } from "../history/keys";
 import type { Incident } from "../incidents/types";
 import { latestText } from "../storage/latest-object";
-import type { StoredResult } from "../storage/snapshot";
 import type { WriterDeps } from "./writer-deps";
 
 /** latest.json from the writer's state: results, uptime and today's counts now, incidents, admin maintenance. */
@@ -11,8 +10,8 @@ export function latestOf(state: HotState, nowMs: number): string {
   const at = state.meta.lastTickAt ? Date.parse(state.meta.lastTickAt) : nowMs;
   const hour = state.hour ?? { h: hourKeyOf(at), ids: [], counts: [] };
   const { uptime, today } = uptimeNow(state.uptime, hour, at);
-  const monitors: Record<string, StoredResult> = {};
-  for (const [id, { raw: _raw, said: _said, ...shown }] of Object.entries(state.results)) monitors[id] = shown;
+  const monitors: Record<string, string> = {};
+  for (const [id, kept] of Object.entries(state.results)) monitors[id] = kept.json;
   return latestText({
     tickAt: state.meta.lastTickAt ?? new Date(nowMs).toISOString(),
     durationMs: state.meta.durationMs,

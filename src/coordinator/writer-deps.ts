@@ -43,7 +43,13 @@ async function importFromR2(deps: WriterDeps): Promise<Imported | null> {
   try {
     const text = await deps.stores.latest.readLatestText();
     if (text === null) return null;
-    const raw: unknown = JSON.parse(text);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      deps.log("warn", "R2 latest is corrupt; starting from KV state");
+      return null;
+    }
     if ((raw as { v?: unknown } | null)?.v === 2) {
       // Written by a coordinator whose storage is gone: its statuses and incidents carry on.
       const view = parseLatestText(text);

@@ -8,7 +8,7 @@ import { claimDue, enqueue } from "../notify/outbox";
 import { planNotifications } from "../notify/plan";
 import type { StateSnapshot } from "../storage/snapshot";
 import type { CollectedResult } from "../tick/probe-batch";
-import type { HotState, KeptResult } from "./hot-state";
+import type { HotState, KeptResult, ShownResult } from "./hot-state";
 import type { MinuteEntry } from "./minute-history";
 
 /** KV is rewritten at most this often, so even a monitor that flips every minute stays under 1,000 writes a day. */
@@ -45,11 +45,15 @@ export function stateOf(results: Record<string, KeptResult>, incidents: Incident
   return { version: 1, updatedAt, monitors, incidents };
 }
 
+/** A result kept for the writer, with its JSON for latest.json made once. */
+export function keep(shown: ShownResult, raw: KeptResult["raw"], said: string): KeptResult {
+  return { status: shown.status, since: shown.since, checkedAt: shown.checkedAt, message: shown.message, raw, said, json: JSON.stringify(shown) };
+}
+
 /** Changes whenever a status or an incident changes, and never for a latency or a timestamp. */
 export function fingerprintOf(results: Record<string, Pick<KeptResult, "status" | "since">>, incidents: readonly Incident[]): string {
-  const statuses = Object.keys(results)
-    .sort()
-    .map((id) => `${id}=${results[id]?.status}@${results[id]?.since}`);
+  // In the order the writer made them (the config's): stable from tick to tick, so no sort is needed.
+  const statuses = Object.keys(results).map((id) => `${id}=${results[id]?.status}@${results[id]?.since}`);
   const incidentKeys = incidents.map((i) => `${i.id}:${i.status}:${i.impact}:${i.severity}:${i.flapping}:${i.updates.length}`);
   return [...statuses, ...incidentKeys].join(";");
 }
@@ -92,14 +96,18 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
     let next: KeptResult;
     if (now) {
       const raw = now.unknown ? null : now.status;
-      const said = collectedMessage.get(monitor.id) ?? now.message;
-      next = { type: now.type, status: now.shown, raw, said, latencyMs: now.latencyMs, checkedAt: now.checkedAt, message: now.message, details: { ...now.details }, since: tickAt };
+      const since = before && before.status === now.shown ? before.since : tickAt;
+      const shown: ShownResult = { status: now.shown, latencyMs: now.latencyMs, checkedAt: now.checkedAt, message: now.message, details: { ...now.details }, since };
+      next = keep(shown, raw, collectedMessage.get(monitor.id) ?? now.message);
     } else if (before) {
       // Not due this minute: the last result stands, shown through any window now in force.
       const view = before.raw === null ? { shown: "unknown" as const, message: before.said } : shownOf(monitor.id, before.raw, before.said);
-      next = { ...before, status: view.shown, message: view.message };
+      if (view.shown === before.status) next = before;
+      else {
+        const shown = { ...(JSON.parse(before.json) as ShownResult), status: view.shown, message: view.message, since: tickAt };
+        next = keep(shown, before.raw, before.said);
+      }
     } else continue;
-    if (before && before.status === next.status) next.since = before.since;
     results[monitor.id] = next;
     minute.push({ id: monitor.id, status: next.status, latencyMs: now && !now.unknown ? now.latencyMs : null });
   }
@@ -110,12 +118,15 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
   const inMaintenance = new Set(maintenance.keys());
   const planned = planNotifications({ config, events: next.events, incidents: next.state.incidents, delivery: hot.delivery, inMaintenance, nowMs: scheduledTime });
   const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
+  // A certificate not read this minute (its interval has not come round) keeps the tier it announced.
+  const certificateTiers = { ...certificates.tiers };
+  for (const [id, tier] of Object.entries(hot.meta.certificateTiers)) if (!probedById.has(id) && results[id]) certificateTiers[id] ??= tier;
   const queued = enqueue(planned, certificates.deliveries, tickAt);
   const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(config));
 
   const fingerprint = fingerprintOf(results, next.state.incidents);
   const kv = kvDue(fingerprint, hot.meta.kv, nowMs) ? { state: stateOf(results, next.state.incidents, tickAt), fingerprint } : null;
-  return { results, probed, incidents: next.state, changed: next.changed, events: next.events, delivery, claimed, certificateTiers: certificates.tiers, adminMaintenance, minute, kv };
+  return { results, probed, incidents: next.state, changed: next.changed, events: next.events, delivery, claimed, certificateTiers, adminMaintenance, minute, kv };
 }
 
 /**

@@ -12,11 +12,24 @@ import type { StoredResult } from "../storage/snapshot";
  * finished hours live in rows of their own, read only at the hour's end.
  */
 
+/** A result as latest.json shows it. The monitor's type is the config's. */
+export type ShownResult = Omit<StoredResult, "type">;
+
 /**
- * A monitor's last result as the writer keeps it: what was shown, and what the probe itself concluded and said, so
- * a result kept past its minute can be shown again through whatever maintenance window is in force then.
+ * A monitor's last result as the writer keeps it: what was shown and since when, what the probe itself concluded and
+ * said (so a result kept past its minute can be shown again through whatever maintenance window is in force then),
+ * and the result as latest.json carries it, as JSON text: written as it is every tick, parsed only when it changes.
  */
-export type KeptResult = StoredResult & { raw: ProbeStatus | null; said: string };
+export interface KeptResult {
+  status: StoredResult["status"];
+  since: string;
+  checkedAt: string;
+  /** The words shown (through a maintenance window, say), and what the probe itself said. */
+  message: string;
+  raw: ProbeStatus | null;
+  said: string;
+  json: string;
+}
 
 /** The current hour: the monitors seen so far (the order of the status letters in its rows) and their counts. */
 export interface HourCounts {
@@ -41,7 +54,16 @@ export interface UptimeSums {
 }
 
 /** Work done after a tick, one step per alarm invocation, oldest first: archives that a tick must not wait for. */
-export type Job = { kind: "hour"; h: string } | { kind: "day"; d: string; step: "object" | "month" | "summary" | "prune" } | { kind: "put"; key: string };
+export type Job =
+  | { kind: "hour"; h: string; step: "raw" | "fold" }
+  | { kind: "day"; d: string; step: "object" | "month" | "summary" | "prune" }
+  | { kind: "put"; key: string };
+
+/** The median latency of each monitor in one finished hour: what recent.json keeps for the page's sparklines. */
+export interface HourMedians {
+  h: string;
+  p50: Record<string, number | null>;
+}
 
 export interface Meta {
   v: 2;

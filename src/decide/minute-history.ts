@@ -62,17 +62,28 @@ export function countsOfHour(hour: HourCounts): CountsOf {
   return out;
 }
 
+/** How the last 24 finished hours are summed at an hour's end: shifted by one hour, or summed again from rows. */
+export type Sum24Source = { kind: "shift"; dropped: CountsOf } | { kind: "sum"; rows: readonly { h: string; m: CountsOf }[] };
+
+const minus = (a: Counts, b: Counts | undefined): Counts => (b ? (a.map((n, i) => Math.max(0, n - (b[i] ?? 0))) as Counts) : a);
+
 /**
  * The sums after `finished` closed: today's counts gain it (or, at a day's end, become yesterday's), and the last
- * 24 finished hours are summed from `recentHours` (the stored counts of the hours before the new one, the closed one
- * included).
+ * 24 finished hours are the previous sum with the closed hour added and the one 25 hours back taken off (`shift`, one
+ * row read), or, after a gap, summed from the stored hours (`sum`: the counts of the hours before the new one).
  */
-export function closeHour(sums: UptimeSums, finished: HourCounts, newHour: string, recentHours: readonly { h: string; m: CountsOf }[]): UptimeSums {
+export function closeHour(sums: UptimeSums, finished: HourCounts, newHour: string, source: Sum24Source): UptimeSums {
   const day = dayOfHour(finished.h);
-  const today = sums.today.d === day ? { d: day, m: addCountsInto({ ...sums.today.m }, countsOfHour(finished)) } : { d: day, m: countsOfHour(finished) };
-  const oldest = hourStartMs(newHour) - 24 * HOUR_MS;
-  const sum24: CountsOf = {};
-  for (const row of recentHours) if (hourStartMs(row.h) >= oldest && row.h < newHour) addCountsInto(sum24, row.m);
+  const closed = countsOfHour(finished);
+  const today = sums.today.d === day ? { d: day, m: addCountsInto({ ...sums.today.m }, closed) } : { d: day, m: closed };
+  let sum24: CountsOf = {};
+  if (source.kind === "shift" && sums.sum24) {
+    for (const [id, c] of Object.entries(sums.sum24.m)) sum24[id] = minus(c, source.dropped[id]);
+    addCountsInto(sum24, closed);
+  } else if (source.kind === "sum") {
+    const oldest = hourStartMs(newHour) - 24 * HOUR_MS;
+    for (const row of source.rows) if (hourStartMs(row.h) >= oldest && row.h < newHour) addCountsInto(sum24, row.m);
+  } else sum24 = { ...closed };
   const newDay = dayOfHour(newHour);
   if (newDay === day) return { ...sums, today, sum24: { h: newHour, m: sum24 } };
   return { ...sums, today: { d: newDay, m: {} }, yesterday: today, sum24: { h: newHour, m: sum24 } };
@@ -92,26 +103,35 @@ export function uptimeNow(sums: UptimeSums, hour: HourCounts, nowMs: number): { 
   // Yesterday counts until the day's archive job has folded it into the complete-day sums.
   const yesterday = sums.yesterday && (!sums.windows || sums.windows.through < sums.yesterday.d) ? sums.yesterday : null;
   const windows = sums.windows;
+  // Which parts fall in each window does not depend on the monitor: decided once, not per monitor.
+  const hourDay = dayOfHour(hour.h);
+  const within = (days: number) => ({ now: inWindow(hourDay, days), yesterday: yesterday !== null && inWindow(yesterday.d, days), sums: windows !== null && inWindow(windows.through, days) });
+  const reach = { 7: within(7), 30: within(30), 90: within(90) };
   const uptime: Record<string, Uptime> = {};
   const today: DayCounts = {};
   const index = new Map(hour.ids.map((id, i) => [id, i]));
+  const none = zeroCounts();
+  // Plain sums of "good" (up + degraded) and "bad" (down): one pass, no arrays made per monitor and window.
+  const percent = (good: number, bad: number) => (good + bad === 0 ? null : Math.round((good / (good + bad)) * 100_000) / 1000);
   for (const id of new Set([...hour.ids, ...Object.keys(todayDone), ...Object.keys(sum24)])) {
-    const current = hour.counts[index.get(id) ?? -1] ?? zeroCounts();
-    const day = addCounts(todayDone[id] ?? zeroCounts(), current);
-    today[id] = day;
-    const over = (days: number, sum: CountsOf | undefined): number | null => {
-      if (!inWindow(dayOfHour(hour.h), days)) return null;
-      let total = day;
-      if (yesterday?.m[id] && inWindow(yesterday.d, days)) total = addCounts(total, yesterday.m[id]);
-      if (windows && sum?.[id] && inWindow(windows.through, days)) total = addCounts(total, sum[id]);
-      return uptimePercent(total);
+    const cur = hour.counts[index.get(id) ?? -1] ?? none;
+    const done = todayDone[id] ?? none;
+    today[id] = [done[0] + cur[0], done[1] + cur[1], done[2] + cur[2], done[3] + cur[3], done[4] + cur[4]];
+    const dayGood = done[0] + done[1] + cur[0] + cur[1];
+    const dayBad = done[2] + cur[2];
+    const s24 = sum24[id] ?? none;
+    const y = yesterday?.m[id] ?? none;
+    const over = (days: 7 | 30 | 90, sums: CountsOf | undefined): number | null => {
+      const r = reach[days];
+      if (!r.now) return null;
+      let good = dayGood;
+      let bad = dayBad;
+      if (r.yesterday) [good, bad] = [good + y[0] + y[1], bad + y[2]];
+      const w = r.sums ? sums?.[id] : undefined;
+      if (w) [good, bad] = [good + w[0] + w[1], bad + w[2]];
+      return percent(good, bad);
     };
-    uptime[id] = {
-      "24h": uptimePercent(addCounts(sum24[id] ?? zeroCounts(), current)),
-      "7d": over(7, windows?.d7),
-      "30d": over(30, windows?.d30),
-      "90d": over(90, windows?.d90),
-    };
+    uptime[id] = { "24h": percent(s24[0] + s24[1] + cur[0] + cur[1], s24[2] + cur[2]), "7d": over(7, windows?.d7), "30d": over(30, windows?.d30), "90d": over(90, windows?.d90) };
   }
   return { uptime, today };
 }

@@ -35,3 +35,37 @@ export function windowsOf(daily: ReadonlyMap<string, Rollups>, through: string):
   }
   return windows;
 }
+
+/** The summary moved on to `through` (the day after its own), with that day's rollups; monitors new that day join. Pure. */
+export function shiftSummary(previous: HistorySummary, through: string, day: Rollups): HistorySummary {
+  const days = [...previous.days.slice(1), through];
+  const monitors: HistorySummary["monitors"] = {};
+  for (const id of [...new Set([...Object.keys(previous.monitors), ...Object.keys(day)])].sort()) {
+    const before = previous.monitors[id];
+    const counts = before ? before.counts.slice(1) : Array<Counts | null>(SUMMARY_DAYS - 1).fill(null);
+    const uptime = before ? before.uptime.slice(1) : Array<number | null>(SUMMARY_DAYS - 1).fill(null);
+    const today = day[id] ? countsOf(day[id]) : null;
+    counts.push(today);
+    uptime.push(today ? uptimePercent(today) : null);
+    if (counts.every((c) => c === null)) continue;
+    const total = counts.reduce<Counts>((sum, c) => (c ? addCounts(sum, c) : sum), zeroCounts());
+    monitors[id] = { uptime90d: uptimePercent(total), uptime, counts };
+  }
+  return { v: 1, through, days, monitors };
+}
+
+/** The complete-day sums from a summary's per-day counts: the last 6, 29 and 89 days up to its `through`. */
+export function windowsOfSummary(summary: HistorySummary): NonNullable<HistoryCarry["windows"]> {
+  const windows = { through: summary.through, d7: {}, d30: {}, d90: {} } as NonNullable<HistoryCarry["windows"]>;
+  const n = summary.days.length;
+  for (const [id, { counts }] of Object.entries(summary.monitors)) {
+    counts.forEach((c, i) => {
+      if (!c) return;
+      const age = n - 1 - i;
+      if (age < 6) addCountsInto(windows.d7, { [id]: c });
+      if (age < 29) addCountsInto(windows.d30, { [id]: c });
+      if (age < 89) addCountsInto(windows.d90, { [id]: c });
+    });
+  }
+  return windows;
+}

@@ -8,6 +8,7 @@ import type { PageCarry } from "../read-model/page-view";
 import { parseStored } from "../storage/parse-stored";
 import { LATEST_KEY } from "../storage/r2-latest-store";
 import { incidentKey, r2IncidentStore } from "../storage/r2-incident-store";
+import type { HourMedians } from "../decide/hot-state";
 import { type LatestView, parseLatestText } from "../storage/latest-object";
 
 /**
@@ -53,6 +54,13 @@ async function textOf(bucket: R2Bucket, key: string, log: Log): Promise<string |
   }
 }
 
+/** Medians as the page's rollup rows: the sparkline reads the median (index 5) only. */
+function rollupsOfMedians(p50: HourMedians["p50"]): PageCarry["hours"][number]["m"] {
+  const out: PageCarry["hours"][number]["m"] = {};
+  for (const [id, median] of Object.entries(p50)) out[id] = [0, 0, 0, 0, 0, median, null, null];
+  return out;
+}
+
 /**
  * The history parts the page draws: from recent.json and the latest object's counts of today (the current hour is
  * in those counts; its sparkline point comes once the hour is archived), or, from a latest.json written before the
@@ -69,10 +77,10 @@ function carryOf(latest: LatestView, text: string, recentText: string | null, lo
   }
   let hours: PageCarry["hours"] = [];
   if (recentText !== null) {
-    // The coordinator's own object: shape-checked, not validated rollup by rollup.
+    // The coordinator's own object (each hour's median per monitor): shape-checked, not validated hour by hour.
     try {
       const recent = JSON.parse(recentText) as { v?: unknown; hours?: unknown };
-      if (recent.v === 1 && Array.isArray(recent.hours)) hours = recent.hours as PageCarry["hours"];
+      if (recent.v === 2 && Array.isArray(recent.hours)) hours = (recent.hours as HourMedians[]).map(({ h, p50 }) => ({ h, m: rollupsOfMedians(p50) }));
       else log("warn", "R2 recent.json is damaged; the page shows no sparklines");
     } catch {
       log("warn", "R2 recent.json is not JSON; the page shows no sparklines");

@@ -45,7 +45,16 @@ function impactOf(status: "degraded" | "down", monitor: Monitor): Impact {
 export function transition(previous: IncidentState, observations: readonly Observation[], config: Config, nowMs: number): Transition {
   const now = new Date(nowMs).toISOString();
   const { flapThreshold, flapWindowMinutes } = config.incidents;
-  const incidents = new Map(previous.incidents.map((i) => [i.id, structuredClone(i)]));
+  // Copied on first change only: most ticks change no incident, and copying them all each minute costs CPU.
+  const incidents = new Map(previous.incidents.map((i) => [i.id, i]));
+  const copied = new Set<string>();
+  const editable = (incident: Incident): Incident => {
+    if (copied.has(incident.id)) return incident;
+    const copy = { ...incident, cause: { ...incident.cause }, updates: [...incident.updates], monitorIds: [...incident.monitorIds] };
+    incidents.set(copy.id, copy);
+    copied.add(copy.id);
+    return copy;
+  };
   const tracks: Record<string, MonitorTrack> = {};
   const changed = new Set<string>();
   const events: IncidentEvent[] = [];
@@ -54,7 +63,8 @@ export function transition(previous: IncidentState, observations: readonly Obser
     changed.add(incident.id);
     events.push({ type, incidentId: incident.id, monitorIds: incident.monitorIds, reason });
   };
-  const resolve = (incident: Incident, message: string) => {
+  const resolve = (original: Incident, message: string) => {
+    const incident = editable(original);
     incident.status = "resolved";
     incident.resolvedAt = now;
     incident.durationMs = nowMs - Date.parse(incident.startedAt);
@@ -63,7 +73,8 @@ export function transition(previous: IncidentState, observations: readonly Obser
 
   const observed = new Map(observations.map((o) => [o.monitorId, o]));
   for (const monitor of config.monitors) {
-    const track: MonitorTrack = structuredClone(previous.tracks[monitor.id] ?? freshTrack());
+    const before = previous.tracks[monitor.id];
+    const track: MonitorTrack = before ? { ...before, flips: [...before.flips] } : freshTrack();
     tracks[monitor.id] = track;
     const seen = observed.get(monitor.id);
     const open = track.incidentId ? incidents.get(track.incidentId) : undefined;
@@ -78,17 +89,18 @@ export function transition(previous: IncidentState, observations: readonly Obser
     track.lastRaw = raw;
     const flapping = track.flips.length >= flapThreshold;
 
+    // Streaks stop counting at their threshold: past it nothing changes, so a steady monitor's track is not rewritten.
     if (failing) {
-      track.failStreak++;
+      track.failStreak = Math.min(track.failStreak + 1, monitor.failureThreshold);
       track.okStreak = 0;
       track.streakStart ??= now;
       track.worst = track.worst === "down" || raw === "down" ? "down" : "degraded";
     } else {
-      track.okStreak++;
+      track.okStreak = Math.min(track.okStreak + 1, monitor.successThreshold);
       track.failStreak = 0;
     }
 
-    const incident = track.incidentId ? incidents.get(track.incidentId) : undefined;
+    let incident = track.incidentId ? incidents.get(track.incidentId) : undefined;
     if (!incident) {
       if (failing && (track.failStreak >= monitor.failureThreshold || flapping)) {
         const opened: Incident = {
@@ -109,6 +121,7 @@ export function transition(previous: IncidentState, observations: readonly Obser
           source: "monitor",
         };
         incidents.set(opened.id, opened);
+        copied.add(opened.id);
         track.incidentId = opened.id;
         emit(opened, "incident.opened", "opened", { status: "investigating", message: `${monitor.name} is ${raw}: ${seen.message}${flapping ? " (flapping)" : ""}` });
       } else if (!failing) {
@@ -119,12 +132,14 @@ export function transition(previous: IncidentState, observations: readonly Obser
     }
 
     if (flapping && !incident.flapping) {
+      incident = editable(incident);
       incident.flapping = true;
       emit(incident, "incident.updated", "flapping", { status: "monitoring", message: `${monitor.name} is flapping: ${track.flips.length} changes in ${flapWindowMinutes} minutes` });
     }
     if (failing) {
       const impact = impactOf(raw, monitor);
       if (RANK[impact] > RANK[incident.impact]) {
+        incident = editable(incident);
         incident.impact = impact;
         incident.title = `${monitor.name} is ${raw}`;
         incident.cause = { message: seen.message, phase: seen.phase ?? raw };
@@ -138,7 +153,16 @@ export function transition(previous: IncidentState, observations: readonly Obser
     }
   }
 
-  raiseGroupOutages(config, observed, tracks, incidents, emit);
+  raiseGroupOutages(config, observed, tracks, incidents, editable, emit);
+
+  // A track that came out as it went in is the same object, and when all are, the same record: the writer then knows
+  // without serialising them that there is nothing to store.
+  let tracksChanged = Object.keys(previous.tracks).length !== config.monitors.length;
+  for (const [id, track] of Object.entries(tracks)) {
+    const before = previous.tracks[id];
+    if (before && sameTrack(before, track)) tracks[id] = before;
+    else tracksChanged = true;
+  }
 
   // Incidents of monitors no longer configured would stay open forever.
   for (const incident of incidents.values()) {
@@ -153,10 +177,23 @@ export function transition(previous: IncidentState, observations: readonly Obser
   const open = recent.filter((i) => i.status === "open");
   const resolved = recent.filter((i) => i.status === "resolved").slice(0, MAX_RECENT_RESOLVED);
   return {
-    state: { tracks, incidents: [...open, ...resolved] },
+    state: { tracks: tracksChanged ? tracks : previous.tracks, incidents: [...open, ...resolved] },
     changed: [...changed].map((id) => incidents.get(id)!),
     events,
   };
+}
+
+function sameTrack(a: MonitorTrack, b: MonitorTrack): boolean {
+  return (
+    a.failStreak === b.failStreak &&
+    a.okStreak === b.okStreak &&
+    a.streakStart === b.streakStart &&
+    a.worst === b.worst &&
+    a.lastRaw === b.lastRaw &&
+    a.incidentId === b.incidentId &&
+    a.flips.length === b.flips.length &&
+    a.flips.every((t, i) => t === b.flips[i])
+  );
 }
 
 /** The guide's SEV-1: when every monitor of a group (of two or more) is down with an open incident, a complete outage. */
@@ -165,16 +202,23 @@ function raiseGroupOutages(
   observed: Map<string, Observation>,
   tracks: Record<string, MonitorTrack>,
   incidents: Map<string, Incident>,
+  editable: (incident: Incident) => Incident,
   emit: (incident: Incident, type: "incident.updated", reason: string, update: { status: "identified"; message: string }) => void,
 ) {
   const groups = new Map<string, Monitor[]>();
-  for (const m of config.monitors) if (m.group) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
+  for (const m of config.monitors) {
+    if (!m.group) continue;
+    const members = groups.get(m.group);
+    if (members) members.push(m);
+    else groups.set(m.group, [m]);
+  }
   for (const [group, members] of groups) {
     if (members.length < 2) continue;
     const open = members.map((m) => (observed.get(m.id)?.status === "down" ? incidents.get(tracks[m.id]?.incidentId ?? "") : undefined));
     if (open.some((i) => i?.status !== "open")) continue;
-    for (const incident of open as Incident[]) {
-      if (incident.severity === "SEV-1" && incident.impact === "critical") continue;
+    for (const found of open as Incident[]) {
+      if (found.severity === "SEV-1" && found.impact === "critical") continue;
+      const incident = editable(found);
       incident.severity = "SEV-1";
       incident.impact = "critical";
       emit(incident, "incident.updated", "severity raised", { status: "identified", message: `Complete outage of ${group}: every monitor is down; raised to SEV-1` });

@@ -81,7 +81,7 @@ export function addressHider(config: Config): (text: string) => string {
 }
 
 /** The public copy of one stored result: its type's public details and a message without addresses. */
-function publicResult(monitor: Monitor | undefined, result: StoredResult, hide: (text: string) => string): StoredResult {
+function publicResult<R extends Pick<StoredResult, "message" | "details">>(monitor: Monitor | undefined, result: R, hide: (text: string) => string): R {
   if (monitor?.public) return result;
   const type = monitor?.type;
   const details = type ? PUBLIC_DETAILS[type](result.details, hide) : {};

@@ -9,7 +9,7 @@ import type { Rollups } from "../history/schemas";
  * Free plan allow 100,000 rows written a day: a tick writes about four.
  */
 
-export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending";
+export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending" | "recent" | "dayrollup";
 
 export type BlobRead = { kind: "ok"; value: unknown; text: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 
@@ -47,6 +47,11 @@ export class CoordinatorSql {
   /** Runs `fn` as one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T {
     return this.storage.transactionSync(fn);
+  }
+
+  /** A blob's text as stored, or null. */
+  blobText(name: BlobName): string | null {
+    return this.run<{ value: string }>("SELECT value FROM blobs WHERE name = ?", name)[0]?.value ?? null;
   }
 
   blob(name: BlobName): BlobRead {
@@ -112,6 +117,50 @@ export class CoordinatorSql {
       }
     }
     return out;
+  }
+
+  /** Only the counts of finished hours from `fromHour` on, oldest first: what the uptime sums need, nothing more parsed. */
+  hourCounts(fromHour: string, toHour = "9999"): { h: string; counts: CountsOf }[] {
+    const rows = this.run<{ h: string; counts: string }>("SELECT h, counts FROM hours WHERE h >= ? AND h <= ? ORDER BY h", fromHour, toHour);
+    const out: { h: string; counts: CountsOf }[] = [];
+    for (const row of rows) {
+      try {
+        out.push({ h: row.h, counts: JSON.parse(row.counts) as CountsOf });
+      } catch {
+        // a damaged row counts as an hour without data
+      }
+    }
+    return out;
+  }
+
+  /** Only the rollups of archived hours in [fromHour, toHour], oldest first. */
+  hourRollups(fromHour: string, toHour: string): { h: string; rollup: Rollups }[] {
+    const rows = this.run<{ h: string; rollup: string }>("SELECT h, rollup FROM hours WHERE h >= ? AND h <= ? AND rollup IS NOT NULL ORDER BY h", fromHour, toHour);
+    const out: { h: string; rollup: Rollups }[] = [];
+    for (const row of rows) {
+      try {
+        out.push({ h: row.h, rollup: JSON.parse(row.rollup) as Rollups });
+      } catch {
+        // a damaged row is an hour without a rollup
+      }
+    }
+    return out;
+  }
+
+  /** Sets an archived hour's rollup, leaving its counts as the tick wrote them. */
+  setHourRollup(h: string, rollup: Rollups): void {
+    this.run("UPDATE hours SET rollup = ? WHERE h = ?", JSON.stringify(rollup), h);
+  }
+
+  /** The ids of a finished hour (the order of its points' letters). */
+  hourIds(h: string): string[] | null {
+    const row = this.run<{ ids: string }>("SELECT ids FROM hours WHERE h = ?", h)[0];
+    if (!row) return null;
+    try {
+      return JSON.parse(row.ids) as string[];
+    } catch {
+      return null;
+    }
   }
 
   deleteHours(beforeHour: string): void {

@@ -1,16 +1,58 @@
-import type { DayAccumulators, HotState, Meta } from "../decide/hot-state";
+import type { DayAccumulators, HotState, HourMedians, KeptResult, Meta } from "../decide/hot-state";
+import type { Rollups } from "../history/schemas";
 import { emptyHotState } from "../decide/hot-state";
 import type { Log } from "../log";
 import { EMPTY_DELIVERY } from "../notify/delivery-state";
 import type { BlobName, CoordinatorSql } from "./coordinator-sql";
 
-type Part = Exclude<BlobName, "meta" | "dayacc" | "pending">;
+type Part = Exclude<BlobName, "meta" | "results" | "dayacc" | "pending" | "recent" | "dayrollup">;
+
+/**
+ * The results blob, one line a monitor: `id TAB status TAB since TAB checkedAt TAB raw TAB message (JSON) TAB said
+ * (JSON) TAB result (JSON)`. Read
+ * back by splitting, so a cold start does not parse every monitor's details; JSON text holds no raw tab or newline.
+ */
+export function encodeResults(results: HotState["results"]): string {
+  let out = "";
+  for (const [id, r] of Object.entries(results)) {
+    const said = r.said === r.message ? "=" : JSON.stringify(r.said);
+    out += `${out ? "\n" : ""}${id}\t${r.status}\t${r.since}\t${r.checkedAt}\t${r.raw ?? "-"}\t${JSON.stringify(r.message)}\t${said}\t${r.json}`;
+  }
+  return out;
+}
+
+export function decodeResults(text: string): HotState["results"] | null {
+  const out: HotState["results"] = {};
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const cut: number[] = [];
+    for (let at = -1, i = 0; i < 7; i++) cut.push((at = line.indexOf("\t", at + 1)));
+    if (cut.some((c) => c < 0)) return null;
+    const [a, b, c, d, e, f, g] = cut as [number, number, number, number, number, number, number];
+    const raw = line.slice(d + 1, e);
+    try {
+      const message = JSON.parse(line.slice(e + 1, f)) as string;
+      const said = line.slice(f + 1, g);
+      out[line.slice(0, a)] = {
+        status: line.slice(a + 1, b) as KeptResult["status"],
+        since: line.slice(b + 1, c),
+        checkedAt: line.slice(c + 1, d),
+        raw: raw === "-" ? null : (raw as KeptResult["raw"]),
+        message,
+        said: said === "=" ? message : (JSON.parse(said) as string),
+        json: line.slice(g + 1),
+      };
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Shape checks, not validation: this is the writer's own data. A part that fails one is started afresh (logged). */
 const CHECKS: Record<Part, (v: unknown) => boolean> = {
-  results: isObject,
   tracks: isObject,
   incidents: Array.isArray,
   delivery: (v) => isObject(v) && Array.isArray(v.outbox) && isObject(v.done),
@@ -60,9 +102,14 @@ export class HotStateStore {
       if (read.kind !== "missing") this.log("error", `coordinator ${name} is corrupt; it starts afresh`, { reason: read.kind === "corrupt" ? read.reason : "unexpected shape" });
       return fallback;
     };
+    const resultsText = this.sql.blobText("results");
+    let results = resultsText === null ? null : decodeResults(resultsText);
+    if (resultsText !== null && results === null) this.log("error", "coordinator results are corrupt; they start afresh");
+    if (results !== null) this.written.set("results", { value: results, text: resultsText! });
+    results ??= empty.results;
     const state: HotState = {
       meta,
-      results: part("results", empty.results),
+      results,
       incidents: { tracks: part("tracks", {}), incidents: part("incidents", []) },
       delivery: { ...EMPTY_DELIVERY, ...part("delivery", EMPTY_DELIVERY) },
       hour: part("hour", null),
@@ -88,7 +135,7 @@ export class HotStateStore {
     for (const [name, value] of parts) {
       const last = this.written.get(name);
       if (last?.value === value) continue;
-      const text = JSON.stringify(value);
+      const text = name === "results" ? encodeResults(value as HotState["results"]) : JSON.stringify(value);
       if (last?.text !== text) changes.push([name, value, text]);
     }
     this.sql.transaction(() => {
@@ -113,6 +160,26 @@ export class HotStateStore {
 
   putDayAccumulators(acc: DayAccumulators): void {
     this.sql.putBlob("dayacc", JSON.stringify(acc));
+  }
+
+  /** The medians of the last 24 archived hours, oldest first. */
+  recentHours(): HourMedians[] {
+    const read = this.sql.blob("recent");
+    return read.kind === "ok" && Array.isArray(read.value) ? (read.value as HourMedians[]) : [];
+  }
+
+  putRecentHours(hours: HourMedians[]): void {
+    this.sql.putBlob("recent", JSON.stringify(hours));
+  }
+
+  /** The last finished day's rollup, kept for its month (so the month step need not read the day object back). */
+  dayRollup(d: string): Rollups | null {
+    const read = this.sql.blob("dayrollup");
+    return read.kind === "ok" && isObject(read.value) && read.value.d === d && isObject(read.value.rollup) ? (read.value.rollup as Rollups) : null;
+  }
+
+  putDayRollup(d: string, rollup: Rollups): void {
+    this.sql.putBlob("dayrollup", JSON.stringify({ d, rollup }));
   }
 
   /** Archive objects waiting to be written (from an upgrade, or a write that failed), by key. */

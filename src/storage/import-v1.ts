@@ -1,5 +1,6 @@
 import type { DayAccumulators, HotState, HourCounts, Job, KeptResult } from "../decide/hot-state";
 import { emptyHotState } from "../decide/hot-state";
+import { keep } from "../decide/decide-tick";
 import type { RawPointRow } from "../decide/minute-history";
 import { dayObjectKey, hourStartMs, rawHourKey } from "../history/keys";
 import { countsOf, ticksByMonitor } from "../history/rollup";
@@ -24,11 +25,8 @@ export interface Imported {
   pending: Record<string, string>;
 }
 
-const kept = (r: LatestSnapshot["monitors"][string]): KeptResult => ({
-  ...r,
-  raw: r.status === "up" || r.status === "degraded" || r.status === "down" ? r.status : null,
-  said: r.message.replace(/^maintenance: .*? \((.*)\)$/, "$1"),
-});
+const kept = ({ type: _type, ...shown }: LatestSnapshot["monitors"][string]): KeptResult =>
+  keep(shown, shown.status === "up" || shown.status === "degraded" || shown.status === "down" ? shown.status : null, shown.message.replace(/^maintenance: .*? \((.*)\)$/, "$1"));
 
 /** From a version 1 latest.json, parsed. Null when it is not one. */
 export function importLatestV1(raw: unknown, log: Log): Imported | null {
@@ -103,7 +101,7 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
   }
   state.incidents = { tracks, incidents: kv.incidents };
   state.results = Object.fromEntries(
-    Object.entries(kv.monitors).map(([id, m]) => [id, { type: "", status: m.status, raw: null, said: m.message, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since } satisfies KeptResult]),
+    Object.entries(kv.monitors).map(([id, m]) => [id, keep({ status: m.status, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since }, null, m.message)]),
   );
   return { state, points: [], hours: [], dayacc: null, pending: {} };
 }

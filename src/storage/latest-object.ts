@@ -2,7 +2,8 @@ import type { MaintenanceWindow } from "../config/schema";
 import type { Counts } from "../history/schemas";
 import type { Uptime } from "../history/uptime-of";
 import type { Incident } from "../incidents/types";
-import { LatestSnapshot, type StoredResult } from "./snapshot";
+import type { ShownResult } from "../decide/hot-state";
+import { LatestSnapshot } from "./snapshot";
 import type { ReadResult } from "./types";
 
 /**
@@ -15,7 +16,7 @@ import type { ReadResult } from "./types";
 export interface LatestView {
   tickAt: string;
   durationMs: number;
-  monitors: Record<string, StoredResult>;
+  monitors: Record<string, ShownResult>;
   uptime: Record<string, Uptime>;
   /** Per monitor the counts so far today (up, degraded, down, maintenance, unknown); empty from a version 1 object. */
   today: Record<string, Counts>;
@@ -23,62 +24,55 @@ export interface LatestView {
   adminMaintenance: MaintenanceWindow[];
 }
 
-/** A monitor as stored: the result without what the object says once (its check time when it is the tick's). */
-interface StoredMonitor extends Omit<StoredResult, "checkedAt"> {
-  checkedAt?: string;
-  uptime: [number | null, number | null, number | null, number | null];
-  today: Counts;
-}
-
-interface LatestV2 {
-  v: 2;
-  tickAt: string;
-  durationMs: number;
-  monitors: Record<string, StoredMonitor>;
-  incidents: Incident[];
-  adminMaintenance: MaintenanceWindow[];
+/** What the writer hands over: each monitor's result as JSON text already (it keeps them so), the rest as values. */
+export interface LatestParts extends Omit<LatestView, "monitors"> {
+  monitors: Record<string, string>;
 }
 
 const NO_COUNTS: Counts = [0, 0, 0, 0, 0];
 
-export function latestText(view: LatestView): string {
-  const monitors: Record<string, StoredMonitor> = {};
-  for (const [id, m] of Object.entries(view.monitors)) {
-    const u = view.uptime[id];
-    const { checkedAt, ...rest } = m;
-    monitors[id] = {
-      ...rest,
-      ...(checkedAt === view.tickAt ? {} : { checkedAt }),
-      uptime: u ? [u["24h"], u["7d"], u["30d"], u["90d"]] : [null, null, null, null],
-      today: view.today[id] ?? NO_COUNTS,
-    };
+/**
+ * `{ v: 2, tickAt, durationMs, monitors: { id: result }, uptime: { id: [24h, 7d, 30d, 90d, and today's up,
+ * degraded, down, maintenance, unknown] }, incidents, adminMaintenance }`. Each monitor's result is spliced in as the
+ * text the writer keeps, not serialised again: a tick rewrites only what it measured.
+ */
+export function latestText(parts: LatestParts): string {
+  const ids = Object.keys(parts.monitors);
+  // Monitor ids are slugs (a-z, 0-9, - and _): quoted as they are.
+  const monitors = ids.map((id) => `"${id}":${parts.monitors[id]}`).join(",");
+  const uptime: Record<string, (number | null)[]> = {};
+  for (const id of ids) {
+    const u = parts.uptime[id];
+    uptime[id] = [u?.["24h"] ?? null, u?.["7d"] ?? null, u?.["30d"] ?? null, u?.["90d"] ?? null, ...(parts.today[id] ?? NO_COUNTS)];
   }
-  const object: LatestV2 = { v: 2, tickAt: view.tickAt, durationMs: view.durationMs, monitors, incidents: view.incidents, adminMaintenance: view.adminMaintenance };
-  return JSON.stringify(object);
+  const head = JSON.stringify({ v: 2, tickAt: parts.tickAt, durationMs: parts.durationMs });
+  const tail = JSON.stringify({ uptime, incidents: parts.incidents, adminMaintenance: parts.adminMaintenance });
+  return `${head.slice(0, -1)},"monitors":{${monitors}},${tail.slice(1)}`;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
   if (typeof raw.tickAt !== "string" || !isObject(raw.monitors) || !Array.isArray(raw.incidents)) return { kind: "corrupt", reason: "latest.json (v2) lacks tickAt, monitors or incidents" };
-  const tickAt = raw.tickAt;
-  const view: LatestView = {
-    tickAt,
-    durationMs: typeof raw.durationMs === "number" ? raw.durationMs : 0,
-    monitors: {},
-    uptime: {},
-    today: {},
-    incidents: raw.incidents as Incident[],
-    adminMaintenance: Array.isArray(raw.adminMaintenance) ? (raw.adminMaintenance as MaintenanceWindow[]) : [],
-  };
-  for (const [id, value] of Object.entries(raw.monitors as Record<string, StoredMonitor>)) {
-    if (!isObject(value)) continue;
-    const { uptime, today, checkedAt, ...rest } = value;
-    view.monitors[id] = { ...rest, checkedAt: checkedAt ?? tickAt };
-    if (Array.isArray(uptime)) view.uptime[id] = { "24h": uptime[0] ?? null, "7d": uptime[1] ?? null, "30d": uptime[2] ?? null, "90d": uptime[3] ?? null };
-    if (Array.isArray(today)) view.today[id] = today;
+  const uptime: Record<string, Uptime> = {};
+  const today: Record<string, Counts> = {};
+  for (const [id, u] of Object.entries(isObject(raw.uptime) ? raw.uptime : {})) {
+    if (!Array.isArray(u)) continue;
+    uptime[id] = { "24h": u[0] ?? null, "7d": u[1] ?? null, "30d": u[2] ?? null, "90d": u[3] ?? null };
+    if (u.length >= 9) today[id] = u.slice(4, 9) as Counts;
   }
-  return { kind: "ok", value: view };
+  return {
+    kind: "ok",
+    value: {
+      tickAt: raw.tickAt,
+      durationMs: typeof raw.durationMs === "number" ? raw.durationMs : 0,
+      monitors: raw.monitors as Record<string, ShownResult>,
+      uptime,
+      today,
+      incidents: raw.incidents as Incident[],
+      adminMaintenance: Array.isArray(raw.adminMaintenance) ? (raw.adminMaintenance as MaintenanceWindow[]) : [],
+    },
+  };
 }
 
 /** Reads either version. Version 2 is this code's own output: shape-checked, not validated field by field. */

@@ -46,6 +46,7 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   const summary = await deps.writer.tick({ scheduledTime, startedAt, configText: deps.configText, results: collected.results });
   if ("errors" in summary) throw new Error(`the coordinator refused the tick: invalid configuration: ${summary.errors.join("; ")}`);
   const { results, events, notified, wroteState, wroteLatest, jobs, skipped, durationMs } = summary;
-  log("info", skipped ? "tick skipped" : "tick done", { tickAt, durationMs, probed: results.length, of: config.monitors.length, shards: plan.shards.length, ...shownCounts(results), events: events.length, notified, wroteState, wroteLatest, jobs });
+  const counts = summary.counts ?? shownCounts(results);
+  log("info", skipped ? "tick skipped" : "tick done", { tickAt, durationMs, probed: summary.probed ?? results.length, of: config.monitors.length, shards: plan.shards.length, ...counts, events: events.length, notified, wroteState, wroteLatest, jobs });
   return summary;
 }
