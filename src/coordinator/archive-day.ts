@@ -71,7 +71,11 @@ export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string
 export async function monthStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
   const store = deps.stores.history;
   const rollup = deps.hot.dayRollup(d) ?? (await readOwn<DayObject>(store, dayObjectKey(d), isDay(d), deps.log))?.rollup;
-  if (!rollup) throw new Error(`days/${d}.json is missing: the month cannot take it`);
+  if (!rollup) {
+    // Nothing to add (the day object is gone): a step that waited for it forever would hold every job behind it.
+    deps.log("error", "history day has no rollup; its month is left as it is", { day: d });
+    return { state };
+  }
   const key = monthKeyOf(d);
   let month = await readOwn<MonthObject>(store, monthObjectKey(key), isMonth(key), deps.log);
   if (!month) {
@@ -114,5 +118,8 @@ export async function summaryStep(deps: WriterDeps, state: HotState, d: string):
 export async function pruneStep(deps: WriterDeps, state: HotState, d: string, nowMs: number): Promise<StepOutcome> {
   const prune = pruneKeys(state.meta.pruned, addDays(d, 1), deps.config.history.rawRetentionDays);
   if (prune.keys.length) await deps.stores.history.delete(prune.keys);
-  return { state: { ...state, meta: { ...state.meta, pruned: prune.pruned } }, extra: () => deps.sql.deleteHours(hourKeyOf(nowMs - 26 * HOUR_MS)) };
+  // Rows an archive job still waits for (R2 refused it for a while) stay until it has run.
+  const waiting = state.meta.jobs.map((j) => (j.kind === "hour" ? j.h : j.kind === "day" ? `${j.d}T00` : "9999"));
+  const keepFrom = [hourKeyOf(nowMs - 26 * HOUR_MS), ...waiting].sort()[0]!;
+  return { state: { ...state, meta: { ...state.meta, pruned: prune.pruned } }, extra: () => deps.sql.deleteHours(keepFrom) };
 }

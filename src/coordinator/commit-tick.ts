@@ -6,6 +6,7 @@ import type { IncidentEvent } from "../incidents/types";
 import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
 import { recordOutcomes } from "../notify/outbox";
 import type { CollectedResult } from "../tick/probe-batch";
+import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
 import { loadState, type WriterDeps } from "./writer-deps";
 
@@ -71,7 +72,7 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
 
   const durationMs = Math.round(now() - input.startedAt);
   const next: HotState = {
-    meta: { ...state.meta, lastTickAt: tickAt, durationMs, certificateTiers: decision.certificateTiers, adminMaintenance: decision.adminMaintenance, jobs },
+    meta: { ...state.meta, lastTickAt: tickAt, durationMs, certificateTiers: decision.certificateTiers, adminMaintenance: decision.adminMaintenance, jobs: trimJobs(jobs, log) },
     results: decision.results,
     incidents: decision.incidents,
     delivery: decision.delivery,
@@ -84,7 +85,8 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
       deps.sql.putHour({ h: recorded.finished.h, ids: recorded.finished.ids, counts: countsOfHour(recorded.finished), rollup: null });
     }
   });
-  if (jobs.length > state.meta.jobs.length) await deps.sql.setAlarm(now());
+  // New archive jobs start the alarm; queued ones keep it armed (an import, a retry the runtime dropped).
+  if (jobs.length > state.meta.jobs.length || (jobs.length > 0 && (await deps.sql.getAlarm()) === null)) await deps.sql.setAlarm(now());
 
   const [unsaved, wroteLatest, kv] = await Promise.all([
     saveIncidents(deps, decision.incidents.incidents, decision.changed, state.meta.unsavedIncidents),

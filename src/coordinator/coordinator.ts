@@ -85,9 +85,14 @@ export class Coordinator extends DurableObject<Bindings> {
 
   /** One archive step a call; the next one in an invocation of its own. */
   override async alarm(): Promise<void> {
-    const outcome = await this.run(null, (deps) => runNextJob(deps));
-    if ("ok" in outcome || !outcome.more) return;
-    await this.sql.setAlarm(Date.now() + (outcome.failed ? JOB_RETRY_MS : 0));
+    // The config the ticks use (the Worker's EDGEWATCH_CONFIG, else the bundled file): retention comes from it.
+    const outcome = await this.run(this.config?.text ?? this.env.EDGEWATCH_CONFIG ?? null, (deps) => runNextJob(deps));
+    if ("ok" in outcome) {
+      consoleLog("error", "archive jobs wait: the configuration is invalid", { errors: outcome.errors });
+      await this.sql.setAlarm(Date.now() + JOB_RETRY_MS);
+      return;
+    }
+    if (outcome.more) await this.sql.setAlarm(Date.now() + (outcome.failed ? JOB_RETRY_MS : 0));
   }
 }
 

@@ -81,7 +81,8 @@ function historyOf(carry: HistoryCarry, state: HotState): Omit<Imported, "state"
   }
   for (const d of carry.pending.days) {
     pending[dayObjectKey(d.d)] = JSON.stringify(d);
-    jobs.push({ kind: "put", key: dayObjectKey(d.d) }, { kind: "day", d: d.d, step: "month" }, { kind: "day", d: d.d, step: "summary" }, { kind: "day", d: d.d, step: "prune" });
+    // The month step moves on to the summary and the prune by itself.
+    jobs.push({ kind: "put", key: dayObjectKey(d.d) }, { kind: "day", d: d.d, step: "month" });
   }
   state.meta.jobs = jobs;
   return { points, hours, dayacc: { d: carry.today.d, m: carry.today.m }, pending };

@@ -1,133 +1,126 @@
 import { env, reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { advanceHistory } from "../../src/history/advance-history";
-import { r2HistoryStore } from "../../src/history/history-store";
-import { persistHistory } from "../../src/history/persist-history";
-import { HistoryCarry, type HistoryStatus, type TickSample } from "../../src/history/schemas";
-import { uptimeOf } from "../../src/history/uptime-of";
+import { STATUS_ORDER, exactPercentile, uptimePercent, zeroCounts } from "../../src/history/rollup";
+import { dayObjectKey, HOUR_MS, hourKeyOf, rawHourKey } from "../../src/history/keys";
+import { type Counts, DayObject, HourObject } from "../../src/history/schemas";
+import { parseLatestText } from "../../src/storage/latest-object";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { countingBucket, type Said, simulation, storesWith } from "../coordinator/history-fixtures";
 import { rng } from "../helpers/rng";
+import { configOf, inWriter } from "../helpers/writer";
 
 afterEach(() => reset());
 
-/** R2's price list: writes and lists are Class A, reads Class B, deletes free. */
-const CLASS_A = ["put", "list", "createMultipartUpload", "resumeMultipartUpload"] as const;
-const CLASS_B = ["get", "head"] as const;
-const FREE_CLASS_A_PER_MONTH = 1_000_000;
+/** R2 Class A operations (writes, lists) a month that Edgewatch allows itself: a tenth of the Free plan's. */
 const BUDGET_CLASS_A_PER_MONTH = 100_000;
-/** What latest.json costs on its own: one put per tick. */
-const LATEST_PUTS_PER_MONTH = 43_200;
 
-/** The real R2 binding, counting every operation by name (and puts by key). */
-function countingBucket(bucket: R2Bucket) {
-  const calls: Record<string, number> = {};
-  const putKeys: string[] = [];
-  const wrapped = new Proxy(bucket, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        calls[String(prop)] = (calls[String(prop)] ?? 0) + 1;
-        if (prop === "put") putKeys.push(String(args[0]));
-        return (value as Function).apply(target, args);
-      };
-    },
-  });
-  const total = (ops: readonly string[]) => ops.reduce((sum, op) => sum + (calls[op] ?? 0), 0);
-  return { bucket: wrapped, calls, putKeys, classA: () => total(CLASS_A), classB: () => total(CLASS_B) };
-}
+const MONITORS = 20;
+const ids = Array.from({ length: MONITORS }, (_, i) => `monitor-${String(i).padStart(2, "0")}`);
+const config = configOf({ monitors: ids.map((id) => ({ id, name: id, type: "http", url: `https://${id}.example.test/health` })) });
+const LETTER: Record<string, string> = { up: "u", degraded: "d", down: "x", unknown: "n" };
 
-
-function samples(monitors: number, seed: number) {
+/** What each monitor's probe says each minute: mostly up, some degraded, a few down and a few without a verdict. */
+function minutes(seed: number) {
   const random = rng(seed);
-  const ids = Array.from({ length: monitors }, (_, i) => `monitor-${String(i).padStart(2, "0")}`);
-  return (tickMs: number): TickSample => {
-    const out: TickSample["monitors"] = {};
+  return (): Record<string, Said> => {
+    const out: Record<string, Said> = {};
     for (const id of ids) {
       const r = random();
-      const status: HistoryStatus = r < 0.01 ? "down" : r < 0.04 ? "degraded" : r < 0.045 ? "maintenance" : "up";
-      out[id] = { status, latencyMs: status === "down" && random() < 0.5 ? null : Math.round(40 * Math.exp(random() * 2.5)) };
+      const status = r < 0.01 ? "down" : r < 0.04 ? "degraded" : r < 0.045 ? "unknown" : "up";
+      out[id] = [status, status === "unknown" || (status === "down" && random() < 0.5) ? null : Math.round(40 * Math.exp(random() * 2.5))];
     }
-    return { tickAt: new Date(tickMs).toISOString(), monitors: out };
+    return out;
   };
 }
 
-describe("a simulated day: 1,440 ticks of 20 monitors through the real R2 binding", () => {
-  it("stays within the Class A budget and reads a bounded number of objects per tick", { timeout: 120_000 }, async () => {
+describe("a simulated day: 1,440 ticks of 20 monitors through the writer and the real R2 binding", () => {
+  it("archives every hour and the day exactly, within the Class A budget and with bounded reads", { timeout: 240_000 }, async () => {
     const counter = countingBucket(env.HISTORY);
-    const store = r2HistoryStore(counter.bucket);
-    const next = samples(20, 1);
-    const start = Date.parse("2026-08-20T00:30:00Z");
     const errors: string[] = [];
-    const log = (level: string, msg: string) => void (level !== "info" && errors.push(msg));
-    let maxReadsInATick = 0;
-    let maxWritesInATick = 0;
-    const sizes: Record<string, number> = {};
-    const started = Date.now();
+    const sim = simulation(config, { stores: storesWith(counter.bucket), log: (level, msg) => void (level !== "info" && errors.push(msg)) });
+    const next = minutes(1);
+    const start = Date.parse("2096-08-20T00:30:00Z");
+    const said: { t: number; m: Record<string, Said> }[] = [];
+    const max = { tickReads: 0, tickWrites: 0, jobReads: 0, jobWrites: 0 };
+    /** Bytes of the history the writer keeps, after each hour's archive. */
+    const stateBytes: number[] = [];
 
     for (let i = 0; i < 1_440; i++) {
-      const tickMs = start + i * 60_000;
-      const [readsBefore, writesBefore] = [counter.classB(), counter.classA()];
-      // The tick: read latest.json (its carry), probe, advance, persist, write latest.json with the new carry.
-      const latest = await counter.bucket.get(LATEST_KEY);
-      const stored = latest ? HistoryCarry.safeParse((JSON.parse(await latest.text()) as { history?: unknown }).history) : null;
-      const advanced = advanceHistory(stored?.success ? stored.data : null, next(tickMs));
-      const carry = await persistHistory(store, advanced.carry!, { log });
-      const text = JSON.stringify({ version: 1, tickAt: new Date(tickMs).toISOString(), history: carry });
-      await counter.bucket.put(LATEST_KEY, text);
-      maxReadsInATick = Math.max(maxReadsInATick, counter.classB() - readsBefore);
-      maxWritesInATick = Math.max(maxWritesInATick, counter.classA() - writesBefore);
-      const carryBytes = JSON.stringify(carry).length;
-      if (new Date(tickMs).getUTCMinutes() === 59) sizes.endOfHour = Math.max(sizes.endOfHour ?? 0, carryBytes);
-      if (i === 1_439) sizes.lastTick = carryBytes;
-      sizes.max = Math.max(sizes.max ?? 0, carryBytes);
+      const t = start + i * 60_000;
+      const m = next();
+      said.push({ t, m });
+      let [reads, writes] = [counter.classB(), counter.classA()];
+      const summary = await sim.tick(t, m);
+      if (i > 0) max.tickReads = Math.max(max.tickReads, counter.classB() - reads);
+      max.tickWrites = Math.max(max.tickWrites, counter.classA() - writes);
+      if (!summary.jobs) continue;
+      // As the alarm would: the archive jobs right after the tick that queued them.
+      [reads, writes] = [counter.classB(), counter.classA()];
+      await sim.runJobs();
+      max.jobReads = Math.max(max.jobReads, counter.classB() - reads);
+      max.jobWrites = Math.max(max.jobWrites, counter.classA() - writes);
+      stateBytes.push(await inWriter(sim.options(), async (deps) => JSON.stringify([deps.hot.load()!.hour, deps.hot.load()!.uptime, deps.hot.dayAccumulators()]).length));
     }
-    const elapsedMs = Date.now() - started;
 
-    const historyClassA = counter.classA() - (counter.putKeys.filter((k) => k === LATEST_KEY).length);
-    const historyPuts = counter.putKeys.filter((k) => k !== LATEST_KEY);
-    console.log(JSON.stringify({ calls: counter.calls, historyClassA, maxReadsInATick, maxWritesInATick, carryBytes: sizes, elapsedMs }));
-
+    const historyPuts = counter.putKeys.filter((k) => k !== LATEST_KEY && !k.startsWith("incidents/"));
+    console.log(JSON.stringify({ calls: counter.calls, historyPuts: historyPuts.length, max, historyStateBytes: stateBytes.filter((_, i) => i % 6 === 0) }));
     expect(errors).toEqual([]);
-    // 24 hours, one day, its month and the summary; never a list.
-    expect(historyPuts.filter((k) => k.startsWith("raw/"))).toHaveLength(24);
-    expect(historyPuts.filter((k) => !k.startsWith("raw/")).sort()).toEqual(["days/2026-08-20.json", "months/2026-08.json", "summary.json"]);
-    expect(counter.calls.list ?? 0).toBe(0);
-    expect(historyClassA).toBe(27);
-    expect(historyClassA * 30).toBeLessThanOrEqual(BUDGET_CLASS_A_PER_MONTH - LATEST_PUTS_PER_MONTH);
-    expect(counter.classA() * 30).toBeLessThanOrEqual(BUDGET_CLASS_A_PER_MONTH);
-    expect(counter.classA() * 30).toBeLessThan(FREE_CLASS_A_PER_MONTH / 10);
-    // Deletes are free in R2; even counted as Class A they fit: one bulk delete a day.
-    expect(counter.calls.delete ?? 0).toBe(1);
-    expect((historyClassA + (counter.calls.delete ?? 0)) * 30).toBeLessThanOrEqual(BUDGET_CLASS_A_PER_MONTH - LATEST_PUTS_PER_MONTH);
-    // Reads: latest.json every tick, plus at most the months behind the summary at the day rollover.
-    expect(maxReadsInATick).toBeLessThanOrEqual(6);
-    expect(counter.classB()).toBeLessThanOrEqual(1_440 + 5);
-    expect(maxWritesInATick).toBeLessThanOrEqual(5);
 
-    // And what it kept adds up: uptime over the day from the carry.
-    const carry = HistoryCarry.parse((JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text()) as { history: unknown }).history);
-    const uptime = uptimeOf(carry, start + 1_439 * 60_000)["monitor-00"]!;
-    expect(uptime["24h"]).toBeGreaterThan(97);
-    expect(uptime["7d"]).toBeGreaterThan(97);
+    // Class A: 24 hours (and recent.json with each), one day, its month and the summary; never a list.
+    expect(historyPuts.filter((k) => k.startsWith("raw/"))).toHaveLength(24);
+    expect(historyPuts.filter((k) => k === "recent.json")).toHaveLength(24);
+    expect(historyPuts.filter((k) => !k.startsWith("raw/") && k !== "recent.json").sort()).toEqual(["days/2096-08-20.json", "months/2096-08.json", "summary.json"]);
+    expect(counter.calls.list ?? 0).toBe(0);
+    expect(counter.putKeys.filter((k) => k === LATEST_KEY)).toHaveLength(1_440);
+    expect(counter.classA() * 30).toBeLessThanOrEqual(BUDGET_CLASS_A_PER_MONTH);
+    // Deletes are free in R2; the prune is one bulk delete a day.
+    expect(counter.calls.delete ?? 0).toBe(1);
+    // Reads: a tick reads nothing (the writer keeps its state; only the very first looks for a previous version's
+    // latest.json); the day's archive reads the month's day objects when its month is missing, and the summary's months.
+    expect(max.tickReads).toBe(0);
+    expect(max.jobReads).toBeLessThanOrEqual(31 + 1 + 4);
+    expect(counter.classB()).toBeLessThanOrEqual(1 + 31 + 1 + 4);
+    expect(max.tickWrites).toBeLessThanOrEqual(1 + 3); // latest.json and incident records
+    expect(max.jobWrites).toBeLessThanOrEqual(5); // raw hour, recent.json, day, month, summary
+    // What the writer keeps of history (the hour's counts, the uptime sums, the day's accumulators) is bounded by
+    // monitors, not by the time of day: the raw minutes live in rows, at most an hour of them.
+    expect(Math.max(...stateBytes)).toBeLessThan(MONITORS * 1_000);
+    const rows = await inWriter(sim.options(), async (deps) => ({ points: deps.sql.points(0, Number.MAX_SAFE_INTEGER).length, hours: deps.sql.hours("").length }));
+    expect(rows.points).toBeLessThanOrEqual(60);
+    expect(rows.hours).toBeLessThanOrEqual(26);
+
+    // What the archives hold, computed straight from what the probes said.
+    const id = "monitor-07";
+    const index = ids.indexOf(id);
+    for (const h of ["2096-08-20T00", "2096-08-20T13", "2096-08-20T23"]) {
+      const inHour = said.filter((s) => hourKeyOf(s.t) === h);
+      const object = HourObject.parse(JSON.parse(await (await env.HISTORY.get(rawHourKey(h)))!.text()));
+      expect(object.ticks.map(([offset, letters]) => [offset, letters[index]])).toEqual(inHour.map((s) => [s.t - Date.parse(`${h}:00:00Z`), LETTER[s.m[id]![0]]]));
+      expect(object.rollup[id]).toEqual(rollupOf(inHour.map((s) => s.m[id]!)));
+    }
+    const day = DayObject.parse(JSON.parse(await (await env.HISTORY.get(dayObjectKey("2096-08-20")))!.text()));
+    const ofDay = said.filter((s) => s.t < Date.parse("2096-08-21T00:00:00Z")).map((s) => s.m[id]!);
+    expect(day.hours).toHaveLength(24);
+    expect(day.rollup[id]!.slice(0, 5)).toEqual(countsOf(ofDay));
+    expect(day.rollup[id]![7]).toBe(rollupOf(ofDay)[7]);
+
+    // Uptime at the last tick: its hour and the 24 before it, and the archived day with today, both cover every minute.
+    const latest = parseLatestText(await (await env.HISTORY.get(LATEST_KEY))!.text());
+    if (latest.kind !== "ok") throw new Error("latest.json unreadable");
+    const all = uptimePercent(countsOf(said.map((s) => s.m[id]!)));
+    expect(latest.value.uptime[id]).toEqual({ "24h": all, "7d": all, "30d": all, "90d": all });
+    expect(said.at(-1)!.t - start).toBe(1_439 * 60_000);
+    expect(hourKeyOf(said.at(-1)!.t)).toBe(hourKeyOf(start + 24 * HOUR_MS));
   });
 });
 
-describe("the carry's size", () => {
-  for (const monitors of [20, 200]) {
-    it(`${monitors} monitors: at the end of an hour and of a day`, () => {
-      const next = samples(monitors, 2);
-      const start = Date.parse("2026-08-20T00:00:00Z");
-      let carry: HistoryCarry | null = null;
-      const sizes = { endOfFirstHour: 0, endOfDay: 0 };
-      for (let i = 0; i < 1_440; i++) {
-        carry = advanceHistory(carry, next(start + i * 60_000)).carry!;
-        carry = { ...carry, pending: { hours: [], days: [] } }; // as after a successful persist
-        if (i === 59) sizes.endOfFirstHour = JSON.stringify(carry).length;
-      }
-      sizes.endOfDay = JSON.stringify(carry).length;
-      console.log(JSON.stringify({ monitors, ...sizes }));
-      expect(sizes.endOfDay).toBeLessThan(monitors * 3_000);
-    });
-  }
-});
+function countsOf(minutesSaid: Said[]): Counts {
+  const counts = zeroCounts();
+  for (const [status] of minutesSaid) counts[STATUS_ORDER.indexOf(status)]! += 1;
+  return counts;
+}
+
+function rollupOf(minutesSaid: Said[]) {
+  const latencies = minutesSaid.flatMap(([, ms]) => (ms === null ? [] : [ms])).sort((a, b) => a - b);
+  return [...countsOf(minutesSaid), exactPercentile(latencies, 0.5), exactPercentile(latencies, 0.95), latencies.at(-1) ?? null];
+}

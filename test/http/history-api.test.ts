@@ -1,16 +1,29 @@
 import { env, reset } from "cloudflare:test";
 import { Hono } from "hono";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { advanceHistory } from "../../src/history/advance-history";
-import { r2HistoryStore } from "../../src/history/history-store";
+import { coordinatorOf } from "../../src/coordinator/coordinator";
 import { DAY_MS, dayKeyOf, HOUR_MS, hourKeyOf, monthObjectKey, rawHourKey } from "../../src/history/keys";
-import { persistHistory } from "../../src/history/persist-history";
 import { exactPercentile } from "../../src/history/rollup";
 import type { HistoryCarry, HistoryStatus } from "../../src/history/schemas";
 import type { AppEnv } from "../../src/http/app";
 import { history } from "../../src/http/history-api";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { failingBucket, resultOf, type Said, storesWith } from "../coordinator/history-fixtures";
+import { probeDeps } from "../helpers/monitors";
 import { envWith } from "../helpers/worker";
+import { configOf, runJobs, storedState, testWriter } from "../helpers/writer";
+
+/**
+ * Ticks every 10 minutes from three days ago (at midnight) to a minute ago. gw: mostly up, some down, and in
+ * maintenance now and then (a window of one minute around the tick), latencies 20–69 ms; worker: always degraded, no
+ * latency.
+ */
+const NOW = Date.now();
+const iso = (ms: number) => new Date(ms).toISOString();
+const TICKS: number[] = [];
+for (let at = Date.parse(`${dayKeyOf(NOW - 3 * DAY_MS)}T00:00:00Z`); at <= NOW - 60_000; at += 10 * 60_000) TICKS.push(at);
+const gwSays = (i: number): Said => [i % 7 === 0 ? "down" : "up", 20 + ((i * 37) % 50)];
+const gwShows = (i: number): HistoryStatus => (i % 7 === 0 ? "down" : i % 11 === 0 ? "maintenance" : "up");
 
 const config = {
   title: "Status",
@@ -18,9 +31,10 @@ const config = {
     { id: "gw", name: "Gateway", type: "http", url: "http://127.0.0.1:9/health" },
     { id: "worker", name: "AI worker", type: "http", url: "http://127.0.0.1:9/health" },
   ],
+  maintenance: TICKS.flatMap((at, i) => (gwShows(i) === "maintenance" ? [{ id: `patch-${i}`, title: "Patching", monitors: ["gw"], start: iso(at), end: iso(at + 60_000) }] : [])),
 };
+const configText = JSON.stringify(config);
 const app = new Hono<AppEnv>().route("/api", history);
-const quiet = () => {};
 
 interface Tick {
   at: number;
@@ -28,26 +42,30 @@ interface Tick {
   latencyMs: number | null;
 }
 
-/** gw: mostly up, some down and maintenance, latencies 20–69 ms; worker: always degraded, no latency. */
-function gwAt(i: number): Omit<Tick, "at"> {
-  return { status: i % 7 === 0 ? "down" : i % 11 === 0 ? "maintenance" : "up", latencyMs: 20 + ((i * 37) % 50) };
+/** Waits until the coordinator's alarm has run every archive job. */
+async function archived(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((await storedState(configOf(config))).meta.jobs.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("archive jobs still queued");
 }
 
-/** Ticks every 10 minutes from three days ago (at midnight) to a minute ago, through the tick's history step. */
-async function seed(): Promise<{ ticks: Tick[]; carry: HistoryCarry }> {
-  const store = r2HistoryStore(env.HISTORY);
-  const now = Date.now();
-  const start = Date.parse(`${dayKeyOf(now - 3 * DAY_MS)}T00:00:00Z`);
+/** The ticks from `fromMs` on, through the coordinator over RPC as the cron sends them; its own alarm archives them. */
+async function seed(fromMs = TICKS[0]!): Promise<Tick[]> {
+  const coordinator = coordinatorOf(env);
   const ticks: Tick[] = [];
-  let carry: HistoryCarry | null = null;
-  for (let at = start, i = 0; at <= now - 60_000; at += 10 * 60_000, i++) {
-    const gw = gwAt(i);
-    ticks.push({ at, ...gw });
-    carry = advanceHistory(carry, { tickAt: new Date(at).toISOString(), monitors: { gw, worker: { status: "degraded", latencyMs: null } } }).carry;
-    carry = await persistHistory(store, carry!, { log: quiet });
+  for (const [i, at] of TICKS.entries()) {
+    if (at < fromMs) continue;
+    ticks.push({ at, status: gwShows(i), latencyMs: gwSays(i)[1] });
+    const results = [resultOf("gw", gwSays(i), at), resultOf("worker", ["degraded", null], at)];
+    const summary = await coordinator.tick({ scheduledTime: at, startedAt: Date.now(), configText, results });
+    if ("errors" in summary) throw new Error(summary.errors.join("; "));
+    // As in real time, an hour's archive is done long before the next hour's; the day's prune (which goes by the
+    // clock, not by the simulated minute) then finds nothing it should keep.
+    if (summary.jobs) await archived();
   }
-  await env.HISTORY.put(LATEST_KEY, JSON.stringify({ version: 1, tickAt: new Date(ticks.at(-1)!.at).toISOString(), durationMs: 1, monitors: {}, kv: null, history: carry }));
-  return { ticks, carry: carry! };
+  return ticks;
 }
 
 async function get(path: string, bindings = envWith(config)) {
@@ -69,24 +87,23 @@ const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 describe("GET /api/monitors/:id/history", () => {
-  // Read-only tests share one seeded bucket.
-  let seeded: { ticks: Tick[]; carry: HistoryCarry };
+  // Read-only tests share one seeded bucket and coordinator.
+  let seeded: Tick[];
   beforeAll(async () => {
     seeded = await seed();
-  });
+  }, 180_000);
   afterAll(() => reset());
 
-  it("raw: every tick in the range, from hour objects and the carry's current hour", async () => {
-    const { ticks } = seeded;
-    const from = ticks.at(-140)!.at - 1;
-    const to = ticks.at(-1)!.at;
-    const { response, body } = await get(`/api/monitors/gw/history?resolution=raw&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+  it("raw: every tick in the range, from hour objects and the coordinator's current hour", async () => {
+    const from = seeded.at(-140)!.at - 1;
+    const to = seeded.at(-1)!.at;
+    const { response, body } = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(from)}&to=${iso(to)}`);
     expect(response.status).toBe(200);
-    expect(body).toMatchObject({ monitorId: "gw", resolution: "raw", from: new Date(from).toISOString(), to: new Date(to).toISOString(), incomplete: false });
-    expect(body.points).toEqual(ticks.slice(-140).map((t) => ({ at: new Date(t.at).toISOString(), status: t.status, latencyMs: t.latencyMs })));
+    expect(body).toMatchObject({ monitorId: "gw", resolution: "raw", from: iso(from), to: iso(to), incomplete: false });
+    expect(body.points).toEqual(seeded.slice(-140).map((t) => ({ at: iso(t.at), status: t.status, latencyMs: t.latencyMs })));
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
 
-    const worker = await get(`/api/monitors/worker/history?resolution=raw&from=${new Date(to - HOUR_MS).toISOString()}`);
+    const worker = await get(`/api/monitors/worker/history?resolution=raw&from=${iso(to - HOUR_MS)}`);
     expect(worker.body.points.every((p: any) => p.status === "degraded" && p.latencyMs === null)).toBe(true);
     expect(worker.body.points.length).toBeGreaterThanOrEqual(6);
   });
@@ -98,12 +115,12 @@ describe("GET /api/monitors/:id/history", () => {
     expect(body.points.length).toBeLessThanOrEqual(7);
   });
 
-  it("hour (the default): hourly counts and exact percentiles over the last 24 hours, today's hours from the carry", async () => {
+  it("hour (the default): hourly counts and exact percentiles over the last 24 hours, today's hours from the coordinator", async () => {
     const { response, body } = await get("/api/monitors/gw/history");
     expect(response.status).toBe(200);
     expect(body.resolution).toBe("hour");
     expect(Date.parse(body.to) - Date.parse(body.from)).toBe(24 * HOUR_MS);
-    const expected = rollupsOf(seeded.ticks, hourOf, Date.parse(body.from), Date.parse(body.to));
+    const expected = rollupsOf(seeded, hourOf, Date.parse(body.from), Date.parse(body.to));
     expect(body.points.map(({ uptime, ...rest }: any) => rest)).toEqual(expected);
     expect(body.points.length).toBeGreaterThanOrEqual(24);
     const p = body.points[0];
@@ -111,16 +128,16 @@ describe("GET /api/monitors/:id/history", () => {
   });
 
   it("hour over three days reads the finished days' objects", async () => {
-    const from = seeded.ticks[0]!.at;
+    const from = seeded[0]!.at;
     const { body } = await get(`/api/monitors/gw/history?resolution=hour&from=${dayKeyOf(from)}`);
-    expect(body.points).toHaveLength(new Set(seeded.ticks.map((t) => hourOf(t.at))).size);
-    expect(body.points.map(({ uptime, ...rest }: any) => rest)).toEqual(rollupsOf(seeded.ticks, hourOf, from, Date.parse(body.to)));
+    expect(body.points).toHaveLength(new Set(seeded.map((t) => hourOf(t.at))).size);
+    expect(body.points.map(({ uptime, ...rest }: any) => rest)).toEqual(rollupsOf(seeded, hourOf, from, Date.parse(body.to)));
   });
 
-  it("day: daily counts, exact max and p50/p95 within 2%, today from the carry", async () => {
+  it("day: daily counts, exact max and p50/p95 within 2%, today from the coordinator", async () => {
     const { response, body } = await get("/api/monitors/gw/history?resolution=day");
     expect(Date.parse(body.to) - Date.parse(body.from)).toBe(90 * DAY_MS);
-    const expected = rollupsOf(seeded.ticks, dayOf, Date.parse(body.from), Date.parse(body.to));
+    const expected = rollupsOf(seeded, dayOf, Date.parse(body.from), Date.parse(body.to));
     expect(body.points).toHaveLength(4);
     body.points.forEach((point: any, i: number) => {
       const { p50, p95, ...exact } = expected[i]!;
@@ -132,33 +149,34 @@ describe("GET /api/monitors/:id/history", () => {
   });
 
   it("sends a long max-age for a finished range and a short one for a live one", async () => {
-    const past = await get(`/api/monitors/gw/history?resolution=hour&from=${dayKeyOf(seeded.ticks[0]!.at)}&to=${new Date(seeded.ticks[0]!.at + DAY_MS).toISOString()}`);
+    const past = await get(`/api/monitors/gw/history?resolution=hour&from=${dayKeyOf(seeded[0]!.at)}&to=${iso(seeded[0]!.at + DAY_MS)}`);
     expect(past.response.headers.get("cache-control")).toBe("public, max-age=3600");
     const live = await get("/api/monitors/gw/history?resolution=raw");
     const maxAge = Number(/max-age=(\d+)/.exec(live.response.headers.get("cache-control") ?? "")?.[1]);
     expect(maxAge).toBeGreaterThanOrEqual(5);
     expect(maxAge).toBeLessThanOrEqual(60);
   });
-
 });
 
 describe("GET /api/monitors/:id/history when storage is damaged", () => {
   afterEach(() => reset());
 
-  it("treats corrupt or truncated objects as missing, and a corrupt latest.json as no current hour", async () => {
-    const seeded = await seed();
-    const from = seeded.ticks[0]!.at;
-    const firstHour = hourKeyOf(from);
-    await env.HISTORY.put(rawHourKey(firstHour), '{"v":1,"h":"');
+  it("treats corrupt or truncated objects as missing; latest.json plays no part", async () => {
+    // From 22:00 yesterday: two finished hours and a finished day (with its month) before today's.
+    const seeded = await seed(Date.parse(`${dayKeyOf(NOW - DAY_MS)}T22:00:00Z`));
+    const from = seeded[0]!.at;
+    await env.HISTORY.put(rawHourKey(hourKeyOf(from)), '{"v":1,"h":"');
     await env.HISTORY.put(monthObjectKey(dayKeyOf(from).slice(0, 7)), "garbage");
-    await env.HISTORY.put(LATEST_KEY, '{"version":1,"history":{"v":1,"hour":');
-    const raw = await get(`/api/monitors/gw/history?resolution=raw&from=${new Date(from).toISOString()}&to=${new Date(from + 2 * HOUR_MS - 1).toISOString()}`);
+    await env.HISTORY.put(LATEST_KEY, '{"v":2,"monitors":');
+    const raw = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(from)}&to=${iso(from + 2 * HOUR_MS - 1)}`);
     expect(raw.response.status).toBe(200);
-    expect(raw.body.points.map((p: any) => p.at)).toEqual(seeded.ticks.filter((t) => hourOf(t.at) === from + HOUR_MS).map((t) => new Date(t.at).toISOString()));
+    expect(raw.body.points.map((p: any) => p.at)).toEqual(seeded.filter((t) => hourOf(t.at) === from + HOUR_MS).map((t) => iso(t.at)));
     const day = await get("/api/monitors/gw/history?resolution=day");
     expect(day.response.status).toBe(200);
     expect(day.body.incomplete).toBe(false);
-  });
+    const current = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(hourOf(seeded.at(-1)!.at))}`);
+    expect(current.body.points.at(-1)).toEqual({ at: iso(seeded.at(-1)!.at), status: seeded.at(-1)!.status, latencyMs: seeded.at(-1)!.latencyMs });
+  }, 120_000);
 
   it("says incomplete, and is not cached long, when R2 reads fail", async () => {
     const failing = new Proxy(env.HISTORY, {
@@ -170,22 +188,52 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
     expect(response.headers.get("cache-control")).toBe("public, max-age=5");
   });
 
-  it("serves hours the tick could not write yet from the carry's queue", async () => {
-    const hour = hourOf(Date.now()) - 3 * HOUR_MS;
-    let carry: HistoryCarry | null = null;
+  it("says incomplete when the coordinator cannot answer, and still serves what R2 holds", async () => {
+    await env.HISTORY.put(rawHourKey(hourKeyOf(NOW - 2 * HOUR_MS)), JSON.stringify({ v: 1, h: hourKeyOf(NOW - 2 * HOUR_MS), ids: ["gw"], ticks: [[0, "x", [9]]], rollup: { gw: [0, 0, 1, 0, 0, 9, 9, 9] } }));
+    const unreachable = { idFromName: () => ({}), get: () => ({ liveHistory: () => Promise.reject(new Error("coordinator overloaded")) }) } as unknown as DurableObjectNamespace;
+    const { response, body } = await get("/api/monitors/gw/history?resolution=raw&from=" + iso(hourOf(NOW - 2 * HOUR_MS)), { ...envWith(config), COORDINATOR: unreachable } as never);
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ incomplete: true, points: [{ at: iso(hourOf(NOW - 2 * HOUR_MS)), status: "down", latencyMs: 9 }] });
+    expect(response.headers.get("cache-control")).toBe("public, max-age=5");
+  });
+
+  it("serves an hour whose archive the writer could not write yet, from the coordinator's counts", async () => {
+    const hour = hourOf(NOW) - 3 * HOUR_MS;
+    const stores = storesWith(failingBucket(env.HISTORY, { put: (key) => key.startsWith("raw/") }));
+    // The writer's clock runs a year ahead, so the alarm it arms does not fire (with working R2) during the test.
+    const options = { config: configOf(config), stores, send: { ...probeDeps(), now: () => Date.now() + 365 * DAY_MS } };
     for (const at of [hour + 60_000, hour + 120_000, hour + HOUR_MS]) {
-      carry = advanceHistory(carry, { tickAt: new Date(at).toISOString(), monitors: { gw: { status: "down", latencyMs: 9 } } }).carry;
+      await testWriter(options).tick({ scheduledTime: at, startedAt: at, configText, results: [resultOf("gw", ["down", 9], at)] });
     }
-    expect(carry!.pending.hours).toHaveLength(1);
-    await env.HISTORY.put(LATEST_KEY, JSON.stringify({ history: carry }));
-    const raw = await get(`/api/monitors/gw/history?resolution=raw&from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR_MS).toISOString()}`);
-    expect(raw.body.points).toEqual([
-      { at: new Date(hour + 60_000).toISOString(), status: "down", latencyMs: 9 },
-      { at: new Date(hour + 120_000).toISOString(), status: "down", latencyMs: 9 },
-      { at: new Date(hour + HOUR_MS).toISOString(), status: "down", latencyMs: 9 },
+    expect(await runJobs(options)).toBe(0);
+    expect((await storedState(configOf(config))).meta.jobs).toEqual([{ kind: "hour", h: hourKeyOf(hour), step: "raw" }]);
+    const hourly = await get(`/api/monitors/gw/history?resolution=hour&from=${iso(hour)}`);
+    // From the raw minutes the coordinator still holds for it: counts and exact percentiles, as the archive will have.
+    expect(hourly.body.points[0]).toMatchObject({ at: iso(hour), down: 2, uptime: 0, p50: 9, max: 9 });
+    expect(hourly.body.points[1]).toMatchObject({ at: iso(hour + HOUR_MS), down: 1, p50: 9, max: 9 });
+    const raw = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(hour + HOUR_MS)}`);
+    expect(raw.body.points).toEqual([{ at: iso(hour + HOUR_MS), status: "down", latencyMs: 9 }]);
+  });
+
+  it("serves what a previous version's latest.json held, imported by the coordinator on its first call", async () => {
+    const hour = hourOf(NOW) - 2 * HOUR_MS;
+    const carry: HistoryCarry = {
+      v: 1,
+      hour: { h: hourKeyOf(hour + HOUR_MS), ids: ["gw"], ticks: [[60_000, "x", [9]]] },
+      hours: [{ h: hourKeyOf(hour), m: { gw: [0, 0, 2, 0, 0, 9, 9, 9] } }],
+      today: { d: dayKeyOf(hour + HOUR_MS), m: {} },
+      windows: null,
+      pending: { hours: [], days: [] },
+      pruned: { raw: null, days: null },
+    };
+    await env.HISTORY.put(LATEST_KEY, JSON.stringify({ version: 1, tickAt: iso(hour + HOUR_MS + 60_000), durationMs: 1, monitors: {}, kv: null, history: carry }));
+    const hourly = await get(`/api/monitors/gw/history?resolution=hour&from=${iso(hour)}`);
+    expect(hourly.body.points).toEqual([
+      { at: iso(hour), up: 0, degraded: 0, down: 2, maintenance: 0, unknown: 0, uptime: 0, p50: 9, p95: 9, max: 9 },
+      { at: iso(hour + HOUR_MS), up: 0, degraded: 0, down: 1, maintenance: 0, unknown: 0, uptime: 0, p50: 9, p95: 9, max: 9 },
     ]);
-    const hourly = await get(`/api/monitors/gw/history?resolution=hour&from=${new Date(hour).toISOString()}`);
-    expect(hourly.body.points[0]).toMatchObject({ at: new Date(hour).toISOString(), down: 2, uptime: 0, p50: 9, max: 9 });
+    const raw = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(hour + HOUR_MS)}`);
+    expect(raw.body.points).toEqual([{ at: iso(hour + HOUR_MS + 60_000), status: "down", latencyMs: 9 }]);
   });
 });
 
