@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import type { Bindings } from "../../src/deps";
-import { addDays, dayKeyOf, HOUR_MS, hourKeyOf, SUMMARY_KEY } from "../../src/history/keys";
+import { addDays, dayKeyOf, HOUR_MS, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
 import { app } from "../../src/http/app";
 import { readPageData } from "../../src/http/page-data";
@@ -18,6 +18,7 @@ import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { StoredResult } from "../../src/storage/snapshot";
 import { latestView } from "../helpers/monitors";
 import { envWith, fireCron } from "../helpers/worker";
+import { configOf, runJobs } from "../helpers/writer";
 
 // ---- the Worker's own app, where the page is mounted next to the API ----
 
@@ -243,8 +244,12 @@ describe("GET / (status page)", () => {
         { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health` },
       ],
     });
-    await fireCron(bindings, NOW - MINUTE);
-    await fireCron(bindings, NOW);
+    // Two finished hours and this one: the sparklines draw from the hours' medians (recent.json, written by the
+    // coordinator's archive jobs), so a new deployment shows its first one once two hours have passed.
+    for (const at of [NOW - 2 * HOUR_MS, NOW - HOUR_MS, NOW]) {
+      await fireCron(bindings, at);
+      await runJobs({ config: configOf(JSON.parse(bindings.EDGEWATCH_CONFIG!)) });
+    }
     const response = await page(bindings);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html; charset=UTF-8");
@@ -266,18 +271,17 @@ describe("GET / (status page)", () => {
     expect(text).toMatch(/API gateway .*Operational HTTP 200 in \d+ ms/);
     expect(text).toMatch(/AI worker .*Degraded HTTP 200 in \d+ ms; slower than 50 ms/);
     expect(text).toContain("Broken Down connection refused or lost");
-    // Sparklines for the monitors with latencies: the current hour's two ticks (or, when the two ticks straddle an
-    // hour, the two hours' medians).
+    // Sparklines for the monitors with latencies: the two finished hours' medians.
     expect(markup.match(/<span class="lat"><svg/g)).toHaveLength(3);
-    expect(markup).toMatch(/<title>Response time, (this hour|24 h): \d+ ms( to \d+ ms)?<\/title><path d="M\d+ \d+l\d+[ -]\d+"><\/path>/);
+    expect(markup).toMatch(/<title>Response time, 24 h: \d+ ms( to \d+ ms)?<\/title><path d="M\d+ \d+l\d+[ -]\d+"><\/path>/);
     // Four bars of 90 days, today's cell from the carry.
     const bars = barsOf(markup);
     expect(bars).toHaveLength(4);
     for (const bar of bars) expect(bar.reduce((n, c) => n + c.days, 0)).toBe(90);
-    // (Two ticks today; one, should they straddle midnight UTC.)
+    // (Three ticks today; fewer, should they straddle midnight UTC.)
     expect(bars[0]!.at(-1)).toEqual({ state: "up", days: 1, label: "Today: 100% uptime" });
-    expect(bars[1]!.at(-1)).toEqual({ state: "degraded", days: 1, label: expect.stringMatching(/^Today: 100% uptime, [12] min degraded$/) });
-    expect(bars[3]!.at(-1)).toEqual({ state: "down", days: 1, label: expect.stringMatching(/^Today: 0% uptime, [12] min down$/) });
+    expect(bars[1]!.at(-1)).toEqual({ state: "degraded", days: 1, label: expect.stringMatching(/^Today: 100% uptime, [123] min degraded$/) });
+    expect(bars[3]!.at(-1)).toEqual({ state: "down", days: 1, label: expect.stringMatching(/^Today: 0% uptime, [123] min down$/) });
     expect(bars[0]![0]).toMatchObject({ state: "none", days: expect.toSatisfy((n: number) => n >= 88), label: expect.stringMatching(/: no data$/) });
     // The probes' targets appear nowhere.
     expect(markup).not.toContain("127.0.0.1");
@@ -582,14 +586,14 @@ describe("GET / (status page)", () => {
     const kvCalls: string[] = [];
     const kv = new Proxy(env.STATE, { get: (target, prop) => (kvCalls.push(String(prop)), Reflect.get(target, prop)) });
     const data = await readPageData({ HISTORY: bucket });
-    expect(keys.sort()).toEqual([`get ${LATEST_KEY}`, `get ${SUMMARY_KEY}`]);
+    expect(keys.sort()).toEqual([`get ${LATEST_KEY}`, `get ${RECENT_KEY}`, `get ${SUMMARY_KEY}`]);
     expect(data.latest?.monitors["billing-api"]?.status).toBe("down");
     expect(data.carry?.hours).toHaveLength(24);
     expect(data.summary?.days).toHaveLength(90);
     keys.length = 0;
     const response = await page({ ...envWith(bigConfig), HISTORY: bucket, STATE: kv } as Bindings);
     expect(response.status).toBe(200);
-    expect(keys.filter((k) => k.startsWith("get") || k.startsWith("list") || k.startsWith("head")).sort()).toEqual([`get ${LATEST_KEY}`, `get ${SUMMARY_KEY}`]);
+    expect(keys.filter((k) => k.startsWith("get") || k.startsWith("list") || k.startsWith("head")).sort()).toEqual([`get ${LATEST_KEY}`, `get ${RECENT_KEY}`, `get ${SUMMARY_KEY}`]);
     expect(kvCalls).toEqual([]);
   });
 
