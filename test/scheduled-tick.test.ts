@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "./helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { LATEST_KEY } from "../src/storage/r2-latest-store";
 import { STATE_KEY } from "../src/storage/kv-state-store";
@@ -15,7 +16,7 @@ const config = {
   ],
 };
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("scheduled tick, end to end", () => {
   it("probes every monitor, stores the results, and /api/status serves them", async () => {

@@ -48,8 +48,10 @@ async function hourFoldStep(deps: WriterDeps, state: HotState, h: string): Promi
   const acc = deps.hot.dayAccumulators();
   const keep = acc !== null && acc.d > day;
   const m = acc && acc.d === day ? acc.m : {};
+  // Two archived hours draw a sparkline: the page no longer needs the new deployment's minute by minute latencies.
+  const ready = recent.length >= 2;
   return {
-    state,
+    state: ready && !state.meta.sparkReady ? { ...state, meta: { ...state.meta, sparkReady: true }, warmup: null } : state,
     extra: () => {
       if (!keep) deps.hot.putDayAccumulators({ d: day, m: foldHour(m, raw) });
       deps.hot.putRecentHours(recent);
@@ -105,7 +107,7 @@ export async function runNextJob(deps: WriterDeps): Promise<{ ran: Job | null; f
   if (job.kind === "day" && NEXT_STEP[job.step]) following.push({ ...job, step: NEXT_STEP[job.step]! });
   if (job.kind === "hour" && job.step === "raw") following.push({ ...job, step: "fold" });
   const jobs = [...following, ...current.meta.jobs.slice(1)];
-  const base = job.kind === "day" && (job.step === "summary" || job.step === "prune") ? mergeStep(current, outcome.state, job.step) : current;
+  const base = job.kind === "day" && (job.step === "summary" || job.step === "prune") ? mergeStep(current, outcome.state, job.step) : outcome.state.meta.sparkReady && !current.meta.sparkReady ? { ...current, meta: { ...current.meta, sparkReady: true }, warmup: null } : current;
   deps.hot.commit({ ...base, meta: { ...base.meta, jobs } }, outcome.extra);
   return { ran: job, failed: false, more: jobs.length > 0 };
 }

@@ -1,5 +1,5 @@
 import { decideTick, type TickResult } from "../decide/decide-tick";
-import type { HotState, Job } from "../decide/hot-state";
+import { type HotState, type Job, WARMUP_POINTS } from "../decide/hot-state";
 import { closeHour, countsOfHour, recordMinute, type Sum24Source } from "../decide/minute-history";
 import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import type { IncidentEvent } from "../incidents/types";
@@ -78,6 +78,7 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
     delivery: decision.delivery,
     hour: recorded.hour,
     uptime,
+    warmup: state.meta.sparkReady ? null : warmupWith(state.warmup, decision.minute),
   };
   let committed = deps.hot.commit(next, () => {
     deps.sql.addPoint(recorded.point);
@@ -105,6 +106,16 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
   committed = deps.hot.commit({ ...committed, delivery, meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv } });
   await renewAlertmanagerLeases(config, committed.incidents.incidents, input.scheduledTime, deps.send, log);
   return summary({ durationMs, results: decision.probed, events: decision.events, notified, wroteLatest, wroteState: kv !== null, jobs: jobs.length });
+}
+
+/** A new deployment's recent latencies with this minute's added: what its page draws before two hours are archived. */
+function warmupWith(before: HotState["warmup"], minute: ReturnType<typeof decideTick>["minute"]): HotState["warmup"] {
+  const out: NonNullable<HotState["warmup"]> = {};
+  for (const entry of minute) {
+    const kept = before?.[entry.id] ?? [];
+    out[entry.id] = entry.latencyMs === null ? kept : [...kept, Math.round(entry.latencyMs)].slice(-WARMUP_POINTS);
+  }
+  return out;
 }
 
 async function writeKv(deps: WriterDeps, kv: ReturnType<typeof decideTick>["kv"]): Promise<HotState["meta"]["kv"]> {

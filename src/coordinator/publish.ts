@@ -21,6 +21,7 @@ export function latestOf(state: HotState, nowMs: number): string {
     // Open incidents and those resolved in the last 30 days: the state keeps no more.
     incidents: state.incidents.incidents,
     adminMaintenance: state.meta.adminMaintenance,
+    ...(state.warmup ? { warmup: state.warmup } : {}),
   });
 }
 

@@ -29,13 +29,14 @@ export async function loadState(deps: WriterDeps): Promise<HotState> {
   if (stored) return stored;
   const imported = (await importFromR2(deps)) ?? (await importFromKv(deps));
   if (!imported) return deps.hot.commit(emptyHotState());
-  const { state, points, hours, dayacc, pending } = imported;
+  const { state, points, hours, dayacc, pending, recent } = imported;
   deps.log("info", "coordinator state imported from the previous version", { monitors: Object.keys(state.results).length, incidents: state.incidents.incidents.length, rawPoints: points.length, hours: hours.length });
   const committed = deps.hot.commit(state, () => {
     for (const point of points) deps.sql.addPoint(point);
     for (const hour of hours) deps.sql.putHour(hour);
     if (dayacc) deps.hot.putDayAccumulators(dayacc);
     if (Object.keys(pending).length) deps.hot.putPending(pending);
+    if (recent.length) deps.hot.putRecentHours(recent);
   });
   // Archives the previous version had not written yet: the alarm writes them now.
   if (committed.meta.jobs.length) await deps.sql.setAlarm(deps.send.now());

@@ -79,6 +79,8 @@ export interface Meta {
   jobs: Job[];
   /** The tick time `monitor.stale` was last sent for: once per stopped-cron episode. */
   staleNotified: string | null;
+  /** Two archived hours exist for the page's sparklines; until then latest.json carries the last minutes' latencies. */
+  sparkReady: boolean;
 }
 
 export interface HotState {
@@ -88,7 +90,12 @@ export interface HotState {
   delivery: DeliveryState;
   hour: HourCounts | null;
   uptime: UptimeSums;
+  /** A new deployment's last measured latencies per monitor (at most WARMUP_POINTS), until `meta.sparkReady`. */
+  warmup: Record<string, number[]> | null;
 }
+
+/** Latencies a new deployment's page draws before two hours are archived. */
+export const WARMUP_POINTS = 30;
 
 /** The day's latency accumulators, read and written by the archive jobs only. */
 export interface DayAccumulators {
@@ -109,6 +116,7 @@ export function emptyMeta(): Meta {
     pruned: { raw: null, days: null },
     jobs: [],
     staleNotified: null,
+    sparkReady: false,
   };
 }
 
@@ -120,5 +128,6 @@ export function emptyHotState(): HotState {
     delivery: EMPTY_DELIVERY,
     hour: null,
     uptime: { sum24: null, today: { d: "", m: {} }, yesterday: null, windows: null },
+    warmup: null,
   };
 }

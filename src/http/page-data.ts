@@ -88,7 +88,22 @@ function carryOf(latest: LatestView, text: string, recentText: string | null, lo
   }
   const m: PageCarry["today"]["m"] = {};
   for (const [id, c] of Object.entries(latest.today)) m[id] = { c };
-  return { hour: { h: hourKeyOf(tickMs), ids: [], ticks: [] }, hours, today: { d: dayKeyOf(tickMs), m } };
+  return { hour: warmupHour(latest, tickMs), hours, today: { d: dayKeyOf(tickMs), m } };
+}
+
+/**
+ * A new deployment's last latencies as the current hour's ticks, for a "this hour" sparkline until two hours are
+ * archived. Their status letters are `-` (not counted): today's counts come from the latest object.
+ */
+function warmupHour(latest: LatestView, tickMs: number): PageCarry["hour"] {
+  const h = hourKeyOf(tickMs);
+  const ids = Object.keys(latest.warmup ?? {});
+  const length = Math.max(0, ...ids.map((id) => latest.warmup![id]!.length));
+  const ticks: PageCarry["hour"]["ticks"] = [];
+  for (let i = 0; i < length; i++) {
+    ticks.push([i, "-".repeat(ids.length), ids.map((id) => { const list = latest.warmup![id]!; return list[list.length - length + i] ?? null; })]);
+  }
+  return { h, ids, ticks };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Rollups } from "../history/schemas";
  * Free plan allow 100,000 rows written a day: a tick writes about four.
  */
 
-export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending" | "recent" | "dayrollup";
+export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending" | "recent" | "dayrollup" | "warmup";
 
 export type BlobRead = { kind: "ok"; value: unknown; text: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 

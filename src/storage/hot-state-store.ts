@@ -58,6 +58,7 @@ const CHECKS: Record<Part, (v: unknown) => boolean> = {
   delivery: (v) => isObject(v) && Array.isArray(v.outbox) && isObject(v.done),
   hour: (v) => v === null || (isObject(v) && typeof v.h === "string" && Array.isArray(v.ids) && Array.isArray(v.counts)),
   uptime: (v) => isObject(v) && isObject(v.today),
+  warmup: (v) => v === null || isObject(v),
 };
 
 const isMeta = (v: unknown): v is Meta => isObject(v) && v.v === 2 && typeof v.seq === "number" && Array.isArray(v.jobs);
@@ -114,6 +115,7 @@ export class HotStateStore {
       delivery: { ...EMPTY_DELIVERY, ...part("delivery", EMPTY_DELIVERY) },
       hour: part("hour", null),
       uptime: part("uptime", empty.uptime),
+      warmup: meta.sparkReady ? null : part("warmup", null),
     };
     this.cached = state;
     return state;
@@ -129,6 +131,7 @@ export class HotStateStore {
       ["delivery", next.delivery],
       ["hour", next.hour],
       ["uptime", next.uptime],
+      ["warmup", next.warmup],
       ["meta", next.meta],
     ];
     const changes: [BlobName, unknown, string][] = [];

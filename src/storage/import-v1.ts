@@ -1,4 +1,4 @@
-import type { DayAccumulators, HotState, HourCounts, Job, KeptResult } from "../decide/hot-state";
+import type { DayAccumulators, HotState, HourCounts, HourMedians, Job, KeptResult } from "../decide/hot-state";
 import { emptyHotState } from "../decide/hot-state";
 import { keep } from "../decide/decide-tick";
 import type { RawPointRow } from "../decide/minute-history";
@@ -23,6 +23,8 @@ export interface Imported {
   hours: HourRow[];
   dayacc: DayAccumulators | null;
   pending: Record<string, string>;
+  /** The finished hours' medians, so the first recent.json carries the sparklines the previous version drew. */
+  recent: HourMedians[];
 }
 
 const kept = ({ type: _type, ...shown }: LatestSnapshot["monitors"][string]): KeptResult =>
@@ -46,7 +48,7 @@ export function importLatestV1(raw: unknown, log: Log): Imported | null {
   state.results = Object.fromEntries(Object.entries(v1.monitors).map(([id, r]) => [id, kept(r)]));
   state.incidents = v1.incidents;
   state.delivery = v1.delivery;
-  const imported: Imported = { state, points: [], hours: [], dayacc: null, pending: {} };
+  const imported: Imported = { state, points: [], hours: [], dayacc: null, pending: {}, recent: [] };
   const history = (raw as { history?: unknown }).history;
   if (history === undefined || history === null) return imported;
   const carry = HistoryCarry.safeParse(history);
@@ -85,7 +87,8 @@ function historyOf(carry: HistoryCarry, state: HotState): Omit<Imported, "state"
     jobs.push({ kind: "put", key: dayObjectKey(d.d) }, { kind: "day", d: d.d, step: "month" });
   }
   state.meta.jobs = jobs;
-  return { points, hours, dayacc: { d: carry.today.d, m: carry.today.m }, pending };
+  const recent = carry.hours.map((h) => ({ h: h.h, p50: Object.fromEntries(Object.entries(h.m).map(([id, r]) => [id, r[5]])) }));
+  return { points, hours, dayacc: { d: carry.today.d, m: carry.today.m }, pending, recent };
 }
 
 /**
@@ -104,5 +107,5 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
   state.results = Object.fromEntries(
     Object.entries(kv.monitors).map(([id, m]) => [id, keep({ status: m.status, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since }, null, m.message)]),
   );
-  return { state, points: [], hours: [], dayacc: null, pending: {} };
+  return { state, points: [], hours: [], dayacc: null, pending: {}, recent: [] };
 }

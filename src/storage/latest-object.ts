@@ -22,6 +22,8 @@ export interface LatestView {
   today: Record<string, Counts>;
   incidents: Incident[];
   adminMaintenance: MaintenanceWindow[];
+  /** A new deployment's last latencies per monitor, until two hours are archived for the sparklines. */
+  warmup?: Record<string, number[]>;
 }
 
 /** What the writer hands over: each monitor's result as JSON text already (it keeps them so), the rest as values. */
@@ -46,7 +48,7 @@ export function latestText(parts: LatestParts): string {
     uptime[id] = [u?.["24h"] ?? null, u?.["7d"] ?? null, u?.["30d"] ?? null, u?.["90d"] ?? null, ...(parts.today[id] ?? NO_COUNTS)];
   }
   const head = JSON.stringify({ v: 2, tickAt: parts.tickAt, durationMs: parts.durationMs });
-  const tail = JSON.stringify({ uptime, incidents: parts.incidents, adminMaintenance: parts.adminMaintenance });
+  const tail = JSON.stringify({ uptime, incidents: parts.incidents, adminMaintenance: parts.adminMaintenance, ...(parts.warmup ? { warmup: parts.warmup } : {}) });
   return `${head.slice(0, -1)},"monitors":{${monitors}},${tail.slice(1)}`;
 }
 
@@ -71,6 +73,7 @@ function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
       today,
       incidents: raw.incidents as Incident[],
       adminMaintenance: Array.isArray(raw.adminMaintenance) ? (raw.adminMaintenance as MaintenanceWindow[]) : [],
+      ...(isObject(raw.warmup) ? { warmup: raw.warmup as Record<string, number[]> } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, dayObjectKey, monthObjectKey, rawHourKey, SUMMARY_KEY } from "../../src/history/keys";
 import { DayObject, HistorySummary, HourObject, MonthObject, type Rollups } from "../../src/history/schemas";
@@ -8,7 +9,7 @@ import { runNextJob } from "../../src/coordinator/archive-jobs";
 import { configOf, inWriter, storedState } from "../helpers/writer";
 import { countingBucket, failingBucket, historyKeys, logLines, r2Json, simulation, storesWith } from "./history-fixtures";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const D = "2096-07-15";
 const config = configOf({ monitors: ["a", "b"].map((id) => ({ id, name: id, type: "http", url: `https://${id}.example.test/health` })) });

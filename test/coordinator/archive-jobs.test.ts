@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { runNextJob } from "../../src/coordinator/archive-jobs";
 import { DAY_MS, dayObjectKey, HOUR_MS, RECENT_KEY, rawHourKey } from "../../src/history/keys";
@@ -10,7 +11,7 @@ import { rng } from "../helpers/rng";
 import { configOf, fireAlarm, inWriter, storedState } from "../helpers/writer";
 import { countingBucket, failingBucket, historyKeys, logLines, r2Json, simulation, storesWith } from "./history-fixtures";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const T0 = Date.parse("2096-03-10T09:00:00Z");
 const D = Date.parse("2096-03-10T00:00:00Z");

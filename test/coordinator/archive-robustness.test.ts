@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_JOBS } from "../../src/coordinator/archive-jobs";
@@ -12,7 +13,7 @@ import { envWith } from "../helpers/worker";
 import { configOf, inWriter, runJobs, storedState, testWriter } from "../helpers/writer";
 import { failingBucket, r2Json, resultOf, simulation, storesWith } from "./history-fixtures";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const raw = { title: "t", monitors: [{ id: "a", name: "a", type: "http", url: "https://a.example.test/" }] };
 const config = configOf(raw);

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { foldHour } from "../../src/history/day-accumulator";
 import { dayObjectKey, monthObjectKey, rawHourKey, SUMMARY_KEY } from "../../src/history/keys";
@@ -9,7 +10,7 @@ import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { configOf, storedState } from "../helpers/writer";
 import { logLines, r2Json, simulation } from "./history-fixtures";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 /**
  * The version before the coordinator kept history in latest.json's carry. Its first call imports it: the current

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProbeDeps } from "../../src/probes/types";
 import type { CollectedResult } from "../../src/tick/probe-batch";
@@ -27,7 +28,7 @@ const result = (id: string, status: "up" | "down", now: number): CollectedResult
   ...(status === "down" ? { error: { phase: "status", detail: "GET https://api.example.test/health: HTTP 503" } } : {}),
 });
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("the first ticks after an upgrade from the previous version", () => {
   it("carry on with every incident, pending and delivered notification, escalation level and minute of history", async () => {

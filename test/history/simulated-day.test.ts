@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { STATUS_ORDER, exactPercentile, uptimePercent, zeroCounts } from "../../src/history/rollup";
 import { dayObjectKey, HOUR_MS, hourKeyOf, rawHourKey } from "../../src/history/keys";
@@ -9,7 +10,7 @@ import { countingBucket, type Said, simulation, storesWith } from "../coordinato
 import { rng } from "../helpers/rng";
 import { configOf, inWriter } from "../helpers/writer";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 /** R2 Class A operations (writes, lists) a month that Edgewatch allows itself: a tenth of the Free plan's. */
 const BUDGET_CLASS_A_PER_MONTH = 100_000;

@@ -1,4 +1,5 @@
-import { createExecutionContext, env, reset, waitOnExecutionContext } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
 import type { Bindings } from "../../src/deps";
@@ -16,7 +17,7 @@ const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
 const ID = incidentId("gw", new Date(T0).toISOString());
 const minute = (n: number) => T0 + n * 60_000;
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 async function call(bindings: Bindings, method: string, path: string, body?: unknown, token: string | null = TOKEN): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };

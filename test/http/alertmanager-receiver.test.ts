@@ -1,4 +1,5 @@
-import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
 import type { Bindings } from "../../src/deps";
@@ -14,7 +15,7 @@ const config = {
   ],
 };
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 async function post(bindings: Bindings, body: unknown, token: string | null = TOKEN): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
@@ -31,7 +32,7 @@ const snapshot = (tickAt: number, status: "up" | "down" = "up"): z.input<typeof 
   },
 });
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("GET /api/status", () => {
   it("sends CORS, a Cache-Control fit for one-minute data, and an ETag honoured with 304", async () => {

@@ -1,4 +1,5 @@
-import { reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { faceGet, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
@@ -29,7 +30,7 @@ beforeEach(() =>
     { uptime: { gw: { "24h": 100, "7d": 99.95, "30d": 99.5, "90d": null } } },
   ),
 );
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" });
 

@@ -1,4 +1,5 @@
-import { reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -31,7 +32,7 @@ beforeEach(async () => {
   const at = new Date().toISOString();
   await seedLatest({ gw: stored({ status: "up" }, at), db: stored({ status: "degraded" }, at) }, [], at);
 });
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const FACES = ["/api/v2/status.json", "/api/v2/summary.json", "/api/v2/components.json", "/api/v2/incidents.json", "/api/v2/incidents/unresolved.json", "/metrics", "/feed.atom", "/badge/gw.svg", "/badge/gw.svg?metric=latency", "/api/badge/db?metric=uptime&window=7d"];
 

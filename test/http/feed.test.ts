@@ -1,4 +1,5 @@
-import { reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterEach, describe, expect, it } from "vitest";
 import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
@@ -44,7 +45,7 @@ const resolved = incident({
   ],
 });
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["entry", "link", "category"].includes(name) });
 

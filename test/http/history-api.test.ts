@@ -1,3 +1,4 @@
+import { resetBindings } from "../helpers/reset";
 import { env, reset } from "cloudflare:test";
 import { Hono } from "hono";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -159,7 +160,7 @@ describe("GET /api/monitors/:id/history", () => {
 });
 
 describe("GET /api/monitors/:id/history when storage is damaged", () => {
-  afterEach(() => reset());
+  afterEach(resetBindings);
 
   it("treats corrupt or truncated objects as missing; latest.json plays no part", async () => {
     // From 22:00 yesterday: two finished hours and a finished day (with its month) before today's.
@@ -238,7 +239,7 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
 });
 
 describe("GET /api/monitors/:id/history: bad requests", () => {
-  afterEach(() => reset());
+  afterEach(resetBindings);
 
   it("404 for a monitor that is not configured", async () => {
     const { response, body } = await get("/api/monitors/nope/history");

@@ -1,4 +1,5 @@
-import { reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Incident } from "../../src/incidents/types";
 import { countingStores } from "../helpers/counting-stores";
@@ -32,7 +33,7 @@ beforeEach(async () => {
   const { incidents } = countingStores();
   for (let i = 0; i < 7; i++) await incidents.putIncident(incident(i * 10, i === 3 || i === 6 ? "open" : "resolved"));
 });
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("GET /api/incidents", () => {
   it("lists newest first and pages with a cursor", async () => {

@@ -1,3 +1,4 @@
+import { resetBindings } from "../helpers/reset";
 import { reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/deps";
@@ -60,7 +61,7 @@ beforeEach(async () => {
     { uptime: { gw: { "24h": 100, "7d": 99.95, "30d": null, "90d": null }, dead: { "24h": 0, "7d": 50, "30d": 98.5, "90d": 99.123 } } },
   );
 });
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("GET /metrics", () => {
   it("serves the text format 0.0.4 with HELP and TYPE for every family", async () => {

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { incidentKey } from "../../src/storage/r2-incident-store";
 import { incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
@@ -56,7 +57,7 @@ async function seed() {
 
 const SECRETS = [INSTANCE, "10.0.3.4", "10.0.9.9", "10.1.1.1", INTERNAL_HOST, CERT_NAME, "lastError", "connection refused"];
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("public views show what a visitor may see", () => {
   it("no public face carries a scrape target, an internal host or a certificate's names", async () => {

@@ -1,4 +1,5 @@
-import { createExecutionContext, env, reset, waitOnExecutionContext } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { jsx } from "hono/jsx";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
@@ -50,7 +51,7 @@ const textOf = (markup: string) =>
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, " ");
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 // ---- fixtures: latest.json (with its history carry) and summary.json as the tick writes them ----
 

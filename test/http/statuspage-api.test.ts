@@ -1,3 +1,4 @@
+import { resetBindings } from "../helpers/reset";
 import { reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -134,7 +135,7 @@ beforeEach(async () => {
     at,
   );
 });
-afterEach(() => reset());
+afterEach(resetBindings);
 
 let served = 0;
 /** Each request on an origin of its own (the shortlinks' host stays status.example.com's subdomain), so no edge-cache hit. */

@@ -1,4 +1,5 @@
-import { reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+
 import { afterEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { isDue } from "../../src/tick/due-monitors";
@@ -8,7 +9,7 @@ import { recorded, recorderUrl, uniquePrefix } from "./fixtures";
 
 const base = `http://127.0.0.1:${inject("httpPort")}`;
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("certificate.expiring from the tick", () => {
   it("announces each tier once: 30 days for a 20-day certificate, 7 for a 5-day one, and nothing on later ticks", async () => {

@@ -1,10 +1,11 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { envWith, get } from "../helpers/worker";
 import { recorded, recorderUrl, uniquePrefix } from "./fixtures";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("monitor.stale when the ticks stop", () => {
   it("is sent once by /health when the last tick is older than three minutes", async () => {

@@ -1,4 +1,5 @@
-import { createExecutionContext, env, reset, waitOnExecutionContext } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
 import type { Bindings } from "../../src/deps";
@@ -17,7 +18,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const setTarget = (key: string, status: number) => fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
 const TOKEN = "adm-notify-93fa";
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 /** A monitor whose status the test switches, and webhook channels on the recording server. */
 function setup(extra: { escalation?: unknown[]; maintenance?: unknown[]; routes?: unknown[]; channels?: string[] } = {}) {

@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import type { TickInput, TickSummary } from "../../src/coordinator/commit-tick";
 import { coordinatorOf, type InvalidConfig } from "../../src/coordinator/coordinator";
@@ -29,7 +30,7 @@ function summaryOf(answer: TickSummary | InvalidConfig): TickSummary {
   return answer;
 }
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("sharded tick", () => {
   it("probes 200 monitors, each target taking 100 ms, across shards in one tick from the cron", async () => {

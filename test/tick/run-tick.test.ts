@@ -1,4 +1,5 @@
-import { env, reset } from "cloudflare:test";
+import { resetBindings } from "../helpers/reset";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
@@ -19,7 +20,7 @@ function configOf(monitors: unknown[]): Config {
   return result.config;
 }
 
-afterEach(() => reset());
+afterEach(resetBindings);
 
 describe("runTick", () => {
   it("writes R2 every tick and KV only when a status changes, never more than once a tick", async () => {
