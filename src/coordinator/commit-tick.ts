@@ -8,6 +8,7 @@ import { recordOutcomes } from "../notify/outbox";
 import type { CollectedResult } from "../tick/probe-batch";
 import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
+import { staleCheckAt } from "./stale-check";
 import { loadState, type WriterDeps } from "./writer-deps";
 
 /** What the cron's invocation hands the writer: the minute, when it started, and every due monitor's result. */
@@ -86,8 +87,13 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
       deps.sql.putHour({ h: recorded.finished.h, ids: recorded.finished.ids, counts: countsOfHour(recorded.finished), rollup: null });
     }
   });
-  // New archive jobs start the alarm; queued ones keep it armed (an import, a retry the runtime dropped).
+  // New archive jobs start the alarm; queued ones keep it armed (an import, a retry the runtime dropped). Otherwise
+  // it stands past the stale limit after this tick: the next tick moves it on, so it fires only if the ticks stop.
   if (jobs.length > state.meta.jobs.length || (jobs.length > 0 && (await deps.sql.getAlarm()) === null)) await deps.sql.setAlarm(now());
+  else if (jobs.length === 0) {
+    const watch = staleCheckAt(input.scheduledTime, now());
+    if (watch !== null) await deps.sql.setAlarm(watch);
+  }
 
   const [unsaved, wroteLatest, kv] = await Promise.all([
     saveIncidents(deps, decision.incidents.incidents, decision.changed, state.meta.unsavedIncidents),

@@ -12,6 +12,7 @@ import { commitTick, type TickInput, type TickSummary } from "./commit-tick";
 import { liveHistory } from "./live-history";
 import { shownCounts } from "../tick/shown-counts";
 import { Serial } from "./serial";
+import { checkStale, staleCheckAt } from "./stale-check";
 import { loadState, type WriterDeps } from "./writer-deps";
 
 /** How long a call waits for the one before it to finish. */
@@ -83,16 +84,27 @@ export class Coordinator extends DurableObject<Bindings> {
     return this.run(configText, async (deps) => liveHistory(await loadState(deps), this.sql, this.hot.dayAccumulators(), monitorId));
   }
 
-  /** One archive step a call; the next one in an invocation of its own. */
+  /**
+   * One archive step a call, the next one in an invocation of its own; with none left, the stale-tick watchdog: the
+   * alarm stands a little past the stale limit after each live tick, so it fires only when the ticks stop.
+   */
   override async alarm(): Promise<void> {
-    // The config the ticks use (the Worker's EDGEWATCH_CONFIG, else the bundled file): retention comes from it.
-    const outcome = await this.run(this.config?.text ?? this.env.EDGEWATCH_CONFIG ?? null, (deps) => runNextJob(deps));
+    // The config the ticks use (the Worker's EDGEWATCH_CONFIG, else the bundled file): retention and routes come from it.
+    const configText = this.config?.text ?? this.env.EDGEWATCH_CONFIG ?? null;
+    const outcome = await this.run(configText, async (deps): Promise<{ nextAt: number | null }> => {
+      const job = await runNextJob(deps);
+      if (job.more) return { nextAt: Date.now() + (job.failed ? JOB_RETRY_MS : 0) };
+      await checkStale(deps, Date.now());
+      const last = deps.hot.load()?.meta.lastTickAt;
+      const watch = last ? staleCheckAt(Date.parse(last), Date.now()) : null;
+      return { nextAt: watch !== null && watch > Date.now() ? watch : null };
+    });
     if ("ok" in outcome) {
-      consoleLog("error", "archive jobs wait: the configuration is invalid", { errors: outcome.errors });
+      consoleLog("error", "archive jobs and the watchdog wait: the configuration is invalid", { errors: outcome.errors });
       await this.sql.setAlarm(Date.now() + JOB_RETRY_MS);
       return;
     }
-    if (outcome.more) await this.sql.setAlarm(Date.now() + (outcome.failed ? JOB_RETRY_MS : 0));
+    if (outcome.nextAt !== null) await this.sql.setAlarm(outcome.nextAt);
   }
 }
 

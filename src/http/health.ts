@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/source";
-import { probeDepsFrom, storesFrom } from "../deps";
-import { notifyIfTicksStopped } from "../notify/stale-watchdog";
+import { storesFrom } from "../deps";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
@@ -22,14 +21,12 @@ health.get("/", async (c) => {
   const ageMs = lastTickAt ? Date.now() - Date.parse(lastTickAt) : null;
   const problems: string[] = [];
   if (!latest) problems.push(state ? "latest results unreadable; serving KV state" : "no tick has completed yet");
-  else if (ageMs !== null && ageMs > STALE_AFTER_MS) {
-    problems.push(`last tick ${Math.round(ageMs / 1000)} s ago`);
-    const probe = probeDepsFrom(c.env);
-    c.executionCtx.waitUntil(
-      notifyIfTicksStopped({ config: config.config, lastTickAt: latest.tickAt, kv: c.env.STATE, send: probe, log: consoleLog, nowMs: Date.now() }).catch((error) =>
-        consoleLog("error", "stale watchdog failed", { error: String(error) }),
-      ),
-    );
+  // Reading only: `monitor.stale` is the coordinator's alarm's to send, whatever the traffic here.
+  else if (ageMs !== null && ageMs > STALE_AFTER_MS) problems.push(`last tick ${Math.round(ageMs / 1000)} s ago`);
+  if (latest) {
+    const notChecked = Object.values(latest.monitors).filter((m) => m.status === "unknown").length;
+    // Most monitors without a verdict is no health to report, even with ticks landing.
+    if (notChecked * 2 > config.config.monitors.length) problems.push(`${notChecked} of ${config.config.monitors.length} monitors could not be checked`);
   }
   return c.json(
     { status: problems.length ? "error" : "ok", monitors: config.config.monitors.length, lastTickAt, lastTickDurationMs: latest?.durationMs ?? null, problems },

@@ -4,7 +4,7 @@ import type { Log } from "../log";
 import { mapPool } from "../tick/pool";
 import type { OutboxEntry } from "./delivery-state";
 import { NotificationEvent } from "./event";
-import type { Outcome } from "./outbox";
+import { orderKey, type Outcome } from "./outbox";
 import { groupOf, statusPageUrl } from "./plan";
 import { routeChannels } from "./route";
 import { refreshAlertmanager, type SendDeps, sendNotification } from "./send";
@@ -21,7 +21,17 @@ export async function deliverClaimed(config: Config, claimed: readonly OutboxEnt
   const byChannel = new Map<string, OutboxEntry[]>();
   for (const entry of claimed) byChannel.set(entry.channelId, [...(byChannel.get(entry.channelId) ?? []), entry]);
   await mapPool([...byChannel.values()], SEND_CONCURRENCY, async (entries) => {
-    for (const entry of entries) await deliverOne(entry);
+    // An incident whose event failed on this channel sends nothing after it this tick: the order holds.
+    const failed = new Set<string>();
+    for (const entry of entries) {
+      const order = orderKey(entry);
+      if (order !== null && failed.has(order)) {
+        outcomes.set(entry.key, { ok: false, deferred: true });
+        continue;
+      }
+      await deliverOne(entry);
+      if (order !== null && !outcomes.get(entry.key)?.ok) failed.add(order);
+    }
   });
   return outcomes;
 

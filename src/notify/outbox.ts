@@ -20,30 +20,44 @@ export function enqueue(state: DeliveryState, deliveries: { event: NotificationE
   return { ...state, outbox };
 }
 
+/** What orders an entry within its channel: the incident it is about (null for a certificate or stale notice). */
+export function orderKey(entry: Pick<OutboxEntry, "channelId" | "event">): string | null {
+  const incident = (entry.event as { incident?: { id?: unknown } }).incident;
+  return typeof incident?.id === "string" ? `${entry.channelId}\u0000${incident.id}` : null;
+}
+
 /**
  * Takes the entries due now, up to `limit`, for this tick to send. An entry still claimed by an earlier tick was
- * perhaps sent: it is closed as done rather than sent again (at most once beats at least once for a page).
+ * perhaps sent: it is closed as done rather than sent again (at most once beats at least once for a page). Within a
+ * channel, an incident's later event waits while an earlier one of the same incident is still waiting (for a retry,
+ * or for room in this tick): a receiver never reads "resolved" before the "opened" it follows.
  */
 export function claimDue(state: DeliveryState, nowMs: number, limit: number): { state: DeliveryState; claimed: OutboxEntry[] } {
   const now = new Date(nowMs).toISOString();
   const done = { ...state.done };
   const claimed: OutboxEntry[] = [];
   const outbox: OutboxEntry[] = [];
+  const waiting = new Set<string>();
   for (const entry of state.outbox) {
     if (entry.claimedAt !== null) {
       done[entry.key] = now;
       continue;
     }
-    if (claimed.length < limit && Date.parse(entry.nextAttemptAt) <= nowMs) {
+    const order = orderKey(entry);
+    if ((order === null || !waiting.has(order)) && claimed.length < limit && Date.parse(entry.nextAttemptAt) <= nowMs) {
       const taken = { ...entry, claimedAt: now };
       claimed.push(taken);
       outbox.push(taken);
-    } else outbox.push(entry);
+    } else {
+      outbox.push(entry);
+      if (order !== null) waiting.add(order);
+    }
   }
   return { state: { ...state, outbox, done }, claimed };
 }
 
-export type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+/** `deferred`: not sent this tick (an earlier event of the same incident failed first); it keeps its place and attempts. */
+export type Outcome = { ok: true } | { ok: false; retryable: boolean; error: string } | { ok: false; deferred: true };
 
 /** Records what sending did: done, retried later with exponential backoff (1, 2, 4, 8 min), or given up and kept as failed. */
 export function recordOutcomes(state: DeliveryState, outcomes: Map<string, Outcome>, nowMs: number): DeliveryState {
@@ -59,6 +73,10 @@ export function recordOutcomes(state: DeliveryState, outcomes: Map<string, Outco
     }
     if (outcome.ok) {
       done[entry.key] = now;
+      continue;
+    }
+    if ("deferred" in outcome) {
+      outbox.push({ ...entry, claimedAt: null });
       continue;
     }
     const attempts = entry.attempts + 1;

@@ -27,12 +27,13 @@ export type Followed = { ok: true; response: Response; redirects: number } | { o
  */
 export async function fetchFollowing(deps: ProbeDeps, first: FirstRequest): Promise<Followed> {
   const origin = new URL(first.url).origin;
-  const elsewhere = crossOriginHeaders(first.headers, first.secretNames);
+  let elsewhere: Headers | undefined;
   let { url, method, body } = first;
   const seen = new Set([new URL(url).href]);
   for (let redirects = 0; ; redirects++) {
     const home = new URL(url).origin === origin;
-    const init = { method, headers: home ? first.headers : elsewhere, body, signal: first.signal, redirect: "manual", cache: "no-store" };
+    const headers = home ? first.headers : (elsewhere ??= crossOriginHeaders(first.headers, first.secretNames));
+    const init = { method, headers, body, signal: first.signal, redirect: "manual", cache: "no-store" };
     // `cache: "no-store"`: bypass any cache between the edge and the target; a health check must reach the origin.
     const response = await deps.fetch(url, init as RequestInit);
     const location = response.headers.get("location");

@@ -131,6 +131,8 @@ export interface PageView {
   stale: boolean;
   /** Minutes since the last tick when stale (null when there never was one). */
   staleMinutes: number | null;
+  /** Monitors the last tick could not check: said on the page, never shown as operational. */
+  notChecked: number;
   groups: PageGroup[];
   /** First and last day of the uptime bars (UTC). */
   bar: { first: string; last: string };
@@ -226,6 +228,7 @@ export function buildPageView(input: PageInput): PageView {
     updatedAt: view.updatedAt,
     stale: view.stale,
     staleMinutes: view.stale && Number.isFinite(updatedMs) ? Math.max(0, Math.floor((nowMs - updatedMs) / 60_000)) : null,
+    notChecked: view.notChecked,
     groups,
     bar: { first, last: today },
     openIncidents,

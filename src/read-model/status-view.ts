@@ -34,6 +34,8 @@ export interface StatusView {
   updatedAt: string | null;
   stale: boolean;
   monitors: MonitorView[];
+  /** Monitors the last tick could not check (its subrequests ran out, a shard failed): never counted as fine. */
+  notChecked: number;
   /** Open incidents and those resolved in the last 7 days, newest first. */
   incidents: Incident[];
 }
@@ -68,12 +70,17 @@ export function buildStatusView(
   const incidents = (latest?.incidents ?? fallback?.incidents ?? []).filter(
     (i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS),
   );
-  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, incidents };
+  const notChecked = monitors.filter(couldNotCheck).length;
+  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, notChecked, incidents };
 }
 
+/** A monitor a tick had but could not probe: `unknown` with a check time (a monitor not checked yet has none). */
+export const couldNotCheck = (m: Pick<MonitorView, "status" | "checkedAt">) => m.status === "unknown" && m.checkedAt !== null;
+
 /**
- * All down, or any SEV-1 monitor down: major outage. Some down: partial. Any degraded: degraded. Otherwise
- * maintenance when a monitor is in maintenance, else operational. Unknown monitors do not count either way.
+ * All down, or any SEV-1 monitor down: major outage. Some down: partial. Any degraded, or any monitor the last tick
+ * could not check: degraded (what could not be checked is never shown as operational). Otherwise maintenance when a
+ * monitor is in maintenance, else operational. A monitor not checked yet (a new one) counts for nothing.
  */
 export function overallStatus(config: Config, monitors: readonly MonitorView[]): OverallStatus {
   const severity = new Map(config.monitors.map((m) => [m.id, m.severity]));
@@ -81,7 +88,7 @@ export function overallStatus(config: Config, monitors: readonly MonitorView[]):
   const down = known.filter((m) => m.status === "down");
   if (down.length > 0 && (down.length === known.length || down.some((m) => severity.get(m.id) === "SEV-1"))) return "major_outage";
   if (down.length > 0) return "partial_outage";
-  if (known.some((m) => m.status === "degraded")) return "degraded";
+  if (known.some((m) => m.status === "degraded") || monitors.some(couldNotCheck)) return "degraded";
   if (monitors.some((m) => m.status === "maintenance")) return "maintenance";
   return "operational";
 }

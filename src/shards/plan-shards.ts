@@ -7,15 +7,16 @@ import { probeCost, RESERVED_SUBREQUESTS } from "../tick/subrequest-budget";
  * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
  * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
  */
-export const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.3, prometheus: 0.8, alertmanager: 0.8, tls: 1 };
+export const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.5, prometheus: 0.8, alertmanager: 0.8, tls: 1 };
 const TICK_BASE_CPU_MS = 3.5;
 export const SHARD_BASE_CPU_MS = 2;
 /**
- * What judging and saving one monitor's result costs the writer of a tick at its costliest, the day's rollover
- * (`npm run bench:apply`: 58 ms for 200 monitors; 27 ms late on an ordinary minute, 153 ms for 1,000). A writer past
- * its CPU limit on that tick would fail it again every minute, so the planner sizes for it.
+ * The writer's CPU per tick (the coordinator object, an invocation of its own): a base and a share per monitor, from
+ * `npm run bench` (its writer section: 5 ms for 140 monitors on an ordinary minute, 17 ms for 1,000, flat through the
+ * day), rounded up. It does not grow with the time of day, so an ordinary minute is the one to size for.
  */
-export const APPLY_CPU_MS = 0.3;
+export const WRITER_BASE_CPU_MS = 3;
+export const WRITER_CPU_MS_PER_MONITOR = 0.015;
 /**
  * A shard's probes must finish inside the minute even when every target hangs (six at a time, each timing out twice):
  * a mass outage has to show as down, not as a shard that missed its deadline.
@@ -35,7 +36,7 @@ export interface TickPlan {
   shards: ShardPlan[];
   /** Shards the coordinator cannot call for want of subrequests: their monitors are `unknown` for the tick. */
   dropped: ShardPlan[];
-  /** Estimated CPU of the invocation that judges and writes the tick (the cron's own, or the coordinator's). */
+  /** Estimated CPU of the writer's invocation (the coordinator's), which judges and stores every monitor's minute. */
   writerCpuMs: number;
 }
 
@@ -44,8 +45,6 @@ interface Room {
   cpuMs: number;
   monitors: number;
   wallMs?: number;
-  /** CPU per monitor on top of its probe: the inline tick also judges and saves every result. */
-  applyCpuMs?: number;
 }
 
 /** The longest `monitors` can take: six at a time, each timing out and retried. */
@@ -59,7 +58,7 @@ function fits(monitors: readonly Monitor[], room: Room): boolean {
   let cpu = 0;
   for (const m of monitors) {
     subrequests += 2 * probeCost(m);
-    cpu += PROBE_CPU_MS[m.type] + (room.applyCpuMs ?? 0);
+    cpu += PROBE_CPU_MS[m.type];
   }
   const inTime = room.wallMs === undefined || worstCaseWallMs(monitors) <= room.wallMs;
   return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs && inTime;
@@ -87,11 +86,9 @@ function pack(monitors: readonly Monitor[], room: Room, location: LocationHint |
 export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan {
   const { subrequests, cpuMs, monitorsPerShard } = config.limits;
   const located = config.monitors.some((m) => m.locations?.length);
-  const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard, applyCpuMs: APPLY_CPU_MS };
-  const applyCpuMs = TICK_BASE_CPU_MS + APPLY_CPU_MS * config.monitors.length;
-  if (!located && fits(config.monitors, inlineRoom)) {
-    return { inline: true, shards: [], dropped: [], writerCpuMs: round(applyCpuMs + config.monitors.reduce((sum, m) => sum + PROBE_CPU_MS[m.type], 0)) };
-  }
+  const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard };
+  const writerCpuMs = round(WRITER_BASE_CPU_MS + WRITER_CPU_MS_PER_MONITOR * config.monitors.length);
+  if (!located && fits(config.monitors, inlineRoom)) return { inline: true, shards: [], dropped: [], writerCpuMs };
 
   const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard, wallMs: SHARD_WALL_BUDGET_MS };
   const byLocation = new Map<LocationHint | null, Monitor[]>([[null, []]]);
@@ -105,7 +102,7 @@ export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan 
   const shards = [...byLocation].flatMap(([location, monitors]) => pack(monitors, room, location));
   // Each shard call is one of the coordinator's subrequests; it keeps the same reserve as an inline tick.
   const callable = Math.max(1, subrequests - RESERVED_SUBREQUESTS);
-  return { inline: false, shards: shards.slice(0, callable), dropped: shards.slice(callable), writerCpuMs: round(applyCpuMs) };
+  return { inline: false, shards: shards.slice(0, callable), dropped: shards.slice(callable), writerCpuMs };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -15,7 +15,7 @@ const monitor = (fields: Partial<MonitorView> & Pick<MonitorView, "id">): Monito
   uptime: NO_UPTIME,
   ...fields,
 });
-const view = (monitors: MonitorView[]): StatusView => ({ title: "t", status: "operational", updatedAt: "2026-11-25T10:00:00.000Z", stale: false, monitors, incidents: [] });
+const view = (monitors: MonitorView[]): StatusView => ({ title: "t", status: "operational", updatedAt: "2026-11-25T10:00:00.000Z", stale: false, monitors, notChecked: 0, incidents: [] });
 const lines = (text: string, name: string) => text.split("\n").filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
 
 describe("metricsText", () => {

@@ -37,17 +37,17 @@ describe("parseConfig (test configs)", () => {
 
 describe("planTick", () => {
   it("runs a small config inline, with no shards", () => {
-    // 3.5 ms for the tick, and per http monitor 0.3 ms to probe and 0.3 ms to judge and save.
-    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [], writerCpuMs: 6.5 });
+    // The writer (the coordinator, an invocation of its own): 3 ms and 0.015 ms a monitor.
+    expect(planTick(config(many(5, (i) => http(i))))).toEqual({ inline: true, shards: [], dropped: [], writerCpuMs: 3.1 });
   });
 
-  it("counts judging and saving against the inline tick's CPU: 10 http monitors fit 10 ms, 11 are sharded", () => {
-    expect(planTick(config(many(10, (i) => http(i)))).inline).toBe(true);
-    const sharded = planTick(config(many(11, (i) => http(i))));
+  it("counts the probes against the cron's invocation: 13 http monitors fit its 10 ms, 14 are sharded", () => {
+    // 3.5 ms for the tick and 0.5 ms a probe; judging and storing is the writer's, not the cron's.
+    expect(planTick(config(many(13, (i) => http(i)))).inline).toBe(true);
+    const sharded = planTick(config(many(14, (i) => http(i))));
     expect(sharded.inline).toBe(false);
-    // The coordinator only judges and saves: 3.5 + 11 × 0.3 ms.
-    expect(sharded.writerCpuMs).toBe(6.8);
-    expect(planTick(config(many(200, (i) => http(i)))).writerCpuMs).toBe(63.5);
+    expect(sharded.writerCpuMs).toBe(3.2);
+    expect(planTick(config(many(200, (i) => http(i)))).writerCpuMs).toBe(6);
   });
 
   it("shards 200 http monitors: each in exactly one shard, every shard within the limits", () => {
@@ -90,9 +90,9 @@ describe("planTick", () => {
     const tlsPlan = planTick(config(many(100, (i) => tls(i)), { cpuMs: 10 }));
     expect(Math.max(...sizes(tlsPlan.shards))).toBeLessThan(Math.max(...sizes(httpPlan.shards)));
     expect(tlsPlan.shards.length).toBeGreaterThan(httpPlan.shards.length);
-    // 1 ms of CPU each within 10 − 2 ms: eight to a shard; http fills monitorsPerShard.
+    // Within 10 − 2 ms: eight tls (1 ms each) to a shard, sixteen http (0.5 ms each).
     expect(sizes(tlsPlan.shards)[0]).toBe(8);
-    expect(sizes(httpPlan.shards)[0]).toBe(25);
+    expect(sizes(httpPlan.shards)[0]).toBe(16);
   });
 
   it("makes bigger tls shards under cpuMs 30000 than under cpuMs 10", () => {

@@ -26,7 +26,15 @@ export function Banner(props: { view: PageView; nowMs: number }) {
 
 /** Said plainly when the data is old: the page refreshes, but the checks behind it may have stopped. */
 export function StaleWarning(props: { view: PageView }) {
-  const { stale, staleMinutes, updatedAt } = props.view;
+  const { stale, staleMinutes, updatedAt, notChecked } = props.view;
+  if (!stale && notChecked > 0) {
+    return (
+      <div class="note n-stale" role="status">
+        <strong>{`${notChecked} ${notChecked === 1 ? "check" : "checks"} could not run in the last minute.`}</strong>
+        <p>Their state is unknown; they are shown as such, and they count against the overall status.</p>
+      </div>
+    );
+  }
   if (!stale) return null;
   return (
     <div class="note n-stale" role="alert">
