@@ -44,8 +44,9 @@ function resultFor(m: Monitor, at: number, down: boolean) {
   }
 }
 
-/** The blobs a tick reads: not the day's latency accumulators or queued archive objects, which only the jobs touch. */
-const hotBytes = (blobs: Record<string, number>) => Object.entries(blobs).reduce((sum, [name, size]) => (name === "dayacc" || name === "pending" ? sum : sum + size), 0);
+/** The blobs a tick reads (the archive jobs' own ones left out). */
+const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "warmup"];
+const hotBytes = (blobs: Record<string, number>) => Object.entries(blobs).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0);
 
 /** Every 10th minute a new 2 % of the monitors (at least one) go down for 5 minutes: incidents open and resolve all day. */
 const isDown = (index: number, n: number, minute: number) => {

@@ -111,7 +111,9 @@ export async function summaryStep(deps: WriterDeps, state: HotState, d: string):
   }
   if (summary !== previous) await store.put(SUMMARY_KEY, JSON.stringify(summary));
   const windows = state.uptime.windows && state.uptime.windows.through > d ? state.uptime.windows : windowsOfSummary(summary);
-  return { state: { ...state, uptime: { ...state.uptime, windows } } };
+  // Yesterday is in the complete-day sums now: its own copy goes, so the state is no bigger after midnight.
+  const yesterday = state.uptime.yesterday && windows.through >= state.uptime.yesterday.d ? null : state.uptime.yesterday;
+  return { state: { ...state, uptime: { ...state.uptime, windows, yesterday } } };
 }
 
 /** Deletes what fell out of retention (computed keys, no listing) and the hours rows no sum needs any more. */

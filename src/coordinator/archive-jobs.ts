@@ -114,7 +114,11 @@ export async function runNextJob(deps: WriterDeps): Promise<{ ran: Job | null; f
 
 /** The parts a day step changed (the complete-day sums, the prune record), applied to the state as it is now. */
 function mergeStep(current: HotState, stepped: HotState, which: "summary" | "prune"): HotState {
-  return which === "summary" ? { ...current, uptime: { ...current.uptime, windows: stepped.uptime.windows } } : { ...current, meta: { ...current.meta, pruned: stepped.meta.pruned } };
+  if (which === "prune") return { ...current, meta: { ...current.meta, pruned: stepped.meta.pruned } };
+  const windows = stepped.uptime.windows;
+  // Yesterday, once inside the complete-day sums, is not kept twice.
+  const covered = current.uptime.yesterday !== null && windows !== null && windows.through >= current.uptime.yesterday.d;
+  return { ...current, uptime: { ...current.uptime, windows, yesterday: covered ? null : current.uptime.yesterday } };
 }
 
 /** Keeps the queue bounded when archives cannot be written for days: the oldest hours are dropped, loudly. */
