@@ -3,6 +3,7 @@ import type { Counts } from "../history/schemas";
 import type { Uptime } from "../history/uptime-of";
 import type { Incident } from "../incidents/types";
 import type { ShownResult } from "../decide/hot-state";
+import { parseJson } from "./parse-stored";
 import { LatestSnapshot } from "./snapshot";
 import type { ReadResult } from "./types";
 
@@ -80,13 +81,9 @@ function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
 
 /** Reads either version. Version 2 is this code's own output: shape-checked, not validated field by field. */
 export function parseLatestText(text: string | null): ReadResult<LatestView> {
-  if (text === null) return { kind: "missing" };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return { kind: "corrupt", reason: `not JSON: ${(error as Error).message}` };
-  }
+  const json = parseJson(text);
+  if (json.kind !== "ok") return json;
+  const raw = json.raw;
   if (!isObject(raw)) return { kind: "corrupt", reason: "not an object" };
   if (raw.v === 2) return fromV2(raw);
   const v1 = LatestSnapshot.safeParse(raw);

@@ -24,3 +24,12 @@ export async function get(bindings: Bindings, path: string, headers: Record<stri
   await waitOnExecutionContext(ctx);
   return response;
 }
+
+/** An admin API POST through the Worker, as an operator sends it, with the bearer token given. */
+export async function adminPost(bindings: Bindings, path: string, body: unknown, token: string): Promise<Response> {
+  const ctx = createExecutionContext();
+  const request = new Request(`http://edgewatch.test${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await worker.fetch(request, bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}

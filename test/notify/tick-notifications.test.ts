@@ -7,7 +7,7 @@ import { incidentId } from "../../src/incidents/incident-id";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { probeDeps } from "../helpers/monitors";
 import { pollUntil } from "../helpers/poll";
-import { envWith, fireCron } from "../helpers/worker";
+import { adminPost, envWith, fireCron } from "../helpers/worker";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { recorded, recorderUrl, respond, uniquePrefix } from "./fixtures";
 
@@ -61,13 +61,7 @@ function viaCron(monitor: Record<string, unknown> = {}) {
   return { key, prefix, raw, config: configOf(raw), bindings: envWith(raw, { ADMIN_TOKEN: TOKEN }), alerts };
 }
 
-async function admin(bindings: Bindings, path: string, body: unknown): Promise<Response> {
-  const ctx = createExecutionContext();
-  const request = new Request(`http://edgewatch.test${path}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  const response = await worker.fetch(request, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const admin = (bindings: Bindings, path: string, body: unknown) => adminPost(bindings, path, body, TOKEN);
 
 describe("notifications from the tick", () => {
   it("sends an incident's opening and resolution once each, however many ticks see it", async () => {

@@ -8,7 +8,7 @@ import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { Stores } from "../../src/storage/types";
 import { countingStores } from "../helpers/counting-stores";
-import { envWith, fireCron } from "../helpers/worker";
+import { adminPost, envWith, fireCron } from "../helpers/worker";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { pollUntil } from "../helpers/poll";
 import { incident, recorded, recorderUrl, respond, uniquePrefix } from "../notify/fixtures";
@@ -28,14 +28,7 @@ function gateway(fields: Record<string, unknown> = {}, more: unknown[] = [], ext
   return { key, raw, config: configOf(raw) };
 }
 
-/** An admin action through the Worker's API, as an operator sends it. */
-async function admin(bindings: Bindings, path: string, body: unknown): Promise<Response> {
-  const ctx = createExecutionContext();
-  const request = new Request(`http://edgewatch.test${path}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  const response = await worker.fetch(request, bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const admin = (bindings: Bindings, path: string, body: unknown) => adminPost(bindings, path, body, TOKEN);
 
 afterEach(resetBindings);
 
