@@ -62,6 +62,20 @@ describe("a simulated worst-case day of 100 monitors", () => {
           sql.rowsWritten += deps.sql.stats.rowsWritten;
         }
       });
+    // Each minute's results come from a real probe batch of the first up and down minute, stamped with the minute's
+    // time: every probe leaves a timeout timer running until it fires, and a whole day in one test invocation would
+    // pass the runtime's 10,000 active timers (a real tick is an invocation of its own).
+    const templates = new Map<number, Awaited<ReturnType<typeof probeBatch>>["results"]>();
+    const probed = async (due: typeof config.monitors, m: number) => {
+      const parity = Math.abs(m % 2);
+      if (!templates.has(parity)) {
+        const batch = (await probeBatch(due, flipping, 10_000, 10_000)).results;
+        expect(batch.map((r) => r.status)).toEqual(due.map(() => (parity ? "down" : "up")));
+        templates.set(parity, batch);
+      }
+      const checkedAt = new Date(now).toISOString();
+      return templates.get(parity)!.map((r) => ({ ...r, checkedAt }));
+    };
     // What a tick reads (the archive jobs' own blobs left out).
     const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "warmup"];
     const hotSize = () => inWriter({ config }, async (deps) => Object.entries(deps.sql.blobSizes()).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0));
@@ -73,8 +87,8 @@ describe("a simulated worst-case day of 100 monitors", () => {
       if (minute === 0) before = { counts: { ...counts }, sql: { ...sql }, doRequests, opened, sends };
       const due = dueMonitors(config.monitors, now);
       doRequests += planTick({ ...config, monitors: due }).shards.length;
-      const collected = await probeBatch(due, flipping, 10_000, 10_000);
-      const summary = await writer((deps) => commitTick(deps, { scheduledTime: now, startedAt: now, results: collected.results }));
+      const results = await probed(due, minute);
+      const summary = await writer((deps) => commitTick(deps, { scheduledTime: now, startedAt: now, results }));
       opened += summary.events.filter((e) => e.type === "incident.opened").length;
       // The alarm runs the archive jobs, one step an invocation, before the next minute.
       for (let steps = 0; steps < 20; steps++) if (!(await writer((deps) => runNextJob(deps))).more) break;
