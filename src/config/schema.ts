@@ -95,7 +95,13 @@ export const Config = z.strictObject({
       flapWindowMinutes: z.int().min(5).max(24 * 60).default(30),
     })
     .prefault({}),
-  history: z.strictObject({ rawRetentionDays: z.int().min(1).max(90).default(7) }).prefault({}),
+  history: z
+    .strictObject({
+      rawRetentionDays: z.int().min(1).max(90).default(7),
+      /** Resolved incidents' records in R2 are deleted this many days after they started. */
+      incidentRetentionDays: z.int().min(30).max(3650).default(400),
+    })
+    .prefault({}),
   notifications: Notifications.prefault({}),
   /**
    * Subrequests one invocation may make: 50 on the Free plan, 1,000 on Paid. Probes that would pass it are not run

@@ -116,10 +116,16 @@ export async function summaryStep(deps: WriterDeps, state: HotState, d: string):
   return { state: { ...state, uptime: { ...state.uptime, windows, yesterday } } };
 }
 
-/** Deletes what fell out of retention (computed keys, no listing) and the hours rows no sum needs any more. */
+/**
+ * Deletes what fell out of retention (history by computed keys, no listing; resolved incidents by one listing of
+ * the oldest) and the hours rows no sum needs any more.
+ */
 export async function pruneStep(deps: WriterDeps, state: HotState, d: string, nowMs: number): Promise<StepOutcome> {
   const prune = pruneKeys(state.meta.pruned, addDays(d, 1), deps.config.history.rawRetentionDays);
   if (prune.keys.length) await deps.stores.history.delete(prune.keys);
+  const incidentsBefore = Date.parse(`${d}T00:00:00Z`) - deps.config.history.incidentRetentionDays * 24 * HOUR_MS;
+  const incidents = await deps.stores.incidents.pruneIncidents(incidentsBefore);
+  if (incidents) deps.log("info", "resolved incidents past their retention deleted", { incidents, retentionDays: deps.config.history.incidentRetentionDays });
   // Rows an archive job still waits for (R2 refused it for a while) stay until it has run.
   const waiting = state.meta.jobs.map((j) => (j.kind === "hour" ? j.h : j.kind === "day" ? `${j.d}T00` : "9999"));
   const keepFrom = [hourKeyOf(nowMs - 26 * HOUR_MS), ...waiting].sort()[0]!;

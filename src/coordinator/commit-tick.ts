@@ -4,7 +4,7 @@ import { closeHour, countsOfHour, recordMinute, type Sum24Source } from "../deci
 import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import type { IncidentEvent } from "../incidents/types";
 import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
-import { recordOutcomes } from "../notify/outbox";
+import { logDropped, recordOutcomes } from "../notify/outbox";
 import type { CollectedResult } from "../tick/probe-batch";
 import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
@@ -55,6 +55,7 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
   }
 
   const decision = decideTick(config, state, input.results, input.scheduledTime, now());
+  logDropped(log, decision.dropped);
   const recorded = recordMinute(state.hour, input.scheduledTime, decision.minute);
   const jobs: Job[] = [...state.meta.jobs];
   let uptime = state.uptime;

@@ -1,10 +1,11 @@
 import type { Config, MaintenanceWindow } from "../config/schema";
+import { expireAlerts } from "../incidents/alertmanager-expiry";
 import { maintenanceNow } from "../incidents/maintenance";
 import { type IncidentState, type Observation, transition } from "../incidents/transition";
 import type { Incident, IncidentEvent } from "../incidents/types";
 import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
 import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
-import { claimDue, enqueue } from "../notify/outbox";
+import { claimDue, type Dropped, enqueue } from "../notify/outbox";
 import { planNotifications } from "../notify/plan";
 import type { StateSnapshot } from "../storage/snapshot";
 import type { CollectedResult } from "../tick/probe-batch";
@@ -30,6 +31,8 @@ export interface TickDecision {
   delivery: DeliveryState;
   /** Outbox entries this tick sends, already marked claimed in `delivery`. */
   claimed: OutboxEntry[];
+  /** What the outbox cap dropped this tick, for the caller to log; null when nothing was. */
+  dropped: Dropped | null;
   certificateTiers: CertificateTiers;
   adminMaintenance: MaintenanceWindow[];
   /** Every monitor's minute for history. */
@@ -114,19 +117,23 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
 
   const probed = [...probedById.values()];
   const observations: Observation[] = probed.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
-  const next = transition(hot.incidents, observations, config, scheduledTime);
+  // Alertmanager incidents no longer refreshed resolve first; the state machine never touches them.
+  const expired = expireAlerts(hot.incidents, scheduledTime);
+  const next = transition(expired.state, observations, config, scheduledTime);
+  const changed = [...expired.changed, ...next.changed];
+  const events = [...expired.events, ...next.events];
   const inMaintenance = new Set(maintenance.keys());
-  const planned = planNotifications({ config, events: next.events, incidents: next.state.incidents, delivery: hot.delivery, inMaintenance, nowMs: scheduledTime });
+  const planned = planNotifications({ config, events, incidents: next.state.incidents, delivery: hot.delivery, inMaintenance, nowMs: scheduledTime });
   const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
   // A certificate not read this minute (its interval has not come round) keeps the tier it announced.
   const certificateTiers = { ...certificates.tiers };
   for (const [id, tier] of Object.entries(hot.meta.certificateTiers)) if (!probedById.has(id) && results[id]) certificateTiers[id] ??= tier;
   const queued = enqueue(planned, certificates.deliveries, tickAt);
-  const { state: delivery, claimed } = claimDue(queued, scheduledTime, notificationBudget(config));
+  const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
 
   const fingerprint = fingerprintOf(results, next.state.incidents);
   const kv = kvDue(fingerprint, hot.meta.kv, nowMs) ? { state: stateOf(results, next.state.incidents, tickAt), fingerprint } : null;
-  return { results, probed, incidents: next.state, changed: next.changed, events: next.events, delivery, claimed, certificateTiers, adminMaintenance, minute, kv };
+  return { results, probed, incidents: next.state, changed, events, delivery, claimed, dropped, certificateTiers, adminMaintenance, minute, kv };
 }
 
 /**

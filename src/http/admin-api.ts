@@ -9,6 +9,7 @@ import { Impact } from "../incidents/types";
 import { consoleLog } from "../log";
 import { runProbe } from "../probes";
 import type { AppEnv } from "./app";
+import { bodyCap } from "./body-cap";
 import { bearerMatches } from "./constant-time";
 import { invalidConfig, loadStatusView } from "./load-view";
 import { formatPath } from "../config/load";
@@ -18,6 +19,9 @@ import { formatPath } from "../config/load";
  * Without that secret no admin route works at all.
  */
 export const admin = new Hono<AppEnv>();
+
+// Before the token check: an oversized body is refused without being read (GETs carry none, so pass through).
+admin.use(bodyCap);
 
 admin.use(async (c, next) => {
   c.header("Cache-Control", "no-store");

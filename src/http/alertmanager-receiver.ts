@@ -4,6 +4,7 @@ import { coordinatorOf } from "../coordinator/coordinator";
 import { AlertmanagerWebhook } from "../incidents/alertmanager-alerts";
 import { consoleLog } from "../log";
 import type { AppEnv } from "./app";
+import { bodyCap } from "./body-cap";
 import { bearerMatches } from "./constant-time";
 import { formatPath } from "../config/load";
 
@@ -13,6 +14,9 @@ import { formatPath } from "../config/load";
  * ADMIN_TOKEN when that is not set.
  */
 export const alertmanagerReceiver = new Hono<AppEnv>();
+
+// Before the token check: an oversized body is refused without being read.
+alertmanagerReceiver.use(bodyCap);
 
 alertmanagerReceiver.post("/webhook", async (c) => {
   const vars = c.env as unknown as Record<string, unknown>;

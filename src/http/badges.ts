@@ -12,7 +12,8 @@ import { parameterError } from "./parameter-error";
 /**
  * Badges. `badges` is mounted at `/badge` and serves `/badge/:id.svg`; `badgeEndpoint` is mounted at `/api/badge` and
  * serves shields.io endpoint JSON at `/api/badge/:id`. Both take `?metric=status|uptime|latency` (default status) and
- * `?window=24h|7d|30d|90d` (default 30d, used by uptime). Other query parameters (cache busters) are ignored.
+ * `?window=24h|7d|30d|90d` (default 30d, used by uptime). Other query parameters (cache busters) are ignored, and
+ * left out of the edge cache's key.
  */
 export const badges = new Hono<AppEnv>();
 export const badgeEndpoint = new Hono<AppEnv>();
@@ -45,7 +46,7 @@ async function findBadge(c: Context<AppEnv>, id: string): Promise<Found> {
 }
 
 badges.use(etag());
-badges.use(edgeCache());
+badges.use(edgeCache({ query: Query }));
 badges.get("/:file", async (c) => {
   const file = c.req.param("file");
   if (!file.endsWith(".svg")) {
@@ -63,7 +64,7 @@ badges.get("/:file", async (c) => {
 
 badgeEndpoint.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 badgeEndpoint.use(etag());
-badgeEndpoint.use(edgeCache());
+badgeEndpoint.use(edgeCache({ query: Query }));
 badgeEndpoint.get("/:id", async (c) => {
   const found = await findBadge(c, c.req.param("id"));
   if ("response" in found) return found.response;

@@ -1,10 +1,19 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { ZodType } from "zod";
+
+/** A route's query schema: what the answer depends on. Unknown parameters are stripped (or refused, if strict). */
+type QuerySchema = ZodType<Record<string, unknown>>;
 
 /**
- * Serves GET requests from the edge's Cache API (`caches.default`), keyed by URL, so a cached answer costs no KV or R2
- * read. Only what the route itself marked shareable is stored: a 200 whose `Cache-Control` says `public` with a
- * `max-age` above 0 (and neither `private`, `no-store` nor `no-cache`), without `Set-Cookie`. The Cache API keeps it
- * for that max-age. Requests with `Authorization` never touch the cache, either way.
+ * Serves GET requests from the edge's Cache API (`caches.default`), so a cached answer costs no KV or R2 read. Only
+ * what the route itself marked shareable is stored: a 200 whose `Cache-Control` says `public` with a `max-age` above
+ * 0 (and neither `private`, `no-store` nor `no-cache`), without `Set-Cookie`. The Cache API keeps it for that max-age.
+ *
+ * The key is canonical, so a cache-busting string never reaches storage: the origin and path, plus the parameters
+ * the route's `query` schema knows, parsed (defaults filled in, values normalised) and sorted; every other parameter
+ * is dropped. A query the schema refuses skips the cache: the route answers 400 before it reads anything.
+ * `Authorization` plays no part: a public answer is the same for everyone, so a header cannot buy a storage read
+ * (a route that needs a token checks it before this middleware and marks its answer `private`).
  *
  * A hit carries `Age` (seconds since it was stored), so a browser or proxy downstream counts the max-age from when
  * the answer was made, not from when the edge handed it over. `X-Edge-Cache: hit | miss` says which it was.
@@ -12,12 +21,14 @@ import type { Context, MiddlewareHandler } from "hono";
  * Put `etag()` outside this middleware: it then answers `If-None-Match` with 304 for hits and misses alike.
  * Note: the Cache API is a no-op on `*.workers.dev` hosts; it works on a custom domain (and in Miniflare).
  */
-export function edgeCache(): MiddlewareHandler {
+export function edgeCache(options: { query?: QuerySchema } = {}): MiddlewareHandler {
   return async (c, next) => {
     const cache = defaultCache();
-    if (!cache || c.req.method !== "GET" || c.req.raw.headers.has("Authorization")) return next();
+    if (!cache || c.req.method !== "GET") return next();
+    const url = canonicalUrl(c.req.url, c.req.query(), options.query);
+    if (url === null) return next();
 
-    const key = new Request(c.req.url, { method: "GET" });
+    const key = new Request(url, { method: "GET" });
     const hit = await cache.match(key).catch(() => undefined);
     if (hit) {
       const response = new Response(hit.body, hit);
@@ -39,6 +50,20 @@ export function edgeCache(): MiddlewareHandler {
     else await put; // unit tests without an execution context: store before answering
     c.res.headers.set("X-Edge-Cache", "miss");
   };
+}
+
+/** The cache key's URL: origin, path and the known parameters in a canonical form; null when the query is invalid. */
+export function canonicalUrl(requestUrl: string, query: Record<string, string>, schema: QuerySchema | undefined): string | null {
+  const url = new URL(requestUrl);
+  const canonical = new URL(url.pathname, url.origin);
+  if (!schema) return canonical.href;
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) return null;
+  for (const name of Object.keys(parsed.data).sort()) {
+    const value = parsed.data[name];
+    if (value !== undefined && value !== null) canonical.searchParams.set(name, String(value));
+  }
+  return canonical.href;
 }
 
 function defaultCache(): Cache | undefined {

@@ -5,6 +5,7 @@ import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
 import type { AppEnv } from "./app";
+import { edgeCache } from "./edge-cache";
 
 /**
  * Edgewatch's own health, for whatever watches the watcher: 200 when the config is valid and ticks are landing,
@@ -12,7 +13,9 @@ import type { AppEnv } from "./app";
  */
 export const health = new Hono<AppEnv>();
 
-health.get("/", async (c) => {
+health.get("/", edgeCache(), async (c) => {
+  // A healthy answer is shared for 10 s (an anonymous flood costs no reads; a minute-by-minute checker sees it fresh);
+  // a failing one is never stored.
   c.header("Cache-Control", "no-store");
   const config = loadConfig(c.env);
   if (!config.ok) return c.json({ status: "error", problems: ["invalid configuration", ...config.errors] }, 503);
@@ -28,6 +31,7 @@ health.get("/", async (c) => {
     // Most monitors without a verdict is no health to report, even with ticks landing.
     if (notChecked * 2 > config.config.monitors.length) problems.push(`${notChecked} of ${config.config.monitors.length} monitors could not be checked`);
   }
+  if (!problems.length) c.header("Cache-Control", "public, max-age=10");
   return c.json(
     { status: problems.length ? "error" : "ok", monitors: config.config.monitors.length, lastTickAt, lastTickDurationMs: latest?.durationMs ?? null, problems },
     problems.length ? 503 : 200,

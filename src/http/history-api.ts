@@ -11,6 +11,7 @@ import type { HistoryCarry } from "../history/schemas";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import type { AppEnv } from "./app";
+import { edgeCache } from "./edge-cache";
 import { freshFor } from "./fresh-for";
 
 /** How far back `from` defaults to, and the widest range each resolution serves (which bounds the objects read). */
@@ -52,7 +53,7 @@ export const history = new Hono<AppEnv>();
 history.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 
 /** GET /monitors/:id/history?from=&to=&resolution=raw|hour|day (mounted under /api). */
-history.get("/monitors/:id/history", async (c) => {
+history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), async (c) => {
   const config = loadConfig(c.env);
   if (!config.ok) return c.json({ error: "invalid configuration", errors: config.errors }, 500);
   const id = c.req.param("id");

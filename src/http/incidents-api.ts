@@ -5,6 +5,7 @@ import { storesFrom } from "../deps";
 import { publicIncident } from "../read-model/public-view";
 import { decodeCursor } from "../storage/r2-incident-store";
 import type { AppEnv } from "./app";
+import { edgeCache } from "./edge-cache";
 import { invalidConfig } from "./load-view";
 import { parameterError } from "./parameter-error";
 
@@ -19,7 +20,7 @@ const ListQuery = z.strictObject({
     .optional(),
 });
 
-incidentsApi.get("/", async (c) => {
+incidentsApi.get("/", edgeCache({ query: ListQuery }), async (c) => {
   const query = ListQuery.safeParse(c.req.query());
   if (!query.success) return parameterError(c, query.error);
   const config = loadConfig(c.env);
@@ -29,7 +30,7 @@ incidentsApi.get("/", async (c) => {
   return c.json({ ...page, incidents: page.incidents.map((i) => publicIncident(config.config, i)) });
 });
 
-incidentsApi.get("/:id", async (c) => {
+incidentsApi.get("/:id", edgeCache(), async (c) => {
   const id = c.req.param("id");
   const config = loadConfig(c.env);
   if (!config.ok) return invalidConfig(c, config.errors);

@@ -8,6 +8,7 @@ import { buildStatusView, type StatusView } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
 import { freshFor, tickMsOf } from "./fresh-for";
 
+/** `config` carries the maintenance windows opened through the admin API after the config's own. */
 export type LoadedView = { ok: true; config: Config; view: StatusView; nowMs: number; maxAge: number } | { ok: false; errors: string[] };
 
 /**
@@ -21,7 +22,10 @@ export async function loadStatusView(env: Bindings, nowMs = Date.now(), audience
   const current = await readCurrent(storesFrom(env), consoleLog);
   const shown = audience === "admin" ? current : { latest: current.latest && publicSnapshot(config.config, current.latest), state: current.state && publicState(config.config, current.state) };
   const view = buildStatusView(config.config, shown, nowMs);
-  return { ok: true, config: config.config, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(env)) };
+  // Windows opened through the admin API are maintenance like the config's: every face lists them the same way.
+  const admin = current.latest?.adminMaintenance ?? [];
+  const withAdmin = admin.length ? { ...config.config, maintenance: [...config.config.maintenance, ...admin] } : config.config;
+  return { ok: true, config: withAdmin, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(env)) };
 }
 
 /** The answer of every face to an invalid config: 500 naming the problems, never cached. */

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import type { JSX } from "hono/jsx/jsx-runtime";
+import * as z from "zod";
 import { loadConfig } from "../config/source";
 import { buildPageView, pageIncident } from "../read-model/page-view";
 import { publicIncident, publicSnapshot } from "../read-model/public-view";
@@ -19,7 +20,10 @@ import { spanCss } from "./views/uptime-bar";
  */
 export const pages = new Hono<AppEnv>();
 
-pages.get("/", etag(), edgeCache(), async (c) => {
+/** The one parameter the page knows: `refresh=off`. Anything else, and any other value, is the default. */
+const PageQuery = z.object({ refresh: z.string().optional().transform((v) => (v === "off" ? "off" : undefined)) });
+
+pages.get("/", etag(), edgeCache({ query: PageQuery }), async (c) => {
   const config = loadConfig(c.env);
   if (!config.ok) return invalidConfigPage(c);
   const nowMs = Date.now();
@@ -30,7 +34,7 @@ pages.get("/", etag(), edgeCache(), async (c) => {
   return send(c, <StatusPage view={view} css={css} nowMs={nowMs} refresh={refreshOf(c, "/")} />, css, 200);
 });
 
-pages.get("/incidents/:id", etag(), edgeCache(), async (c) => {
+pages.get("/incidents/:id", etag(), edgeCache({ query: PageQuery }), async (c) => {
   const config = loadConfig(c.env);
   if (!config.ok) return invalidConfigPage(c);
   const { title, monitors } = config.config;

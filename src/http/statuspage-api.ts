@@ -9,7 +9,7 @@ import { invalidConfig, loadStatusView, originOf } from "./load-view";
 /**
  * Atlassian Statuspage's public v2 API, mounted at `/api/v2`: status.json, summary.json, components.json,
  * incidents.json, incidents/unresolved.json, and scheduled-maintenances.json with its upcoming.json and active.json
- * (built from the config's maintenance windows). One R2 read per uncached request; cached at the edge until the next
+ * (built from the config's maintenance windows and those opened through the admin API). One R2 read per uncached request; cached at the edge until the next
  * tick's results are due.
  */
 export const statuspageApi = new Hono<AppEnv>();

@@ -2,6 +2,7 @@ import type { Config, Severity } from "../config/schema";
 import { incidentId } from "./incident-id";
 import type { IncidentState } from "./transition";
 import type { Impact, Incident, IncidentEvent } from "./types";
+import { addUpdate } from "./add-update";
 
 export type ActionResult = { ok: true; state: IncidentState; incident: Incident; event: IncidentEvent } | { ok: false; status: 404 | 409; error: string };
 
@@ -34,7 +35,7 @@ export function acknowledge(state: IncidentState, id: string, by: string, nowMs:
     if (incident.acknowledgedAt) return `already acknowledged by ${incident.acknowledgedBy ?? "someone"}`;
     incident.acknowledgedAt = now;
     incident.acknowledgedBy = by;
-    incident.updates.push({ at: now, status: "identified", message: `Acknowledged by ${by}` });
+    addUpdate(incident, { at: now, status: "identified", message: `Acknowledged by ${by}` });
     return { reason: `acknowledged by ${by}` };
   });
 }
@@ -42,7 +43,7 @@ export function acknowledge(state: IncidentState, id: string, by: string, nowMs:
 export function postUpdate(state: IncidentState, id: string, status: Exclude<UpdateStatus, "resolved">, message: string, nowMs: number): ActionResult {
   return change(state, id, nowMs, (incident, now) => {
     if (incident.status !== "open") return "the incident is resolved";
-    incident.updates.push({ at: now, status, message });
+    addUpdate(incident, { at: now, status, message });
     return { reason: "update posted" };
   });
 }
@@ -57,7 +58,7 @@ export function resolveByHand(state: IncidentState, id: string, by: string, mess
     incident.status = "resolved";
     incident.resolvedAt = now;
     incident.durationMs = nowMs - Date.parse(incident.startedAt);
-    incident.updates.push({ at: now, status: "resolved", message: message ?? `Resolved by ${by}` });
+    addUpdate(incident, { at: now, status: "resolved", message: message ?? `Resolved by ${by}` });
     return { reason: `resolved by ${by}`, type: "incident.resolved" };
   });
   if (!result.ok) return result;

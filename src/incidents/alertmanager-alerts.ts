@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { Config, Severity } from "../config/schema";
+import type { Config, Monitor, Severity } from "../config/schema";
 import { incidentId } from "./incident-id";
 import type { IncidentState } from "./transition";
 import type { Impact, Incident, IncidentEvent } from "./types";
@@ -20,7 +20,8 @@ export const AlertmanagerWebhook = z.object({
         startsAt: z.iso.datetime({ offset: true }),
         endsAt: z.string().optional(),
         generatorURL: z.string().optional(),
-        fingerprint: z.string().regex(/^[0-9a-f]{1,32}$/i),
+        // Hex in either case; lowercased so both spellings are one alert, and the incident id stays a valid key.
+        fingerprint: z.string().regex(/^[0-9a-f]{1,32}$/i).toLowerCase(),
       }),
     )
     .max(500),
@@ -35,6 +36,30 @@ const SEVERITY: Record<string, { severity: Severity; impact: Impact }> = {
   info: { severity: "SEV-4", impact: "minor" },
 };
 
+/**
+ * What text from the payload may take of an incident, as the admin API allows for its own: a title of at most 200
+ * characters, updates of at most 2,000, and the cause (shown on the page's incident line) at most 500.
+ */
+export const MAX_TITLE = 200;
+export const MAX_CAUSE = 500;
+export const MAX_UPDATE = 2000;
+
+/**
+ * An alert's `endsAt` as the incident keeps it, or undefined for no expiry: missing, unparsable, or Go's zero time
+ * ("0001-01-01T00:00:00Z"), which Alertmanager sends for an alert that has no end (anything before 1970 counts as it).
+ */
+export function alertExpiry(endsAt: string | undefined): string | undefined {
+  const ms = endsAt === undefined ? NaN : Date.parse(endsAt);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+/** A firing re-send of an open incident's alert moves its expiry (not a change worth a record write or a notice). */
+function refreshed(incident: Incident, endsAt: string | undefined): Incident | null {
+  if (incident.alertEndsAt === endsAt) return null;
+  const { alertEndsAt: _old, ...rest } = incident;
+  return endsAt === undefined ? rest : { ...rest, alertEndsAt: endsAt };
+}
+
 export interface Applied {
   state: IncidentState;
   changed: Incident[];
@@ -42,9 +67,40 @@ export interface Applied {
   ignored: number;
 }
 
+type Alert = AlertmanagerWebhook["alerts"][number];
+
+const alertName = (alert: Alert) => (alert.labels["alertname"] ?? "alert").slice(0, MAX_TITLE);
+
+/** The incident a newly firing alert opens. */
+function opened(alert: Alert, monitor: Monitor, id: string, now: string): Incident {
+  const name = alertName(alert);
+  const summary = (alert.annotations["summary"] ?? alert.annotations["description"] ?? `${name} is firing`).slice(0, MAX_UPDATE);
+  const mapped = SEVERITY[(alert.labels["severity"] ?? "").toLowerCase()] ?? { severity: monitor.severity, impact: "minor" as Impact };
+  const endsAt = alertExpiry(alert.endsAt);
+  return {
+    id,
+    monitorIds: [monitor.id],
+    title: `${monitor.name}: ${name}`.slice(0, MAX_TITLE),
+    severity: mapped.severity,
+    impact: mapped.impact,
+    status: "open",
+    flapping: false,
+    startedAt: new Date(Date.parse(alert.startsAt)).toISOString(),
+    resolvedAt: null,
+    durationMs: null,
+    cause: { message: summary.slice(0, MAX_CAUSE), phase: "alertmanager" },
+    updates: [{ at: now, status: "investigating", message: `Alertmanager: ${summary}`.slice(0, MAX_UPDATE) }],
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    source: "alertmanager",
+    ...(endsAt ? { alertEndsAt: endsAt } : {}),
+  };
+}
+
 /**
  * Firing alerts become incidents on the monitor named by their label (`service="api-gateway"` by default); resolved
- * ones resolve them. Ids come from the alert's fingerprint and start, so Alertmanager's repeats change nothing.
+ * ones resolve them. Ids come from the alert's fingerprint (in lowercase, whatever case it came in) and start, so
+ * Alertmanager's repeats change nothing but the alert's expiry.
  */
 export function applyAlertmanagerWebhook(state: IncidentState, config: Config, payload: AlertmanagerWebhook, nowMs: number): Applied {
   const now = new Date(nowMs).toISOString();
@@ -59,38 +115,23 @@ export function applyAlertmanagerWebhook(state: IncidentState, config: Config, p
       ignored++;
       continue;
     }
-    const id = incidentId(`${monitor.id}-am-${alert.fingerprint.slice(0, 8)}`.slice(0, 64), new Date(Date.parse(alert.startsAt)).toISOString());
+    const fingerprint = alert.fingerprint.toLowerCase();
+    const id = incidentId(`${monitor.id}-am-${fingerprint.slice(0, 8)}`.slice(0, 64), new Date(Date.parse(alert.startsAt)).toISOString());
     const index = incidents.findIndex((i) => i.id === id);
-    const name = alert.labels["alertname"] ?? "alert";
-    const summary = alert.annotations["summary"] ?? alert.annotations["description"] ?? `${name} is firing`;
+    const open = index !== -1 && incidents[index]!.status === "open";
     if (alert.status === "firing" && index === -1) {
-      const mapped = SEVERITY[(alert.labels["severity"] ?? "").toLowerCase()] ?? { severity: monitor.severity, impact: "minor" as Impact };
-      const incident: Incident = {
-        id,
-        monitorIds: [monitor.id],
-        title: `${monitor.name}: ${name}`,
-        severity: mapped.severity,
-        impact: mapped.impact,
-        status: "open",
-        flapping: false,
-        startedAt: new Date(Date.parse(alert.startsAt)).toISOString(),
-        resolvedAt: null,
-        durationMs: null,
-        cause: { message: summary.slice(0, 500), phase: "alertmanager" },
-        updates: [{ at: now, status: "investigating", message: `Alertmanager: ${summary}`.slice(0, 2000) }],
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        source: "alertmanager",
-      };
+      const incident = opened(alert, monitor, id, now);
       incidents.unshift(incident);
       changed.push(incident);
       events.push({ type: "incident.opened", incidentId: id, monitorIds: incident.monitorIds, reason: "opened" });
-    } else if (alert.status === "resolved" && index !== -1 && incidents[index]!.status === "open") {
+    } else if (alert.status === "firing" && open) {
+      incidents[index] = refreshed(incidents[index]!, alertExpiry(alert.endsAt)) ?? incidents[index]!;
+    } else if (alert.status === "resolved" && open) {
       const incident = structuredClone(incidents[index]!);
       incident.status = "resolved";
       incident.resolvedAt = now;
       incident.durationMs = nowMs - Date.parse(incident.startedAt);
-      incident.updates.push({ at: now, status: "resolved", message: `Alertmanager: ${name} resolved` });
+      incident.updates.push({ at: now, status: "resolved", message: `Alertmanager: ${alertName(alert)} resolved` });
       incidents[index] = incident;
       changed.push(incident);
       events.push({ type: "incident.resolved", incidentId: id, monitorIds: incident.monitorIds, reason: "resolved" });

@@ -25,6 +25,11 @@ export const Incident = z.object({
   acknowledgedBy: z.string().nullable().default(null),
   /** Opened through the admin API (or an Alertmanager alert) rather than by the state machine: only a person or that source resolves it. */
   source: z.enum(["monitor", "manual", "alertmanager"]).default("monitor"),
+  /**
+   * An Alertmanager incident's alert: the `endsAt` of its latest firing send, past which (and a grace) the tick
+   * resolves it as no longer refreshed. Absent when the alert gave no end, and in incidents stored before it existed.
+   */
+  alertEndsAt: z.string().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema";
 import type { Incident } from "../incidents/types";
 import type { Log } from "../log";
+import { notificationBudget } from "../decide/decide-tick";
 import { mapPool } from "../tick/pool";
 import type { OutboxEntry } from "./delivery-state";
 import { NotificationEvent } from "./event";
@@ -43,28 +44,56 @@ export async function deliverClaimed(config: Config, claimed: readonly OutboxEnt
       return;
     }
     const result = await sendNotification(channel, event.data, deps);
-    outcomes.set(entry.key, result.ok ? { ok: true } : { ok: false, retryable: result.retryable, error: result.error });
+    if (result.ok) outcomes.set(entry.key, { ok: true });
+    else {
+      // Counted from the answer, not from the tick's minute: the tick may be seconds old by now.
+      const retryAt = result.retryAfterMs !== undefined ? deps.now() + result.retryAfterMs : undefined;
+      outcomes.set(entry.key, { ok: false, retryable: result.retryable, error: result.error, ...(retryAt !== undefined ? { retryAt } : {}) });
+    }
     log(result.ok ? "info" : "warn", result.ok ? "notification sent" : "notification failed", {
       channel: channel.id,
       event: event.data.type,
       key: entry.key,
-      ...(result.ok ? {} : { error: result.error, retryable: result.retryable }),
+      ...(result.ok ? {} : { error: result.error, retryable: result.retryable, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) }),
     });
   }
 }
 
 /**
- * Re-posts open incidents to Alertmanager channels so their alerts' leases (`endsAt`) never run out while the
- * incident is open; every third of the lease, so a stopped Edgewatch lets them expire. Returns the requests made.
+ * The renewals one tick may make: the writer's subrequests less the most sends it may have made this tick
+ * (notificationBudget), which reserves one per Alertmanager channel. So a config that fits renews every channel, and
+ * sends plus renewals never pass limits.subrequests, not even with more Alertmanager channels than subrequests.
  */
-export async function renewAlertmanagerLeases(config: Config, incidents: readonly Incident[], nowMs: number, deps: SendDeps, log: Log): Promise<number> {
+export function leaseRenewalBudget(config: Pick<Config, "limits" | "notifications">): number {
+  return Math.max(0, config.limits.subrequests - notificationBudget(config));
+}
+
+/**
+ * Re-posts open incidents to Alertmanager channels so their alerts' leases (`endsAt`) never run out while the
+ * incident is open; every third of the lease, so a stopped Edgewatch lets them expire. One POST per channel carries
+ * all its open incidents, so a renewal is one subrequest whatever the number of incidents; at most `budget` are made
+ * (a failed one counts: it was sent), and channels past it are named in a warning. Returns the requests made.
+ */
+export async function renewAlertmanagerLeases(
+  config: Config,
+  incidents: readonly Incident[],
+  nowMs: number,
+  deps: SendDeps,
+  log: Log,
+  budget = leaseRenewalBudget(config),
+): Promise<number> {
   let requests = 0;
+  const skipped: string[] = [];
   for (const channel of config.notifications.channels) {
     if (channel.type !== "alertmanager") continue;
     const every = Math.max(1, Math.floor(channel.leaseMinutes / 3));
     if (Math.floor(nowMs / 60_000) % every !== 0) continue;
     const mine = incidents.filter((i) => i.status === "open" && routeChannels(config.notifications, i.monitorIds, config.monitors).includes(channel.id));
     if (!mine.length) continue;
+    if (requests >= budget) {
+      skipped.push(channel.id);
+      continue;
+    }
     requests++;
     const result = await refreshAlertmanager(channel, mine, deps, {
       groupOf: (i) => groupOf(config, i.monitorIds),
@@ -72,5 +101,6 @@ export async function renewAlertmanagerLeases(config: Config, incidents: readonl
     });
     if (!result.ok) log("warn", "Alertmanager lease renewal failed", { channel: channel.id, error: result.error });
   }
+  if (skipped.length) log("warn", "Alertmanager lease renewals skipped: out of subrequests", { budget, skipped: skipped.length, channels: skipped.slice(0, 20) });
   return requests;
 }

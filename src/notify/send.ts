@@ -34,7 +34,7 @@ export type SendResult =
       error: string;
       /** The HTTP status, when there was an answer. */
       status?: number;
-      /** What the provider asked for (Retry-After, Discord's and Telegram's `retry_after`), when it did. */
+      /** On 429 and 503: what the provider asked for (Retry-After, Discord's and Telegram's `retry_after`), when it did. Uncapped: the outbox caps it. */
       retryAfterMs?: number;
     };
 
@@ -155,7 +155,9 @@ async function attempt(request: ChannelRequest, deps: SendDeps, signal: AbortSig
   if (status >= 300 && status < 400) return fail(false, `HTTP ${status} redirect (not followed): check the URL`, { status });
   const retryable = status === 408 || status === 429 || status >= 500;
   const detail = errorDetail(text);
-  const retryAfterMs = retryAfter(response.headers.get("retry-after"), text, deps.now());
+  // Retry-After means "not before" only on 429 (RFC 6585) and 503 (RFC 9110); on a 500 it is not a promise, and
+  // the outbox would wait on it for nothing.
+  const retryAfterMs = status === 429 || status === 503 ? retryAfter(response.headers.get("retry-after"), text, deps.now()) : undefined;
   return fail(retryable, `HTTP ${status}${detail ? `: ${detail}` : ""}`, { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
 }
 

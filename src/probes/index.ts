@@ -4,6 +4,7 @@ import { probeHttp } from "./http";
 import { probePrometheus } from "./prometheus";
 import { probeTls } from "./tls";
 import type { ProbeDeps, ProbeResult } from "./types";
+import { capProbeTexts } from "./cap-texts";
 
 /** The probe for each monitor type; a new type adds one line here and one file beside this one. */
 const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>, deps: ProbeDeps) => Promise<ProbeResult> } = {
@@ -40,9 +41,9 @@ export async function runProbe(monitor: Monitor, deps: ProbeDeps): Promise<Probe
   });
   try {
     const probe = probes[monitor.type] as (m: Monitor, d: ProbeDeps) => Promise<ProbeResult>;
-    return await Promise.race([probe(monitor, deps), hardTimeout]);
+    return capProbeTexts(await Promise.race([probe(monitor, deps), hardTimeout]));
   } catch (error) {
-    return fail("internal", `probe failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
+    return capProbeTexts(fail("internal", `probe failed: ${error instanceof Error ? error.message : String(error)}`));
   } finally {
     clearTimeout(timer);
   }

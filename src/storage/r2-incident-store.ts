@@ -41,6 +41,15 @@ export function r2IncidentStore(bucket: R2Bucket): IncidentStore {
       const object = await bucket.get(key);
       return parseStored(Incident, object ? await object.text() : null);
     },
+    async pruneIncidents(beforeMs) {
+      // Keys count the start time down, so every incident that started before `beforeMs` sorts after this one.
+      const after = `${PREFIX}${String(LATEST_POSSIBLE - beforeMs).padStart(13, "0")}`;
+      const page = await bucket.list({ prefix: PREFIX, startAfter: after, limit: 1000, include: ["customMetadata"] });
+      // An incident still open (however old) stays: the writer's state holds it and writes it again.
+      const keys = page.objects.filter((o) => o.customMetadata?.status === "resolved").map((o) => o.key);
+      if (keys.length) await bucket.delete(keys);
+      return keys.length;
+    },
     async listIncidents({ status, limit, cursor }) {
       const found: Incident[] = [];
       let after = cursor ? decodeCursor(cursor) : undefined;

@@ -24,6 +24,8 @@ export interface IncidentStore {
   putIncident(incident: Incident): Promise<void>;
   getIncident(id: string): Promise<ReadResult<Incident>>;
   listIncidents(query: { status?: Incident["status"]; limit: number; cursor?: string }): Promise<IncidentPage>;
+  /** Deletes up to 1,000 resolved incidents that started before `beforeMs` (one listing); returns how many. */
+  pruneIncidents(beforeMs: number): Promise<number>;
 }
 
 export interface StateStore {

@@ -43,6 +43,11 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       return;
     }
     if (path === "/hang") return; // headers never come
+    if (path === "/noisy") {
+      // A health answer written to bloat whoever stores it (600 KB): 150 failing checks with 2,000-character names.
+      const checks = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`dependency-${i}-${"n".repeat(2000)}`, { status: "down", detail: "d".repeat(2000) }]));
+      return json(res, 200, { status: "degraded", checks });
+    }
     if (path === "/by-location") {
       // Down (503) for probes from the locations listed in ?down=, as a regional outage looks from the edge.
       const from = String(req.headers["edgewatch-location"] ?? "");

@@ -129,6 +129,17 @@ describe("admin API actions", () => {
     expect(status.incidents).toEqual([expect.objectContaining({ id: incident.id, status: "open", title: "Degraded inference quality" })]);
   });
 
+  it("lists a window opened through the admin API in the Statuspage API's scheduled maintenances", async () => {
+    const { bindings } = setup();
+    await fireCron(bindings, minute(0));
+    const start = new Date(minute(24 * 60)).toISOString();
+    const window = { id: "upgrade", title: "Postgres upgrade", monitors: ["gw"], start, end: new Date(minute(25 * 60)).toISOString() };
+    expect((await call(bindings, "POST", "/api/admin/maintenance", window)).status).toBe(201);
+    const upcoming = await (await get(bindings, "/api/v2/scheduled-maintenances/upcoming.json")).json<{ scheduled_maintenances: { name: string; status: string; scheduled_for: string; components: { id: string }[] }[] }>();
+    expect(upcoming.scheduled_maintenances).toEqual([expect.objectContaining({ name: "Postgres upgrade", status: "scheduled", scheduled_for: start })]);
+    expect(upcoming.scheduled_maintenances[0]!.components.map((c) => c.id)).toEqual(["gw"]);
+  });
+
   it("creates and deletes maintenance windows that the tick honours", async () => {
     const { bindings, fail } = setup();
     await fail(500);

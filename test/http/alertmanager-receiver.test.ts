@@ -59,6 +59,20 @@ describe("POST /api/alertmanager/webhook", () => {
     expect(await (await get(bindings, `/api/incidents/${id}`)).json()).toMatchObject({ status: "resolved" });
   });
 
+  it("takes a fingerprint in either case as the same alert, and stores its incident", async () => {
+    const bindings = envWith(config, { ALERTMANAGER_TOKEN: TOKEN });
+    await fireCron(bindings);
+    const id = "api-gateway-am-abcdef01-20261128T200000Z";
+    const upper = await post(bindings, payload("firing", [alert("firing", { service: "api-gateway" }, "ABCDEF0123456789")]));
+    expect(await upper.json()).toEqual({ changed: [{ id, status: "open" }], ignored: 0 });
+    // Its record was written (an uppercase id was no valid key, so the write threw), and the page can link to it.
+    expect(await (await get(bindings, `/api/incidents/${id}`)).json()).toMatchObject({ id, status: "open" });
+    expect(await (await post(bindings, payload("firing", [alert("firing", { service: "api-gateway" }, "abcdef0123456789")]))).json()).toEqual({ changed: [], ignored: 0 });
+    const resolved = await post(bindings, payload("resolved", [alert("resolved", { service: "api-gateway" }, "abcdef0123456789")]));
+    expect(await resolved.json()).toEqual({ changed: [{ id, status: "resolved" }], ignored: 0 });
+    expect(await (await get(bindings, `/api/incidents/${id}`)).json()).toMatchObject({ status: "resolved" });
+  });
+
   it("requires the token (ALERTMANAGER_TOKEN, else ADMIN_TOKEN) and is shut when neither is set", async () => {
     const body = payload("firing", [alert("firing", { service: "api-gateway" })]);
     expect((await post(envWith(config, { ALERTMANAGER_TOKEN: TOKEN }), body, null)).status).toBe(401);

@@ -88,15 +88,6 @@ describe("edge cache", () => {
     expect(counts).toMatchObject({ r2ClassB: 1, kvReads: 1 });
   });
 
-  it("never uses the cache for a request with Authorization", async () => {
-    const { bindings, reads } = counted();
-    const origin = originFor();
-    await faceGet(bindings, "/api/v2/status.json", { origin });
-    const withAuth = await faceGet(bindings, "/api/v2/status.json", { origin, headers: { Authorization: "Bearer x" } });
-    expect(withAuth.headers.get("x-edge-cache")).toBeNull();
-    expect(reads()).toBe(2);
-  });
-
   it("does not store errors or answers marked no-store", async () => {
     const bad = { ...envWith({ title: "t", monitors: [] }) } as Bindings;
     const origin = originFor();

@@ -81,7 +81,7 @@ describe("runTick", () => {
     const stores = {
       latest: { readLatest: boom, readLatestText: boom, writeLatest: boom },
       state: { readState: boom, writeState: boom },
-      incidents: { putIncident: boom, getIncident: boom, listIncidents: boom },
+      incidents: { putIncident: boom, getIncident: boom, listIncidents: boom, pruneIncidents: boom },
       history: { get: boom, put: boom, delete: boom },
     };
     const t0 = Date.now();
