@@ -2,6 +2,7 @@ import type { Config, Monitor } from "../config/schema";
 import type { MonitorStatus } from "../probes/types";
 import { incidentId } from "./incident-id";
 import type { Impact, Incident, IncidentEvent, MonitorTrack } from "./types";
+import { addUpdate } from "./add-update";
 
 /** Resolved incidents /api/status lists. */
 export const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
@@ -59,7 +60,7 @@ export function transition(previous: IncidentState, observations: readonly Obser
   const changed = new Set<string>();
   const events: IncidentEvent[] = [];
   const emit = (incident: Incident, type: IncidentEvent["type"], reason: string, update?: { status: Incident["updates"][number]["status"]; message: string }) => {
-    if (update) incident.updates.push({ at: now, ...update });
+    if (update) addUpdate(incident, { at: now, ...update });
     changed.add(incident.id);
     events.push({ type, incidentId: incident.id, monitorIds: incident.monitorIds, reason });
   };
@@ -145,7 +146,10 @@ export function transition(previous: IncidentState, observations: readonly Obser
         incident.cause = { message: seen.message, phase: seen.phase ?? raw };
         emit(incident, "incident.updated", "impact raised", { status: "identified", message: `${monitor.name} is now ${raw}: ${seen.message}` });
       }
-    } else if (track.okStreak >= monitor.successThreshold && !flapping) {
+    } else if (track.okStreak >= monitor.successThreshold && !flapping && !(incident.flapping && track.flips.length > 0)) {
+      // A flapping incident ends only after a whole window without a change. Ending it as soon as the changes in the
+      // window dip below the threshold let a target failing at random resolve and open again (paging each time)
+      // all day long, sometimes minutes apart (test/tick/flaky-targets.test.ts).
       resolve(incident, `${monitor.name} has recovered: ${seen.message}`);
       track.incidentId = null;
       track.streakStart = null;

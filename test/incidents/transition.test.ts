@@ -88,8 +88,8 @@ describe("transition", () => {
     // Once it is stable for the whole flapping window it resolves, once.
     const calm = run(config, Array(40).fill("up"), "gw", state, 20);
     expect(calm.events.map((e) => e.type)).toEqual(["incident.resolved"]);
-    // ...when fewer than six flips remain in the 30-minute window: the sixth-last flip (minute 15) leaves it at 45.
-    expect(calm.events[0]!.tick + 20).toBe(45);
+    // ...once a whole 30-minute window has passed without a change: the last flip (minute 20) leaves it at 50.
+    expect(calm.events[0]!.tick + 20).toBe(50);
   });
 
   it("opens no incident during maintenance, and its ticks do not break a streak", () => {
