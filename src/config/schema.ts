@@ -117,7 +117,17 @@ export const Config = z.strictObject({
     })
     .prefault({}),
   /** POST /api/alertmanager/webhook: which label of an alert names the monitor it is about. */
-  alertmanagerReceiver: z.strictObject({ monitorLabel: z.string().min(1).default("service") }).prefault({}),
+  alertmanagerReceiver: z
+    .strictObject({
+      monitorLabel: z.string().min(1).default("service"),
+      /**
+       * An alert not sent again as firing for this long has ended unseen (Alertmanager died, or its route changed):
+       * its incident resolves. Alertmanager repeats a firing alert every `repeat_interval` (4 h by default) and sends
+       * it without an end, so this must exceed your `repeat_interval`; the default is 4 h and a grace hour.
+       */
+      refreshWithinMinutes: z.int().min(10).max(7 * 24 * 60).default(300),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

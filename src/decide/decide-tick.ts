@@ -118,7 +118,7 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
   const probed = [...probedById.values()];
   const observations: Observation[] = probed.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
   // Alertmanager incidents no longer refreshed resolve first; the state machine never touches them.
-  const expired = expireAlerts(hot.incidents, scheduledTime);
+  const expired = expireAlerts(hot.incidents, scheduledTime, config.alertmanagerReceiver.refreshWithinMinutes * 60_000);
   const next = transition(expired.state, observations, config, scheduledTime);
   const changed = [...expired.changed, ...next.changed];
   const events = [...expired.events, ...next.events];

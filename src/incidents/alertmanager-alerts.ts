@@ -53,11 +53,14 @@ export function alertExpiry(endsAt: string | undefined): string | undefined {
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
-/** A firing re-send of an open incident's alert moves its expiry (not a change worth a record write or a notice). */
-function refreshed(incident: Incident, endsAt: string | undefined): Incident | null {
-  if (incident.alertEndsAt === endsAt) return null;
+/**
+ * A firing re-send of an open incident's alert: when it was seen, and its expiry if it has one (not a change worth a
+ * record write or a notice; the writer's state keeps it).
+ */
+function refreshed(incident: Incident, endsAt: string | undefined, now: string): Incident {
+  if (incident.alertEndsAt === endsAt && incident.alertSeenAt === now) return incident;
   const { alertEndsAt: _old, ...rest } = incident;
-  return endsAt === undefined ? rest : { ...rest, alertEndsAt: endsAt };
+  return endsAt === undefined ? { ...rest, alertSeenAt: now } : { ...rest, alertEndsAt: endsAt, alertSeenAt: now };
 }
 
 export interface Applied {
@@ -94,6 +97,7 @@ function opened(alert: Alert, monitor: Monitor, id: string, now: string): Incide
     acknowledgedBy: null,
     source: "alertmanager",
     ...(endsAt ? { alertEndsAt: endsAt } : {}),
+    alertSeenAt: now,
   };
 }
 
@@ -125,7 +129,7 @@ export function applyAlertmanagerWebhook(state: IncidentState, config: Config, p
       changed.push(incident);
       events.push({ type: "incident.opened", incidentId: id, monitorIds: incident.monitorIds, reason: "opened" });
     } else if (alert.status === "firing" && open) {
-      incidents[index] = refreshed(incidents[index]!, alertExpiry(alert.endsAt)) ?? incidents[index]!;
+      incidents[index] = refreshed(incidents[index]!, alertExpiry(alert.endsAt), now);
     } else if (alert.status === "resolved" && open) {
       const incident = structuredClone(incidents[index]!);
       incident.status = "resolved";

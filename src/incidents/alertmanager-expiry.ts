@@ -19,18 +19,19 @@ export interface Expired {
  * ever. Incidents without an `endsAt` (the alert gave none) never expire. Pure; returns the same state when nothing
  * expired, so the tick's usual case copies nothing.
  */
-export function expireAlerts(state: IncidentState, nowMs: number): Expired {
+export function expireAlerts(state: IncidentState, nowMs: number, refreshWithinMs: number): Expired {
   const now = new Date(nowMs).toISOString();
   const changed: Incident[] = [];
   const events: IncidentEvent[] = [];
   const incidents = state.incidents.map((incident) => {
-    if (!isExpired(incident, nowMs)) return incident;
+    const why = expiry(incident, nowMs, refreshWithinMs);
+    if (!why) return incident;
     const resolved: Incident = {
       ...incident,
       status: "resolved",
       resolvedAt: now,
       durationMs: nowMs - Date.parse(incident.startedAt),
-      updates: [...incident.updates, { at: now, status: "resolved", message: `Alertmanager: the alert was not refreshed since its endsAt ${incident.alertEndsAt}; resolved as ended` }],
+      updates: [...incident.updates, { at: now, status: "resolved", message: `Alertmanager: ${why}; resolved as ended` }],
     };
     changed.push(resolved);
     events.push({ type: "incident.resolved", incidentId: resolved.id, monitorIds: resolved.monitorIds, reason: "resolved" });
@@ -39,8 +40,16 @@ export function expireAlerts(state: IncidentState, nowMs: number): Expired {
   return changed.length ? { state: { ...state, incidents }, changed, events } : { state, changed, events };
 }
 
-function isExpired(incident: Incident, nowMs: number): boolean {
-  if (incident.status !== "open" || incident.source !== "alertmanager" || incident.alertEndsAt === undefined) return false;
-  const endsAt = Date.parse(incident.alertEndsAt);
-  return Number.isFinite(endsAt) && nowMs - endsAt > ALERT_EXPIRY_GRACE_MS;
+/**
+ * Why an open Alertmanager incident has ended unseen, or null: its alert's `endsAt` passed (and the grace) without a
+ * refresh, or no firing send came for `refreshWithinMs` (Alertmanager sends firing alerts without an end, repeating
+ * them every `repeat_interval`). An incident stored before sends were timed has no `alertSeenAt` until the next one.
+ */
+function expiry(incident: Incident, nowMs: number, refreshWithinMs: number): string | null {
+  if (incident.status !== "open" || incident.source !== "alertmanager") return null;
+  const endsAt = incident.alertEndsAt === undefined ? NaN : Date.parse(incident.alertEndsAt);
+  if (Number.isFinite(endsAt) && nowMs - endsAt > ALERT_EXPIRY_GRACE_MS) return `the alert was not refreshed since its endsAt ${incident.alertEndsAt}`;
+  const seenAt = incident.alertSeenAt === undefined ? NaN : Date.parse(incident.alertSeenAt);
+  if (Number.isFinite(seenAt) && nowMs - seenAt > refreshWithinMs) return `the alert was not sent again since ${incident.alertSeenAt}`;
+  return null;
 }

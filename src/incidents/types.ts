@@ -30,6 +30,8 @@ export const Incident = z.object({
    * resolves it as no longer refreshed. Absent when the alert gave no end, and in incidents stored before it existed.
    */
   alertEndsAt: z.string().optional(),
+  /** When Alertmanager last sent this alert as firing (its repeats come every `repeat_interval`). */
+  alertSeenAt: z.string().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -83,7 +83,7 @@ describe("an alert's endsAt", () => {
     expect(later.state.incidents[0]!.alertEndsAt).toBe("2096-03-01T12:09:00.000Z");
     // A re-send without an end takes the expiry away.
     expect(apply(later.state, alert({ endsAt: "0001-01-01T00:00:00Z" })).state.incidents[0]).not.toHaveProperty("alertEndsAt");
-    // The same endsAt again leaves the very same incident.
+    // The same endsAt again, at the same moment, leaves the very same incident.
     expect(apply(later.state, alert({ endsAt: "2096-03-01T12:09:00Z" })).state.incidents[0]).toBe(later.state.incidents[0]);
   });
 

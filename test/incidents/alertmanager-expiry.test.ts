@@ -16,6 +16,8 @@ const T0 = Date.parse("2096-05-01T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const ID = "api-gateway-am-a1b2c3d4-20960501T095500Z";
+// The default refreshWithinMinutes: Alertmanager's default repeat_interval (4 h) and a grace hour.
+const WITHIN = 300 * 60_000;
 
 afterEach(resetBindings);
 
@@ -37,8 +39,9 @@ describe("expireAlerts", () => {
     const state = openWith(iso(minute(4)));
     const endsAt = minute(4);
     expect(ALERT_EXPIRY_GRACE_MS).toBe(5 * 60_000);
-    expect(expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS)).toEqual({ state, changed: [], events: [] });
-    const expired = expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS + 1);
+    expect(config.alertmanagerReceiver.refreshWithinMinutes * 60_000).toBe(WITHIN);
+    expect(expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS, WITHIN)).toEqual({ state, changed: [], events: [] });
+    const expired = expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS + 1, WITHIN);
     const incident = expired.state.incidents[0]!;
     expect(incident).toMatchObject({ id: ID, status: "resolved", resolvedAt: iso(endsAt + ALERT_EXPIRY_GRACE_MS + 1), durationMs: 14 * 60_000 + 1 });
     expect(incident.updates.at(-1)).toEqual({ at: incident.resolvedAt, status: "resolved", message: expect.stringContaining(`not refreshed since its endsAt ${iso(endsAt)}`) });
@@ -48,19 +51,28 @@ describe("expireAlerts", () => {
     expect(state.incidents[0]!.status).toBe("open");
   });
 
-  it("never expires an alert without an end (Go's zero time), nor a resolved one, nor other sources' incidents", () => {
-    const far = minute(100_000);
+  it("expires an alert without an end (Go's zero time) once no firing send came for refreshWithinMinutes", () => {
     const zero = openWith("0001-01-01T00:00:00Z");
-    expect(expireAlerts(zero, far).changed).toEqual([]);
+    expect(zero.incidents[0]).toMatchObject({ alertSeenAt: iso(minute(0)) });
+    expect(zero.incidents[0]!.alertEndsAt).toBeUndefined();
+    expect(expireAlerts(zero, minute(0) + WITHIN, WITHIN).changed).toEqual([]);
+    const expired = expireAlerts(zero, minute(0) + WITHIN + 1, WITHIN);
+    expect(expired.events).toEqual([{ type: "incident.resolved", incidentId: ID, monitorIds: ["api-gateway"], reason: "resolved" }]);
+    expect(expired.changed[0]!.updates.at(-1)!.message).toContain(`not sent again since ${iso(minute(0))}`);
+  });
+
+  it("never expires a resolved incident, other sources' incidents, or one stored before sends were timed", () => {
+    const far = minute(100_000);
+    const { alertSeenAt: _seen, ...untimed } = openWith("0001-01-01T00:00:00Z").incidents[0]!;
     const open = openWith(iso(minute(4))).incidents[0]!;
     const others: Incident[] = [
       { ...open, id: "a-20960501T095500Z", status: "resolved", resolvedAt: iso(minute(1)), durationMs: 6 * 60_000 },
       { ...open, id: "b-20960501T095500Z", source: "monitor" },
       { ...open, id: "c-20960501T095500Z", source: "manual" },
-      { ...open, id: "d-20960501T095500Z", alertEndsAt: "not a time" },
+      { ...untimed, id: "d-20960501T095500Z" },
     ];
     const state = { tracks: {}, incidents: others };
-    expect(expireAlerts(state, far).state).toBe(state);
+    expect(expireAlerts(state, far, WITHIN).state).toBe(state);
   });
 });
 
@@ -107,11 +119,16 @@ describe("stale Alertmanager incidents in the tick", () => {
     expect(await receive(18, webhook("resolved", iso(minute(17))))).toMatchObject({ changed: [] });
   });
 
-  it("keeps an alert without an end (Alertmanager's zero endsAt) open however long it goes unrefreshed", async () => {
-    const { options, runTick, receive } = setup();
+  it("keeps an alert without an end open while Alertmanager repeats it, and resolves it once the repeats stop", async () => {
+    const { options, runTick, receive, sent } = setup();
     await runTick(0);
     await receive(0, webhook("firing", "0001-01-01T00:00:00Z"));
-    expect((await runTick(600)).events).toEqual([]);
-    expect((await storedState(options.config)).incidents.incidents).toEqual([expect.objectContaining({ id: ID, status: "open" })]);
+    // Alertmanager's repeat_interval (4 h): the same alert, firing, with no end.
+    expect(await receive(240, webhook("firing", "0001-01-01T00:00:00Z"))).toMatchObject({ changed: [] });
+    expect((await runTick(540)).events).toEqual([]);
+    expect((await storedState(options.config)).incidents.incidents).toEqual([expect.objectContaining({ id: ID, status: "open", alertSeenAt: iso(minute(240)) })]);
+    // No send for more than refreshWithinMinutes (300): Alertmanager is gone, and the incident must not stay open for ever.
+    expect((await runTick(541)).events).toEqual([{ type: "incident.resolved", incidentId: ID, monitorIds: ["api-gateway"], reason: "resolved" }]);
+    expect(await sent()).toEqual(["incident.opened", "incident.resolved"]);
   });
 });
