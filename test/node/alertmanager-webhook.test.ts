@@ -38,9 +38,10 @@ const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_
 describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangler dev", () => {
   it("opens an incident for a firing alert and resolves it when Alertmanager says resolved", async () => {
     const token = "am-e2e-token";
+    const ADMIN = "am-e2e-admin-token";
     const workerPort = await freePort();
     const amPort = await freePort();
-    writeFileSync(join(dir, "secrets.env"), `ALERTMANAGER_TOKEN=${token}\n`);
+    writeFileSync(join(dir, "secrets.env"), `ALERTMANAGER_TOKEN=${token}\nADMIN_TOKEN=${ADMIN}\n`);
     writeFileSync(join(dir, "config.json"), JSON.stringify({ title: "AM e2e", monitors: [{ id: "api-gateway", name: "API gateway", type: "http", url: `http://127.0.0.1:${workerPort}/health`, expectStatus: [200, 503] }] }));
     writeFileSync(
       join(dir, "alertmanager.yml"),
@@ -57,8 +58,10 @@ describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangl
     children.push(am);
     am.stderr?.on("data", (d) => (output += d));
 
-    // A query string of its own per poll: /api/status is edge-cached for up to a minute, and this test needs now.
-    const status = async () => (await fetch(`http://127.0.0.1:${workerPort}/api/status?poll=${Date.now()}`)).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
+    // The admin view: the public /api/status is edge-cached under a canonical key (no query string busts it), and
+    // this test needs now.
+    const status = async () =>
+      (await fetch(`http://127.0.0.1:${workerPort}/api/admin/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
     await poll("the first tick", async () => ((await status()).updatedAt ? true : undefined), 90_000);
     await poll("Alertmanager", async () => ((await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined));
 
