@@ -20,6 +20,7 @@ import { planTick } from "../src/shards/plan-shards.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
 import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
+import { request as httpRequest } from "node:http";
 import { type Bundle, bundleWorker, classify, CLK_TCK, diffOps, type OpCounts, ROOT, type RunningWorker, startWorker, type StorageOps } from "./worker-runtime.ts";
 
 const HELP = `npm run bench [-- options]
@@ -501,6 +502,23 @@ async function weightOf(worker: RunningWorker) {
   return out;
 }
 
+/** The cold run is only cold if a host of its own misses the cache. */
+async function expectColdMisses(worker: RunningWorker, path: string): Promise<void> {
+  // node:http, not fetch: fetch sets Host itself.
+  const cacheState = (host: string) =>
+    new Promise<string | undefined>((resolve, reject) => {
+      const request = httpRequest(new URL(path, worker.url), { headers: { host } }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.headers["x-edge-cache"] as string | undefined));
+      });
+      request.on("error", reject).end();
+    });
+  // One host fills the cache; another must still miss it, or the cold figures would be warm ones.
+  await cacheState("cold-check-a.bench.test");
+  const other = await cacheState("cold-check-b.bench.test");
+  if (other === "hit") throw new Error(`cold run of ${path}: a new host was answered from the cache`);
+}
+
 async function load(worker: RunningWorker, path: string, cold: boolean) {
   if (!cold) {
     // A fresh tick first, so the answers are fresh for up to a minute; then one request to fill the cache.
@@ -508,15 +526,16 @@ async function load(worker: RunningWorker, path: string, cold: boolean) {
     await (await fetch(new URL(path, worker.url))).arrayBuffer();
   }
   let n = 0;
-  const separator = path.includes("?") ? "&" : "?";
+  if (cold) await expectColdMisses(worker, path);
   const ops0 = await worker.ops();
   const cpu0 = worker.cpuMs();
   const result = await autocannon({
     url: new URL(path, worker.url).href,
     connections: settings.connections,
     duration: settings.apiSeconds,
-    // Cold: every request a URL of its own, so the edge cache (keyed by URL) never has it.
-    ...(cold ? { requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: `${path}${separator}bench=${n++}` }) }] } : {}),
+    // Cold: every request a host of its own. The edge cache's key is canonical (a query string no longer makes a
+    // new entry), but it keeps the origin, which workerd takes from the Host header: so the cache never has it.
+    ...(cold ? { requests: [{ method: "GET", setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: `cold-${n++}.bench.test` } }) }] } : {}),
   });
   const cpu = worker.cpuMs() - cpu0;
   const ops = classify(diffOps(await worker.ops(), ops0));
@@ -952,7 +971,7 @@ const output = {
     worker: "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
     cpu: `utime+stime of that workerd process from /proc/<pid>/stat (${CLK_TCK} Hz), over the measured ticks, less its idle rate measured just before; it includes the local KV/R2/cache simulators and workerd's own networking and TLS, so it is an upper bound of the CPU time Cloudflare counts`,
     wall: "time from firing the cron (GET /cdn-cgi/handler/scheduled) to the end of the tick, seen from Node; insideMs is the Worker's own durationMs",
-    api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique query string on every request, so the URL-keyed edge cache never hits",
+    api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique Host on every request, so the edge cache (keyed by origin, path and canonical query) never hits",
     storage: "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
     inline: `every run but the sharded ones has limits ${JSON.stringify(INLINE_LIMITS)}, which keep its tick in one invocation (planTick inline), as the Worker ran every tick before shards existed`,
     sharded:
