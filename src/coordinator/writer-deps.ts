@@ -57,7 +57,7 @@ async function importFromR2(deps: WriterDeps): Promise<Imported | null> {
     if ((raw as { v?: unknown } | null)?.v === 2) {
       // Written by a coordinator whose storage is gone: its statuses and incidents carry on.
       const view = parseLatestText(text);
-      return view.kind === "ok" ? importStatuses(view.value) : null;
+      return view.kind === "ok" ? importStatuses(view.value, deps.send.now(), escalationsOf(deps)) : null;
     }
     const imported = importLatestV1(raw, deps.log);
     if (!imported) deps.log("warn", "R2 latest is corrupt; starting from KV state");
@@ -71,10 +71,13 @@ async function importFromR2(deps: WriterDeps): Promise<Imported | null> {
 async function importFromKv(deps: WriterDeps): Promise<Imported | null> {
   try {
     const state = await deps.stores.state.readState();
-    if (state.kind === "ok") return importStatuses(state.value);
+    if (state.kind === "ok") return importStatuses(state.value, deps.send.now(), escalationsOf(deps));
     if (state.kind === "corrupt") deps.log("warn", "KV state is corrupt; starting fresh", { reason: state.reason });
   } catch (error) {
     deps.log("error", "KV state read failed", { error: String(error) });
   }
   return null;
 }
+
+/** Minutes after opening at which each escalation level is due. */
+const escalationsOf = (deps: WriterDeps) => (deps.config.notifications.escalation ?? []).map((level) => level.afterMinutes);

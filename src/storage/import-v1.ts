@@ -95,7 +95,13 @@ function historyOf(carry: HistoryCarry, state: HotState): Omit<Imported, "state"
  * From the KV copy (when latest.json is missing or unreadable) or a version 2 latest.json (when the coordinator's own
  * storage is gone): statuses and incidents; the streaks of open incidents restart from their start.
  */
-export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">): Imported {
+/**
+ * The statuses and incidents a latest.json or the KV copy keeps, when the writer's own storage is gone. The outbox and
+ * the delivered keys went with it: an open incident's escalation levels already due count as sent (`escalations`,
+ * minutes after opening), because a page sent twice at 3 a.m. is the fatigue the guide warns of, and the opening
+ * itself is never sent again (it is no transition).
+ */
+export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">, nowMs: number, escalations: readonly number[]): Imported {
   const state = emptyHotState();
   const tracks: IncidentState["tracks"] = {};
   for (const incident of kv.incidents.filter((i) => i.status === "open")) {
@@ -104,6 +110,11 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
     }
   }
   state.incidents = { tracks, incidents: kv.incidents };
+  for (const incident of kv.incidents.filter((i) => i.status === "open")) {
+    const minutes = (nowMs - Date.parse(incident.updates[0]?.at ?? incident.startedAt)) / 60_000;
+    const reached = escalations.filter((after) => minutes >= after).length;
+    if (reached) state.delivery = { ...state.delivery, escalation: { ...state.delivery.escalation, [incident.id]: reached } };
+  }
   state.results = Object.fromEntries(
     Object.entries(kv.monitors).map(([id, m]) => [id, keep({ status: m.status, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since }, null, m.message)]),
   );
