@@ -90,6 +90,9 @@ describe("npm start", () => {
     // A visitor sees which job lost a scrape target, never the target's internal address or its last error.
     expect(byId["prometheus"]).toMatchObject({ status: "degraded", details: { targetsDown: [{ job: "api-gateway" }], targetsDownTotal: 1 } });
     expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.\d|context deadline exceeded/);
+    // A body of 1 MiB to the receiver is refused before anything reads it.
+    const big = await fetch(`http://127.0.0.1:${port}/api/alertmanager/webhook`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(1024 * 1024) });
+    expect(big.status).toBe(413);
   });
 
   it("refuses a bad config file before starting anything", async () => {
