@@ -1,7 +1,7 @@
 import { connect } from "cloudflare:sockets";
 import type { ConfigEnv } from "./config/source";
 import type { ProbeDeps } from "./probes/types";
-import { r2HistoryStore } from "./history/history-store";
+import { r2HistoryStore } from "./storage/r2-history-store";
 import { kvStateStore } from "./storage/kv-state-store";
 import { r2IncidentStore } from "./storage/r2-incident-store";
 import { r2LatestStore } from "./storage/r2-latest-store";

@@ -1,10 +1,10 @@
 import * as z from "zod";
 
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
-import { AlertmanagerMonitor } from "../probes/alertmanager";
-import { PrometheusMonitor } from "../probes/prometheus";
-import { TlsMonitor } from "../probes/tls";
-import { Notifications } from "../notify/schema";
+import { AlertmanagerMonitor } from "./monitors/alertmanager";
+import { PrometheusMonitor } from "./monitors/prometheus";
+import { TlsMonitor } from "./monitors/tls";
+import { Notifications } from "./notifications";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
 

@@ -1,6 +1,6 @@
 import type { HotState } from "../decide/hot-state";
 import { rollupsOfDay } from "../history/day-accumulator";
-import type { HistoryStore } from "../history/history-store";
+import type { HistoryStore } from "../storage/r2-history-store";
 import { addDays, dayObjectKey, HOUR_MS, hourKeyOf, monthKeyOf, monthObjectKey, monthsBetween, SUMMARY_KEY } from "../history/keys";
 import { pruneKeys } from "../history/prune-keys";
 import { addCounts, countsOf, zeroCounts } from "../history/rollup";

@@ -1,7 +1,7 @@
 import type * as z from "zod";
 import type { Log } from "../log";
 import { todaySoFar } from "./day-accumulator";
-import { type HistoryStore, readObject } from "./history-store";
+import { type HistoryStore, readObject } from "../storage/r2-history-store";
 import {
   addDays,
   dayKeyOf,

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
 import { loadConfig } from "../config/source";
-import { r2HistoryStore } from "../history/history-store";
+import { r2HistoryStore } from "../storage/r2-history-store";
 import { type Points, readDayPoints, readHourPoints, readRawPoints } from "../history/history-points";
 import { DAY_MS, dayKeyOf, dayStartMs, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import { coordinatorOf } from "../coordinator/coordinator";

@@ -1,6 +1,6 @@
 import type { Incident } from "../incidents/types";
 import type { NotificationEvent } from "./event";
-import type { Notifications } from "./schema";
+import type { Notifications } from "../config/notifications";
 
 export interface Escalation {
   event: NotificationEvent;

@@ -1,5 +1,5 @@
 // What a channel builder hands to send.ts: the request to make, and what must never be shown of it.
-import type { NotificationChannel } from "./schema";
+import type { NotificationChannel } from "../config/notifications";
 
 export const USER_AGENT = "Edgewatch/0.1 (notifications)";
 

@@ -1,5 +1,5 @@
 import type { Monitor } from "../config/schema";
-import type { Notifications } from "./schema";
+import type { Notifications } from "../config/notifications";
 
 /**
  * The channels an event about these monitors goes to: every channel when no routes are configured, else the union

@@ -12,7 +12,7 @@ import { prepareTelegram } from "./channels/telegram";
 import { prepareWebhook } from "./channels/webhook";
 import type { NotificationEvent } from "./event";
 import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel } from "./request";
-import type { ChannelOf, NotificationChannel } from "./schema";
+import type { ChannelOf, NotificationChannel } from "../config/notifications";
 
 export interface SendDeps {
   fetch: typeof fetch;

@@ -5,7 +5,7 @@ import type { Incident } from "../incidents/types";
 import type { ShownResult } from "../decide/hot-state";
 import { parseJson } from "./parse-stored";
 import { LatestSnapshot } from "./snapshot";
-import type { ReadResult } from "./types";
+import type { ReadResult } from "./parse-stored";
 
 /**
  * `latest.json`, what every public face reads: each monitor's last result, uptime and counts today, the open and

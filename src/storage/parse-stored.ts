@@ -1,5 +1,7 @@
 import type * as z from "zod";
-import type { ReadResult } from "./types";
+
+/** What reading a stored object found: its value, nothing, or something unreadable (with why). */
+export type ReadResult<T> = { kind: "ok"; value: T; etag?: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 
 /** Stored JSON parsed, or why it could not be: missing, or corrupt with the parser's reason. Never throws. */
 export function parseJson(text: string | null): { kind: "ok"; raw: unknown } | { kind: "missing" } | { kind: "corrupt"; reason: string } {

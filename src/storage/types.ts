@@ -1,10 +1,11 @@
-import type { HistoryStore } from "../history/history-store";
+import type { HistoryStore } from "./r2-history-store";
 import type { Incident } from "../incidents/types";
 import type { LatestView } from "./latest-object";
+import type { ReadResult } from "./parse-stored";
 import type { StateSnapshot } from "./snapshot";
 
 /** What a read found: the value, nothing there, or something there that could not be trusted. */
-export type ReadResult<T> = { kind: "ok"; value: T; etag?: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
+export type { ReadResult } from "./parse-stored";
 
 /** latest.json: written by the coordinator only (one writer, so no compare-and-swap), read by every public face. */
 export interface LatestStore {

@@ -1,6 +1,6 @@
 // Cloudflare's published ranges (cloudflare.com/ips-v4 and /ips-v6). A Worker's connect() is refused for these
 // addresses in production, so a host that resolves here can only be checked through the Cloudflare API.
-import { inCidr, parseIp } from "./ip-address";
+import { inCidr, parseIp } from "../config/ip-address";
 
 export const CLOUDFLARE_RANGES = [
   "173.245.48.0/20",

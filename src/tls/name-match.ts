@@ -1,6 +1,6 @@
 // Host name verification per RFC 6125 section 6, with the CA/Browser Forum limits that browsers apply.
 import { equalBytes } from "./bytes";
-import { parseIp } from "./ip-address";
+import { parseIp } from "../config/ip-address";
 
 const normalize = (name: string) => name.toLowerCase().replace(/\.$/, "");
 

@@ -2,7 +2,7 @@
 // (the runtime's own TLS decides trust, see trust-check.ts).
 import { DecodeError, equalBytes, toHex } from "./bytes";
 import { type DerNode, DerTag, decodeOid, decodeString, decodeTime, derChildren, expectTag, parseDer } from "./der";
-import { formatIp } from "./ip-address";
+import { formatIp } from "../config/ip-address";
 
 export interface CertificateName {
   commonName: string | null;

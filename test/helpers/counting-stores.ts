@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { r2HistoryStore } from "../../src/history/history-store";
+import { r2HistoryStore } from "../../src/storage/r2-history-store";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { kvStateStore } from "../../src/storage/kv-state-store";
 import { r2LatestStore } from "../../src/storage/r2-latest-store";

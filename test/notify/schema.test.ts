@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatIssues } from "../../src/config/load";
-import { NotificationChannel, Notifications } from "../../src/notify/schema";
+import { NotificationChannel, Notifications } from "../../src/config/notifications";
 
 const problems = (raw: unknown) => {
   const r = Notifications.safeParse(raw);

@@ -6,7 +6,7 @@ import { buildSlackPayload } from "../../src/notify/channels/slack";
 import { buildTelegramPayload } from "../../src/notify/channels/telegram";
 import { buildWebhookPayload } from "../../src/notify/channels/webhook";
 import type { NotificationEvent } from "../../src/notify/event";
-import { NotificationChannel } from "../../src/notify/schema";
+import { NotificationChannel } from "../../src/config/notifications";
 import { type SendResult, refreshAlertmanager, sendNotification } from "../../src/notify/send";
 import {
   BOT_TOKEN,

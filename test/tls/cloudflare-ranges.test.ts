@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isCloudflareAddress } from "../../src/tls/cloudflare-ranges";
-import { formatIp, inCidr, parseIp } from "../../src/tls/ip-address";
+import { formatIp, inCidr, parseIp } from "../../src/config/ip-address";
 
 describe("IP literals", () => {
   it("parses IPv4 and IPv6 (with brackets, ::, and an embedded IPv4) and refuses the rest", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TlsMonitor } from "../../src/probes/tls";
+import { TlsMonitor } from "../../src/config/monitors/tls";
 
 const base = { id: "cert", name: "Certificate", type: "tls" as const };
 

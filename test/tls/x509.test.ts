@@ -1,6 +1,6 @@
 // The certificate reader against node:crypto's X509Certificate (run on the Node side at setup) on the same files.
 import { describe, expect, it } from "vitest";
-import { formatIp, parseIp } from "../../src/tls/ip-address";
+import { formatIp, parseIp } from "../../src/config/ip-address";
 import { describeName, fingerprintSha256, isSelfIssued, parseCertificate } from "../../src/tls/x509";
 import { base64ToBytes, values } from "./kit";
 

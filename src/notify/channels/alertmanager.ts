@@ -7,7 +7,7 @@ import { redactUrl } from "../../probes/redact-url";
 import type { NotificationEvent } from "../event";
 import { alertSeverity, httpUrl, subject, subjectKey, summaryLine, truncate } from "../render";
 import { type Prepared, type SecretLookup, jsonHeaders, joinUrl } from "../request";
-import type { ChannelOf } from "../schema";
+import type { ChannelOf } from "../../config/notifications";
 
 export interface PostableAlert {
   labels: Record<string, string>;

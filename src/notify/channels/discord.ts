@@ -2,7 +2,7 @@
 import type { NotificationEvent } from "../event";
 import { colour, emoji, escapeDiscord, facts, fitEscaped, headline, httpUrl, subject } from "../render";
 import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "../request";
-import type { ChannelOf } from "../schema";
+import type { ChannelOf } from "../../config/notifications";
 
 /** Discord's documented embed limits; `total` counts title, description, field names and values, footer and author. */
 export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, content: 2000 } as const;

@@ -3,7 +3,7 @@
 import type { NotificationEvent } from "../event";
 import { type AlertSeverity, alertSeverity, httpUrl, subjectKey, summaryLine, truncate } from "../render";
 import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "../request";
-import type { ChannelOf } from "../schema";
+import type { ChannelOf } from "../../config/notifications";
 
 export const PAGERDUTY_API_URL = "https://events.pagerduty.com";
 export const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255 } as const;

@@ -3,7 +3,7 @@
 import type { NotificationEvent } from "../event";
 import { type Fact, emoji, escapeHtmlAttribute, escapeTelegramHtml, facts, fitEscaped, headline, httpUrl, humanTime, subject } from "../render";
 import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "../request";
-import type { ChannelOf } from "../schema";
+import type { ChannelOf } from "../../config/notifications";
 
 export const TELEGRAM_API_URL = "https://api.telegram.org";
 /** sendMessage's text: 1-4096 characters after entities are parsed; the markup is kept within it too, to be safe. */

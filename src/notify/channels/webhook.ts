@@ -2,7 +2,7 @@
 import type { NotificationEvent } from "../event";
 import { alertSeverity, httpUrl, subject, summaryLine } from "../render";
 import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret, readSecretUrl } from "../request";
-import type { ChannelOf } from "../schema";
+import type { ChannelOf } from "../../config/notifications";
 
 /** Bumped only when a field changes meaning or goes away; new fields may appear at any time. */
 export const WEBHOOK_BODY_VERSION = 1;

@@ -1,6 +1,6 @@
 import type * as z from "zod";
-import { parseStored } from "../storage/parse-stored";
-import type { ReadResult } from "../storage/types";
+import { parseStored } from "./parse-stored";
+import type { ReadResult } from "./parse-stored";
 
 /** Where history objects live. Each method throws when the bucket fails; callers decide what that means. */
 export interface HistoryStore {

@@ -1,6 +1,6 @@
 import * as z from "zod";
 // From base.ts, not schema.ts: schema.ts imports this file, and the other way round would be a cycle.
-import { HeaderMap, HttpUrl, Slug } from "../config/base";
+import { HeaderMap, HttpUrl, Slug } from "./base";
 
 /**
  * The NAME of a Worker secret (`wrangler secret put SLACK_WEBHOOK_URL`). Webhook URLs, routing keys and tokens never
