@@ -27,12 +27,12 @@ export function truncate(text: string, max: number): string {
  * `escape(text)` within `max`: the text is cut before escaping, so an entity (`&amp;`) or an escape (`\*`) is never
  * split in half. Returns "" only when even `…` does not fit.
  */
-export function fitEscaped(text: string, max: number, escape: (raw: string) => string): string {
-  const whole = escape(text);
+export function fitEscaped(text: string, max: number, escapeRaw: (raw: string) => string): string {
+  const whole = escapeRaw(text);
   if (whole.length <= max) return whole;
   // Escaping works character by character, so a longer prefix never escapes shorter: search for the longest that fits.
   const points = Array.from(text);
-  const fits = (keep: number) => escape(points.slice(0, keep).join("")).length + ELLIPSIS.length <= max;
+  const fits = (keep: number) => escapeRaw(points.slice(0, keep).join("")).length + ELLIPSIS.length <= max;
   if (!fits(0)) return "";
   let lo = 0;
   let hi = points.length;
@@ -41,7 +41,7 @@ export function fitEscaped(text: string, max: number, escape: (raw: string) => s
     if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
-  return escape(points.slice(0, lo).join("")) + ELLIPSIS;
+  return escapeRaw(points.slice(0, lo).join("")) + ELLIPSIS;
 }
 
 /** Slack mrkdwn: `&`, `<` and `>` are control characters (links, mentions `<!everyone>`); nothing else can be escaped. */

@@ -2,7 +2,7 @@ import type * as z from "zod";
 import { describeFetchError } from "./fetch-error";
 import { readCapped } from "./read-body";
 import { redactUrl } from "./redact-url";
-import type { ProbeDeps } from "./types";
+import type { ProbeDeps } from "./probe-deps";
 
 const USER_AGENT = "Edgewatch/0.1 (health monitor)";
 

@@ -1,5 +1,5 @@
 import { crossOriginHeaders } from "./resolve-headers";
-import type { ProbeDeps } from "./types";
+import type { ProbeDeps } from "./probe-deps";
 
 /** Redirects an http probe follows before it calls the chain broken; each one is a subrequest of its own. */
 export const MAX_REDIRECTS = 5;

@@ -1,4 +1,5 @@
-import type { CheckReport, ProbeStatus } from "./types";
+import type { ProbeStatus } from "../vocabulary";
+import type { CheckReport } from "./probe-deps";
 
 // Words health endpoints use. A closed circuit breaker passes; an open one fails; half-open is a warning.
 const PASS = new Set(["up", "ok", "pass", "passing", "healthy", "closed", "true", "connected", "ready", "available", "green", "serving"]);

@@ -6,7 +6,8 @@ import { readCapped } from "./read-body";
 import { fetchFollowing } from "./follow-redirects";
 import { redactUrl } from "./redact-url";
 import { resolveHeaders } from "./resolve-headers";
-import type { CheckReport, HttpProbeResult, ProbeDeps, ProbeStatus } from "./types";
+import type { ProbeStatus } from "../vocabulary";
+import type { CheckReport, HttpProbeResult, ProbeDeps } from "./probe-deps";
 
 const USER_AGENT = "Edgewatch/0.1 (health monitor)";
 

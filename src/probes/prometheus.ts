@@ -4,7 +4,7 @@ import { type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } fro
 import { type GetResult, openSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";
 import { resolveHeaders } from "./resolve-headers";
-import type { ProbeDeps } from "./types";
+import type { ProbeDeps } from "./probe-deps";
 import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "./verdict";
 
 /** Requests in flight at once within one probe; a Worker has six connections for everything it does. */

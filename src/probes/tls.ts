@@ -11,7 +11,8 @@ import { TlsFailure, type TlsPhase } from "../tls/tls-failure";
 import { runtimeTrusts } from "../tls/trust-check";
 import { type Certificate, describeName, fingerprintSha256, parseCertificate } from "../tls/x509";
 import { describeFetchError } from "./fetch-error";
-import type { ProbeDeps, ProbeResultBase, ProbeStatus } from "./types";
+import type { ProbeStatus } from "../vocabulary";
+import type { ProbeDeps, ProbeResultBase } from "./probe-deps";
 
 
 /** What a TLS check found. Fields are null when the source or the failure left them unknown. */

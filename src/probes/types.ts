@@ -1,61 +1,13 @@
-import type { connect } from "cloudflare:sockets";
 import type { Monitor } from "../config/schema";
 import type { AlertmanagerProbeResult } from "./alertmanager";
+import type { HttpProbeResult, ProbeDeps } from "./probe-deps";
 import type { PrometheusProbeResult } from "./prometheus";
 import type { TlsProbeResult } from "./tls";
 
-/** What one probe concludes. `maintenance` and `unknown` are never a probe's verdict, only the tick's. */
-export type ProbeStatus = "up" | "degraded" | "down";
-export type MonitorStatus = ProbeStatus | "maintenance" | "unknown";
-
-/** Where a probe failed, so a message can say what broke and where (`connect`, `timeout`, `status`, ...). */
-export interface ProbeError {
-  phase: string;
-  /** Method and redacted URL included, for logs; never shown on public faces. */
-  detail: string;
-}
-
-export interface ProbeResultBase {
-  monitorId: string;
-  status: ProbeStatus;
-  /** Time to a complete answer; null when there was none. */
-  latencyMs: number | null;
-  checkedAt: string;
-  /** Human words: `HTTP 504 in 5012 ms`, `timeout after 10000 ms`. Never contains a URL or a secret. */
-  message: string;
-  error?: ProbeError;
-}
-
-/** One dependency check of a /health body, normalised. */
-export interface CheckReport {
-  state: "pass" | "warn" | "fail" | "unknown";
-  /** The value the target reported, as text (`up`, `closed`, `down`). */
-  value: string;
-}
-
-export interface HttpDetails {
-  statusCode: number | null;
-  checks: Record<string, CheckReport> | null;
-  /** Redirects followed to reach the answer judged (absent in results stored before redirects were counted). */
-  redirects?: number;
-  /** The judged answer's Location (credentials and query values removed), when it had one. */
-  location?: string | null;
-}
-
-export type HttpProbeResult = ProbeResultBase & { type: "http"; details: HttpDetails };
+export type { MonitorStatus, ProbeStatus } from "../vocabulary";
+export type { CheckReport, HttpDetails, HttpProbeResult, ProbeDeps, ProbeError, ProbeResultBase } from "./probe-deps";
 
 /** A discriminated union on `type`: each monitor type brings its own `details`. */
 export type ProbeResult = HttpProbeResult | TlsProbeResult | PrometheusProbeResult | AlertmanagerProbeResult;
-
-/** Everything a probe touches outside itself, passed in so tests can drive it. */
-export interface ProbeDeps {
-  fetch: typeof fetch;
-  /** `connect()` from `cloudflare:sockets`, for probes that speak a protocol themselves (TLS). */
-  connect: typeof connect;
-  /** Milliseconds since the epoch; advances across I/O in Workers, which is what a latency needs. */
-  now: () => number;
-  /** The value of a Worker secret, or undefined when it is not set. */
-  secret: (name: string) => string | undefined;
-}
 
 export type Probe<M extends Monitor = Monitor> = (monitor: M, deps: ProbeDeps) => Promise<ProbeResult>;

@@ -1,5 +1,6 @@
 import type { GetFailure } from "./fetch-json";
-import type { ProbeDeps, ProbeError, ProbeResultBase, ProbeStatus } from "./types";
+import type { ProbeStatus } from "../vocabulary";
+import type { ProbeDeps, ProbeError, ProbeResultBase } from "./probe-deps";
 
 /** One thing wrong with a target, as a probe of several requests finds them. */
 export interface Problem {

@@ -1,5 +1,5 @@
 // From a notAfter date to a status and words, shared by the socket and the Cloudflare API sources.
-import type { ProbeStatus } from "../probes/types";
+import type { ProbeStatus } from "../vocabulary";
 
 const DAY_MS = 86_400_000;
 
