@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag } from "hono/etag";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
 import { incidentsApi } from "./incidents-api";
-import { invalidConfig, loadStatusView } from "./load-view";
+import { invalidConfig } from "./error-body";
+import { loadStatusView } from "./load-view";
 
 export const api = new Hono<AppEnv>();
 

@@ -1,26 +1,36 @@
 import { Hono } from "hono";
-import type { Bindings } from "../deps";
+import { secureHeaders } from "hono/secure-headers";
 import { consoleLog } from "../log";
 import { admin } from "./admin-api";
 import { alertmanagerReceiver } from "./alertmanager-receiver";
 import { api } from "./api";
+import type { AppEnv } from "./app-env";
 import { badgeEndpoint, badges } from "./badges";
+import { jsonError } from "./error-body";
 import { feed } from "./feed";
+import { health } from "./health";
+import { history } from "./history-api";
 import { metrics } from "./metrics";
 import { pages } from "./pages";
 import { statuspageApi } from "./statuspage-api";
-import { health } from "./health";
-import { history } from "./history-api";
 
-export type AppEnv = { Bindings: Bindings };
+// Tests and older callers import the type from here; the sub-apps take it from app-env.ts.
+export type { AppEnv } from "./app-env";
 
 export const app = new Hono<AppEnv>();
 
-app.use(async (c, next) => {
-  await next();
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
-});
+// Hono's defaults, less two that would break what the Worker is for. No CSP here: the status page and the badges
+// set their own (the page's allows its stylesheet by hash), and a JSON answer needs none.
+app.use(
+  secureHeaders({
+    // Badges are <img>s in other sites' READMEs and the JSON API is fetched cross-origin (CORS): same-origin would block them.
+    crossOriginResourcePolicy: false,
+    // Whether a whole domain is HTTPS-only for months is the zone owner's decision (Cloudflare's HSTS setting), not a Worker's.
+    strictTransportSecurity: false,
+    // Nothing here is meant to be framed (the page's CSP says frame-ancestors 'none' too).
+    xFrameOptions: "DENY",
+  }),
+);
 
 app.route("/api/admin", admin);
 app.route("/api/v2", statuspageApi);
@@ -34,8 +44,11 @@ app.route("/api", history);
 app.route("/health", health);
 app.route("/", pages);
 
-app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
+app.notFound((c) => {
+  c.header("Cache-Control", "no-store");
+  return jsonError(c, 404, "not found", { path: new URL(c.req.url).pathname });
+});
 app.onError((error, c) => {
   consoleLog("error", "request failed", { path: new URL(c.req.url).pathname, error: String(error) });
-  return c.json({ error: "internal error" }, 500);
+  return jsonError(c, 500, "internal error");
 });

@@ -3,11 +3,12 @@ import { cors } from "hono/cors";
 import { etag } from "hono/etag";
 import * as z from "zod";
 import { BADGE_METRICS, BADGE_WINDOWS, badgeFor, badgeSvg, endpointJson } from "../read-model/badge";
-import { loadConfig } from "../config/source";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
-import { invalidConfig, loadStatusView } from "./load-view";
-import { parameterError } from "./parameter-error";
+import { invalidConfig, jsonError } from "./error-body";
+import { loadStatusView } from "./load-view";
+import { validQuery } from "./validate";
+import { type ConfiguredEnv, withConfig } from "./with-config";
 
 /**
  * Badges. `badges` is mounted at `/badge` and serves `/badge/:id.svg`; `badgeEndpoint` is mounted at `/api/badge` and
@@ -25,35 +26,24 @@ const Query = z.object({
 
 type Found = { response: Response } | { badge: ReturnType<typeof badgeFor>; maxAge: number };
 
-/** Checks the id and the parameters against the config first: a bad request costs no storage read. */
-async function findBadge(c: Context<AppEnv>, id: string): Promise<Found> {
-  const query = Query.safeParse(c.req.query());
-  if (!query.success) {
-    c.header("Cache-Control", "no-store");
-    return { response: parameterError(c, query.error) };
-  }
-  const config = loadConfig(c.env);
-  if (!config.ok) return { response: invalidConfig(c, config.errors) };
-  const monitor = config.config.monitors.find((m) => m.id === id);
+/** The monitor's badge; the id is checked against the config first, so an unknown one costs no storage read. */
+async function findBadge(c: Context<ConfiguredEnv>, id: string, query: z.output<typeof Query>): Promise<Found> {
+  const monitor = c.var.config.monitors.find((m) => m.id === id);
   if (!monitor) {
     c.header("Cache-Control", "no-store");
-    return { response: c.json({ error: "unknown monitor", parameter: "id" }, 404) };
+    return { response: jsonError(c, 404, "unknown monitor", { parameter: "id" }) };
   }
   const loaded = await loadStatusView(c.env);
   if (!loaded.ok) return { response: invalidConfig(c, loaded.errors) };
   const view = loaded.view.monitors.find((m) => m.id === id)!;
-  return { badge: badgeFor(view, query.data.metric, query.data.window, monitor.degradedAfterMs), maxAge: loaded.maxAge };
+  return { badge: badgeFor(view, query.metric, query.window, monitor.degradedAfterMs), maxAge: loaded.maxAge };
 }
 
 badges.use(etag());
 badges.use(edgeCache({ query: Query }));
-badges.get("/:file", async (c) => {
-  const file = c.req.param("file");
-  if (!file.endsWith(".svg")) {
-    c.header("Cache-Control", "no-store");
-    return c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404);
-  }
-  const found = await findBadge(c, file.slice(0, -".svg".length));
+// Only `<id>.svg`: any other file under /badge is the app's 404.
+badges.get("/:file{[^/]+\\.svg}", validQuery(Query), withConfig, async (c) => {
+  const found = await findBadge(c, c.req.param("file").slice(0, -".svg".length), c.req.valid("query"));
   if ("response" in found) return found.response;
   c.header("Cache-Control", `public, max-age=${found.maxAge}`);
   // A badge is an image: nothing in it may run or load anything, even opened on its own.
@@ -65,8 +55,8 @@ badges.get("/:file", async (c) => {
 badgeEndpoint.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 badgeEndpoint.use(etag());
 badgeEndpoint.use(edgeCache({ query: Query }));
-badgeEndpoint.get("/:id", async (c) => {
-  const found = await findBadge(c, c.req.param("id"));
+badgeEndpoint.get("/:id", validQuery(Query), withConfig, async (c) => {
+  const found = await findBadge(c, c.req.param("id"), c.req.valid("query"));
   if ("response" in found) return found.response;
   c.header("Cache-Control", `public, max-age=${found.maxAge}`);
   return c.json(endpointJson(found.badge));

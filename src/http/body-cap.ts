@@ -1,4 +1,5 @@
 import { bodyLimit } from "hono/body-limit";
+import { jsonError } from "./error-body";
 
 /**
  * The largest request body the writing endpoints accept. Alertmanager's webhook and every admin call fit in a few
@@ -13,5 +14,5 @@ export const MAX_BODY_BYTES = 65_536;
  */
 export const bodyCap = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: (c) => c.json({ error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, 413),
+  onError: (c) => jsonError(c, 413, `the body is larger than ${MAX_BODY_BYTES} bytes`),
 });

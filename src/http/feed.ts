@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { ATOM_CONTENT_TYPE, atomFeed } from "../read-model/atom-feed";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
-import { invalidConfig, loadStatusView, originOf } from "./load-view";
+import { invalidConfig } from "./error-body";
+import { loadStatusView, originOf } from "./load-view";
 
 /** `/feed.atom`: the incidents as an Atom feed. Mounted at `/feed.atom`. */
 export const feed = new Hono<AppEnv>();

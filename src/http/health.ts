@@ -4,7 +4,7 @@ import { storesFrom } from "../deps";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
 
 /**
@@ -29,11 +29,18 @@ health.get("/", edgeCache(), async (c) => {
   if (latest) {
     const notChecked = Object.values(latest.monitors).filter((m) => m.status === "unknown").length;
     // Most monitors without a verdict is no health to report, even with ticks landing.
-    if (notChecked * 2 > config.config.monitors.length) problems.push(`${notChecked} of ${config.config.monitors.length} monitors could not be checked`);
+    if (notChecked * 2 > config.config.monitors.length)
+      problems.push(`${notChecked} of ${config.config.monitors.length} monitors could not be checked`);
   }
   if (!problems.length) c.header("Cache-Control", "public, max-age=10");
   return c.json(
-    { status: problems.length ? "error" : "ok", monitors: config.config.monitors.length, lastTickAt, lastTickDurationMs: latest?.durationMs ?? null, problems },
+    {
+      status: problems.length ? "error" : "ok",
+      monitors: config.config.monitors.length,
+      lastTickAt,
+      lastTickDurationMs: latest?.durationMs ?? null,
+      problems,
+    },
     problems.length ? 503 : 200,
   );
 });

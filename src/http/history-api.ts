@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
-import { loadConfig } from "../config/source";
 import { r2HistoryStore } from "../storage/r2-history-store";
 import { type Points, readDayPoints, readHourPoints, readRawPoints } from "../history/history-points";
 import { DAY_MS, dayKeyOf, dayStartMs, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
@@ -10,9 +9,12 @@ import type { Bindings } from "../deps";
 import type { HistoryCarry } from "../history/schemas";
 import { consoleLog } from "../log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
+import { jsonError } from "./error-body";
 import { freshFor } from "./fresh-for";
+import { validQuery } from "./validate";
+import { withConfig } from "./with-config";
 
 /** How far back `from` defaults to, and the widest range each resolution serves (which bounds the objects read). */
 export const RESOLUTIONS = {
@@ -52,28 +54,26 @@ export const history = new Hono<AppEnv>();
 
 history.use(cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"] }));
 
-/** GET /monitors/:id/history?from=&to=&resolution=raw|hour|day (mounted under /api). */
-history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), async (c) => {
-  const config = loadConfig(c.env);
-  if (!config.ok) return c.json({ error: "invalid configuration", errors: config.errors }, 500);
-  const id = c.req.param("id");
-  if (!config.config.monitors.some((m) => m.id === id)) return c.json({ error: "unknown monitor", parameter: "id" }, 404);
+/** The range asked for with its defaults filled in, or what is wrong with it (always `from`'s fault). */
+function rangeOf(query: HistoryQuery, now: number): { from: number; to: number } | string {
+  const limits = RESOLUTIONS[query.resolution];
+  const to = query.to ?? now;
+  const from = query.from ?? to - limits.defaultSpanMs;
+  if (from > to) return "from is after to";
+  if (to - from > limits.maxSpanMs) return `range too large for resolution=${query.resolution}: at most ${limits.limit} from from to to`;
+  return { from, to };
+}
 
-  const parsed = HistoryQuery.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const parameter = String(issue?.path[0] ?? "query");
-    return c.json({ error: `${parameter} ${issue?.message ?? "is invalid"}`, parameter }, 400);
-  }
-  const { resolution } = parsed.data;
-  const limits = RESOLUTIONS[resolution];
+/** GET /monitors/:id/history?from=&to=&resolution=raw|hour|day (mounted under /api). */
+history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), validQuery(HistoryQuery), withConfig, async (c) => {
+  const id = c.req.param("id");
+  if (!c.var.config.monitors.some((m) => m.id === id)) return jsonError(c, 404, "unknown monitor", { parameter: "id" });
+  const query = c.req.valid("query");
+  const { resolution } = query;
   const now = Date.now();
-  const to = parsed.data.to ?? now;
-  const from = parsed.data.from ?? to - limits.defaultSpanMs;
-  if (from > to) return c.json({ error: "from is after to", parameter: "from" }, 400);
-  if (to - from > limits.maxSpanMs) {
-    return c.json({ error: `range too large for resolution=${resolution}: at most ${limits.limit} from from to to`, parameter: "from" }, 400);
-  }
+  const range = rangeOf(query, now);
+  if (typeof range === "string") return jsonError(c, 400, range, { parameter: "from" });
+  const { from, to } = range;
 
   const store = r2HistoryStore(c.env.HISTORY);
   const { carry, failed } = await liveHistoryOf(c.env, id);
@@ -83,7 +83,14 @@ history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), async (
 
   const lastTickMs = carry?.hour.ticks.length ? hourStartMs(carry.hour.h) + carry.hour.ticks.at(-1)![0] : null;
   c.header("Cache-Control", `public, max-age=${maxAgeOf(resolution, to, lastTickMs, incomplete, now)}`);
-  return c.json({ monitorId: id, resolution, from: new Date(from).toISOString(), to: new Date(to).toISOString(), incomplete, points: result.points });
+  return c.json({
+    monitorId: id,
+    resolution,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    incomplete,
+    points: result.points,
+  });
 });
 
 /** What is not archived yet, from the coordinator (one call); `failed` when it could not answer. */

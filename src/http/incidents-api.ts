@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { loadConfig } from "../config/source";
 import { storesFrom } from "../deps";
 import { publicIncident } from "../read-model/public-view";
 import { decodeCursor } from "../storage/r2-incident-store";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
-import { invalidConfig } from "./load-view";
-import { parameterError } from "./parameter-error";
+import { jsonError } from "./error-body";
+import { validQuery } from "./validate";
+import { withConfig } from "./with-config";
 
 export const incidentsApi = new Hono<AppEnv>();
 
@@ -20,22 +20,16 @@ const ListQuery = z.strictObject({
     .optional(),
 });
 
-incidentsApi.get("/", edgeCache({ query: ListQuery }), async (c) => {
-  const query = ListQuery.safeParse(c.req.query());
-  if (!query.success) return parameterError(c, query.error);
-  const config = loadConfig(c.env);
-  if (!config.ok) return invalidConfig(c, config.errors);
-  const page = await storesFrom(c.env).incidents.listIncidents(query.data);
+incidentsApi.get("/", edgeCache({ query: ListQuery }), validQuery(ListQuery), withConfig, async (c) => {
+  const page = await storesFrom(c.env).incidents.listIncidents(c.req.valid("query"));
   c.header("Cache-Control", "public, max-age=30");
-  return c.json({ ...page, incidents: page.incidents.map((i) => publicIncident(config.config, i)) });
+  return c.json({ ...page, incidents: page.incidents.map((i) => publicIncident(c.var.config, i)) });
 });
 
-incidentsApi.get("/:id", edgeCache(), async (c) => {
-  const id = c.req.param("id");
-  const config = loadConfig(c.env);
-  if (!config.ok) return invalidConfig(c, config.errors);
-  const found = await storesFrom(c.env).incidents.getIncident(id);
-  if (found.kind !== "ok") return c.json({ error: found.kind === "corrupt" ? "incident record is unreadable" : "unknown incident", parameter: "id" }, 404);
+incidentsApi.get("/:id", edgeCache(), withConfig, async (c) => {
+  const found = await storesFrom(c.env).incidents.getIncident(c.req.param("id"));
+  if (found.kind !== "ok")
+    return jsonError(c, 404, found.kind === "corrupt" ? "incident record is unreadable" : "unknown incident", { parameter: "id" });
   c.header("Cache-Control", found.value.status === "resolved" ? "public, max-age=300" : "public, max-age=30");
-  return c.json(publicIncident(config.config, found.value));
+  return c.json(publicIncident(c.var.config, found.value));
 });

@@ -20,18 +20,18 @@ export async function loadStatusView(env: Bindings, nowMs = Date.now(), audience
   const config = loadConfig(env);
   if (!config.ok) return { ok: false, errors: config.errors };
   const current = await readCurrent(storesFrom(env), consoleLog);
-  const shown = audience === "admin" ? current : { latest: current.latest && publicSnapshot(config.config, current.latest), state: current.state && publicState(config.config, current.state) };
+  const shown =
+    audience === "admin"
+      ? current
+      : {
+          latest: current.latest && publicSnapshot(config.config, current.latest),
+          state: current.state && publicState(config.config, current.state),
+        };
   const view = buildStatusView(config.config, shown, nowMs);
   // Windows opened through the admin API are maintenance like the config's: every face lists them the same way.
   const admin = current.latest?.adminMaintenance ?? [];
   const withAdmin = admin.length ? { ...config.config, maintenance: [...config.config.maintenance, ...admin] } : config.config;
   return { ok: true, config: withAdmin, view, nowMs, maxAge: freshFor(view.updatedAt, view.stale, nowMs, tickMsOf(env)) };
-}
-
-/** The answer of every face to an invalid config: 500 naming the problems, never cached. */
-export function invalidConfig(c: Context, errors: string[]) {
-  c.header("Cache-Control", "no-store");
-  return c.json({ error: "invalid configuration", errors }, 500);
 }
 
 /** The origin the request came in on (`https://status.example.com`): absolute links in the faces point back to it. */

@@ -4,7 +4,7 @@ import { dayKeyOf, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../history/keys";
 import { Counts, HistorySummary, HourRollup, RawHour } from "../history/schemas";
 import type { Incident } from "../incidents/types";
 import { consoleLog, type Log } from "../log";
-import type { PageCarry } from "../read-model/page-view";
+import type { PageCarry } from "../read-model/page-carry";
 import { parseStored } from "../storage/parse-stored";
 import { LATEST_KEY } from "../storage/r2-latest-store";
 import { incidentKey, r2IncidentStore } from "../storage/r2-incident-store";

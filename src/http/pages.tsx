@@ -3,9 +3,10 @@ import { etag } from "hono/etag";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import * as z from "zod";
 import { loadConfig } from "../config/source";
-import { buildPageView, pageIncident } from "../read-model/page-view";
+import { pageIncident } from "../read-model/page-incidents";
+import { buildPageView } from "../read-model/page-view";
 import { publicIncident, publicSnapshot } from "../read-model/public-view";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
 import { freshFor, tickMsOf } from "./fresh-for";
 import { readIncident, readPageData } from "./page-data";
@@ -65,13 +66,13 @@ function invalidConfigPage(c: Context<AppEnv>) {
   return send(c, page, BASE_CSS, 500);
 }
 
-/** Renders the page with its security headers: a CSP that allows no script and only this page's stylesheet. */
+/**
+ * Renders the page with its CSP, which allows no script and only this page's stylesheet. The other security headers
+ * (nosniff, no referrer, no framing) are the app's secureHeaders(), the same for every route.
+ */
 async function send(c: Context<AppEnv>, page: JSX.Element, css: string, status: 200 | 404 | 500) {
   const html = `<!doctype html>${await page}`;
   c.header("Content-Security-Policy", await contentSecurityPolicy(css));
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Frame-Options", "DENY");
   return c.html(html, status);
 }
 

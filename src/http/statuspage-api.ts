@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag } from "hono/etag";
-import { componentsDocument, incidentsDocument, maintenancesDocument, type StatuspageInput, statusDocument, summaryDocument } from "../read-model/statuspage";
-import type { AppEnv } from "./app";
+import { componentsDocument, incidentsDocument, maintenancesDocument, statusDocument, summaryDocument } from "../read-model/statuspage";
+import type { StatuspageInput } from "../read-model/statuspage-page";
+import type { AppEnv } from "./app-env";
 import { edgeCache } from "./edge-cache";
-import { invalidConfig, loadStatusView, originOf } from "./load-view";
+import { invalidConfig } from "./error-body";
+import { loadStatusView, originOf } from "./load-view";
 
 /**
  * Atlassian Statuspage's public v2 API, mounted at `/api/v2`: status.json, summary.json, components.json,

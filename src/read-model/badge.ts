@@ -1,5 +1,6 @@
-import { xmlEscape } from "./xml-escape";
+import { formatPercent } from "./format";
 import type { MonitorView, Uptime } from "./status-view";
+import { xmlEscape } from "./xml-escape";
 
 /**
  * Badges for one monitor: its status, its uptime over a window, or its latency. The same words and colours go out as
@@ -41,11 +42,8 @@ function uptimeColor(percent: number): BadgeColor {
   return "red";
 }
 
-/** `99.95%`, `100%`; never rounds up to 100 what is below it. */
-export function formatPercent(percent: number): string {
-  const text = String(Number(percent.toFixed(3)));
-  return `${percent < 100 && text === "100" ? "99.999" : text}%`;
-}
+/** Uptime on a badge: `99.95%`, `100%`, to three places without trailing zeros; never rounded up to 100. */
+export const BADGE_PERCENT = { places: 3, trimZeros: true } as const;
 
 /**
  * What a badge says. Status: the monitor's name and its status. Uptime: `uptime 30d` and the percentage (`no data`
@@ -59,7 +57,7 @@ export function badgeFor(monitor: MonitorView, metric: BadgeMetric, window: Badg
     case "uptime": {
       const percent = monitor.uptime[window];
       const label = `uptime ${window}`;
-      return percent === null || !Number.isFinite(percent) ? { label, message: "no data", color: "lightgrey" } : { label, message: formatPercent(percent), color: uptimeColor(percent) };
+      return percent === null || !Number.isFinite(percent) ? { label, message: "no data", color: "lightgrey" } : { label, message: formatPercent(percent, BADGE_PERCENT), color: uptimeColor(percent) };
     }
     case "latency": {
       const ms = monitor.latencyMs;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { badgeFor, badgeSvg, formatPercent, textWidth } from "../../src/read-model/badge";
+import { BADGE_PERCENT, badgeFor, badgeSvg, textWidth } from "../../src/read-model/badge";
+import { formatPercent } from "../../src/read-model/format";
 import { type MonitorView, NO_UPTIME } from "../../src/read-model/status-view";
 
 const monitor = (fields: Partial<MonitorView> = {}): MonitorView => ({
@@ -19,10 +20,10 @@ const monitor = (fields: Partial<MonitorView> = {}): MonitorView => ({
 
 describe("badges", () => {
   it("formats uptime without ever rounding up to 100%", () => {
-    expect(formatPercent(100)).toBe("100%");
-    expect(formatPercent(99.95)).toBe("99.95%");
-    expect(formatPercent(99.9996)).toBe("99.999%");
-    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(100, BADGE_PERCENT)).toBe("100%");
+    expect(formatPercent(99.95, BADGE_PERCENT)).toBe("99.95%");
+    expect(formatPercent(99.9996, BADGE_PERCENT)).toBe("99.999%");
+    expect(formatPercent(0, BADGE_PERCENT)).toBe("0%");
   });
 
   it("colours uptime by thresholds", () => {

@@ -4,19 +4,13 @@ import type { Config } from "../../src/config/schema";
 import { addDays, HOUR_MS } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
 import type { Incident } from "../../src/incidents/types";
-import {
-  buildPageView,
-  dayName,
-  dayRange,
-  dayRuns,
-  dayState,
-  formatPercent,
-  maintenanceNotices,
-  type PageCarry,
-  type PageInput,
-  sparkline,
-  weeklyOccurrence,
-} from "../../src/read-model/page-view";
+import { weeklyOccurrence } from "../../src/incidents/maintenance";
+import { dayName, dayRange, formatPercent } from "../../src/read-model/format";
+import { maintenanceNotices } from "../../src/read-model/maintenance-notices";
+import type { PageCarry } from "../../src/read-model/page-carry";
+import { buildPageView, type PageInput } from "../../src/read-model/page-view";
+import { sparkline } from "../../src/read-model/sparkline";
+import { dayRuns, dayState } from "../../src/read-model/uptime-bar";
 import type { LatestView } from "../../src/storage/latest-object";
 import type { StoredResult } from "../../src/storage/snapshot";
 import { latestView } from "../helpers/monitors";

@@ -3,7 +3,10 @@ import { Config, type ConfigInput } from "../../src/config/schema";
 import type { Incident } from "../../src/incidents/types";
 import type { MonitorStatus } from "../../src/probes/types";
 import { buildStatusView, type OverallStatus } from "../../src/read-model/status-view";
-import { componentsOf, componentStatus, incidentOf, scheduledMaintenancesOf, statusOf, summaryDocument } from "../../src/read-model/statuspage";
+import { statusOf, summaryDocument } from "../../src/read-model/statuspage";
+import { componentsOf, componentStatus } from "../../src/read-model/statuspage-components";
+import { incidentOf } from "../../src/read-model/statuspage-incidents";
+import { scheduledMaintenancesOf } from "../../src/read-model/statuspage-maintenances";
 import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-25T10:30:20Z"); // a Wednesday

@@ -1,4 +1,6 @@
-import { type BannerState, formatDateTime, type MaintenanceNotice, type PageView } from "../../read-model/page-view";
+import { formatDateTime } from "../../read-model/format";
+import type { MaintenanceNotice } from "../../read-model/maintenance-notices";
+import type { BannerState, PageView } from "../../read-model/page-view";
 
 const ICONS: Record<BannerState, string> = {
   operational: "M6 10.5l2.5 2.5L14 7.5",

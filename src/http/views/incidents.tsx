@@ -1,4 +1,6 @@
-import { formatDateTime, formatDuration, formatTime, longDay, type PageIncident, type PageView } from "../../read-model/page-view";
+import { formatDateTime, formatDuration, formatTime, longDay } from "../../read-model/format";
+import type { PageIncident } from "../../read-model/page-incidents";
+import type { PageView } from "../../read-model/page-view";
 
 const IMPACT: Record<PageIncident["impact"], string> = { minor: "Minor", major: "Major", critical: "Critical" };
 const UPDATE: Record<PageIncident["updates"][number]["status"], string> = {

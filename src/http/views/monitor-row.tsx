@@ -1,4 +1,5 @@
-import { formatPercent, type PageGroup, type PageMonitor } from "../../read-model/page-view";
+import { formatPercent } from "../../read-model/format";
+import type { PageGroup, PageMonitor } from "../../read-model/page-monitors";
 import { Sparkline } from "./sparkline";
 import { UptimeBar } from "./uptime-bar";
 

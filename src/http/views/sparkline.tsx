@@ -1,4 +1,5 @@
-import { formatMs, type Sparkline as SparklineData } from "../../read-model/page-view";
+import { formatMs } from "../../read-model/format";
+import type { Sparkline as SparklineData } from "../../read-model/sparkline";
 
 /** Drawn in a 200×48 box shown at 100×24 (CSS): 25 points 8 apart, whole numbers, relative moves keep the path short. */
 const WIDTH = 200;

@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
-import type { PageIncident, PageView } from "../../read-model/page-view";
+import type { PageIncident } from "../../read-model/page-incidents";
+import type { PageView } from "../../read-model/page-view";
 import { Banner, MaintenanceNotices, StaleWarning } from "./banner";
 import { IncidentCard, OpenIncidents, PastIncidents } from "./incidents";
 import { Layout } from "./layout";

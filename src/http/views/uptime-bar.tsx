@@ -1,4 +1,4 @@
-import { BAR_DAYS, type DayRun, type DayState } from "../../read-model/page-view";
+import { BAR_DAYS, type DayRun, type DayState } from "../../read-model/uptime-bar";
 
 /** One letter a state: 20 monitors' bars must stay small. */
 export const CELL_CLASS: Record<DayState, string> = { up: "u", degraded: "g", down: "x", maintenance: "m", none: "n" };
