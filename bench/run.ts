@@ -21,7 +21,18 @@ import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
 import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
 import { request as httpRequest } from "node:http";
-import { type Bundle, bundleWorker, classify, CLK_TCK, diffOps, type OpCounts, ROOT, type RunningWorker, startWorker, type StorageOps } from "./worker-runtime.ts";
+import {
+  type Bundle,
+  bundleWorker,
+  classify,
+  CLK_TCK,
+  diffOps,
+  type OpCounts,
+  ROOT,
+  type RunningWorker,
+  startWorker,
+  type StorageOps,
+} from "./worker-runtime.ts";
 
 const HELP = `npm run bench [-- options]
   --quick                 a smoke run of about a minute (small sizes, few ticks, 2 s of load)
@@ -120,7 +131,10 @@ const settings = {
   shardTicks: int("shard-ticks", "5", "1", 1),
   shardCalls: int("shard-calls", "60", "6", 1),
   apiSize: int("api-size", "20", "20", 1),
-  writer: pick("writer", "free,paid", "free") === "0" ? [] : (pick("writer", "free,paid", "free").split(",").filter(Boolean) as ("free" | "paid")[]),
+  writer:
+    pick("writer", "free,paid", "free") === "0"
+      ? []
+      : (pick("writer", "free,paid", "free").split(",").filter(Boolean) as ("free" | "paid")[]),
   apiSeconds: int("api-seconds", "10", "2"),
   connections: int("connections", "10", "10", 1),
   idleCapSeconds: int("idle-cap", "5", "2", 1),
@@ -129,7 +143,14 @@ const settings = {
 if (settings.ticks + settings.warmup > 1_380) fail("--ticks + --warmup: at most 1380 (the CPU ticks must fit in one simulated day)");
 
 // Free plan figures the results are compared with.
-const FREE = { cpuMsPerInvocation: 10, subrequestsPerInvocation: 50, kvWritesPerDay: 1_000, kvReadsPerDay: 100_000, r2ClassAPerMonth: 1_000_000, r2ClassBPerMonth: 10_000_000 };
+const FREE = {
+  cpuMsPerInvocation: 10,
+  subrequestsPerInvocation: 50,
+  kvWritesPerDay: 1_000,
+  kvReadsPerDay: 100_000,
+  r2ClassAPerMonth: 1_000_000,
+  r2ClassBPerMonth: 10_000_000,
+};
 const MAX_CONCURRENT_PROBES = 6;
 /**
  * Limits that keep every config of the runs before the sharded ones in one invocation, as the Worker ran them before
@@ -139,7 +160,13 @@ const INLINE_LIMITS: Limits = { subrequests: 10_000, cpuMs: 300_000, monitorsPer
 /** The Paid plan: 1,000 subrequests and 30 s of CPU an invocation; monitorsPerShard stays at its default. */
 const PAID_LIMITS: Limits = { subrequests: 1_000, cpuMs: 30_000 };
 /** Durable Objects: requests (HTTP requests to an object count one each) and duration (128 MB while active). */
-const DURABLE_OBJECTS = { freeRequestsPerDay: 100_000, freeGbSecondsPerDay: 13_000, paidIncludedRequestsPerMonth: 1_000_000, paidIncludedGbSecondsPerMonth: 400_000, memoryGb: 0.125 };
+const DURABLE_OBJECTS = {
+  freeRequestsPerDay: 100_000,
+  freeGbSecondsPerDay: 13_000,
+  paidIncludedRequestsPerMonth: 1_000_000,
+  paidIncludedGbSecondsPerMonth: 400_000,
+  memoryGb: 0.125,
+};
 const TICKS_PER_DAY = 1_440;
 const TICKS_PER_MONTH = 30 * TICKS_PER_DAY;
 const MIXED: MonitorKind[] = ["http", "tls", "prometheus"];
@@ -407,7 +434,13 @@ interface SharedCosts {
 /** The per-operation costs that do not depend on the config: the medians over the calibrations of several runs. */
 function sharedCosts(calibrations: Calibration[]): SharedCosts {
   const cal = (k: keyof SharedCosts) => round(median(calibrations.map((c) => c[k] ?? 0)), 3);
-  return { requestMs: cal("requestMs"), fetchMs: cal("fetchMs"), tlsConnectMs: cal("tlsConnectMs"), tcpConnectMs: cal("tcpConnectMs"), doRequestMs: cal("doRequestMs") };
+  return {
+    requestMs: cal("requestMs"),
+    fetchMs: cal("fetchMs"),
+    tlsConnectMs: cal("tlsConnectMs"),
+    tcpConnectMs: cal("tcpConnectMs"),
+    doRequestMs: cal("doRequestMs"),
+  };
 }
 
 /**
@@ -419,7 +452,12 @@ function sharedCosts(calibrations: Calibration[]): SharedCosts {
 function splitCpu(runs: CpuSummary[]): SharedCosts {
   const shared = sharedCosts(runs.map((r) => r.calibration));
   for (const r of runs) {
-    const io = shared.requestMs + shared.doRequestMs + r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs + r.httpRequestsPerTick * shared.fetchMs + (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
+    const io =
+      shared.requestMs +
+      shared.doRequestMs +
+      r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs +
+      r.httpRequestsPerTick * shared.fetchMs +
+      (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
     r.runtimeIoMsPerTick = round(io, 2);
     r.workerJsMsPerTick = round(r.cpuMsPerTick - io, 2);
   }
@@ -465,7 +503,13 @@ async function storageRun(worker: RunningWorker, steady: Batch) {
   };
   const steadyOps = classify(steady.ops);
   const steadyPerTick = Object.fromEntries(Object.entries(steadyOps).map(([k, v]) => [k, round(v / steady.ticks, 3)])) as StorageOps;
-  return { steadyPerTick, steadyTicks: steady.ticks, hourBoundaryTick: avg(byKind.hour), dayBoundaryTick: avg(byKind.day), steadyAfterBoundary: avg(byKind.steady) };
+  return {
+    steadyPerTick,
+    steadyTicks: steady.ticks,
+    hourBoundaryTick: avg(byKind.hour),
+    dayBoundaryTick: avg(byKind.day),
+    steadyAfterBoundary: avg(byKind.steady),
+  };
 }
 
 type StorageResult = Awaited<ReturnType<typeof storageRun>>;
@@ -474,7 +518,12 @@ type StorageResult = Awaited<ReturnType<typeof storageRun>>;
 function project(monitors: number, s: StorageResult) {
   const day = (k: keyof StorageOps) => round(1_416 * s.steadyPerTick[k] + 23 * s.hourBoundaryTick[k] + 1 * s.dayBoundaryTick[k], 0);
   const perDay = { r2ClassA: day("r2ClassA"), r2ClassB: day("r2ClassB"), kvReads: day("kvReads"), kvWrites: day("kvWrites") };
-  const perMonth = { r2ClassA: perDay.r2ClassA * 30, r2ClassB: perDay.r2ClassB * 30, kvReads: perDay.kvReads * 30, kvWrites: perDay.kvWrites * 30 };
+  const perMonth = {
+    r2ClassA: perDay.r2ClassA * 30,
+    r2ClassB: perDay.r2ClassB * 30,
+    kvReads: perDay.kvReads * 30,
+    kvWrites: perDay.kvWrites * 30,
+  };
   return {
     monitors,
     perDay,
@@ -493,11 +542,18 @@ function project(monitors: number, s: StorageResult) {
 const API_PATHS = ["/api/status", "/", "/api/v2/summary.json"];
 
 async function weightOf(worker: RunningWorker) {
-  const out: Record<string, { status: number; contentType: string | null; bytes: number; gzipBytes: number; cacheControl: string | null }> = {};
+  const out: Record<string, { status: number; contentType: string | null; bytes: number; gzipBytes: number; cacheControl: string | null }> =
+    {};
   for (const path of API_PATHS) {
     const response = await fetch(new URL(path, worker.url), { headers: { "accept-encoding": "identity" } });
     const body = Buffer.from(await response.arrayBuffer());
-    out[path] = { status: response.status, contentType: response.headers.get("content-type"), bytes: body.length, gzipBytes: gzipSync(body).length, cacheControl: response.headers.get("cache-control") };
+    out[path] = {
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      bytes: body.length,
+      gzipBytes: gzipSync(body).length,
+      cacheControl: response.headers.get("cache-control"),
+    };
   }
   return out;
 }
@@ -535,7 +591,9 @@ async function load(worker: RunningWorker, path: string, cold: boolean) {
     duration: settings.apiSeconds,
     // Cold: every request a host of its own. The edge cache's key is canonical (a query string no longer makes a
     // new entry), but it keeps the origin, which workerd takes from the Host header: so the cache never has it.
-    ...(cold ? { requests: [{ method: "GET", setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: `cold-${n++}.bench.test` } }) }] } : {}),
+    ...(cold
+      ? { requests: [{ method: "GET", setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: `cold-${n++}.bench.test` } }) }] }
+      : {}),
   });
   const cpu = worker.cpuMs() - cpu0;
   const ops = classify(diffOps(await worker.ops(), ops0));
@@ -611,7 +669,8 @@ async function shardedRun(n: number, tier: "free" | "paid") {
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([k, v]) => [k, round(v / ticks, 2)]),
       );
-    const perTickOps = (ops: OpCounts, ticks: number) => Object.fromEntries(Object.entries(classify(ops)).map(([k, v]) => [k, round(v / ticks, 2)])) as StorageOps;
+    const perTickOps = (ops: OpCounts, ticks: number) =>
+      Object.fromEntries(Object.entries(classify(ops)).map(([k, v]) => [k, round(v / ticks, 2)])) as StorageOps;
     const status = (await (await fetch(new URL("/api/status", worker.url))).json()) as { monitors: { id: string; status: string }[] };
     const statusCounts: Record<string, number> = {};
     for (const m of status.monitors) statusCounts[m.status] = (statusCounts[m.status] ?? 0) + 1;
@@ -619,9 +678,20 @@ async function shardedRun(n: number, tier: "free" | "paid") {
     // One shard invocation on its own: the plan's first shard, as the coordinator sends it (collect-sharded.ts), to
     // the objects bench/0..5 (warmed once each), six requests in flight.
     const monitors = typical.monitors;
-    const body = (key: string) => JSON.stringify({ key, tickAt: new Date(times.at(-1)!).toISOString(), location: typical.location, subrequests: parsed.config.limits.subrequests, monitors });
+    const body = (key: string) =>
+      JSON.stringify({
+        key,
+        tickAt: new Date(times.at(-1)!).toISOString(),
+        location: typical.location,
+        subrequests: parsed.config.limits.subrequests,
+        monitors,
+      });
     const callShard = async (key: string): Promise<ShardAnswer> => {
-      const response = await fetch(new URL(`/__bench/shard?key=${encodeURIComponent(key)}`, worker.url), { method: "POST", body: body(key), headers: { "content-type": "application/json" } });
+      const response = await fetch(new URL(`/__bench/shard?key=${encodeURIComponent(key)}`, worker.url), {
+        method: "POST",
+        body: body(key),
+        headers: { "content-type": "application/json" },
+      });
       if (!response.ok) throw new Error(`POST /__bench/shard: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
       return (await response.json()) as ShardAnswer;
     };
@@ -660,7 +730,8 @@ async function shardedRun(n: number, tier: "free" | "paid") {
     const gbSecondsPerTick = DURABLE_OBJECTS.memoryGb * ((Math.max(0, wallMean - shardWallMean) + shardCalls * shardWallMean) / 1000);
     const doPerTick = shardCalls + coordinatorCalls;
     const called = Math.round(shardCalls);
-    const idealMs = Math.ceil(called / MAX_CONCURRENT_PROBES) * Math.ceil(planned.monitorsPerShardMax / MAX_CONCURRENT_PROBES) * settings.latencyMs;
+    const idealMs =
+      Math.ceil(called / MAX_CONCURRENT_PROBES) * Math.ceil(planned.monitorsPerShardMax / MAX_CONCURRENT_PROBES) * settings.latencyMs;
     return {
       plan: tier,
       monitors: n,
@@ -749,7 +820,11 @@ function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
     s.runtimeIoMs = round(shardIo, 2);
     s.workerJsMs = round(shardProcess - shardIo, 2);
     s.withinLimitCpuMs = shardProcess - shardIo <= r.limits.cpuMs;
-    const tickIo = costs.requestMs + r.durableObjects.requestsPerTick * costs.doRequestMs + r.r2ReadWritesPerTick * costs.r2ReadWriteMs + r.subrequestsPerTick * costs.fetchMs;
+    const tickIo =
+      costs.requestMs +
+      r.durableObjects.requestsPerTick * costs.doRequestMs +
+      r.r2ReadWritesPerTick * costs.r2ReadWriteMs +
+      r.subrequestsPerTick * costs.fetchMs;
     const tickJs = r.cpuMsPerTick - tickIo;
     r.runtimeIoMsPerTick = round(tickIo, 1);
     r.workerJsMsPerTick = round(tickJs, 1);
@@ -795,7 +870,9 @@ const machineBefore = machine();
 const loadSamples: number[] = [os.loadavg()[0] ?? 0];
 const loadSampler = setInterval(() => loadSamples.push(os.loadavg()[0] ?? 0), 5_000);
 loadSampler.unref();
-log(`machine: ${machineBefore.cpuModel}, ${machineBefore.cores} cores, Node ${machineBefore.node}; load ${machineBefore.loadAverage1m}, ${machineBefore.otherWorkerdProcesses} other workerd processes running`);
+log(
+  `machine: ${machineBefore.cpuModel}, ${machineBefore.cores} cores, Node ${machineBefore.node}; load ${machineBefore.loadAverage1m}, ${machineBefore.otherWorkerdProcesses} other workerd processes running`,
+);
 log("bundling: wrangler deploy --dry-run");
 const bundle: Bundle = await bundleWorker(tmp);
 log(`bundle ${(bundle.rawBytes / 1024).toFixed(0)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(0)} KiB`);
@@ -815,7 +892,9 @@ try {
     await withWorker(configFor(targets, n, MIXED, settings.cpuLatencyMs, { limits: INLINE_LIMITS }), async (worker) => {
       const run = await cpuRun(worker, n);
       cpu.push({ ...run.summary, types: kindsOf(n, MIXED) });
-      log(`  ${run.summary.cpuMsPerTick} ms CPU a tick, ${run.summary.wallMsPerTick} ms wall, ${run.summary.subrequestsPerTick} subrequests`);
+      log(
+        `  ${run.summary.cpuMsPerTick} ms CPU a tick, ${run.summary.wallMsPerTick} ms wall, ${run.summary.subrequestsPerTick} subrequests`,
+      );
       storage[n] = { ...(await storageRun(worker, run.batch)), firstTick: run.firstTickOps };
       if (n === settings.apiSize) {
         await worker.tick(Date.now());
@@ -845,7 +924,10 @@ try {
     }
   }
   results.tickCpuByType = byType;
-  results.runtimeIoCalibration = { ...splitCpu([...cpu, ...byType]), r2ReadWriteMsBySize: Object.fromEntries(cpu.map((r) => [r.monitors, r.calibration.r2ReadWriteMs])) };
+  results.runtimeIoCalibration = {
+    ...splitCpu([...cpu, ...byType]),
+    r2ReadWriteMsBySize: Object.fromEntries(cpu.map((r) => [r.monitors, r.calibration.r2ReadWriteMs])),
+  };
   results.tickCpuModel = {
     processCpu: cpuModel(cpu, byType, (r) => r.cpuMsPerTick),
     workerJsEstimate: cpuModel(cpu, byType, (r) => r.workerJsMsPerTick),
@@ -882,44 +964,56 @@ try {
   if (settings.hangSize > 0) {
     const n = settings.hangSize;
     log(`hang: ${n} http monitors, one of them hanging with timeoutMs ${settings.hangTimeoutMs}`);
-    results.hang = await withWorker(configFor(targets, n, ["http"], settings.latencyMs, { hangTimeoutMs: settings.hangTimeoutMs, limits: INLINE_LIMITS }), async (worker) => {
-      const times = cpuTickTimes(1 + settings.hangTicks);
-      await runBatch(worker, times.slice(0, 1), 0);
-      const batch = await runBatch(worker, times.slice(1), 0);
-      const status = (await (await fetch(new URL("/api/status", worker.url))).json()) as { monitors: { id: string; status: string; message: string }[] };
-      const hanging = status.monitors.find((m) => m.id === "hanging");
-      // The hung probe (the last monitor, so it starts last) holds one of the six slots for its timeout and is retried
-      // once (a `down` probe is tried again within the tick): it may add at most twice its timeout to the tick
-      // without it, measured above at the same size, or else ceil(n/6) × latency.
-      const without = wall.find((w) => w.monitors === n)?.wallMsMax as number | undefined;
-      const baseline = without ?? Math.ceil(n / MAX_CONCURRENT_PROBES) * settings.latencyMs;
-      const bound = round(2 * settings.hangTimeoutMs + baseline, 0);
-      const worst = Math.max(...batch.wallMs);
-      return {
-        monitors: n,
-        timeoutMs: settings.hangTimeoutMs,
-        targetLatencyMs: settings.latencyMs,
-        ticks: batch.ticks,
-        wallMsMean: round(mean(batch.wallMs), 0),
-        wallMsMax: round(worst, 0),
-        insideMsMean: round(mean(batch.insideMs), 0),
-        withoutHangMs: round(baseline, 0),
-        withoutHangMeasured: without !== undefined,
-        boundMs: bound,
-        withinBound: worst <= bound,
-        hangingMonitor: hanging ? { status: hanging.status, message: hanging.message } : null,
-      };
-    });
+    results.hang = await withWorker(
+      configFor(targets, n, ["http"], settings.latencyMs, { hangTimeoutMs: settings.hangTimeoutMs, limits: INLINE_LIMITS }),
+      async (worker) => {
+        const times = cpuTickTimes(1 + settings.hangTicks);
+        await runBatch(worker, times.slice(0, 1), 0);
+        const batch = await runBatch(worker, times.slice(1), 0);
+        const status = (await (await fetch(new URL("/api/status", worker.url))).json()) as {
+          monitors: { id: string; status: string; message: string }[];
+        };
+        const hanging = status.monitors.find((m) => m.id === "hanging");
+        // The hung probe (the last monitor, so it starts last) holds one of the six slots for its timeout and is retried
+        // once (a `down` probe is tried again within the tick): it may add at most twice its timeout to the tick
+        // without it, measured above at the same size, or else ceil(n/6) × latency.
+        const without = wall.find((w) => w.monitors === n)?.wallMsMax as number | undefined;
+        const baseline = without ?? Math.ceil(n / MAX_CONCURRENT_PROBES) * settings.latencyMs;
+        const bound = round(2 * settings.hangTimeoutMs + baseline, 0);
+        const worst = Math.max(...batch.wallMs);
+        return {
+          monitors: n,
+          timeoutMs: settings.hangTimeoutMs,
+          targetLatencyMs: settings.latencyMs,
+          ticks: batch.ticks,
+          wallMsMean: round(mean(batch.wallMs), 0),
+          wallMsMax: round(worst, 0),
+          insideMsMean: round(mean(batch.insideMs), 0),
+          withoutHangMs: round(baseline, 0),
+          withoutHangMeasured: without !== undefined,
+          boundMs: bound,
+          withinBound: worst <= bound,
+          hangingMonitor: hanging ? { status: hanging.status, message: hanging.message } : null,
+        };
+      },
+    );
   }
 
   // Sharded ticks: http monitors whose targets take --latency ms, at the Free plan's limits and at Paid ones.
   const sharded: ShardedResult[] = [];
-  const shardRuns = [...settings.shardSizes.map((n) => ({ n, plan: "free" as const })), ...settings.shardPaidSizes.map((n) => ({ n, plan: "paid" as const }))];
+  const shardRuns = [
+    ...settings.shardSizes.map((n) => ({ n, plan: "free" as const })),
+    ...settings.shardPaidSizes.map((n) => ({ n, plan: "paid" as const })),
+  ];
   for (const { n, plan } of shardRuns) {
-    log(`sharded: ${n} http monitors, ${plan === "paid" ? "Paid limits" : "Free plan limits (the defaults)"}, targets take ${settings.latencyMs} ms, 1 + ${settings.shardTicks} ticks`);
+    log(
+      `sharded: ${n} http monitors, ${plan === "paid" ? "Paid limits" : "Free plan limits (the defaults)"}, targets take ${settings.latencyMs} ms, 1 + ${settings.shardTicks} ticks`,
+    );
     const run = await shardedRun(n, plan);
     sharded.push(run);
-    log(`  ${run.shardsPerTick} shards (${run.shardsWithoutResultsPerTick} not called), ${run.wallMsMean} ms wall, ${run.cpuMsPerTick} ms CPU a tick, ${run.shardInvocation.measuredCpuMsPerCall} ms a shard call, ${run.unknownMonitors} unknown`);
+    log(
+      `  ${run.shardsPerTick} shards (${run.shardsWithoutResultsPerTick} not called), ${run.wallMsMean} ms wall, ${run.cpuMsPerTick} ms CPU a tick, ${run.shardInvocation.measuredCpuMsPerCall} ms a shard call, ${run.unknownMonitors} unknown`,
+    );
   }
   if (sharded.length) splitSharded(sharded, sharedCosts([...cpu, ...byType, ...sharded].map((r) => r.calibration)));
   results.sharded = sharded;
@@ -929,25 +1023,45 @@ try {
   for (const kind of settings.writer) {
     if (kind !== "free" && kind !== "paid") fail(`--writer: expected free and/or paid, got ${kind}`);
     const text = writerConfig(kind);
-    log(`writer: a simulated day, ${kind === "free" ? "100 http + 20 tls + 20 prometheus at the Free plan's limits" : "1,000 http at Paid limits"}`);
+    log(
+      `writer: a simulated day, ${kind === "free" ? "100 http + 20 tls + 20 prometheus at the Free plan's limits" : "1,000 http at Paid limits"}`,
+    );
     await withWorker(text, async (worker) => {
       const day = await writerDay(worker, text, D - DAY, log);
       writer.push(summariseWriter(kind, JSON.parse(text).monitors.length, day));
     });
     const w = writer.at(-1)!;
-    log(`  09:00 ${w.at0900.mean} ms, 23:59 ${w.at2359.mean} ms, 00:00 ${w.dayBoundaryTickMs} ms, 00:05 ${w.at0005.mean} ms; latest.json ${w.latestBytesPerMonitor} B a monitor`);
+    log(
+      `  09:00 ${w.at0900.mean} ms, 23:59 ${w.at2359.mean} ms, 00:00 ${w.dayBoundaryTickMs} ms, 00:05 ${w.at0005.mean} ms; latest.json ${w.latestBytesPerMonitor} B a monitor`,
+    );
   }
   results.writer = writer;
 
   results.api = api;
-  results.weight = { monitors: settings.apiSize, responses: weight ?? null, bundle: { rawBytes: bundle.rawBytes, gzipBytes: bundle.gzipBytes, wranglerSays: bundle.wranglerSays, minifiedRawBytes: bundle.minifiedRawBytes, minifiedGzipBytes: bundle.minifiedGzipBytes, topInputs: bundle.topInputs } };
+  results.weight = {
+    monitors: settings.apiSize,
+    responses: weight ?? null,
+    bundle: {
+      rawBytes: bundle.rawBytes,
+      gzipBytes: bundle.gzipBytes,
+      wranglerSays: bundle.wranglerSays,
+      minifiedRawBytes: bundle.minifiedRawBytes,
+      minifiedGzipBytes: bundle.minifiedGzipBytes,
+      topInputs: bundle.topInputs,
+    },
+  };
   const projections = Object.entries(storage).map(([n, s]) => project(Number(n), s));
   results.storage = {
     method:
       "counted: the Worker's env.HISTORY (R2) and env.STATE (KV) wrapped in counting proxies by the bench harness, during real ticks against the local targets at simulated times",
     perTick: storage,
     projection: projections,
-    freePlan: { kvWritesPerDay: FREE.kvWritesPerDay, kvReadsPerDay: FREE.kvReadsPerDay, r2ClassAPerMonth: FREE.r2ClassAPerMonth, r2ClassBPerMonth: FREE.r2ClassBPerMonth },
+    freePlan: {
+      kvWritesPerDay: FREE.kvWritesPerDay,
+      kvReadsPerDay: FREE.kvReadsPerDay,
+      r2ClassAPerMonth: FREE.r2ClassAPerMonth,
+      r2ClassBPerMonth: FREE.r2ClassBPerMonth,
+    },
   };
 } catch (error) {
   exitCode = 1;
@@ -968,11 +1082,13 @@ const output = {
   freePlan: FREE,
   durableObjectsPricing: DURABLE_OBJECTS,
   method: {
-    worker: "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
+    worker:
+      "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
     cpu: `utime+stime of that workerd process from /proc/<pid>/stat (${CLK_TCK} Hz), over the measured ticks, less its idle rate measured just before; it includes the local KV/R2/cache simulators and workerd's own networking and TLS, so it is an upper bound of the CPU time Cloudflare counts`,
     wall: "time from firing the cron (GET /cdn-cgi/handler/scheduled) to the end of the tick, seen from Node; insideMs is the Worker's own durationMs",
     api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique Host on every request, so the edge cache (keyed by origin, path and canonical query) never hits",
-    storage: "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
+    storage:
+      "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
     inline: `every run but the sharded ones has limits ${JSON.stringify(INLINE_LIMITS)}, which keep its tick in one invocation (planTick inline), as the Worker ran every tick before shards existed`,
     sharded:
       "http monitors at the Free plan's default limits or at Paid ones: the cron's invocation hands the tick to the Coordinator object, which calls one ProbeShard object per shard (six at a time) and writes all state; the scheduled event ends when the coordinator has answered. CPU per tick is the whole workerd process (cron invocation, coordinator, shards, local simulators) less its idle rate; Worker JS less the calibrated runtime I/O (the cron request, one empty object request per Durable Object request, R2 read+writes of latest.json, one fetch per probe). A shard invocation is measured on its own: a ShardRequest of monitorsPerShard monitors POSTed to a ProbeShard object through /__bench/shard, six at a time, less the bench's own request into the harness; the coordinator is the tick less its shards. Storage and Durable Object requests are counted by the harness, the objects' own included; duration is an estimate (128 MB for the tick's wall time for the coordinator, for each call's wall time for each shard).",
@@ -989,7 +1105,10 @@ process.exit(exitCode);
 // ---------------------------------------------------------------------------------------------------------------
 
 interface Output {
-  machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number; loadAverage1mDuringRun: { samples: number; mean: number; max: number } };
+  machine: ReturnType<typeof machine> & {
+    loadAverage1mAtEnd: number;
+    loadAverage1mDuringRun: { samples: number; mean: number; max: number };
+  };
   tickCpu: Record<string, unknown>[];
   runtimeIoCalibration: ReturnType<typeof splitCpu> & { r2ReadWriteMsBySize: Record<string, number> };
   tickCpuModel: { processCpu: ReturnType<typeof cpuModel>; workerJsEstimate: ReturnType<typeof cpuModel> };
@@ -997,7 +1116,11 @@ interface Output {
   tickWall: Record<string, unknown>[];
   hang?: Record<string, unknown>;
   api: Awaited<ReturnType<typeof load>>[];
-  weight: { monitors: number; responses: Awaited<ReturnType<typeof weightOf>> | null; bundle: Record<string, unknown> & { topInputs: { name: string; bytes: number }[] } };
+  weight: {
+    monitors: number;
+    responses: Awaited<ReturnType<typeof weightOf>> | null;
+    bundle: Record<string, unknown> & { topInputs: { name: string; bytes: number }[] };
+  };
   storage: { perTick: Record<string, StorageResult & { firstTick: StorageOps }>; projection: ReturnType<typeof project>[] };
   sharded: ShardedResult[];
   writer?: ReturnType<typeof summariseWriter>[];
@@ -1022,7 +1145,21 @@ function printTables(o: Output) {
   const kib = (b: unknown) => (typeof b === "number" ? `${(b / 1024).toFixed(1)} KiB` : "–");
   table(
     `Tick CPU (workerd process, per tick; Free plan: ${FREE.cpuMsPerInvocation} ms) and what a tick costs otherwise`,
-    ["monitors", "http/tls/prom", "ticks", "CPU ms/tick", "ms/monitor", "≤ 10 ms", "1st tick", "runtime I/O", "Worker JS", "wall ms", "subrequests", "≤ 50", "latest.json"],
+    [
+      "monitors",
+      "http/tls/prom",
+      "ticks",
+      "CPU ms/tick",
+      "ms/monitor",
+      "≤ 10 ms",
+      "1st tick",
+      "runtime I/O",
+      "Worker JS",
+      "wall ms",
+      "subrequests",
+      "≤ 50",
+      "latest.json",
+    ],
     o.tickCpu.map((r) => {
       const t = r.types as Record<string, number>;
       return [
@@ -1046,22 +1183,49 @@ function printTables(o: Output) {
     x
       ? `${name}: ${x.fixedMs} ms a tick + per monitor ${MIXED.map((k) => `${k} ${x.perMonitorMs[k]}`).join(", ")} ms; within 10 ms: ${MIXED.map((k) => `${x.monitorsWithin10Ms[k]} ${k}`).join(", ")} (mixed runs predicted/measured: ${x.mixedCheck.map((c) => `${c.monitors}: ${c.predictedMs}/${c.measuredMs}`).join(", ")})`
       : "";
-  console.log([model("model, process CPU", o.tickCpuModel.processCpu), model("model, Worker JS estimate", o.tickCpuModel.workerJsEstimate)].filter(Boolean).join("\n"));
+  console.log(
+    [model("model, process CPU", o.tickCpuModel.processCpu), model("model, Worker JS estimate", o.tickCpuModel.workerJsEstimate)]
+      .filter(Boolean)
+      .join("\n"),
+  );
   const c = o.runtimeIoCalibration;
   console.log(
-    `runtime I/O per operation (calibration, median of the runs): request ${c.requestMs} ms, fetch ${c.fetchMs} ms, TLS connect ${c.tlsConnectMs} ms, TCP connect ${c.tcpConnectMs} ms; R2 read+write of latest.json ${Object.entries(c.r2ReadWriteMsBySize).map(([n, ms]) => `${ms} ms (${n})`).join(", ")}`,
+    `runtime I/O per operation (calibration, median of the runs): request ${c.requestMs} ms, fetch ${c.fetchMs} ms, TLS connect ${c.tlsConnectMs} ms, TCP connect ${c.tcpConnectMs} ms; R2 read+write of latest.json ${Object.entries(
+      c.r2ReadWriteMsBySize,
+    )
+      .map(([n, ms]) => `${ms} ms (${n})`)
+      .join(", ")}`,
   );
   if (o.tickCpuByType.length) {
     table(
       "Tick CPU by monitor type",
       ["type", "monitors", "CPU ms/tick", "ms/monitor", "runtime I/O", "Worker JS", "wall ms", "subrequests"],
-      o.tickCpuByType.map((r) => [r.type as string, r.monitors as number, r.cpuMsPerTick as number, r.cpuMsPerMonitor as number, r.runtimeIoMsPerTick as number, r.workerJsMsPerTick as number, r.wallMsPerTick as number, r.subrequestsPerTick as number]),
+      o.tickCpuByType.map((r) => [
+        r.type as string,
+        r.monitors as number,
+        r.cpuMsPerTick as number,
+        r.cpuMsPerMonitor as number,
+        r.runtimeIoMsPerTick as number,
+        r.workerJsMsPerTick as number,
+        r.wallMsPerTick as number,
+        r.subrequestsPerTick as number,
+      ]),
     );
   }
   table(
     "Tick wall time, http targets that each take the latency shown (6 probes at once: ideal = ceil(n/6) × latency)",
     ["monitors", "latency", "ticks", "wall mean", "min", "max", "ideal", "overhead", "× ideal"],
-    o.tickWall.map((r) => [r.monitors as number, `${r.targetLatencyMs} ms`, r.ticks as number, `${r.wallMsMean} ms`, r.wallMsMin as number, r.wallMsMax as number, `${r.idealMs} ms`, `${r.overheadMs} ms`, r.ratioToIdeal as number]),
+    o.tickWall.map((r) => [
+      r.monitors as number,
+      `${r.targetLatencyMs} ms`,
+      r.ticks as number,
+      `${r.wallMsMean} ms`,
+      r.wallMsMin as number,
+      r.wallMsMax as number,
+      `${r.idealMs} ms`,
+      `${r.overheadMs} ms`,
+      r.ratioToIdeal as number,
+    ]),
   );
   if (o.hang) {
     const h = o.hang;
@@ -1074,7 +1238,18 @@ function printTables(o: Output) {
     table(
       `API and page, autocannon ${settings.apiSeconds} s at ${settings.connections} connections (${o.weight.monitors} monitors)`,
       ["path", "cache", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors", "CPU ms/req", "R2 reads/req"],
-      o.api.map((r) => [r.path, r.cache, r.requestsPerSecond, r.latencyP50Ms, r.latencyP99Ms, r.requests, r.non2xx, r.errors, r.cpuMsPerRequest, r.r2ReadsPerRequest]),
+      o.api.map((r) => [
+        r.path,
+        r.cache,
+        r.requestsPerSecond,
+        r.latencyP50Ms,
+        r.latencyP99Ms,
+        r.requests,
+        r.non2xx,
+        r.errors,
+        r.cpuMsPerRequest,
+        r.r2ReadsPerRequest,
+      ]),
     );
   }
   const b = o.weight.bundle;
@@ -1094,21 +1269,68 @@ function printTables(o: Output) {
     ["monitors", "tick", "R2 A", "R2 B", "R2 del", "KV reads", "KV writes"],
     Object.entries(o.storage.perTick).flatMap(([n, s]) => [
       [n, "first", s.firstTick.r2ClassA, s.firstTick.r2ClassB, s.firstTick.r2Deletes, s.firstTick.kvReads, s.firstTick.kvWrites],
-      [n, `ordinary (mean of ${s.steadyTicks})`, s.steadyPerTick.r2ClassA, s.steadyPerTick.r2ClassB, s.steadyPerTick.r2Deletes, s.steadyPerTick.kvReads, s.steadyPerTick.kvWrites],
-      [n, "new hour", s.hourBoundaryTick.r2ClassA, s.hourBoundaryTick.r2ClassB, s.hourBoundaryTick.r2Deletes, s.hourBoundaryTick.kvReads, s.hourBoundaryTick.kvWrites],
-      [n, "new day", s.dayBoundaryTick.r2ClassA, s.dayBoundaryTick.r2ClassB, s.dayBoundaryTick.r2Deletes, s.dayBoundaryTick.kvReads, s.dayBoundaryTick.kvWrites],
+      [
+        n,
+        `ordinary (mean of ${s.steadyTicks})`,
+        s.steadyPerTick.r2ClassA,
+        s.steadyPerTick.r2ClassB,
+        s.steadyPerTick.r2Deletes,
+        s.steadyPerTick.kvReads,
+        s.steadyPerTick.kvWrites,
+      ],
+      [
+        n,
+        "new hour",
+        s.hourBoundaryTick.r2ClassA,
+        s.hourBoundaryTick.r2ClassB,
+        s.hourBoundaryTick.r2Deletes,
+        s.hourBoundaryTick.kvReads,
+        s.hourBoundaryTick.kvWrites,
+      ],
+      [
+        n,
+        "new day",
+        s.dayBoundaryTick.r2ClassA,
+        s.dayBoundaryTick.r2ClassB,
+        s.dayBoundaryTick.r2Deletes,
+        s.dayBoundaryTick.kvReads,
+        s.dayBoundaryTick.kvWrites,
+      ],
     ]),
   );
   const fmt = (n: number) => n.toLocaleString("en-US");
   table(
     "Projected storage operations, one tick a minute, statuses steady (Free plan: KV 1,000 writes and 100,000 reads a day; R2 1M Class A and 10M Class B a month)",
     ["monitors", "KV writes/day", "KV reads/day", "R2 A/day", "R2 A/month", "R2 B/day", "R2 B/month", "share of Free (max)"],
-    o.storage.projection.map((p) => [p.monitors, fmt(p.perDay.kvWrites), fmt(p.perDay.kvReads), fmt(p.perDay.r2ClassA), fmt(p.perMonth.r2ClassA), fmt(p.perDay.r2ClassB), fmt(p.perMonth.r2ClassB), `${(100 * Math.max(...Object.values(p.shareOfFree))).toFixed(1)} %`]),
+    o.storage.projection.map((p) => [
+      p.monitors,
+      fmt(p.perDay.kvWrites),
+      fmt(p.perDay.kvReads),
+      fmt(p.perDay.r2ClassA),
+      fmt(p.perMonth.r2ClassA),
+      fmt(p.perDay.r2ClassB),
+      fmt(p.perMonth.r2ClassB),
+      `${(100 * Math.max(...Object.values(p.shareOfFree))).toFixed(1)} %`,
+    ]),
   );
   if (o.writer?.length) {
     table(
       "The writer (Coordinator object), CPU per invocation in ms over a simulated day (workerd, less the same call answered at once): ordinary ticks at 09:00, 23:50–23:59 and 00:05; the ticks that close an hour; the 00:00 tick; each archive step (alarm)",
-      ["monitors", "09:00", "23:59", "00:05", "23:59/00:05", "hour's end", "00:00", "hour job", "day steps (max)", "worst", "budget", "latest.json B/monitor", "hot state 23:59 / 00:05"],
+      [
+        "monitors",
+        "09:00",
+        "23:59",
+        "00:05",
+        "23:59/00:05",
+        "hour's end",
+        "00:00",
+        "hour job",
+        "day steps (max)",
+        "worst",
+        "budget",
+        "latest.json B/monitor",
+        "hot state 23:59 / 00:05",
+      ],
       o.writer.map((r) => [
         `${r.monitors} ${r.kind === "paid" ? "Paid" : "Free"}`,
         `${r.at0900.mean} (p95 ${r.at0900.p95})`,
@@ -1118,7 +1340,10 @@ function printTables(o: Output) {
         `${r.hourBoundary.mean} (max ${r.hourBoundary.max})`,
         r.dayBoundaryTickMs,
         `${r.steps.hour?.mean} (max ${r.steps.hour?.max})`,
-        Object.entries(r.steps).filter(([k]) => k.startsWith("day")).map(([k, v]) => `${k.slice(4)} ${v.max}`).join(", "),
+        Object.entries(r.steps)
+          .filter(([k]) => k.startsWith("day"))
+          .map(([k, v]) => `${k.slice(4)} ${v.max}`)
+          .join(", "),
         r.worstInvocationMs,
         `${r.budgetMs} ${r.withinBudget ? "ok" : "EXCEEDED"}`,
         r.latestBytesPerMonitor,
@@ -1131,7 +1356,21 @@ function printTables(o: Output) {
     const pair = (a: number, b: number) => `${a} / ${b}`;
     table(
       `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), cron + writer = the tick less its shards`,
-      ["monitors, plan", "shards called", "not called", "wall ms/tick", "ideal", "CPU/tick", "CPU/shard", "cron + writer", "KV r/w", "R2 A/B", "DO req/tick", "DO req/month", "unknown"],
+      [
+        "monitors, plan",
+        "shards called",
+        "not called",
+        "wall ms/tick",
+        "ideal",
+        "CPU/tick",
+        "CPU/shard",
+        "cron + writer",
+        "KV r/w",
+        "R2 A/B",
+        "DO req/tick",
+        "DO req/month",
+        "unknown",
+      ],
       o.sharded.map((r) => [
         name(r),
         `${r.shardsPerTick} × ≤ ${r.planned.monitorsPerShardMax}`,
@@ -1150,7 +1389,10 @@ function printTables(o: Output) {
     );
     for (const r of o.sharded) {
       const d = r.durableObjects;
-      const ops = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+      const ops = (x: Record<string, number>) =>
+        Object.entries(x)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "none";
       console.log(
         `${name(r)}: limits ${JSON.stringify(r.limits)}; planTick: ${r.planned.shards} shards of ${r.planned.monitorsPerShardMin}–${r.planned.monitorsPerShardMax} monitors, ${r.planned.dropped} not callable (${r.planned.monitorsInDroppedShards} monitors); a shard invocation measured with ${r.shardInvocation.monitors} monitors; first tick ${r.wallMsFirstTick} ms wall; ${r.subrequestsPerTick} probe requests a tick; shard ${r.shardInvocation.wallMsMean} ms wall (${r.shardInvocation.calls} calls, ${r.shardInvocation.inFlight} at once); storage a tick: ${ops(r.storagePerTick.byOp)} (first tick: ${ops(r.storageFirstTick.byOp)}); Durable Objects ${fmt(d.requestsPerDay)} requests a day (${(100 * d.shareOfFreeRequestsPerDay).toFixed(1)} % of Free's ${fmt(DURABLE_OBJECTS.freeRequestsPerDay)}), ${fmt(d.requestsPerMonth)} a month (${(100 * d.shareOfPaidIncludedRequestsPerMonth).toFixed(1)} % of Paid's ${fmt(DURABLE_OBJECTS.paidIncludedRequestsPerMonth)} included), about ${fmt(d.gbSecondsPerDayEstimate)} GB-s a day (${(100 * d.shareOfFreeGbSecondsPerDay).toFixed(1)} % of Free's ${fmt(DURABLE_OBJECTS.freeGbSecondsPerDay)}); statuses ${JSON.stringify(r.statusCounts)}${r.failedTicks || r.ticksWithoutTickDone ? `; FAILED ticks ${r.failedTicks}, without "tick done" ${r.ticksWithoutTickDone}` : ""}`,
       );

@@ -82,7 +82,15 @@ async function startHttp(): Promise<{ base: string; requests: () => number; clos
 async function startTls(ca: TestCa): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const DAY = 86_400_000;
   const now = Date.now();
-  const intermediate = await issueCertificate(ca, { name: "bench-int", subject: "/O=Edgewatch Bench/CN=Bench Intermediate", key: "ec-p256", issuer: ca, notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY), ca: true });
+  const intermediate = await issueCertificate(ca, {
+    name: "bench-int",
+    subject: "/O=Edgewatch Bench/CN=Bench Intermediate",
+    key: "ec-p256",
+    issuer: ca,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 300 * DAY),
+    ca: true,
+  });
   const leaf = await issueCertificate(ca, {
     name: "bench-leaf",
     subject: `/O=Edgewatch Bench/CN=${TLS_SERVER_NAME}`,
@@ -159,7 +167,16 @@ export function monitorFor(targets: Targets, spec: MonitorSpec, i: number): Reco
         ...timeout,
       };
     case "tls":
-      return { id: `tls-${i}`, name: `Certificate ${i}`, group: "Certificates", type: "tls", host: "127.0.0.1", port: targets.tlsPort, servername: TLS_SERVER_NAME, ...timeout };
+      return {
+        id: `tls-${i}`,
+        name: `Certificate ${i}`,
+        group: "Certificates",
+        type: "tls",
+        host: "127.0.0.1",
+        port: targets.tlsPort,
+        servername: TLS_SERVER_NAME,
+        ...timeout,
+      };
     case "prometheus":
       return {
         id: `prometheus-${i}`,
@@ -181,14 +198,24 @@ export interface Limits {
 }
 
 /** `n` monitors cycling through `kinds` (http, tls, prometheus, http, ...), with `limits` when given. */
-export function configFor(targets: Targets, n: number, kinds: MonitorKind[], latencyMs: number, extra: { hangTimeoutMs?: number; limits?: Limits } = {}): string {
+export function configFor(
+  targets: Targets,
+  n: number,
+  kinds: MonitorKind[],
+  latencyMs: number,
+  extra: { hangTimeoutMs?: number; limits?: Limits } = {},
+): string {
   const monitors = Array.from({ length: n }, (_, i) => {
     const kind = kinds[i % kinds.length] as MonitorKind;
     return monitorFor(targets, { kind, latencyMs }, i);
   });
   if (extra.hangTimeoutMs !== undefined) {
     // The hanging target replaces the last monitor, so the tick still has n monitors.
-    monitors[n - 1] = { ...monitorFor(targets, { kind: "http", latencyMs, hang: true, timeoutMs: extra.hangTimeoutMs }, n - 1), id: "hanging", name: "Hanging target" };
+    monitors[n - 1] = {
+      ...monitorFor(targets, { kind: "http", latencyMs, hang: true, timeoutMs: extra.hangTimeoutMs }, n - 1),
+      id: "hanging",
+      name: "Hanging target",
+    };
   }
   return JSON.stringify({ title: `Edgewatch bench (${n} monitors)`, monitors, ...(extra.limits ? { limits: extra.limits } : {}) });
 }

@@ -24,11 +24,30 @@ const { Miniflare } = await import("miniflare");
 
 const DAY = 86_400_000;
 const now = Date.now();
-const intermediate = await issueCertificate(ca, { name: "int", subject: "/O=Bench/CN=Bench Intermediate", key: "ec-p256", issuer: ca, notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY), ca: true });
-const leaf = await issueCertificate(ca, { name: "leaf", subject: `/O=Bench/CN=${SERVER_NAME}`, key: "ec-p256", issuer: intermediate, notBefore: new Date(now - DAY), notAfter: new Date(now + 60 * DAY), sans: [`DNS:${SERVER_NAME}`, "IP:127.0.0.1"] });
+const intermediate = await issueCertificate(ca, {
+  name: "int",
+  subject: "/O=Bench/CN=Bench Intermediate",
+  key: "ec-p256",
+  issuer: ca,
+  notBefore: new Date(now - DAY),
+  notAfter: new Date(now + 300 * DAY),
+  ca: true,
+});
+const leaf = await issueCertificate(ca, {
+  name: "leaf",
+  subject: `/O=Bench/CN=${SERVER_NAME}`,
+  key: "ec-p256",
+  issuer: intermediate,
+  notBefore: new Date(now - DAY),
+  notAfter: new Date(now + 60 * DAY),
+  sans: [`DNS:${SERVER_NAME}`, "IP:127.0.0.1"],
+});
 
 async function server(ecdhCurve: string) {
-  const s = tls.createServer({ key: readFileSync(leaf.keyPath), cert: leaf.pem + intermediate.pem, minVersion: "TLSv1.3", ecdhCurve }, (socket) => socket.on("error", () => {}));
+  const s = tls.createServer(
+    { key: readFileSync(leaf.keyPath), cert: leaf.pem + intermediate.pem, minVersion: "TLSv1.3", ecdhCurve },
+    (socket) => socket.on("error", () => {}),
+  );
   s.on("tlsClientError", () => {});
   const sockets = new Set<import("node:net").Socket>();
   s.on("connection", (c) => (sockets.add(c), c.on("close", () => sockets.delete(c))));
@@ -106,7 +125,9 @@ function workerdPid(): number {
 }
 const pid = workerdPid();
 const cpuTicks = () => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 };
 
@@ -121,7 +142,9 @@ async function measure(label: string, query: string) {
   if (!body.times) throw new Error(`${label}: ${body.error}`);
   const sorted = [...body.times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  console.log(`${label.padEnd(48)} CPU ${(cpuMs / N).toFixed(2).padStart(6)} ms/probe   wall mean ${(wallMs / N).toFixed(2).padStart(6)} ms, median (inside) ${median} ms`);
+  console.log(
+    `${label.padEnd(48)} CPU ${(cpuMs / N).toFixed(2).padStart(6)} ms/probe   wall mean ${(wallMs / N).toFixed(2).padStart(6)} ms, median (inside) ${median} ms`,
+  );
 }
 
 async function opensslClient(label: string, port: number, groups: string) {
@@ -129,17 +152,25 @@ async function opensslClient(label: string, port: number, groups: string) {
   const runs = Math.min(N, 50);
   for (let i = 0; i < runs; i++) {
     // stdin at EOF: s_client completes the handshake, sees nothing to send, and exits.
-    const child = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", SERVER_NAME, "-groups", groups, "-CAfile", ca.certPath, "-brief"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      "openssl",
+      ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", SERVER_NAME, "-groups", groups, "-CAfile", ca.certPath, "-brief"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const code = await new Promise((r) => child.once("exit", r));
     if (i === 0 && !/Verification: OK/.test(err)) console.log(`s_client exited ${code}: ${err.slice(0, 300)}`);
   }
-  console.log(`${label.padEnd(48)} wall mean ${((performance.now() - started) / runs).toFixed(2)} ms per run (${runs} runs, process start included)`);
+  console.log(
+    `${label.padEnd(48)} wall mean ${((performance.now() - started) / runs).toFixed(2)} ms per run (${runs} runs, process start included)`,
+  );
 }
 
 async function opensslTime(label: string, port: number) {
-  const child = spawn("openssl", ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-time", "5", "-CAfile", ca.certPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("openssl", ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-time", "5", "-CAfile", ca.certPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   await new Promise((r) => child.once("exit", r));
@@ -148,7 +179,9 @@ async function opensslTime(label: string, port: number) {
   const real = /(\d+) connections in (\d+) real seconds/.exec(out);
   const cpuMs = cpu ? (1000 * Number(cpu[2])) / Number(cpu[1]) : NaN;
   const wallMs = real ? (1000 * Number(real[2])) / Number(real[1]) : NaN;
-  console.log(`${label.padEnd(48)} client CPU ${cpuMs.toFixed(2)} ms, wall ${wallMs.toFixed(2)} ms per full handshake (${real?.[1]} in ${real?.[2]} s)`);
+  console.log(
+    `${label.padEnd(48)} client CPU ${cpuMs.toFixed(2)} ms, wall ${wallMs.toFixed(2)} ms per full handshake (${real?.[1]} in ${real?.[2]} s)`,
+  );
 }
 
 try {

@@ -280,7 +280,9 @@ export async function bundleWorker(tmp: string): Promise<Bundle> {
 
 function topInputs(metaPath: string): { name: string; bytes: number }[] {
   try {
-    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const meta = JSON.parse(readFileSync(metaPath, "utf8")) as {
+      outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+    };
     const byName = new Map<string, number>();
     for (const output of Object.values(meta.outputs)) {
       for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -290,7 +292,10 @@ function topInputs(metaPath: string): { name: string; bytes: number }[] {
         byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
       }
     }
-    return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+    return [...byName]
+      .map(([name, bytes]) => ({ name, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 8);
   } catch {
     return [];
   }
@@ -384,9 +389,15 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
-const COMPATIBILITY_DATE = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))?.[1] ?? "2026-04-20";
+const COMPATIBILITY_DATE =
+  /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))?.[1] ?? "2026-04-20";
 
-export async function startWorker(Miniflare: typeof MiniflareClass, bundle: string, configText: string, options: { verbose?: boolean } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  Miniflare: typeof MiniflareClass,
+  bundle: string,
+  configText: string,
+  options: { verbose?: boolean } = {},
+): Promise<RunningWorker> {
   const before = new Set(ourWorkerdPids());
   const ticksDone: TickDone[] = [];
   const recent: string[] = [];

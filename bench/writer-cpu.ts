@@ -18,7 +18,16 @@ const MINUTE = 60_000;
 function resultFor(m: Monitor, at: number, down: boolean) {
   const latency = 20 + ((at / MINUTE + m.id.length * 7) % 180);
   const base = { monitorId: m.id, checkedAt: new Date(at).toISOString() };
-  if (down) return { ...base, type: m.type, status: "down", latencyMs: 12, message: "HTTP 503 in 12 ms (expected 200-299)", details: { statusCode: 503, checks: null }, error: { phase: "status", detail: "GET ...: HTTP 503" } };
+  if (down)
+    return {
+      ...base,
+      type: m.type,
+      status: "down",
+      latencyMs: 12,
+      message: "HTTP 503 in 12 ms (expected 200-299)",
+      details: { statusCode: 503, checks: null },
+      error: { phase: "status", detail: "GET ...: HTTP 503" },
+    };
   switch (m.type) {
     case "tls":
       return {
@@ -27,7 +36,22 @@ function resultFor(m: Monitor, at: number, down: boolean) {
         status: "up",
         latencyMs: latency,
         message: "expires in 60 days (2027-02-01)",
-        details: { source: "socket", notBefore: "2026-11-01T00:00:00.000Z", notAfter: "2027-02-01T00:00:00.000Z", daysLeft: 60, issuer: "CN=Bench CA", subject: "CN=api.example.test", sans: ["api.example.test"], serial: "0a1b2c3d4e5f", fingerprintSha256: "ab".repeat(32), keyType: "EC P-256", protocol: "TLSv1.3", chainLength: 2, earliestChainExpiry: "2027-02-01T00:00:00.000Z", trusted: true },
+        details: {
+          source: "socket",
+          notBefore: "2026-11-01T00:00:00.000Z",
+          notAfter: "2027-02-01T00:00:00.000Z",
+          daysLeft: 60,
+          issuer: "CN=Bench CA",
+          subject: "CN=api.example.test",
+          sans: ["api.example.test"],
+          serial: "0a1b2c3d4e5f",
+          fingerprintSha256: "ab".repeat(32),
+          keyType: "EC P-256",
+          protocol: "TLSv1.3",
+          chainLength: 2,
+          earliestChainExpiry: "2027-02-01T00:00:00.000Z",
+          trusted: true,
+        },
       };
     case "prometheus":
       return {
@@ -36,17 +60,38 @@ function resultFor(m: Monitor, at: number, down: boolean) {
         status: "degraded",
         latencyMs: latency,
         message: "1 of 5 targets down (api-gateway); alert TargetDown firing",
-        details: { ready: true, targetsTotal: 5, targetsDown: [{ job: "api-gateway", instance: "10.0.0.3:8080", lastError: 'Get "http://10.0.0.3:8080/metrics": context deadline exceeded' }], targetsDownTotal: 1, alertsFiring: [{ name: "TargetDown", severity: "warning", count: 1 }], alertsFiringTotal: 1, queries: [] },
+        details: {
+          ready: true,
+          targetsTotal: 5,
+          targetsDown: [
+            { job: "api-gateway", instance: "10.0.0.3:8080", lastError: 'Get "http://10.0.0.3:8080/metrics": context deadline exceeded' },
+          ],
+          targetsDownTotal: 1,
+          alertsFiring: [{ name: "TargetDown", severity: "warning", count: 1 }],
+          alertsFiringTotal: 1,
+          queries: [],
+        },
         error: { phase: "targets", detail: "..." },
       };
     default:
-      return { ...base, type: m.type, status: "up", latencyMs: latency, message: `HTTP 200 in ${latency} ms`, details: { statusCode: 200, checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } } } };
+      return {
+        ...base,
+        type: m.type,
+        status: "up",
+        latencyMs: latency,
+        message: `HTTP 200 in ${latency} ms`,
+        details: {
+          statusCode: 200,
+          checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } },
+        },
+      };
   }
 }
 
 /** The blobs a tick reads (the archive jobs' own ones left out). */
 const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "warmup"];
-const hotBytes = (blobs: Record<string, number>) => Object.entries(blobs).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0);
+const hotBytes = (blobs: Record<string, number>) =>
+  Object.entries(blobs).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0);
 
 /** Every 10th minute a new 2 % of the monitors (at least one) go down for 5 minutes: incidents open and resolve all day. */
 const isDown = (index: number, n: number, minute: number) => {
@@ -75,14 +120,37 @@ export interface WriterWindows {
 
 /** The configs the writer is measured with: the issue's Free-plan mix, and a Paid fleet of http monitors. */
 export function writerConfig(kind: "free" | "paid"): string {
-  const http = (i: number) => ({ id: `svc-${String(i).padStart(4, "0")}`, name: `Service ${i}`, group: "Services", type: "http", url: `https://svc-${i}.example.test/health`, criticalChecks: ["database"] });
+  const http = (i: number) => ({
+    id: `svc-${String(i).padStart(4, "0")}`,
+    name: `Service ${i}`,
+    group: "Services",
+    type: "http",
+    url: `https://svc-${i}.example.test/health`,
+    criticalChecks: ["database"],
+  });
   if (kind === "paid") {
-    return JSON.stringify({ title: "Writer bench (Paid)", limits: { subrequests: 1000, cpuMs: 30000 }, monitors: Array.from({ length: 1000 }, (_, i) => http(i)) });
+    return JSON.stringify({
+      title: "Writer bench (Paid)",
+      limits: { subrequests: 1000, cpuMs: 30000 },
+      monitors: Array.from({ length: 1000 }, (_, i) => http(i)),
+    });
   }
   const monitors = [
     ...Array.from({ length: 100 }, (_, i) => http(i)),
-    ...Array.from({ length: 20 }, (_, i) => ({ id: `cert-${i}`, name: `Certificate ${i}`, group: "Certificates", type: "tls", host: `api-${i}.example.test` })),
-    ...Array.from({ length: 20 }, (_, i) => ({ id: `prom-${i}`, name: `Prometheus ${i}`, group: "Monitoring", type: "prometheus", url: `https://prom-${i}.example.test` })),
+    ...Array.from({ length: 20 }, (_, i) => ({
+      id: `cert-${i}`,
+      name: `Certificate ${i}`,
+      group: "Certificates",
+      type: "tls",
+      host: `api-${i}.example.test`,
+    })),
+    ...Array.from({ length: 20 }, (_, i) => ({
+      id: `prom-${i}`,
+      name: `Prometheus ${i}`,
+      group: "Monitoring",
+      type: "prometheus",
+      url: `https://prom-${i}.example.test`,
+    })),
   ];
   return JSON.stringify({ title: "Writer bench (Free)", monitors });
 }
@@ -106,14 +174,30 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
     return { cpuMs: worker.cpuMs() - cpu0, value };
   };
   await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
-  const windows: WriterWindows = { at0900: [], at2359: [], at0005: [], hourBoundary: [], dayBoundary: NaN, steps: {}, latestBytes: 0, latestPutMs: 0, hotBytes2359: 0, hotBytes0005: 0 };
-  const jobsOf = async () => ((await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> });
+  const windows: WriterWindows = {
+    at0900: [],
+    at2359: [],
+    at0005: [],
+    hourBoundary: [],
+    dayBoundary: NaN,
+    steps: {},
+    latestBytes: 0,
+    latestPutMs: 0,
+    hotBytes2359: 0,
+    hotBytes0005: 0,
+  };
+  const jobsOf = async () =>
+    (await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> };
   const noop = async () => (await timed(async () => (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer())).cpuMs;
   const last = 24 * 60 + 15;
   for (let minute = 0; minute < last; minute++) {
     const at = day1 + minute * MINUTE;
     const due = dueMonitors(monitors, at);
-    const body = JSON.stringify({ scheduledTime: at, startedAt: at, results: due.map((m) => resultFor(m, at, isDown(monitors.indexOf(m), monitors.length, minute))) });
+    const body = JSON.stringify({
+      scheduledTime: at,
+      startedAt: at,
+      results: due.map((m) => resultFor(m, at, isDown(monitors.indexOf(m), monitors.length, minute))),
+    });
     const commit = await timed(() => post("/__bench/commit", body));
     const measured = minute % 60 === 0 || (minute >= 540 && minute < 550) || (minute >= 1430 && minute < 1440) || minute >= 1445;
     let cpuMs = NaN;
@@ -139,9 +223,12 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   windows.latestBytes = objects.find((o) => o.key === "latest.json")?.size ?? 0;
   // What the runtime spends putting latest.json (the local R2 simulator runs in the same process): taken off each tick.
   const n = 40;
-  const put = await timed(() => fetch(new URL(`/__bench/calibrate?what=r2put&n=${n}&bytes=${windows.latestBytes}`, worker.url)).then((r) => r.arrayBuffer()));
+  const put = await timed(() =>
+    fetch(new URL(`/__bench/calibrate?what=r2put&n=${n}&bytes=${windows.latestBytes}`, worker.url)).then((r) => r.arrayBuffer()),
+  );
   windows.latestPutMs = Math.max(0, (put.cpuMs - (await noop())) / n);
-  for (const list of [windows.at0900, windows.at2359, windows.at0005, windows.hourBoundary]) list.forEach((v, i) => (list[i] = v - windows.latestPutMs));
+  for (const list of [windows.at0900, windows.at2359, windows.at0005, windows.hourBoundary])
+    list.forEach((v, i) => (list[i] = v - windows.latestPutMs));
   windows.dayBoundary -= windows.latestPutMs;
   await fetch(new URL("/__bench/manual-alarms?on=0", worker.url));
   return windows;

@@ -29,13 +29,17 @@ const how = plan.inline
   : `probed by ${plan.shards.length} shard${plan.shards.length === 1 ? "" : "s"} (Durable Objects${located ? `, from ${located} location${located === 1 ? "" : "s"}` : ""})`;
 if (plan.dropped.length) {
   const left = plan.dropped.reduce((n, s) => n + s.monitors.length, 0);
-  console.error(`${file}: ${plan.shards.length + plan.dropped.length} shards are needed but one invocation can call only ${plan.shards.length} with limits.subrequests ${result.config.limits.subrequests}: ${left} monitor probes would be unknown every tick`);
+  console.error(
+    `${file}: ${plan.shards.length + plan.dropped.length} shards are needed but one invocation can call only ${plan.shards.length} with limits.subrequests ${result.config.limits.subrequests}: ${left} monitor probes would be unknown every tick`,
+  );
   console.error("  raise limits.subrequests (1,000 on the Paid plan) and limits.cpuMs, or split the config");
   process.exit(1);
 }
 console.log(`${file}: ok (${count} monitor${count === 1 ? "" : "s"}, ${how})`);
 if (plan.writerCpuMs > result.config.limits.cpuMs) {
   // A warning, not a refusal: the figure is an estimate from a benchmark, not a measurement of this config.
-  console.error(`warning: the coordinator's CPU per tick is estimated at ${plan.writerCpuMs} ms, above limits.cpuMs ${result.config.limits.cpuMs}`);
+  console.error(
+    `warning: the coordinator's CPU per tick is estimated at ${plan.writerCpuMs} ms, above limits.cpuMs ${result.config.limits.cpuMs}`,
+  );
   console.error("  the Free plan's 10 ms holds about 450 monitors by this estimate; use the Paid plan (and set limits.cpuMs) for more");
 }

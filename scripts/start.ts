@@ -41,13 +41,31 @@ if (values.config) {
   if (!parsed.ok) fail(`${values.config} is not a valid config:\n  ${parsed.errors.join("\n  ")}`);
 } else {
   demo = await startDemoServer([platformRoutes, monitoringStackRoutes]);
-  configText = JSON.stringify({ title: "AI Platform (local demo)", monitors: [...platformMonitors(demo.baseUrl), ...monitoringDemoMonitors(demo.baseUrl)] });
+  configText = JSON.stringify({
+    title: "AI Platform (local demo)",
+    monitors: [...platformMonitors(demo.baseUrl), ...monitoringDemoMonitors(demo.baseUrl)],
+  });
   console.log(`edgewatch: demo targets on ${demo.baseUrl}`);
 }
 
 const wrangler = spawn(
   "node_modules/.bin/wrangler",
-  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--persist-to", values.state, "--show-interactive-dev-session=false", "--var", `EDGEWATCH_CONFIG:${configText}`, "--var", `TICK_INTERVAL_SECONDS:${interval}`, ...(values["env-file"] ? ["--env-file", values["env-file"]] : [])],
+  [
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--test-scheduled",
+    "--persist-to",
+    values.state,
+    "--show-interactive-dev-session=false",
+    "--var",
+    `EDGEWATCH_CONFIG:${configText}`,
+    "--var",
+    `TICK_INTERVAL_SECONDS:${interval}`,
+    ...(values["env-file"] ? ["--env-file", values["env-file"]] : []),
+  ],
   { stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, ...OFFLINE_ENV } },
 );
 

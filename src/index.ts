@@ -15,7 +15,18 @@ export default {
     const config = loadConfig(env);
     // A bad config stops the tick before any probe runs, and fails the invocation so the dashboard shows it.
     if (!config.ok) throw new Error(`invalid configuration: ${config.errors.join("; ")}`);
-    const deps = { config: config.config, configText: env.EDGEWATCH_CONFIG ?? null, probe: probeDepsFrom(env), log: consoleLog, writer: coordinatorOf(env), callShard: shardCaller(env.SHARD) };
-    ctx.waitUntil(runTick(deps, controller.scheduledTime).then(undefined, (error: unknown) => consoleLog("error", "tick failed", { error: String(error) })));
+    const deps = {
+      config: config.config,
+      configText: env.EDGEWATCH_CONFIG ?? null,
+      probe: probeDepsFrom(env),
+      log: consoleLog,
+      writer: coordinatorOf(env),
+      callShard: shardCaller(env.SHARD),
+    };
+    ctx.waitUntil(
+      runTick(deps, controller.scheduledTime).then(undefined, (error: unknown) =>
+        consoleLog("error", "tick failed", { error: String(error) }),
+      ),
+    );
   },
 } satisfies ExportedHandler<Bindings>;

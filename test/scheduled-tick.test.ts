@@ -9,9 +9,24 @@ const base = `http://127.0.0.1:${inject("httpPort")}`;
 const config = {
   title: "AI Platform status",
   monitors: [
-    { id: "api-gateway", name: "API gateway", group: "Platform", type: "http", url: `${base}/gateway/health`, severity: "SEV-1", criticalChecks: ["database"] },
+    {
+      id: "api-gateway",
+      name: "API gateway",
+      group: "Platform",
+      type: "http",
+      url: `${base}/gateway/health`,
+      severity: "SEV-1",
+      criticalChecks: ["database"],
+    },
     { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${base}/slow?ms=150`, degradedAfterMs: 50 },
-    { id: "grafana", name: "Grafana", group: "Monitoring", type: "http", url: `${base}/grafana/api/health`, expectJson: { database: "ok" } },
+    {
+      id: "grafana",
+      name: "Grafana",
+      group: "Monitoring",
+      type: "http",
+      url: `${base}/grafana/api/health`,
+      expectJson: { database: "ok" },
+    },
     { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health` },
   ],
 };
@@ -30,7 +45,12 @@ describe("scheduled tick, end to end", () => {
     const response = await get(bindings, "/api/status");
     expect(response.status).toBe(200);
     const body = await response.json<Record<string, any>>();
-    expect(body).toMatchObject({ title: "AI Platform status", status: "partial_outage", updatedAt: new Date(tickAt).toISOString(), stale: false });
+    expect(body).toMatchObject({
+      title: "AI Platform status",
+      status: "partial_outage",
+      updatedAt: new Date(tickAt).toISOString(),
+      stale: false,
+    });
     const byId = Object.fromEntries(body.monitors.map((m: any) => [m.id, m]));
     expect(Object.keys(byId)).toEqual(["api-gateway", "ai-worker", "grafana", "broken"]);
     expect(byId["api-gateway"]).toMatchObject({
@@ -38,7 +58,10 @@ describe("scheduled tick, end to end", () => {
       type: "http",
       group: "Platform",
       status: "up",
-      details: { statusCode: 200, checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } } },
+      details: {
+        statusCode: 200,
+        checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } },
+      },
     });
     expect(byId["ai-worker"]).toMatchObject({ status: "degraded" });
     expect(byId["grafana"]).toMatchObject({ status: "up", group: "Monitoring" });
@@ -54,7 +77,10 @@ describe("scheduled tick, end to end", () => {
   });
 
   it("reports uptime with three decimals over its windows", async () => {
-    const bindings = envWith({ title: "t", monitors: [{ id: "sw", name: "Switch", type: "http", url: `${base}/switch/uptime-${crypto.randomUUID()}`, failureThreshold: 5 }] });
+    const bindings = envWith({
+      title: "t",
+      monitors: [{ id: "sw", name: "Switch", type: "http", url: `${base}/switch/uptime-${crypto.randomUUID()}`, failureThreshold: 5 }],
+    });
     const url = JSON.parse(bindings.EDGEWATCH_CONFIG!).monitors[0].url;
     const t0 = Date.now() - 3 * 60_000;
     await fireCron(bindings, t0);
@@ -80,7 +106,13 @@ describe("scheduled tick, end to end", () => {
     await fireCron(envWith(config));
     const grown = { ...config, monitors: [...config.monitors, { id: "new-one", name: "New", type: "http", url: `${base}/ok` }] };
     const body = await (await get(envWith(grown), "/api/status")).json<Record<string, any>>();
-    expect(body.monitors.at(-1)).toMatchObject({ id: "new-one", status: "unknown", message: "not checked yet", checkedAt: null, latencyMs: null });
+    expect(body.monitors.at(-1)).toMatchObject({
+      id: "new-one",
+      status: "unknown",
+      message: "not checked yet",
+      checkedAt: null,
+      latencyMs: null,
+    });
   });
 
   it("refuses to run on a bad config: no probe, no write, and /api/status answers 500 naming the field", async () => {
@@ -89,14 +121,22 @@ describe("scheduled tick, end to end", () => {
     expect(await env.HISTORY.head(LATEST_KEY)).toBeNull();
     const response = await get(bad, "/api/status");
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: "invalid configuration", errors: ["monitors[0].url: Invalid URL (must be http:// or https://)"] });
+    expect(await response.json()).toEqual({
+      error: "invalid configuration",
+      errors: ["monitors[0].url: Invalid URL (must be http:// or https://)"],
+    });
     expect((await get(bad, "/health")).status).toBe(503);
   });
 });
 
 describe("incidents in /api/status", () => {
   it("lists the incident opened by two failing ticks, with the record's fields", async () => {
-    const bindings = envWith({ title: "t", monitors: [{ id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health`, severity: "SEV-2" }] });
+    const bindings = envWith({
+      title: "t",
+      monitors: [
+        { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health`, severity: "SEV-2" },
+      ],
+    });
     const t0 = Date.now() - 60_000;
     await fireCron(bindings, t0);
     expect((await (await get(bindings, "/api/status")).json<{ incidents: unknown[] }>()).incidents).toEqual([]);
@@ -115,7 +155,9 @@ describe("incidents in /api/status", () => {
         resolvedAt: null,
         durationMs: null,
         cause: { message: "connection refused or lost", phase: "connect" },
-        updates: [{ at: new Date(t0 + 60_000).toISOString(), status: "investigating", message: "Broken is down: connection refused or lost" }],
+        updates: [
+          { at: new Date(t0 + 60_000).toISOString(), status: "investigating", message: "Broken is down: connection refused or lost" },
+        ],
         acknowledgedAt: null,
         acknowledgedBy: null,
         source: "monitor",

@@ -44,13 +44,18 @@ function demoQuery(expr: string): { status: number; body: unknown } {
     return { status: 400, body: { status: "error", errorType: "bad_data", error: "the demo answers only up{...} selectors" } };
   }
   const matchers: [string, string][] = [];
-  for (const part of (match[1] ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (match[1] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-zA-Z_]\w*)\s*=\s*"([^"]*)"$/.exec(part);
     if (!m) return { status: 400, body: { status: "error", errorType: "bad_data", error: `unsupported matcher ${part}` } };
     matchers.push([m[1] as string, m[2] as string]);
   }
   const now = Date.now() / 1000;
-  const result = TARGETS.filter((t) => matchers.every(([k, v]) => (k === "job" ? t.job : k === "instance" ? t.instance : undefined) === v)).map((t) => ({
+  const result = TARGETS.filter((t) =>
+    matchers.every(([k, v]) => (k === "job" ? t.job : k === "instance" ? t.instance : undefined) === v),
+  ).map((t) => ({
     metric: { __name__: "up", job: t.job, instance: t.instance },
     value: [now, t.up ? "1" : "0"],
   }));
@@ -81,7 +86,13 @@ function prometheus(res: ServerResponse, path: string, url: URL): boolean {
     return true;
   }
   if (path === "/api/v1/alerts") {
-    const alerts = ALERTS.map((a) => ({ labels: a.labels, annotations: { summary: a.summary }, state: "firing", activeAt: STARTED, value: "1e+00" }));
+    const alerts = ALERTS.map((a) => ({
+      labels: a.labels,
+      annotations: { summary: a.summary },
+      state: "firing",
+      activeAt: STARTED,
+      value: "1e+00",
+    }));
     json(res, 200, { status: "success", data: { alerts } });
     return true;
   }
@@ -161,7 +172,21 @@ export function monitoringDemoMonitors(baseUrl: string): object[] {
         { name: "worker-up", expr: 'up{job="ai-worker"}', op: "==", value: 1, severity: "down" },
       ],
     },
-    { id: "alertmanager", name: "Alertmanager", group: "Monitoring", type: "alertmanager", url: `${base}/alertmanager`, watchdog: "Watchdog" },
-    { id: "grafana", name: "Grafana", group: "Monitoring", type: "http", url: `${base}/grafana/api/health`, expectJson: { database: "ok" } },
+    {
+      id: "alertmanager",
+      name: "Alertmanager",
+      group: "Monitoring",
+      type: "alertmanager",
+      url: `${base}/alertmanager`,
+      watchdog: "Watchdog",
+    },
+    {
+      id: "grafana",
+      name: "Grafana",
+      group: "Monitoring",
+      type: "http",
+      url: `${base}/grafana/api/health`,
+      expectJson: { database: "ok" },
+    },
   ];
 }

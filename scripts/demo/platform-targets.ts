@@ -40,12 +40,46 @@ export const platformRoutes: RouteHandler = (req, res, url) => {
 
 export function platformMonitors(baseUrl: string): object[] {
   return [
-    { id: "api-gateway", name: "API gateway", group: "Platform", type: "http", url: `${baseUrl}/gateway/health`, severity: "SEV-1", degradedAfterMs: 5000, criticalChecks: ["database"] },
-    { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${baseUrl}/ai-worker/health`, severity: "SEV-1", degradedAfterMs: 2000 },
-    { id: "inference", name: "Inference API", group: "Platform", type: "http", url: `${baseUrl}/inference/health`, severity: "SEV-2", degradedAfterMs: 2000, timeoutMs: 8000 },
+    {
+      id: "api-gateway",
+      name: "API gateway",
+      group: "Platform",
+      type: "http",
+      url: `${baseUrl}/gateway/health`,
+      severity: "SEV-1",
+      degradedAfterMs: 5000,
+      criticalChecks: ["database"],
+    },
+    {
+      id: "ai-worker",
+      name: "AI worker",
+      group: "Platform",
+      type: "http",
+      url: `${baseUrl}/ai-worker/health`,
+      severity: "SEV-1",
+      degradedAfterMs: 2000,
+    },
+    {
+      id: "inference",
+      name: "Inference API",
+      group: "Platform",
+      type: "http",
+      url: `${baseUrl}/inference/health`,
+      severity: "SEV-2",
+      degradedAfterMs: 2000,
+      timeoutMs: 8000,
+    },
     { id: "billing", name: "Billing API", group: "Platform", type: "http", url: `${baseUrl}/billing/health`, severity: "SEV-3" },
     // Probed from three regions (local Durable Objects under wrangler dev); one of them sees it down: degraded.
-    { id: "assets", name: "Asset CDN", group: "Platform", type: "http", url: `${baseUrl}/assets/health`, severity: "SEV-3", locations: ["wnam", "weur", "apac"] },
+    {
+      id: "assets",
+      name: "Asset CDN",
+      group: "Platform",
+      type: "http",
+      url: `${baseUrl}/assets/health`,
+      severity: "SEV-3",
+      locations: ["wnam", "weur", "apac"],
+    },
   ];
 }
 

@@ -4,9 +4,7 @@ import * as z from "zod";
 // types: keeping them apart avoids an import cycle.
 
 /** A slug: lower-case letters, digits, `-` and `_`; used in URLs, storage keys and metric labels. */
-export const Slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a slug: a-z, 0-9, '-' or '_', at most 64 characters");
+export const Slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a slug: a-z, 0-9, '-' or '_', at most 64 characters");
 
 export const Severity = z.enum(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
 export type Severity = z.infer<typeof Severity>;
@@ -67,4 +65,3 @@ export const MonitorBase = {
   /** How many locations must see the monitor down before it is down; fewer make it degraded. Default: half, rounded up. */
   quorum: z.int().min(1).max(9).optional(),
 };
-

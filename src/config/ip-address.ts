@@ -84,7 +84,7 @@ export function inCidr(ip: Uint8Array, cidr: string): boolean {
   const bits = Number(bitsText);
   if (!net || net.length !== ip.length) return false;
   for (let i = 0; i < bits; i++) {
-    const mask = 0x80 >> i % 8;
+    const mask = 0x80 >> (i % 8);
     if ((ip[i >> 3]! & mask) !== (net[i >> 3]! & mask)) return false;
   }
   return true;

@@ -44,7 +44,9 @@ function unknownReferences(raw: unknown): string[] {
   config.maintenance.forEach((w, i) => {
     const window = w as { monitors?: unknown; groups?: unknown } | null;
     if (Array.isArray(window?.monitors))
-      window.monitors.forEach((id, j) => !ids.has(id) && errors.push(`maintenance[${i}].monitors[${j}]: unknown monitor ${JSON.stringify(id)}`));
+      window.monitors.forEach(
+        (id, j) => !ids.has(id) && errors.push(`maintenance[${i}].monitors[${j}]: unknown monitor ${JSON.stringify(id)}`),
+      );
     if (Array.isArray(window?.groups))
       window.groups.forEach((g, j) => !groups.has(g) && errors.push(`maintenance[${i}].groups[${j}]: unknown group ${JSON.stringify(g)}`));
   });
@@ -92,7 +94,13 @@ function impossibleQuorums(raw: unknown): string[] {
 /** Validates a parsed config object and reports every problem; never throws. */
 export function parseConfig(raw: unknown): ConfigResult {
   const result = Config.safeParse(raw);
-  const errors = [...(result.success ? [] : formatIssues(result.error.issues)), ...duplicateIds(raw), ...unknownReferences(raw), ...unknownNotificationReferences(raw), ...impossibleQuorums(raw)];
+  const errors = [
+    ...(result.success ? [] : formatIssues(result.error.issues)),
+    ...duplicateIds(raw),
+    ...unknownReferences(raw),
+    ...unknownNotificationReferences(raw),
+    ...impossibleQuorums(raw),
+  ];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }
 

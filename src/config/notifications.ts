@@ -63,7 +63,11 @@ export const AlertmanagerChannel = z.strictObject({
    * While an incident is open its alert says it ends this many minutes after the post (`endsAt`), so an Edgewatch
    * that stops posting lets the alert expire instead of firing for ever; the tick re-posts open incidents well within it.
    */
-  leaseMinutes: z.int().min(3).max(24 * 60).default(15),
+  leaseMinutes: z
+    .int()
+    .min(3)
+    .max(24 * 60)
+    .default(15),
 });
 
 export const NotificationChannel = z.discriminatedUnion("type", [
@@ -105,7 +109,12 @@ export const Notifications = z
     n.channels.forEach((channel, index) => {
       const first = seen.get(channel.id);
       if (first === undefined) seen.set(channel.id, index);
-      else ctx.addIssue({ code: "custom", path: ["channels", index, "id"], message: `duplicate channel id "${channel.id}" (also channels[${first}].id)` });
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["channels", index, "id"],
+          message: `duplicate channel id "${channel.id}" (also channels[${first}].id)`,
+        });
     });
   });
 export type Notifications = z.infer<typeof Notifications>;

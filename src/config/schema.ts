@@ -8,31 +8,37 @@ import { Notifications } from "./notifications";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
 
-export const HttpMonitor = z.strictObject({
-  ...MonitorBase,
-  type: z.literal("http"),
-  url: HttpUrl,
-  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
-  headers: HeaderMap.optional(),
-  body: z.string().optional(),
-  expectStatus: z.union([StatusRange, z.array(StatusRange).min(1)]).default("200-299"),
-  expectBodyIncludes: z.string().min(1).optional(),
-  expectJson: z.record(z.string(), z.json()).optional(),
-  /** Dependency checks (the `checks` object of a /health body) whose failure means down rather than degraded. */
-  criticalChecks: z.array(z.string().min(1)).optional(),
-  maxBodyBytes: z.int().min(1024).max(1_048_576).default(65_536),
-  /**
-   * Follow up to 5 redirects (secret headers and the body go to the original origin only). `false` judges the
-   * redirect itself: with `expectStatus: 301` and `expectLocation`, "does http:// still send people to https://?".
-   */
-  followRedirects: z.boolean().default(true),
-  /** With `followRedirects: false`: the answer's `Location` must start with this (absolute, or as the server sent it). */
-  expectLocation: z.string().min(1).max(2000).optional(),
-}).superRefine((m, ctx) => {
-  if (m.expectLocation !== undefined && m.followRedirects) {
-    ctx.addIssue({ code: "custom", path: ["expectLocation"], message: "needs followRedirects: false (a followed redirect leaves no Location to check)" });
-  }
-});
+export const HttpMonitor = z
+  .strictObject({
+    ...MonitorBase,
+    type: z.literal("http"),
+    url: HttpUrl,
+    method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
+    headers: HeaderMap.optional(),
+    body: z.string().optional(),
+    expectStatus: z.union([StatusRange, z.array(StatusRange).min(1)]).default("200-299"),
+    expectBodyIncludes: z.string().min(1).optional(),
+    expectJson: z.record(z.string(), z.json()).optional(),
+    /** Dependency checks (the `checks` object of a /health body) whose failure means down rather than degraded. */
+    criticalChecks: z.array(z.string().min(1)).optional(),
+    maxBodyBytes: z.int().min(1024).max(1_048_576).default(65_536),
+    /**
+     * Follow up to 5 redirects (secret headers and the body go to the original origin only). `false` judges the
+     * redirect itself: with `expectStatus: 301` and `expectLocation`, "does http:// still send people to https://?".
+     */
+    followRedirects: z.boolean().default(true),
+    /** With `followRedirects: false`: the answer's `Location` must start with this (absolute, or as the server sent it). */
+    expectLocation: z.string().min(1).max(2000).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.expectLocation !== undefined && m.followRedirects) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["expectLocation"],
+        message: "needs followRedirects: false (a followed redirect leaves no Location to check)",
+      });
+    }
+  });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
 export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor]);
@@ -66,7 +72,10 @@ export const MaintenanceWindow = z
       .strictObject({
         days: z.array(Weekday).min(1),
         start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "02:30"'),
-        durationMinutes: z.int().min(1).max(7 * 24 * 60),
+        durationMinutes: z
+          .int()
+          .min(1)
+          .max(7 * 24 * 60),
         timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin").default("UTC"),
       })
       .optional(),
@@ -74,9 +83,12 @@ export const MaintenanceWindow = z
   .superRefine((w, ctx) => {
     const oneOff = w.start !== undefined || w.end !== undefined;
     if (oneOff === (w.weekly !== undefined)) ctx.addIssue({ code: "custom", message: "give either start and end, or weekly" });
-    else if (oneOff && (w.start === undefined || w.end === undefined)) ctx.addIssue({ code: "custom", path: [w.start ? "end" : "start"], message: "a one-off window needs both start and end" });
-    else if (oneOff && Date.parse(w.start!) >= Date.parse(w.end!)) ctx.addIssue({ code: "custom", path: ["end"], message: "must be after start" });
-    if (!w.monitors?.length && !w.groups?.length) ctx.addIssue({ code: "custom", path: ["monitors"], message: "list the monitors or groups it covers" });
+    else if (oneOff && (w.start === undefined || w.end === undefined))
+      ctx.addIssue({ code: "custom", path: [w.start ? "end" : "start"], message: "a one-off window needs both start and end" });
+    else if (oneOff && Date.parse(w.start!) >= Date.parse(w.end!))
+      ctx.addIssue({ code: "custom", path: ["end"], message: "must be after start" });
+    if (!w.monitors?.length && !w.groups?.length)
+      ctx.addIssue({ code: "custom", path: ["monitors"], message: "list the monitors or groups it covers" });
   });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
@@ -92,7 +104,11 @@ export const Config = z.strictObject({
     .strictObject({
       /** A monitor that changes between good and failing this many times within the window is flapping. */
       flapThreshold: z.int().min(3).max(100).default(6),
-      flapWindowMinutes: z.int().min(5).max(24 * 60).default(30),
+      flapWindowMinutes: z
+        .int()
+        .min(5)
+        .max(24 * 60)
+        .default(30),
     })
     .prefault({}),
   history: z
@@ -125,7 +141,11 @@ export const Config = z.strictObject({
        * its incident resolves. Alertmanager repeats a firing alert every `repeat_interval` (4 h by default) and sends
        * it without an end, so this must exceed your `repeat_interval`; the default is 4 h and a grace hour.
        */
-      refreshWithinMinutes: z.int().min(10).max(7 * 24 * 60).default(300),
+      refreshWithinMinutes: z
+        .int()
+        .min(10)
+        .max(7 * 24 * 60)
+        .default(300),
     })
     .prefault({}),
 });

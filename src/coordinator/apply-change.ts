@@ -17,13 +17,23 @@ export type Change =
   | { kind: "add-maintenance"; window: MaintenanceWindow }
   | { kind: "delete-maintenance"; id: string };
 
-export type ChangeResult = { ok: true; incident?: Incident; changed?: { id: string; status: Incident["status"] }[]; ignored?: number; window?: MaintenanceWindow } | { ok: false; status: 404 | 409; error: string };
+export type ChangeResult =
+  | { ok: true; incident?: Incident; changed?: { id: string; status: Incident["status"] }[]; ignored?: number; window?: MaintenanceWindow }
+  | { ok: false; status: 404 | 409; error: string };
 
-type Applied = { ok: true; state: HotState; changed: Incident[]; events: IncidentEvent[]; result: ChangeResult } | { ok: false; status: 404 | 409; error: string };
+type Applied =
+  | { ok: true; state: HotState; changed: Incident[]; events: IncidentEvent[]; result: ChangeResult }
+  | { ok: false; status: 404 | 409; error: string };
 
 function fromAction(state: HotState, done: ActionResult): Applied {
   if (!done.ok) return done;
-  return { ok: true, state: { ...state, incidents: done.state }, changed: [done.incident], events: [done.event], result: { ok: true, incident: done.incident } };
+  return {
+    ok: true,
+    state: { ...state, incidents: done.state },
+    changed: [done.incident],
+    events: [done.event],
+    result: { ok: true, incident: done.incident },
+  };
 }
 
 function apply(deps: WriterDeps, state: HotState, change: Change, nowMs: number): Applied {
@@ -43,12 +53,14 @@ function apply(deps: WriterDeps, state: HotState, change: Change, nowMs: number)
       return { ok: true, state: { ...state, incidents: done.state }, changed: done.changed, events: done.events, result };
     }
     case "add-maintenance": {
-      if (state.meta.adminMaintenance.some((w) => w.id === change.window.id)) return { ok: false, status: 409, error: `window ${change.window.id} already exists` };
+      if (state.meta.adminMaintenance.some((w) => w.id === change.window.id))
+        return { ok: false, status: 409, error: `window ${change.window.id} already exists` };
       const meta = { ...state.meta, adminMaintenance: [...state.meta.adminMaintenance, change.window] };
       return { ok: true, state: { ...state, meta }, changed: [], events: [], result: { ok: true, window: change.window } };
     }
     case "delete-maintenance": {
-      if (!state.meta.adminMaintenance.some((w) => w.id === change.id)) return { ok: false, status: 404, error: `no maintenance window ${change.id} created through this API` };
+      if (!state.meta.adminMaintenance.some((w) => w.id === change.id))
+        return { ok: false, status: 404, error: `no maintenance window ${change.id} created through this API` };
       const meta = { ...state.meta, adminMaintenance: state.meta.adminMaintenance.filter((w) => w.id !== change.id) };
       return { ok: true, state: { ...state, meta }, changed: [], events: [], result: { ok: true } };
     }
@@ -64,10 +76,21 @@ export async function applyChange(deps: WriterDeps, change: Change): Promise<Cha
   const nowMs = deps.send.now();
   const applied = apply(deps, state, change, nowMs);
   if (!applied.ok) return applied;
-  const delivery = planNotifications({ config: deps.config, events: applied.events, incidents: applied.state.incidents.incidents, delivery: applied.state.delivery, inMaintenance: new Set(), nowMs });
+  const delivery = planNotifications({
+    config: deps.config,
+    events: applied.events,
+    incidents: applied.state.incidents.incidents,
+    delivery: applied.state.delivery,
+    inMaintenance: new Set(),
+    nowMs,
+  });
   let committed = deps.hot.commit({ ...applied.state, delivery });
   const unsaved = await saveIncidents(deps, committed.incidents.incidents, applied.changed, []);
-  if (unsaved.length) committed = deps.hot.commit({ ...committed, meta: { ...committed.meta, unsavedIncidents: [...new Set([...committed.meta.unsavedIncidents, ...unsaved])] } });
+  if (unsaved.length)
+    committed = deps.hot.commit({
+      ...committed,
+      meta: { ...committed.meta, unsavedIncidents: [...new Set([...committed.meta.unsavedIncidents, ...unsaved])] },
+    });
   await publishLatest(deps, committed, nowMs);
   deps.log("info", "state changed", { change: change.kind, incidents: applied.changed.map((i) => i.id) });
   return applied.result;

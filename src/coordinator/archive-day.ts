@@ -29,8 +29,10 @@ async function readOwn<T>(store: HistoryStore, key: string, check: (v: Record<st
   return null;
 }
 
-const isDay = (d: string) => (v: Record<string, unknown>) => v.v === 1 && v.d === d && typeof v.rollup === "object" && Array.isArray(v.hours);
-const isSummary = (v: Record<string, unknown>) => v.v === 1 && typeof v.through === "string" && Array.isArray(v.days) && typeof v.monitors === "object" && v.monitors !== null;
+const isDay = (d: string) => (v: Record<string, unknown>) =>
+  v.v === 1 && v.d === d && typeof v.rollup === "object" && Array.isArray(v.hours);
+const isSummary = (v: Record<string, unknown>) =>
+  v.v === 1 && typeof v.through === "string" && Array.isArray(v.days) && typeof v.monitors === "object" && v.monitors !== null;
 const isMonth = (m: string) => (v: Record<string, unknown>) => v.v === 1 && v.month === m && typeof v.days === "object" && v.days !== null;
 
 /** What a step leaves to commit, together with taking its job off the queue: the state, and writes of its own. */
@@ -104,7 +106,9 @@ export async function summaryStep(deps: WriterDeps, state: HotState, d: string):
   else if (previous && rollup && previous.through === addDays(d, -1)) summary = shiftSummary(previous, d, rollup);
   else {
     const from = addDays(d, -(SUMMARY_DAYS - 1));
-    const months = await Promise.all(monthsBetween(from, d).map((m) => readOwn<MonthObject>(store, monthObjectKey(m), isMonth(m), deps.log)));
+    const months = await Promise.all(
+      monthsBetween(from, d).map((m) => readOwn<MonthObject>(store, monthObjectKey(m), isMonth(m), deps.log)),
+    );
     const daily = new Map<string, Rollups>();
     for (const m of months) for (const [day, r] of Object.entries(m?.days ?? {})) if (day >= from && day <= d) daily.set(day, r);
     summary = buildSummary(daily, d);
@@ -125,7 +129,11 @@ export async function pruneStep(deps: WriterDeps, state: HotState, d: string, no
   if (prune.keys.length) await deps.stores.history.delete(prune.keys);
   const incidentsBefore = Date.parse(`${d}T00:00:00Z`) - deps.config.history.incidentRetentionDays * 24 * HOUR_MS;
   const incidents = await deps.stores.incidents.pruneIncidents(incidentsBefore);
-  if (incidents) deps.log("info", "resolved incidents past their retention deleted", { incidents, retentionDays: deps.config.history.incidentRetentionDays });
+  if (incidents)
+    deps.log("info", "resolved incidents past their retention deleted", {
+      incidents,
+      retentionDays: deps.config.history.incidentRetentionDays,
+    });
   // Rows an archive job still waits for (R2 refused it for a while) stay until it has run.
   const waiting = state.meta.jobs.map((j) => (j.kind === "hour" ? j.h : j.kind === "day" ? `${j.d}T00` : "9999"));
   const keepFrom = [hourKeyOf(nowMs - 26 * HOUR_MS), ...waiting].sort()[0]!;

@@ -107,7 +107,12 @@ export async function runNextJob(deps: WriterDeps): Promise<{ ran: Job | null; f
   if (job.kind === "day" && NEXT_STEP[job.step]) following.push({ ...job, step: NEXT_STEP[job.step]! });
   if (job.kind === "hour" && job.step === "raw") following.push({ ...job, step: "fold" });
   const jobs = [...following, ...current.meta.jobs.slice(1)];
-  const base = job.kind === "day" && (job.step === "summary" || job.step === "prune") ? mergeStep(current, outcome.state, job.step) : outcome.state.meta.sparkReady && !current.meta.sparkReady ? { ...current, meta: { ...current.meta, sparkReady: true }, warmup: null } : current;
+  const base =
+    job.kind === "day" && (job.step === "summary" || job.step === "prune")
+      ? mergeStep(current, outcome.state, job.step)
+      : outcome.state.meta.sparkReady && !current.meta.sparkReady
+        ? { ...current, meta: { ...current.meta, sparkReady: true }, warmup: null }
+        : current;
   deps.hot.commit({ ...base, meta: { ...base.meta, jobs } }, outcome.extra);
   return { ran: job, failed: false, more: jobs.length > 0 };
 }

@@ -46,7 +46,18 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
   const { config, log } = deps;
   const now = deps.send.now;
   const tickAt = new Date(input.scheduledTime).toISOString();
-  const summary = (fields: Partial<TickSummary>): TickSummary => ({ tickAt, skipped: null, durationMs: Math.round(now() - input.startedAt), results: [], events: [], notified: 0, wroteLatest: false, wroteState: false, jobs: 0, ...fields });
+  const summary = (fields: Partial<TickSummary>): TickSummary => ({
+    tickAt,
+    skipped: null,
+    durationMs: Math.round(now() - input.startedAt),
+    results: [],
+    events: [],
+    notified: 0,
+    wroteLatest: false,
+    wroteState: false,
+    jobs: 0,
+    ...fields,
+  });
 
   const state = await loadState(deps);
   if (state.meta.lastTickAt !== null && Date.parse(state.meta.lastTickAt) >= input.scheduledTime) {
@@ -65,8 +76,17 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
     // The usual case, one hour after the last: shift the 24-hour sum by one hour (one row read), else sum the rows.
     const shift = uptime.sum24?.h === finished.h && newStart - hourStartMs(finished.h) === HOUR_MS;
     const source: Sum24Source = shift
-      ? { kind: "shift", dropped: deps.sql.hourCounts(hourKeyOf(newStart - 25 * HOUR_MS), hourKeyOf(newStart - 25 * HOUR_MS))[0]?.counts ?? {} }
-      : { kind: "sum", rows: [...deps.sql.hourCounts(hourKeyOf(newStart - 24 * HOUR_MS)).map((r) => ({ h: r.h, m: r.counts })), { h: finished.h, m: countsOfHour(finished) }] };
+      ? {
+          kind: "shift",
+          dropped: deps.sql.hourCounts(hourKeyOf(newStart - 25 * HOUR_MS), hourKeyOf(newStart - 25 * HOUR_MS))[0]?.counts ?? {},
+        }
+      : {
+          kind: "sum",
+          rows: [
+            ...deps.sql.hourCounts(hourKeyOf(newStart - 24 * HOUR_MS)).map((r) => ({ h: r.h, m: r.counts })),
+            { h: finished.h, m: countsOfHour(finished) },
+          ],
+        };
     uptime = closeHour(uptime, finished, recorded.hour.h, source);
     jobs.push({ kind: "hour", h: finished.h, step: "raw" });
     if (dayOfHour(finished.h) !== dayOfHour(recorded.hour.h)) jobs.push({ kind: "day", d: dayOfHour(finished.h), step: "object" });
@@ -74,7 +94,14 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
 
   const durationMs = Math.round(now() - input.startedAt);
   const next: HotState = {
-    meta: { ...state.meta, lastTickAt: tickAt, durationMs, certificateTiers: decision.certificateTiers, adminMaintenance: decision.adminMaintenance, jobs: trimJobs(jobs, log) },
+    meta: {
+      ...state.meta,
+      lastTickAt: tickAt,
+      durationMs,
+      certificateTiers: decision.certificateTiers,
+      adminMaintenance: decision.adminMaintenance,
+      jobs: trimJobs(jobs, log),
+    },
     results: decision.results,
     incidents: decision.incidents,
     delivery: decision.delivery,
@@ -110,9 +137,21 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
     notified = [...outcomes.values()].filter((o) => o.ok).length;
     delivery = recordOutcomes(delivery, outcomes, input.scheduledTime);
   }
-  committed = deps.hot.commit({ ...committed, delivery, meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv } });
+  committed = deps.hot.commit({
+    ...committed,
+    delivery,
+    meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv },
+  });
   await renewAlertmanagerLeases(config, committed.incidents.incidents, input.scheduledTime, deps.send, log);
-  return summary({ durationMs, results: decision.probed, events: decision.events, notified, wroteLatest, wroteState: kv !== null, jobs: jobs.length });
+  return summary({
+    durationMs,
+    results: decision.probed,
+    events: decision.events,
+    notified,
+    wroteLatest,
+    wroteState: kv !== null,
+    jobs: jobs.length,
+  });
 }
 
 /** A new deployment's recent latencies with this minute's added: what its page draws before two hours are archived. */

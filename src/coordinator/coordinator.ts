@@ -71,7 +71,9 @@ export class Coordinator extends DurableObject<Bindings> {
    */
   async tick(input: TickInput & { configText: string | null }): Promise<TickSummary | InvalidConfig> {
     const summary = await this.run(input.configText, (deps) => commitTick(deps, input));
-    return "errors" in summary ? summary : { ...summary, results: [], counts: shownCounts(summary.results), probed: summary.results.length };
+    return "errors" in summary
+      ? summary
+      : { ...summary, results: [], counts: shownCounts(summary.results), probed: summary.results.length };
   }
 
   /** An admin action or Alertmanager's alerts, applied between ticks. */

@@ -37,7 +37,12 @@ export async function publishLatest(deps: Pick<WriterDeps, "stores" | "log">, st
 }
 
 /** Writes the incident records that changed (and those an earlier write failed for); returns the ids still unsaved. */
-export async function saveIncidents(deps: Pick<WriterDeps, "stores" | "log">, incidents: readonly Incident[], changed: readonly Incident[], unsaved: readonly string[]): Promise<string[]> {
+export async function saveIncidents(
+  deps: Pick<WriterDeps, "stores" | "log">,
+  incidents: readonly Incident[],
+  changed: readonly Incident[],
+  unsaved: readonly string[],
+): Promise<string[]> {
   const toSave = [...changed, ...incidents.filter((i) => unsaved.includes(i.id) && !changed.includes(i))];
   const failed: string[] = [];
   await Promise.all(

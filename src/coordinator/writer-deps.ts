@@ -30,7 +30,12 @@ export async function loadState(deps: WriterDeps): Promise<HotState> {
   const imported = (await importFromR2(deps)) ?? (await importFromKv(deps));
   if (!imported) return deps.hot.commit(emptyHotState());
   const { state, points, hours, dayacc, pending, recent } = imported;
-  deps.log("info", "coordinator state imported from the previous version", { monitors: Object.keys(state.results).length, incidents: state.incidents.incidents.length, rawPoints: points.length, hours: hours.length });
+  deps.log("info", "coordinator state imported from the previous version", {
+    monitors: Object.keys(state.results).length,
+    incidents: state.incidents.incidents.length,
+    rawPoints: points.length,
+    hours: hours.length,
+  });
   const committed = deps.hot.commit(state, () => {
     for (const point of points) deps.sql.addPoint(point);
     for (const hour of hours) deps.sql.putHour(hour);

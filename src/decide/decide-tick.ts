@@ -44,13 +44,22 @@ export interface TickDecision {
 /** What KV holds: statuses and since when. Latency and wording are left out, so they never cost a KV write. */
 export function stateOf(results: Record<string, KeptResult>, incidents: Incident[], updatedAt: string): StateSnapshot {
   const monitors: StateSnapshot["monitors"] = {};
-  for (const [id, m] of Object.entries(results)) monitors[id] = { status: m.status, since: m.since, message: m.message, checkedAt: m.checkedAt };
+  for (const [id, m] of Object.entries(results))
+    monitors[id] = { status: m.status, since: m.since, message: m.message, checkedAt: m.checkedAt };
   return { version: 1, updatedAt, monitors, incidents };
 }
 
 /** A result kept for the writer, with its JSON for latest.json made once. */
 export function keep(shown: ShownResult, raw: KeptResult["raw"], said: string): KeptResult {
-  return { status: shown.status, since: shown.since, checkedAt: shown.checkedAt, message: shown.message, raw, said, json: JSON.stringify(shown) };
+  return {
+    status: shown.status,
+    since: shown.since,
+    checkedAt: shown.checkedAt,
+    message: shown.message,
+    raw,
+    said,
+    json: JSON.stringify(shown),
+  };
 }
 
 /** Changes whenever a status or an incident changes, and never for a latency or a timestamp. */
@@ -73,11 +82,20 @@ function kvDue(fingerprint: string, previous: HotState["meta"]["kv"], nowMs: num
  * state machine on what was probed, the notifications that follow, certificate tiers, history's minute and whether
  * KV needs the new state. Nothing is written here; the caller commits all of it at once, then sends `claimed`.
  */
-export function decideTick(config: Config, hot: HotState, collected: readonly CollectedResult[], scheduledTime: number, nowMs: number): TickDecision {
+export function decideTick(
+  config: Config,
+  hot: HotState,
+  collected: readonly CollectedResult[],
+  scheduledTime: number,
+  nowMs: number,
+): TickDecision {
   const tickAt = new Date(scheduledTime).toISOString();
   // Windows from the admin API count like the config's; one-off windows that have ended are dropped.
   const adminMaintenance = hot.meta.adminMaintenance.filter((w) => w.end === undefined || Date.parse(w.end) > scheduledTime);
-  const maintenance = maintenanceNow({ monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] }, scheduledTime);
+  const maintenance = maintenanceNow(
+    { monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] },
+    scheduledTime,
+  );
   const shownOf = (id: string, raw: KeptResult["status"], message: string) => {
     const window = maintenance.get(id);
     return window ? { shown: "maintenance" as const, message: `maintenance: ${window.title} (${message})` } : { shown: raw, message };
@@ -87,7 +105,9 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
   const collectedMessage = new Map<string, string>();
   for (const { unknown, ...result } of collected) {
     collectedMessage.set(result.monitorId, result.message);
-    const view = unknown ? { shown: "unknown" as const, message: result.message } : shownOf(result.monitorId, result.status, result.message);
+    const view = unknown
+      ? { shown: "unknown" as const, message: result.message }
+      : shownOf(result.monitorId, result.status, result.message);
     probedById.set(result.monitorId, { ...result, ...view, ...(unknown ? { unknown } : {}) } as TickResult);
   }
 
@@ -100,7 +120,14 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
     if (now) {
       const raw = now.unknown ? null : now.status;
       const since = before && before.status === now.shown ? before.since : tickAt;
-      const shown: ShownResult = { status: now.shown, latencyMs: now.latencyMs, checkedAt: now.checkedAt, message: now.message, details: { ...now.details }, since };
+      const shown: ShownResult = {
+        status: now.shown,
+        latencyMs: now.latencyMs,
+        checkedAt: now.checkedAt,
+        message: now.message,
+        details: { ...now.details },
+        since,
+      };
       next = keep(shown, raw, collectedMessage.get(monitor.id) ?? now.message);
     } else if (before) {
       // Not due this minute: the last result stands, shown through any window now in force.
@@ -116,14 +143,26 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
   }
 
   const probed = [...probedById.values()];
-  const observations: Observation[] = probed.map((r) => ({ monitorId: r.monitorId, status: r.shown, message: r.message, phase: r.error?.phase ?? null }));
+  const observations: Observation[] = probed.map((r) => ({
+    monitorId: r.monitorId,
+    status: r.shown,
+    message: r.message,
+    phase: r.error?.phase ?? null,
+  }));
   // Alertmanager incidents no longer refreshed resolve first; the state machine never touches them.
   const expired = expireAlerts(hot.incidents, scheduledTime, config.alertmanagerReceiver.refreshWithinMinutes * 60_000);
   const next = transition(expired.state, observations, config, scheduledTime);
   const changed = [...expired.changed, ...next.changed];
   const events = [...expired.events, ...next.events];
   const inMaintenance = new Set(maintenance.keys());
-  const planned = planNotifications({ config, events, incidents: next.state.incidents, delivery: hot.delivery, inMaintenance, nowMs: scheduledTime });
+  const planned = planNotifications({
+    config,
+    events,
+    incidents: next.state.incidents,
+    delivery: hot.delivery,
+    inMaintenance,
+    nowMs: scheduledTime,
+  });
   const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
   // A certificate not read this minute (its interval has not come round) keeps the tier it announced.
   const certificateTiers = { ...certificates.tiers };
@@ -133,7 +172,20 @@ export function decideTick(config: Config, hot: HotState, collected: readonly Co
 
   const fingerprint = fingerprintOf(results, next.state.incidents);
   const kv = kvDue(fingerprint, hot.meta.kv, nowMs) ? { state: stateOf(results, next.state.incidents, tickAt), fingerprint } : null;
-  return { results, probed, incidents: next.state, changed, events, delivery, claimed, dropped, certificateTiers, adminMaintenance, minute, kv };
+  return {
+    results,
+    probed,
+    incidents: next.state,
+    changed,
+    events,
+    delivery,
+    claimed,
+    dropped,
+    certificateTiers,
+    adminMaintenance,
+    minute,
+    kv,
+  };
 }
 
 /**

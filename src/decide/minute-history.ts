@@ -1,5 +1,5 @@
 import { dayKeyOf, dayOfHour, daysBetween, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
-import { addCounts, addCountsInto, letterOf, STATUS_ORDER, uptimePercent, zeroCounts } from "../history/rollup";
+import { addCountsInto, letterOf, STATUS_ORDER, zeroCounts } from "../history/rollup";
 import type { Counts, HistoryStatus } from "../history/schemas";
 import type { Uptime } from "../history/uptime-of";
 import type { CountsOf, HourCounts, UptimeSums } from "./hot-state";
@@ -37,7 +37,10 @@ const cleanLatency = (ms: number | null) => (typeof ms === "number" && Number.is
 export function recordMinute(current: HourCounts | null, tickMs: number, entries: readonly MinuteEntry[]): Recorded {
   const h = hourKeyOf(tickMs);
   const finished = current && current.h !== h ? current : null;
-  const hour: HourCounts = current && current.h === h ? { h, ids: [...current.ids], counts: current.counts.map((c) => [...c] as Counts) } : { h, ids: [], counts: [] };
+  const hour: HourCounts =
+    current && current.h === h
+      ? { h, ids: [...current.ids], counts: current.counts.map((c) => [...c] as Counts) }
+      : { h, ids: [], counts: [] };
   const index = new Map(hour.ids.map((id, i) => [id, i]));
   const letters = new Array<string>(hour.ids.length).fill("-");
   const latencies = new Array<number | null>(hour.ids.length).fill(null);
@@ -105,7 +108,11 @@ export function uptimeNow(sums: UptimeSums, hour: HourCounts, nowMs: number): { 
   const windows = sums.windows;
   // Which parts fall in each window does not depend on the monitor: decided once, not per monitor.
   const hourDay = dayOfHour(hour.h);
-  const within = (days: number) => ({ now: inWindow(hourDay, days), yesterday: yesterday !== null && inWindow(yesterday.d, days), sums: windows !== null && inWindow(windows.through, days) });
+  const within = (days: number) => ({
+    now: inWindow(hourDay, days),
+    yesterday: yesterday !== null && inWindow(yesterday.d, days),
+    sums: windows !== null && inWindow(windows.through, days),
+  });
   const reach = { 7: within(7), 30: within(30), 90: within(90) };
   const uptime: Record<string, Uptime> = {};
   const today: DayCounts = {};
@@ -131,7 +138,12 @@ export function uptimeNow(sums: UptimeSums, hour: HourCounts, nowMs: number): { 
       if (w) [good, bad] = [good + w[0] + w[1], bad + w[2]];
       return percent(good, bad);
     };
-    uptime[id] = { "24h": percent(s24[0] + s24[1] + cur[0] + cur[1], s24[2] + cur[2]), "7d": over(7, windows?.d7), "30d": over(30, windows?.d30), "90d": over(90, windows?.d90) };
+    uptime[id] = {
+      "24h": percent(s24[0] + s24[1] + cur[0] + cur[1], s24[2] + cur[2]),
+      "7d": over(7, windows?.d7),
+      "30d": over(30, windows?.d30),
+      "90d": over(90, windows?.d90),
+    };
   }
   return { uptime, today };
 }

@@ -119,7 +119,13 @@ export async function readDayPoints(
   return { points: pointsOf(byDay, id, dayStartMs, dayStartMs(dayKeyOf(fromMs)), toMs), incomplete: reader.failed };
 }
 
-function pointsOf(byPeriod: Map<string, Rollups>, id: string, startOf: (key: string) => number, fromMs: number, toMs: number): RollupPoint[] {
+function pointsOf(
+  byPeriod: Map<string, Rollups>,
+  id: string,
+  startOf: (key: string) => number,
+  fromMs: number,
+  toMs: number,
+): RollupPoint[] {
   const out: RollupPoint[] = [];
   for (const [key, rollups] of [...byPeriod].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rollup = rollups[id];

@@ -78,7 +78,11 @@ export function rollupOf(counts: Counts, sortedLatencies: readonly number[]): Ro
 /** The hour's rollup per monitor, with exact percentiles. */
 export function rollupHour(hour: RawHour): Rollups {
   const out: Rollups = {};
-  for (const [id, { counts, latencies }] of ticksByMonitor(hour)) out[id] = rollupOf(counts, [...latencies].sort((a, b) => a - b));
+  for (const [id, { counts, latencies }] of ticksByMonitor(hour))
+    out[id] = rollupOf(
+      counts,
+      [...latencies].sort((a, b) => a - b),
+    );
   return out;
 }
 

@@ -27,7 +27,6 @@ export interface PageData {
   summary: HistorySummary | null;
 }
 
-
 /**
  * What the status page renders from: three R2 reads, made together: `latest.json` (the last tick, with today's
  * counts), `summary.json` (the 90 complete days) and `recent.json` (the sparklines' 24 hours). A missing, corrupt
@@ -35,13 +34,19 @@ export interface PageData {
  * KV copy: it says its data is stale instead.
  */
 export async function readPageData(env: Pick<Bindings, "HISTORY">, log: Log = consoleLog): Promise<PageData> {
-  const [latestText, summaryText, recentText] = await Promise.all([LATEST_KEY, SUMMARY_KEY, RECENT_KEY].map((key) => textOf(env.HISTORY, key, log)));
+  const [latestText, summaryText, recentText] = await Promise.all(
+    [LATEST_KEY, SUMMARY_KEY, RECENT_KEY].map((key) => textOf(env.HISTORY, key, log)),
+  );
   const latest = parseLatestText(latestText ?? null);
   if (latest.kind === "corrupt") log("warn", "R2 latest is corrupt", { reason: latest.reason });
   const summary = parseStored(HistorySummary, summaryText ?? null);
   if (summary.kind === "corrupt") log("warn", "R2 summary is corrupt", { reason: summary.reason });
   const view = latest.kind === "ok" ? latest.value : null;
-  return { latest: view, carry: view ? carryOf(view, latestText!, recentText ?? null, log) : null, summary: summary.kind === "ok" ? summary.value : null };
+  return {
+    latest: view,
+    carry: view ? carryOf(view, latestText!, recentText ?? null, log) : null,
+    summary: summary.kind === "ok" ? summary.value : null,
+  };
 }
 
 async function textOf(bucket: R2Bucket, key: string, log: Log): Promise<string | null> {
@@ -72,7 +77,8 @@ function carryOf(latest: LatestView, text: string, recentText: string | null, lo
   if (Object.keys(latest.today).length === 0) {
     const history = (JSON.parse(text) as { history?: unknown }).history;
     const carry = history ? PageCarrySchema.safeParse(history) : null;
-    if (carry && !carry.success) log("warn", "history carry is corrupt; the page shows no sparklines", { reason: carry.error.issues[0]?.message ?? "invalid" });
+    if (carry && !carry.success)
+      log("warn", "history carry is corrupt; the page shows no sparklines", { reason: carry.error.issues[0]?.message ?? "invalid" });
     if (carry?.success) return carry.data;
   }
   let hours: PageCarry["hours"] = [];
@@ -80,7 +86,8 @@ function carryOf(latest: LatestView, text: string, recentText: string | null, lo
     // The coordinator's own object (each hour's median per monitor): shape-checked, not validated hour by hour.
     try {
       const recent = JSON.parse(recentText) as { v?: unknown; hours?: unknown };
-      if (recent.v === 2 && Array.isArray(recent.hours)) hours = (recent.hours as HourMedians[]).map(({ h, p50 }) => ({ h, m: rollupsOfMedians(p50) }));
+      if (recent.v === 2 && Array.isArray(recent.hours))
+        hours = (recent.hours as HourMedians[]).map(({ h, p50 }) => ({ h, m: rollupsOfMedians(p50) }));
       else log("warn", "R2 recent.json is damaged; the page shows no sparklines");
     } catch {
       log("warn", "R2 recent.json is not JSON; the page shows no sparklines");
@@ -101,7 +108,14 @@ function warmupHour(latest: LatestView, tickMs: number): PageCarry["hour"] {
   const length = Math.max(0, ...ids.map((id) => latest.warmup![id]!.length));
   const ticks: PageCarry["hour"]["ticks"] = [];
   for (let i = 0; i < length; i++) {
-    ticks.push([i, "-".repeat(ids.length), ids.map((id) => { const list = latest.warmup![id]!; return list[list.length - length + i] ?? null; })]);
+    ticks.push([
+      i,
+      "-".repeat(ids.length),
+      ids.map((id) => {
+        const list = latest.warmup![id]!;
+        return list[list.length - length + i] ?? null;
+      }),
+    ]);
   }
   return { h, ids, ticks };
 }

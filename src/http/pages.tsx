@@ -22,7 +22,12 @@ import { spanCss } from "./views/uptime-bar";
 export const pages = new Hono<AppEnv>();
 
 /** The one parameter the page knows: `refresh=off`. Anything else, and any other value, is the default. */
-const PageQuery = z.object({ refresh: z.string().optional().transform((v) => (v === "off" ? "off" : undefined)) });
+const PageQuery = z.object({
+  refresh: z
+    .string()
+    .optional()
+    .transform((v) => (v === "off" ? "off" : undefined)),
+});
 
 pages.get("/", etag(), edgeCache({ query: PageQuery }), async (c) => {
   const config = loadConfig(c.env);
@@ -43,7 +48,14 @@ pages.get("/incidents/:id", etag(), edgeCache({ query: PageQuery }), async (c) =
   const incident = found && publicIncident(config.config, found);
   if (!incident) {
     c.header("Cache-Control", "public, max-age=60");
-    const page = <MessagePage title={title} heading="Incident not found" text="There is no incident with this address. It may have been mistyped." css={BASE_CSS} />;
+    const page = (
+      <MessagePage
+        title={title}
+        heading="Incident not found"
+        text="There is no incident with this address. It may have been mistyped."
+        css={BASE_CSS}
+      />
+    );
     return send(c, page, BASE_CSS, 404);
   }
   const nowMs = Date.now();
@@ -52,7 +64,12 @@ pages.get("/incidents/:id", etag(), edgeCache({ query: PageQuery }), async (c) =
   const openFor = Math.max(1, Math.min(30, Math.floor(tickMsOf(c.env) / 2000)));
   c.header("Cache-Control", `public, max-age=${incident.status === "open" ? openFor : 300}`);
   const refresh = refreshOf(c, `/incidents/${encodeURIComponent(incident.id)}`);
-  return send(c, <IncidentPage title={title} incident={pageIncident(incident, names)} css={BASE_CSS} nowMs={nowMs} refresh={refresh} />, BASE_CSS, 200);
+  return send(
+    c,
+    <IncidentPage title={title} incident={pageIncident(incident, names)} css={BASE_CSS} nowMs={nowMs} refresh={refresh} />,
+    BASE_CSS,
+    200,
+  );
 });
 
 /** The page refreshes itself every minute unless asked not to with `?refresh=off` (WCAG 2.2.1: a way to turn it off). */
@@ -62,7 +79,14 @@ function refreshOf(c: Context<AppEnv>, path: string): Refresh {
 
 function invalidConfigPage(c: Context<AppEnv>) {
   c.header("Cache-Control", "no-store");
-  const page = <MessagePage title="Status" heading="Status unavailable" text="The status page cannot be shown: its configuration is invalid." css={BASE_CSS} />;
+  const page = (
+    <MessagePage
+      title="Status"
+      heading="Status unavailable"
+      text="The status page cannot be shown: its configuration is invalid."
+      css={BASE_CSS}
+    />
+  );
   return send(c, page, BASE_CSS, 500);
 }
 

@@ -4,7 +4,9 @@ import type { IncidentState } from "./transition";
 import type { Impact, Incident, IncidentEvent } from "./types";
 import { addUpdate } from "./add-update";
 
-export type ActionResult = { ok: true; state: IncidentState; incident: Incident; event: IncidentEvent } | { ok: false; status: 404 | 409; error: string };
+export type ActionResult =
+  | { ok: true; state: IncidentState; incident: Incident; event: IncidentEvent }
+  | { ok: false; status: 404 | 409; error: string };
 
 type UpdateStatus = Incident["updates"][number]["status"];
 
@@ -40,7 +42,13 @@ export function acknowledge(state: IncidentState, id: string, by: string, nowMs:
   });
 }
 
-export function postUpdate(state: IncidentState, id: string, status: Exclude<UpdateStatus, "resolved">, message: string, nowMs: number): ActionResult {
+export function postUpdate(
+  state: IncidentState,
+  id: string,
+  status: Exclude<UpdateStatus, "resolved">,
+  message: string,
+  nowMs: number,
+): ActionResult {
   return change(state, id, nowMs, (incident, now) => {
     if (incident.status !== "open") return "the incident is resolved";
     addUpdate(incident, { at: now, status, message });

@@ -21,7 +21,10 @@ export const AlertmanagerWebhook = z.object({
         endsAt: z.string().optional(),
         generatorURL: z.string().optional(),
         // Hex in either case; lowercased so both spellings are one alert, and the incident id stays a valid key.
-        fingerprint: z.string().regex(/^[0-9a-f]{1,32}$/i).toLowerCase(),
+        fingerprint: z
+          .string()
+          .regex(/^[0-9a-f]{1,32}$/i)
+          .toLowerCase(),
       }),
     )
     .max(500),

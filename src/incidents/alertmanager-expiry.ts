@@ -48,7 +48,8 @@ export function expireAlerts(state: IncidentState, nowMs: number, refreshWithinM
 function expiry(incident: Incident, nowMs: number, refreshWithinMs: number): string | null {
   if (incident.status !== "open" || incident.source !== "alertmanager") return null;
   const endsAt = incident.alertEndsAt === undefined ? NaN : Date.parse(incident.alertEndsAt);
-  if (Number.isFinite(endsAt) && nowMs - endsAt > ALERT_EXPIRY_GRACE_MS) return `the alert was not refreshed since its endsAt ${incident.alertEndsAt}`;
+  if (Number.isFinite(endsAt) && nowMs - endsAt > ALERT_EXPIRY_GRACE_MS)
+    return `the alert was not refreshed since its endsAt ${incident.alertEndsAt}`;
   const seenAt = incident.alertSeenAt === undefined ? NaN : Date.parse(incident.alertSeenAt);
   if (Number.isFinite(seenAt) && nowMs - seenAt > refreshWithinMs) return `the alert was not sent again since ${incident.alertSeenAt}`;
   return null;

@@ -9,7 +9,13 @@ const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 /** Minutes since Monday 00:00 of `ms` as a clock in `timeZone` reads it (so DST shifts the window with the clock). */
 function minuteOfWeek(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(ms);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(ms);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const day = WEEKDAYS.indexOf(get("weekday").toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number]);
   return Math.max(0, day) * 1440 + Number(get("hour")) * 60 + Number(get("minute"));
@@ -67,7 +73,9 @@ export function isWindowActive(window: MaintenanceWindow, nowMs: number): boolea
 }
 
 export function windowCovers(window: MaintenanceWindow, monitor: Pick<Monitor, "id" | "group">): boolean {
-  return (window.monitors?.includes(monitor.id) ?? false) || (monitor.group !== undefined && (window.groups?.includes(monitor.group) ?? false));
+  return (
+    (window.monitors?.includes(monitor.id) ?? false) || (monitor.group !== undefined && (window.groups?.includes(monitor.group) ?? false))
+  );
 }
 
 /** The active maintenance window of each monitor in it now. */

@@ -32,7 +32,15 @@ export interface Transition {
 }
 
 const RANK: Record<Impact, number> = { minor: 1, major: 2, critical: 3 };
-const freshTrack = (): MonitorTrack => ({ failStreak: 0, okStreak: 0, streakStart: null, worst: null, lastRaw: null, flips: [], incidentId: null });
+const freshTrack = (): MonitorTrack => ({
+  failStreak: 0,
+  okStreak: 0,
+  streakStart: null,
+  worst: null,
+  lastRaw: null,
+  flips: [],
+  incidentId: null,
+});
 
 function impactOf(status: "degraded" | "down", monitor: Monitor): Impact {
   if (status === "degraded") return "minor";
@@ -59,7 +67,12 @@ export function transition(previous: IncidentState, observations: readonly Obser
   const tracks: Record<string, MonitorTrack> = {};
   const changed = new Set<string>();
   const events: IncidentEvent[] = [];
-  const emit = (incident: Incident, type: IncidentEvent["type"], reason: string, update?: { status: Incident["updates"][number]["status"]; message: string }) => {
+  const emit = (
+    incident: Incident,
+    type: IncidentEvent["type"],
+    reason: string,
+    update?: { status: Incident["updates"][number]["status"]; message: string },
+  ) => {
     if (update) addUpdate(incident, { at: now, ...update });
     changed.add(incident.id);
     events.push({ type, incidentId: incident.id, monitorIds: incident.monitorIds, reason });
@@ -124,7 +137,10 @@ export function transition(previous: IncidentState, observations: readonly Obser
         incidents.set(opened.id, opened);
         copied.add(opened.id);
         track.incidentId = opened.id;
-        emit(opened, "incident.opened", "opened", { status: "investigating", message: `${monitor.name} is ${raw}: ${seen.message}${flapping ? " (flapping)" : ""}` });
+        emit(opened, "incident.opened", "opened", {
+          status: "investigating",
+          message: `${monitor.name} is ${raw}: ${seen.message}${flapping ? " (flapping)" : ""}`,
+        });
       } else if (!failing) {
         track.streakStart = null;
         track.worst = null;
@@ -135,7 +151,10 @@ export function transition(previous: IncidentState, observations: readonly Obser
     if (flapping && !incident.flapping) {
       incident = editable(incident);
       incident.flapping = true;
-      emit(incident, "incident.updated", "flapping", { status: "monitoring", message: `${monitor.name} is flapping: ${track.flips.length} changes in ${flapWindowMinutes} minutes` });
+      emit(incident, "incident.updated", "flapping", {
+        status: "monitoring",
+        message: `${monitor.name} is flapping: ${track.flips.length} changes in ${flapWindowMinutes} minutes`,
+      });
     }
     if (failing) {
       const impact = impactOf(raw, monitor);
@@ -144,7 +163,10 @@ export function transition(previous: IncidentState, observations: readonly Obser
         incident.impact = impact;
         incident.title = `${monitor.name} is ${raw}`;
         incident.cause = { message: seen.message, phase: seen.phase ?? raw };
-        emit(incident, "incident.updated", "impact raised", { status: "identified", message: `${monitor.name} is now ${raw}: ${seen.message}` });
+        emit(incident, "incident.updated", "impact raised", {
+          status: "identified",
+          message: `${monitor.name} is now ${raw}: ${seen.message}`,
+        });
       }
     } else if (track.okStreak >= monitor.successThreshold && !flapping && !(incident.flapping && track.flips.length > 0)) {
       // A flapping incident ends only after a whole window without a change. Ending it as soon as the changes in the
@@ -170,7 +192,11 @@ export function transition(previous: IncidentState, observations: readonly Obser
 
   // Incidents of monitors no longer configured would stay open forever.
   for (const incident of incidents.values()) {
-    if (incident.status === "open" && incident.source === "monitor" && !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)) {
+    if (
+      incident.status === "open" &&
+      incident.source === "monitor" &&
+      !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)
+    ) {
       resolve(incident, "monitor removed from the configuration");
     }
   }
@@ -225,7 +251,10 @@ function raiseGroupOutages(
       const incident = editable(found);
       incident.severity = "SEV-1";
       incident.impact = "critical";
-      emit(incident, "incident.updated", "severity raised", { status: "identified", message: `Complete outage of ${group}: every monitor is down; raised to SEV-1` });
+      emit(incident, "incident.updated", "severity raised", {
+        status: "identified",
+        message: `Complete outage of ${group}: every monitor is down; raised to SEV-1`,
+      });
     }
   }
 }

@@ -17,7 +17,12 @@ const SEND_CONCURRENCY = 3;
  * Sends the entries this tick claimed: channels in parallel, each channel's entries one after another in the order
  * they were queued, so nobody reads "resolved" before the update that preceded it. Never throws.
  */
-export async function deliverClaimed(config: Config, claimed: readonly OutboxEntry[], deps: SendDeps, log: Log): Promise<Map<string, Outcome>> {
+export async function deliverClaimed(
+  config: Config,
+  claimed: readonly OutboxEntry[],
+  deps: SendDeps,
+  log: Log,
+): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const byChannel = new Map<string, OutboxEntry[]>();
   for (const entry of claimed) byChannel.set(entry.channelId, [...(byChannel.get(entry.channelId) ?? []), entry]);
@@ -40,7 +45,11 @@ export async function deliverClaimed(config: Config, claimed: readonly OutboxEnt
     const channel = config.notifications.channels.find((c) => c.id === entry.channelId);
     const event = NotificationEvent.safeParse(entry.event);
     if (!channel || !event.success) {
-      outcomes.set(entry.key, { ok: false, retryable: false, error: channel ? "stored event is unreadable" : `channel ${entry.channelId} is no longer configured` });
+      outcomes.set(entry.key, {
+        ok: false,
+        retryable: false,
+        error: channel ? "stored event is unreadable" : `channel ${entry.channelId} is no longer configured`,
+      });
       return;
     }
     const result = await sendNotification(channel, event.data, deps);
@@ -48,13 +57,24 @@ export async function deliverClaimed(config: Config, claimed: readonly OutboxEnt
     else {
       // Counted from the answer, not from the tick's minute: the tick may be seconds old by now.
       const retryAt = result.retryAfterMs !== undefined ? deps.now() + result.retryAfterMs : undefined;
-      outcomes.set(entry.key, { ok: false, retryable: result.retryable, error: result.error, ...(retryAt !== undefined ? { retryAt } : {}) });
+      outcomes.set(entry.key, {
+        ok: false,
+        retryable: result.retryable,
+        error: result.error,
+        ...(retryAt !== undefined ? { retryAt } : {}),
+      });
     }
     log(result.ok ? "info" : "warn", result.ok ? "notification sent" : "notification failed", {
       channel: channel.id,
       event: event.data.type,
       key: entry.key,
-      ...(result.ok ? {} : { error: result.error, retryable: result.retryable, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) }),
+      ...(result.ok
+        ? {}
+        : {
+            error: result.error,
+            retryable: result.retryable,
+            ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+          }),
     });
   }
 }
@@ -88,7 +108,9 @@ export async function renewAlertmanagerLeases(
     if (channel.type !== "alertmanager") continue;
     const every = Math.max(1, Math.floor(channel.leaseMinutes / 3));
     if (Math.floor(nowMs / 60_000) % every !== 0) continue;
-    const mine = incidents.filter((i) => i.status === "open" && routeChannels(config.notifications, i.monitorIds, config.monitors).includes(channel.id));
+    const mine = incidents.filter(
+      (i) => i.status === "open" && routeChannels(config.notifications, i.monitorIds, config.monitors).includes(channel.id),
+    );
     if (!mine.length) continue;
     if (requests >= budget) {
       skipped.push(channel.id);
@@ -101,6 +123,11 @@ export async function renewAlertmanagerLeases(
     });
     if (!result.ok) log("warn", "Alertmanager lease renewal failed", { channel: channel.id, error: result.error });
   }
-  if (skipped.length) log("warn", "Alertmanager lease renewals skipped: out of subrequests", { budget, skipped: skipped.length, channels: skipped.slice(0, 20) });
+  if (skipped.length)
+    log("warn", "Alertmanager lease renewals skipped: out of subrequests", {
+      budget,
+      skipped: skipped.length,
+      channels: skipped.slice(0, 20),
+    });
   return requests;
 }

@@ -1,7 +1,13 @@
 import * as z from "zod";
 
 /** A stored event: validated loosely, since its shape belongs to the channel builders that read it. */
-const StoredEvent = z.looseObject({ type: z.string(), id: z.string(), at: z.string(), monitorIds: z.array(z.string()), reason: z.string() });
+const StoredEvent = z.looseObject({
+  type: z.string(),
+  id: z.string(),
+  at: z.string(),
+  monitorIds: z.array(z.string()),
+  reason: z.string(),
+});
 
 export const OutboxEntry = z.object({
   /** `${event.id}@${channelId}`: the idempotency key; an event reaches a channel at most once. */

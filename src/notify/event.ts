@@ -27,9 +27,7 @@ export const NotificationEvent = z.object({
   /** Words: `opened`, `impact raised`, `severity raised`, `flapping`, `acknowledged by alice`, `resolved after 12 min`. */
   reason: z.string(),
   escalationLevel: z.int().positive().optional(),
-  certificate: z
-    .object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() })
-    .optional(),
+  certificate: z.object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).optional(),
   /** A link for people: the status page, or the incident on it. Only http(s) URLs are rendered. */
   statusPageUrl: z.string().optional(),
   /** The monitors' group, when they have one: Alertmanager's `group` label, PagerDuty's `group`. */

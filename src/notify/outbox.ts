@@ -25,7 +25,11 @@ export const MAX_OUTBOX_CHARS = 600_000;
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /** Adds one entry per (event, channel) not seen before: repeated or overlapping ticks cannot queue a second copy. */
-export function enqueue(state: DeliveryState, deliveries: { event: NotificationEvent; channelIds: string[] }[], now: string): DeliveryState {
+export function enqueue(
+  state: DeliveryState,
+  deliveries: { event: NotificationEvent; channelIds: string[] }[],
+  now: string,
+): DeliveryState {
   const queued = new Set(state.outbox.map((e) => e.key));
   const outbox = [...state.outbox];
   for (const { event, channelIds } of deliveries) {
@@ -53,7 +57,11 @@ export function orderKey(entry: Pick<OutboxEntry, "channelId" | "event">): strin
  * held to MAX_OUTBOX entries and MAX_OUTBOX_CHARS (see capOutbox): claimDue runs once a tick after every enqueue, so the cap holds between ticks;
  * `dropped` says what went, for the caller to log with logDropped.
  */
-export function claimDue(state: DeliveryState, nowMs: number, limit: number): { state: DeliveryState; claimed: OutboxEntry[]; dropped: Dropped | null } {
+export function claimDue(
+  state: DeliveryState,
+  nowMs: number,
+  limit: number,
+): { state: DeliveryState; claimed: OutboxEntry[]; dropped: Dropped | null } {
   const now = new Date(nowMs).toISOString();
   const done = { ...state.done };
   const claimed: OutboxEntry[] = [];
@@ -127,7 +135,13 @@ function capOutbox(entries: OutboxEntry[], done: Record<string, string>, now: st
 /** The log line for what the cap dropped (nothing when nothing was): the caller of claimDue logs it, claimDue is pure. */
 export function logDropped(log: Log, dropped: Dropped | null): void {
   if (!dropped) return;
-  log("warn", "notification outbox full: oldest entries dropped", { dropped: dropped.count, max: MAX_OUTBOX, maxChars: MAX_OUTBOX_CHARS, types: dropped.types, channels: dropped.channels });
+  log("warn", "notification outbox full: oldest entries dropped", {
+    dropped: dropped.count,
+    max: MAX_OUTBOX,
+    maxChars: MAX_OUTBOX_CHARS,
+    types: dropped.types,
+    channels: dropped.channels,
+  });
 }
 
 /**
@@ -163,8 +177,15 @@ export function recordOutcomes(state: DeliveryState, outcomes: Map<string, Outco
     const attempts = entry.attempts + 1;
     if (outcome.retryable && attempts < MAX_ATTEMPTS) {
       const backoff = nowMs + 2 ** (attempts - 1) * 60_000;
-      const asked = outcome.retryAt !== undefined && Number.isFinite(outcome.retryAt) ? Math.min(outcome.retryAt, nowMs + MAX_RETRY_AFTER_MS) : backoff;
-      outbox.push({ ...entry, attempts, claimedAt: null, lastError: outcome.error, nextAttemptAt: new Date(Math.max(backoff, asked)).toISOString() });
+      const asked =
+        outcome.retryAt !== undefined && Number.isFinite(outcome.retryAt) ? Math.min(outcome.retryAt, nowMs + MAX_RETRY_AFTER_MS) : backoff;
+      outbox.push({
+        ...entry,
+        attempts,
+        claimedAt: null,
+        lastError: outcome.error,
+        nextAttemptAt: new Date(Math.max(backoff, asked)).toISOString(),
+      });
     } else {
       done[entry.key] = now;
       failed.unshift({ key: entry.key, channelId: entry.channelId, type: entry.event.type, at: now, error: outcome.error });

@@ -53,7 +53,8 @@ export function planNotifications(input: {
   for (const e of input.events) {
     const incident = byId.get(e.incidentId);
     if (!incident || quiet(e.monitorIds)) continue;
-    const reason = e.type === "incident.resolved" && incident.durationMs !== null ? `resolved after ${describeDuration(incident.durationMs)}` : e.reason;
+    const reason =
+      e.type === "incident.resolved" && incident.durationMs !== null ? `resolved after ${describeDuration(incident.durationMs)}` : e.reason;
     const event: NotificationEvent = {
       type: e.type,
       id: eventKey(e, incident),
@@ -71,7 +72,11 @@ export function planNotifications(input: {
   const escalation = dueEscalations(notifications, open, delivery.escalation, nowMs);
   for (const { event, channelIds } of escalation.escalations) {
     deliveries.push({
-      event: { ...event, ...optional("group", groupOf(config, event.monitorIds)), ...optional("statusPageUrl", statusPageUrl(config, event.incident!.id)) },
+      event: {
+        ...event,
+        ...optional("group", groupOf(config, event.monitorIds)),
+        ...optional("statusPageUrl", statusPageUrl(config, event.incident!.id)),
+      },
       channelIds,
     });
   }

@@ -134,7 +134,13 @@ export function subject(event: NotificationEvent): string {
 
 /** `[SEV-1] API gateway is down (opened)`: a plain line for notifications, PagerDuty's summary and Alertmanager's. */
 export function summaryLine(event: NotificationEvent): string {
-  const tag = event.incident ? (isResolved(event) ? "RESOLVED" : event.incident.severity) : event.type === "certificate.expiring" ? "CERTIFICATE" : "STALE";
+  const tag = event.incident
+    ? isResolved(event)
+      ? "RESOLVED"
+      : event.incident.severity
+    : event.type === "certificate.expiring"
+      ? "CERTIFICATE"
+      : "STALE";
   return `[${tag}] ${subject(event)} (${event.reason})`;
 }
 
@@ -193,7 +199,8 @@ export function facts(event: NotificationEvent): Fact[] {
     add("Started", incident.startedAt, true, true);
     if (incident.resolvedAt) add("Resolved", incident.resolvedAt, true, true);
     if (incident.durationMs !== null) add("Duration", describeDuration(incident.durationMs));
-    if (incident.acknowledgedAt) add("Acknowledged", `${incident.acknowledgedBy ? `by ${incident.acknowledgedBy} ` : ""}at ${incident.acknowledgedAt}`);
+    if (incident.acknowledgedAt)
+      add("Acknowledged", `${incident.acknowledgedBy ? `by ${incident.acknowledgedBy} ` : ""}at ${incident.acknowledgedAt}`);
     if (event.escalationLevel) add("Escalation", `level ${event.escalationLevel}`);
     add("Cause", incident.cause.message, false);
   } else if (event.certificate) {

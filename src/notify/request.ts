@@ -39,7 +39,10 @@ export function readSecret(secret: SecretLookup, name: string): { ok: true; valu
  * the URL as given and as normalised, its path, and every path segment, query value and user info long enough to
  * be a token.
  */
-export function readSecretUrl(secret: SecretLookup, name: string): { ok: true; url: string; redact: string[] } | { ok: false; error: string } {
+export function readSecretUrl(
+  secret: SecretLookup,
+  name: string,
+): { ok: true; url: string; redact: string[] } | { ok: false; error: string } {
   const read = readSecret(secret, name);
   if (!read.ok) return read;
   let url: URL;

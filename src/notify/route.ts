@@ -5,7 +5,11 @@ import type { Notifications } from "../config/notifications";
  * The channels an event about these monitors goes to: every channel when no routes are configured, else the union
  * of the routes that name one of the monitors or one of their groups (a route naming neither matches everything).
  */
-export function routeChannels(notifications: Notifications, monitorIds: readonly string[], monitors: readonly Pick<Monitor, "id" | "group">[]): string[] {
+export function routeChannels(
+  notifications: Notifications,
+  monitorIds: readonly string[],
+  monitors: readonly Pick<Monitor, "id" | "group">[],
+): string[] {
   const routes = notifications.routes;
   if (!routes?.length) return notifications.channels.map((c) => c.id);
   const groups = new Set(monitors.filter((m) => monitorIds.includes(m.id)).map((m) => m.group));

@@ -71,7 +71,11 @@ export async function sendNotification(channel: NotificationChannel, event: Noti
     prepared = await prepareRequest(channel, event, deps.secret);
   } catch (error) {
     // Only the error's class: its message could quote anything it was given.
-    return { ok: false, retryable: false, error: `${label}: could not build the request (${error instanceof Error ? error.name : "error"})` };
+    return {
+      ok: false,
+      retryable: false,
+      error: `${label}: could not build the request (${error instanceof Error ? error.name : "error"})`,
+    };
   }
   if (!prepared.ok) return { ok: false, retryable: false, error: `${label}: ${prepared.error}` };
   return sendRequest(prepared.request, deps);
@@ -92,7 +96,11 @@ export async function refreshAlertmanager(
   try {
     prepared = prepareAlertmanagerRefresh(channel, incidents, new Date(deps.now()).toISOString(), deps.secret, context);
   } catch (error) {
-    return { ok: false, retryable: false, error: `${channelLabel(channel)}: could not build the request (${error instanceof Error ? error.name : "error"})` };
+    return {
+      ok: false,
+      retryable: false,
+      error: `${channelLabel(channel)}: could not build the request (${error instanceof Error ? error.name : "error"})`,
+    };
   }
   if (!prepared.ok) return { ok: false, retryable: false, error: `${channelLabel(channel)}: ${prepared.error}` };
   return sendRequest(prepared.request, deps);
@@ -158,7 +166,10 @@ async function attempt(request: ChannelRequest, deps: SendDeps, signal: AbortSig
   // Retry-After means "not before" only on 429 (RFC 6585) and 503 (RFC 9110); on a 500 it is not a promise, and
   // the outbox would wait on it for nothing.
   const retryAfterMs = status === 429 || status === 503 ? retryAfter(response.headers.get("retry-after"), text, deps.now()) : undefined;
-  return fail(retryable, `HTTP ${status}${detail ? `: ${detail}` : ""}`, { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  return fail(retryable, `HTTP ${status}${detail ? `: ${detail}` : ""}`, {
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
 }
 
 /** What the provider said, in a line: Telegram's `description`, Discord's and PagerDuty's `message` and `errors`. */

@@ -1,4 +1,3 @@
-
 export interface AlertFilter {
   ignoreAlerts: string[];
   alertSeverities?: string[] | undefined;

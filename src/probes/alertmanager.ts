@@ -7,7 +7,6 @@ import { resolveHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
 import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "./verdict";
 
-
 export interface AlertmanagerDetails {
   /** `ready`, `settling`, or `disabled` (a single instance without clustering); null when not read. */
   clusterStatus: string | null;
@@ -37,7 +36,13 @@ const CLUSTER_OK = new Set(["ready", "disabled"]);
 export async function probeAlertmanager(monitor: AlertmanagerMonitor, deps: ProbeDeps): Promise<AlertmanagerProbeResult> {
   const startedAt = deps.now();
   const describeTarget = `alertmanager ${redactUrl(monitor.url)}`;
-  const details: AlertmanagerDetails = { clusterStatus: null, alertsFiring: [], alertsFiringTotal: 0, alertsBySeverity: {}, watchdogSeen: null };
+  const details: AlertmanagerDetails = {
+    clusterStatus: null,
+    alertsFiring: [],
+    alertsFiringTotal: 0,
+    alertsBySeverity: {},
+    watchdogSeen: null,
+  };
   const { id: monitorId, degradedAfterMs } = monitor;
   const finish = (problems: Problem[], upMessage = "") =>
     conclude({ type: "alertmanager", monitorId, startedAt, deps, describeTarget, details, degradedAfterMs }, problems, upMessage);

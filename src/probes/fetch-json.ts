@@ -43,7 +43,11 @@ export interface ProbeSession {
   /** Succeeds when the answer is 2xx; the body is not read. */
   check(path: string): Promise<GetResult<number>>;
   /** Reads at most maxBytes, parses JSON and validates it with `schema`. */
-  json<S extends z.ZodType>(path: string, schema: S, options: { query?: Record<string, string>; maxBytes: number }): Promise<GetResult<z.infer<S>>>;
+  json<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    options: { query?: Record<string, string>; maxBytes: number },
+  ): Promise<GetResult<z.infer<S>>>;
   close(): void;
 }
 
@@ -96,7 +100,10 @@ export function openSession(deps: ProbeDeps, options: SessionOptions): ProbeSess
   };
 
   /** Sends the GET; a non-2xx answer becomes a failure, with the server's error text when its body carries one. */
-  const send = async (path: string, query: Record<string, string> | undefined): Promise<{ ok: true; response: Response; label: string; url: string } | GetFailure> => {
+  const send = async (
+    path: string,
+    query: Record<string, string> | undefined,
+  ): Promise<{ ok: true; response: Response; label: string; url: string } | GetFailure> => {
     const label = `GET ${path}`;
     const url = endpointUrl(options.baseUrl, path, query);
     if (controller.signal.aborted) return failure(label, url, controller.signal.reason);
@@ -207,7 +214,8 @@ function describeIssue(error: z.ZodError, input: unknown): string {
     found = found !== null && typeof found === "object" ? (found as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
   }
   // A literal that did not match (`status`), or a discriminator that matched no option (`resultType`).
-  const allowed = issue.code === "invalid_value" ? issue.values : issue.code === "invalid_union" && "options" in issue ? issue.options : undefined;
+  const allowed =
+    issue.code === "invalid_value" ? issue.values : issue.code === "invalid_union" && "options" in issue ? issue.options : undefined;
   let what: string;
   if (issue.code === "invalid_type") {
     what = found === undefined ? `expected ${issue.expected}` : `expected ${issue.expected}, got ${kindOf(found)}`;

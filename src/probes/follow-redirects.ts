@@ -48,12 +48,15 @@ export async function fetchFollowing(deps: ProbeDeps, first: FirstRequest): Prom
     } catch {
       return stop(`HTTP ${code} with an invalid Location`);
     }
-    if (next.protocol !== "http:" && next.protocol !== "https:") return stop(`HTTP ${code} to a ${next.protocol} address (only http and https are followed)`);
+    if (next.protocol !== "http:" && next.protocol !== "https:")
+      return stop(`HTTP ${code} to a ${next.protocol} address (only http and https are followed)`);
     next.hash = "";
-    if (seen.has(next.href)) return stop(`redirect loop: HTTP ${code} back to an address already visited, after ${redirects + 1} redirects`);
+    if (seen.has(next.href))
+      return stop(`redirect loop: HTTP ${code} back to an address already visited, after ${redirects + 1} redirects`);
     seen.add(next.href);
     if ((code === 303 && method !== "HEAD") || ((code === 301 || code === 302) && method === "POST")) [method, body] = ["GET", null];
-    if (body !== null && next.origin !== origin) return stop(`HTTP ${code} to another origin would resend the request body there; not followed`);
+    if (body !== null && next.origin !== origin)
+      return stop(`HTTP ${code} to another origin would resend the request body there; not followed`);
     url = next.href;
   }
 }

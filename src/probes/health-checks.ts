@@ -4,7 +4,22 @@ import type { CheckReport } from "./probe-deps";
 // Words health endpoints use. A closed circuit breaker passes; an open one fails; half-open is a warning.
 const PASS = new Set(["up", "ok", "pass", "passing", "healthy", "closed", "true", "connected", "ready", "available", "green", "serving"]);
 const WARN = new Set(["degraded", "warn", "warning", "half-open", "half_open", "halfopen", "slow", "yellow", "partial"]);
-const FAIL = new Set(["down", "fail", "failed", "failing", "error", "unhealthy", "open", "false", "disconnected", "critical", "red", "unavailable", "not_serving", "timeout"]);
+const FAIL = new Set([
+  "down",
+  "fail",
+  "failed",
+  "failing",
+  "error",
+  "unhealthy",
+  "open",
+  "false",
+  "disconnected",
+  "critical",
+  "red",
+  "unavailable",
+  "not_serving",
+  "timeout",
+]);
 
 function classify(value: string): CheckReport["state"] {
   const word = value.trim().toLowerCase();
@@ -54,7 +69,8 @@ export function evaluateHealthBody(body: unknown, critical: readonly string[] = 
     verdict.checks = {};
     for (const [name, raw] of Object.entries(rawChecks).slice(0, MAX_CHECKS)) {
       const value = checkValue(raw);
-      const report: CheckReport = value === undefined ? { state: "unknown", value: "" } : { state: classify(value), value: value.slice(0, 64) };
+      const report: CheckReport =
+        value === undefined ? { state: "unknown", value: "" } : { state: classify(value), value: value.slice(0, 64) };
       verdict.checks[name] = report;
       if (report.state === "fail") raise(critical.includes(name) ? "down" : "degraded", `check ${name} is ${report.value}`);
       else if (report.state === "warn") raise("degraded", `check ${name} is ${report.value}`);

@@ -42,7 +42,14 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   const result = (
     status: ProbeStatus,
     message: string,
-    extra: { latencyMs?: number | null; statusCode?: number | null; checks?: Record<string, CheckReport> | null; phase?: string; redirects?: number; location?: string | null } = {},
+    extra: {
+      latencyMs?: number | null;
+      statusCode?: number | null;
+      checks?: Record<string, CheckReport> | null;
+      phase?: string;
+      redirects?: number;
+      location?: string | null;
+    } = {},
   ): HttpProbeResult => ({
     type: "http",
     monitorId: monitor.id,
@@ -50,7 +57,12 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
     latencyMs: extra.latencyMs ?? null,
     checkedAt: new Date(startedAt).toISOString(),
     message,
-    details: { statusCode: extra.statusCode ?? null, checks: extra.checks ?? null, redirects: extra.redirects ?? 0, location: extra.location ?? null },
+    details: {
+      statusCode: extra.statusCode ?? null,
+      checks: extra.checks ?? null,
+      redirects: extra.redirects ?? 0,
+      location: extra.location ?? null,
+    },
     ...(extra.phase ? { error: { phase: extra.phase, detail: `${target}: ${message}` } } : {}),
   });
 
@@ -66,7 +78,15 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   let truncated = false;
   let isJson = false;
   try {
-    const first = { url: monitor.url, method: monitor.method, headers: headers.value, secretNames: headers.secretNames, body: monitor.body ?? null, signal, follow: monitor.followRedirects };
+    const first = {
+      url: monitor.url,
+      method: monitor.method,
+      headers: headers.value,
+      secretNames: headers.secretNames,
+      body: monitor.body ?? null,
+      signal,
+      follow: monitor.followRedirects,
+    };
     const followed = await fetchFollowing(deps, first);
     redirects = followed.redirects;
     if (!followed.ok) return result("down", followed.message, { phase: "redirect", redirects });

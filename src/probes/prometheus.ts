@@ -106,11 +106,19 @@ function evaluateQuery(query: PrometheusQuery, data: QueryData): { ok: boolean; 
   let samples: number[];
   if (data.resultType === "scalar") samples = [sampleValue(data.result[1])];
   else if (data.resultType === "vector") {
-    if (data.result.some((s) => s.value === undefined)) return { ok: false, value: null, reason: "histogram samples cannot be compared; wrap the expression in a function that returns floats" };
+    if (data.result.some((s) => s.value === undefined))
+      return {
+        ok: false,
+        value: null,
+        reason: "histogram samples cannot be compared; wrap the expression in a function that returns floats",
+      };
     samples = data.result.map((s) => sampleValue((s.value as [number, string])[1]));
   } else return { ok: false, value: null, reason: `result is a ${data.resultType}, not an instant vector or a scalar` };
 
-  if (samples.length === 0) return query.allowEmpty ? { ok: true, value: null, reason: "empty result (allowed)" } : { ok: false, value: null, reason: "empty result" };
+  if (samples.length === 0)
+    return query.allowEmpty
+      ? { ok: true, value: null, reason: "empty result (allowed)" }
+      : { ok: false, value: null, reason: "empty result" };
   const failing = samples.filter((s) => !satisfies(s, query.op, query.value));
   const shown = (failing[0] ?? samples[0]) as number;
   const value = Number.isFinite(shown) ? shown : null;
@@ -130,7 +138,10 @@ function judgeQuery(query: PrometheusQuery, answer: QueryAnswer): { report: Quer
   if (!answer.ok) {
     const report = { name: query.name, ok: false, value: null };
     if (!answer.apiError?.type) return { report, problem: requestProblem(answer, prefix) };
-    return { report, problem: { status: query.severity, text: `${prefix}${answer.reason}`, phase: "query", detail: `${prefix}${answer.detail}` } };
+    return {
+      report,
+      problem: { status: query.severity, text: `${prefix}${answer.reason}`, phase: "query", detail: `${prefix}${answer.detail}` },
+    };
   }
   const outcome = evaluateQuery(query, answer.value.data);
   const report = { name: query.name, ok: outcome.ok, value: outcome.value };
@@ -144,7 +155,15 @@ function judgeQuery(query: PrometheusQuery, answer: QueryAnswer): { report: Quer
 export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDeps): Promise<PrometheusProbeResult> {
   const startedAt = deps.now();
   const describeTarget = `prometheus ${redactUrl(monitor.url)}`;
-  const details: PrometheusDetails = { ready: null, targetsTotal: null, targetsDown: [], targetsDownTotal: 0, alertsFiring: [], alertsFiringTotal: 0, queries: [] };
+  const details: PrometheusDetails = {
+    ready: null,
+    targetsTotal: null,
+    targetsDown: [],
+    targetsDownTotal: 0,
+    alertsFiring: [],
+    alertsFiringTotal: 0,
+    queries: [],
+  };
   const { id: monitorId, degradedAfterMs } = monitor;
   const finish = (problems: Problem[], upMessage = "") =>
     conclude({ type: "prometheus", monitorId, startedAt, deps, describeTarget, details, degradedAfterMs }, problems, upMessage);
@@ -152,13 +171,19 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
   const headers = resolveHeaders(monitor.headers, deps.secret);
   if (!headers.ok) return finish([{ status: "down", text: headers.message, phase: "config" }]);
 
-  const session = openSession(deps, { baseUrl: monitor.url, headers: headers.value, timeoutMs: monitor.timeoutMs, concurrency: CONCURRENCY });
+  const session = openSession(deps, {
+    baseUrl: monitor.url,
+    headers: headers.value,
+    timeoutMs: monitor.timeoutMs,
+    concurrency: CONCURRENCY,
+  });
   try {
     const [healthy, ready] = await Promise.all([session.check("/-/healthy"), session.check("/-/ready")]);
     if (!healthy.ok) return finish([requestProblem(healthy)]);
     details.ready = ready.ok;
     if (!ready.ok) {
-      const problem = ready.phase === "status" ? { ...requestProblem(ready), text: `Prometheus not ready (${ready.message})` } : requestProblem(ready);
+      const problem =
+        ready.phase === "status" ? { ...requestProblem(ready), text: `Prometheus not ready (${ready.message})` } : requestProblem(ready);
       return finish([problem]);
     }
 
@@ -180,7 +205,11 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
       const active = targets.value.data.activeTargets;
       const down = active
         .filter((t) => t.health !== "up")
-        .map((t) => ({ job: t.labels.job ?? t.scrapePool ?? "?", instance: t.labels.instance ?? t.scrapeUrl ?? "?", lastError: t.lastError ?? "" }));
+        .map((t) => ({
+          job: t.labels.job ?? t.scrapePool ?? "?",
+          instance: t.labels.instance ?? t.scrapeUrl ?? "?",
+          lastError: t.lastError ?? "",
+        }));
       details.targetsTotal = active.length;
       details.targetsDown = down.slice(0, LIST_CAP);
       details.targetsDownTotal = down.length;
@@ -188,8 +217,15 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
         // Jobs only: the message reaches the public page, and instances are internal addresses (details keep them).
         const perJob = new Map<string, number>();
         for (const t of down) perJob.set(t.job, (perJob.get(t.job) ?? 0) + 1);
-        const names = listWithMore([...perJob].map(([job, n]) => (n > 1 ? `${job} ×${n}` : job)), 3);
-        problems.push({ status: "degraded", text: `${down.length} of ${plural(active.length, "target")} down (${names})`, phase: "targets" });
+        const names = listWithMore(
+          [...perJob].map(([job, n]) => (n > 1 ? `${job} ×${n}` : job)),
+          3,
+        );
+        problems.push({
+          status: "degraded",
+          text: `${down.length} of ${plural(active.length, "target")} down (${names})`,
+          phase: "targets",
+        });
       } else upNotes.push(`${plural(active.length, "target")} up`);
     }
 

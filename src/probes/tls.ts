@@ -14,7 +14,6 @@ import { describeFetchError } from "./fetch-error";
 import type { ProbeStatus } from "../vocabulary";
 import type { ProbeDeps, ProbeResultBase } from "./probe-deps";
 
-
 /** What a TLS check found. Fields are null when the source or the failure left them unknown. */
 export interface TlsDetails {
   source: "socket" | "cloudflare-api";
@@ -76,15 +75,34 @@ export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<Tl
   const progress: { phase: TlsPhase } = { phase: "connect" };
   let outcome: Outcome;
   try {
-    outcome = monitor.source === "cloudflare-api" ? await viaApi(monitor, deps, startedAt, deadline, progress) : await viaSocket(monitor, deps, startedAt, deadline, progress);
+    outcome =
+      monitor.source === "cloudflare-api"
+        ? await viaApi(monitor, deps, startedAt, deadline, progress)
+        : await viaSocket(monitor, deps, startedAt, deadline, progress);
   } catch (error) {
-    const failure = error instanceof TlsFailure ? error : new TlsFailure(progress.phase, `${progress.phase} failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
+    const failure =
+      error instanceof TlsFailure
+        ? error
+        : new TlsFailure(
+            progress.phase,
+            `${progress.phase} failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
+          );
     outcome = { status: "down", message: failure.message, phase: failure.phase, latencyMs: null, details: emptyDetails(monitor.source) };
   } finally {
     deadline.clear();
   }
-  if (outcome.status === "up" && monitor.degradedAfterMs !== undefined && outcome.latencyMs !== null && outcome.latencyMs > monitor.degradedAfterMs) {
-    outcome = { ...outcome, status: "degraded", phase: "latency", message: `${outcome.message}; slower than ${monitor.degradedAfterMs} ms` };
+  if (
+    outcome.status === "up" &&
+    monitor.degradedAfterMs !== undefined &&
+    outcome.latencyMs !== null &&
+    outcome.latencyMs > monitor.degradedAfterMs
+  ) {
+    outcome = {
+      ...outcome,
+      status: "degraded",
+      phase: "latency",
+      message: `${outcome.message}; slower than ${monitor.degradedAfterMs} ms`,
+    };
   }
   return {
     type: "tls",
@@ -98,7 +116,13 @@ export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<Tl
   };
 }
 
-async function viaSocket(monitor: TlsMonitor, deps: ProbeDeps, now: number, deadline: Deadline, progress: { phase: TlsPhase }): Promise<Outcome> {
+async function viaSocket(
+  monitor: TlsMonitor,
+  deps: ProbeDeps,
+  now: number,
+  deadline: Deadline,
+  progress: { phase: TlsPhase },
+): Promise<Outcome> {
   const target: Target = { host: monitor.host, port: monitor.port };
   const bareHost = monitor.host.replace(/^\[(.*)\]$/, "$1");
   const hostIsIp = parseIp(bareHost) !== null;
@@ -154,7 +178,14 @@ async function viaSocket(monitor: TlsMonitor, deps: ProbeDeps, now: number, dead
     trustTimeout = error;
   }
 
-  const verdict = assessCertificate({ chain, name, trusted: details.trusted, now, warnDays: monitor.warnDays, criticalDays: monitor.criticalDays });
+  const verdict = assessCertificate({
+    chain,
+    name,
+    trusted: details.trusted,
+    now,
+    warnDays: monitor.warnDays,
+    criticalDays: monitor.criticalDays,
+  });
   details.daysLeft = verdict.daysLeft;
   if (trustTimeout) return { status: "down", message: `${trustTimeout.message}; ${verdict.message}`, phase: "timeout", latencyMs, details };
   return { status: verdict.status, message: verdict.message, latencyMs, details, ...(verdict.phase ? { phase: verdict.phase } : {}) };
@@ -171,14 +202,25 @@ async function isProxied(host: string, hostIsIp: boolean, deps: ProbeDeps, deadl
   }
 }
 
-async function viaApi(monitor: TlsMonitor, deps: ProbeDeps, now: number, deadline: Deadline, progress: { phase: TlsPhase }): Promise<Outcome> {
+async function viaApi(
+  monitor: TlsMonitor,
+  deps: ProbeDeps,
+  now: number,
+  deadline: Deadline,
+  progress: { phase: TlsPhase },
+): Promise<Outcome> {
   progress.phase = "config";
   if (!monitor.zoneId || !monitor.apiTokenSecret) throw new TlsFailure("config", 'source "cloudflare-api" needs zoneId and apiTokenSecret');
   const token = deps.secret(monitor.apiTokenSecret);
   if (!token) throw new TlsFailure("config", `secret ${monitor.apiTokenSecret} is not set`);
 
   progress.phase = "api";
-  const request = listCertificatePacks(deps.fetch, { apiUrl: monitor.apiUrl ?? DEFAULT_API_URL, zoneId: monitor.zoneId, token, signal: deadline.signal });
+  const request = listCertificatePacks(deps.fetch, {
+    apiUrl: monitor.apiUrl ?? DEFAULT_API_URL,
+    zoneId: monitor.zoneId,
+    token,
+    signal: deadline.signal,
+  });
   const packs = await deadline.race(request).catch((error: unknown) => {
     if (error instanceof TlsFailure) throw error;
     throw new TlsFailure("api", `Cloudflare API unreachable: ${describeFetchError(error)}`);
@@ -189,7 +231,13 @@ async function viaApi(monitor: TlsMonitor, deps: ProbeDeps, now: number, deadlin
   if (!earliest) {
     const statuses = inactivePackStatuses(packs, host);
     const why = statuses.length ? ` (certificate pack status: ${statuses.join(", ")})` : "";
-    return { status: "down", message: `no active certificate covers ${host}${why}`, phase: "api", latencyMs, details: emptyDetails("cloudflare-api") };
+    return {
+      status: "down",
+      message: `no active certificate covers ${host}${why}`,
+      phase: "api",
+      latencyMs,
+      details: emptyDetails("cloudflare-api"),
+    };
   }
   const expiry = expiryStatus(earliest.expiresOn, now, monitor.warnDays, monitor.criticalDays);
   const details: TlsDetails = {

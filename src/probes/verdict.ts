@@ -45,7 +45,15 @@ export type ResultOf<T extends string, D> = ProbeResultBase & { type: T; details
  * A probe slower than `degradedAfterMs` is degraded.
  */
 export function conclude<T extends string, D>(
-  probe: { type: T; monitorId: string; startedAt: number; deps: ProbeDeps; describeTarget: string; details: D; degradedAfterMs?: number | undefined },
+  probe: {
+    type: T;
+    monitorId: string;
+    startedAt: number;
+    deps: ProbeDeps;
+    describeTarget: string;
+    details: D;
+    degradedAfterMs?: number | undefined;
+  },
   problems: Problem[],
   upMessage = "",
 ): ResultOf<T, D> {

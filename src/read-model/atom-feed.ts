@@ -13,7 +13,13 @@ import { htmlEscape, xmlEscape } from "./xml-escape";
 
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 
-const STATUS_WORD: Record<string, string> = { investigating: "Investigating", identified: "Identified", monitoring: "Monitoring", update: "Update", resolved: "Resolved" };
+const STATUS_WORD: Record<string, string> = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  update: "Update",
+  resolved: "Resolved",
+};
 
 /** `tag:status.example.com,2026-11-28:incident/api-gateway-20261128T210100Z`: permanent, whatever the feed's URL. */
 export function entryId(hostname: string, incident: Incident): string {
@@ -28,10 +34,14 @@ function entry(incident: Incident, origin: string, hostname: string): string {
   const updated = incident.updates.at(-1)?.at ?? incident.resolvedAt ?? incident.startedAt;
   const published = incident.updates[0]?.at ?? incident.startedAt;
   const link = `${origin}/incidents/${encodeURIComponent(incident.id)}`;
-  const state = incident.status === "resolved" ? "Resolved" : STATUS_WORD[incident.updates.at(-1)?.status ?? "investigating"] ?? "Investigating";
+  const state =
+    incident.status === "resolved" ? "Resolved" : (STATUS_WORD[incident.updates.at(-1)?.status ?? "investigating"] ?? "Investigating");
   const html = [
     `<p>Impact: ${htmlEscape(incident.impact)} (${htmlEscape(incident.severity)}). Started ${htmlEscape(readable(incident.startedAt))}${incident.resolvedAt ? `, resolved ${htmlEscape(readable(incident.resolvedAt))}` : ""}.</p>`,
-    ...updates.map((u) => `<p><small>${htmlEscape(readable(u.at))}</small><br><strong>${htmlEscape(STATUS_WORD[u.status] ?? u.status)}</strong> - ${htmlEscape(u.message)}</p>`),
+    ...updates.map(
+      (u) =>
+        `<p><small>${htmlEscape(readable(u.at))}</small><br><strong>${htmlEscape(STATUS_WORD[u.status] ?? u.status)}</strong> - ${htmlEscape(u.message)}</p>`,
+    ),
   ].join("");
   const summary = `${state}: ${incident.updates.at(-1)?.message ?? incident.cause.message}`;
   return [
@@ -51,7 +61,9 @@ function entry(incident: Incident, origin: string, hostname: string): string {
 
 export function atomFeed(view: StatusView, origin: string, nowMs: number): string {
   const { hostname } = new URL(origin);
-  const incidents = [...view.incidents].sort((a, b) => Date.parse(b.updates.at(-1)?.at ?? b.startedAt) - Date.parse(a.updates.at(-1)?.at ?? a.startedAt));
+  const incidents = [...view.incidents].sort(
+    (a, b) => Date.parse(b.updates.at(-1)?.at ?? b.startedAt) - Date.parse(a.updates.at(-1)?.at ?? a.startedAt),
+  );
   const times = incidents.map((i) => Date.parse(i.updates.at(-1)?.at ?? i.resolvedAt ?? i.startedAt)).filter(Number.isFinite);
   const lastTick = view.updatedAt ? Date.parse(view.updatedAt) : NaN;
   // The feed changes when an entry does; without entries, its time is the last tick's (or now, before any).

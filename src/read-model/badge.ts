@@ -31,7 +31,13 @@ export interface Badge {
   color: BadgeColor;
 }
 
-const STATUS_COLOR: Record<MonitorView["status"], BadgeColor> = { up: "brightgreen", degraded: "yellow", down: "red", maintenance: "blue", unknown: "lightgrey" };
+const STATUS_COLOR: Record<MonitorView["status"], BadgeColor> = {
+  up: "brightgreen",
+  degraded: "yellow",
+  down: "red",
+  maintenance: "blue",
+  unknown: "lightgrey",
+};
 
 function uptimeColor(percent: number): BadgeColor {
   if (percent >= 99.9) return "brightgreen";
@@ -57,12 +63,15 @@ export function badgeFor(monitor: MonitorView, metric: BadgeMetric, window: Badg
     case "uptime": {
       const percent = monitor.uptime[window];
       const label = `uptime ${window}`;
-      return percent === null || !Number.isFinite(percent) ? { label, message: "no data", color: "lightgrey" } : { label, message: formatPercent(percent, BADGE_PERCENT), color: uptimeColor(percent) };
+      return percent === null || !Number.isFinite(percent)
+        ? { label, message: "no data", color: "lightgrey" }
+        : { label, message: formatPercent(percent, BADGE_PERCENT), color: uptimeColor(percent) };
     }
     case "latency": {
       const ms = monitor.latencyMs;
       if (ms === null || monitor.status === "unknown") return { label: "latency", message: "n/a", color: "lightgrey" };
-      const color: BadgeColor = monitor.status === "down" ? "red" : degradedAfterMs !== undefined && ms > degradedAfterMs ? "yellow" : "brightgreen";
+      const color: BadgeColor =
+        monitor.status === "down" ? "red" : degradedAfterMs !== undefined && ms > degradedAfterMs ? "yellow" : "brightgreen";
       return { label: "latency", message: `${Math.round(ms)} ms`, color };
     }
   }

@@ -56,7 +56,10 @@ function seconds(iso: unknown): number | null {
 function locationsOf(m: MonitorView): Pick<LocationReport, "location" | "status" | "latencyMs">[] {
   const list = (m.details as { locations?: unknown }).locations;
   if (!Array.isArray(list)) return [];
-  return list.filter((l): l is LocationReport => typeof l?.location === "string" && typeof l?.status === "string" && (typeof l.latencyMs === "number" || l.latencyMs === null));
+  return list.filter(
+    (l): l is LocationReport =>
+      typeof l?.location === "string" && typeof l?.status === "string" && (typeof l.latencyMs === "number" || l.latencyMs === null),
+  );
 }
 
 /** A result the tick actually stored (not a monitor never checked, nor the KV copy without latencies and details). */
@@ -105,17 +108,35 @@ export function metricsText(view: StatusView): string {
 
   return (
     [
-      family("probe_success", "Whether the last probe succeeded: 1 when up or degraded, 0 when down; absent in maintenance or before the first check.", success),
+      family(
+        "probe_success",
+        "Whether the last probe succeeded: 1 when up or degraded, 0 when down; absent in maintenance or before the first check.",
+        success,
+      ),
       family("probe_duration_seconds", "How long the last probe took, in seconds.", duration),
       family("probe_http_status_code", "HTTP status code of the last probe's response; 0 when there was none.", httpStatus),
       family("probe_ssl_earliest_cert_expiry", "Earliest expiry of the certificates the server sent, in unix seconds.", certExpiry),
-      family("edgewatch_location_probe_success", "Per location of a monitor probed from several: 1 when up or degraded there, 0 when down; absent when that location did not answer.", locationSuccess),
-      family("edgewatch_location_probe_duration_seconds", "Per location of a monitor probed from several: how long its last probe took, in seconds.", locationDuration),
+      family(
+        "edgewatch_location_probe_success",
+        "Per location of a monitor probed from several: 1 when up or degraded there, 0 when down; absent when that location did not answer.",
+        locationSuccess,
+      ),
+      family(
+        "edgewatch_location_probe_duration_seconds",
+        "Per location of a monitor probed from several: how long its last probe took, in seconds.",
+        locationDuration,
+      ),
       family("edgewatch_monitor_status", "The monitor's current status: 1 for its state, 0 for the others.", state),
       family("edgewatch_uptime_ratio", "Share of counted ticks the monitor was up or degraded in the window (0 to 1).", uptime),
       family("edgewatch_incidents_open", "Open incidents, by severity.", incidents),
-      family("edgewatch_last_tick_timestamp_seconds", "When the last completed tick ran, in unix seconds.", lastTick === null ? [] : [[{}, lastTick]]),
-      family("edgewatch_data_stale", "1 when the last tick is over 3 minutes old, missing, or only the KV copy could be read.", [[{}, view.stale ? 1 : 0]]),
+      family(
+        "edgewatch_last_tick_timestamp_seconds",
+        "When the last completed tick ran, in unix seconds.",
+        lastTick === null ? [] : [[{}, lastTick]],
+      ),
+      family("edgewatch_data_stale", "1 when the last tick is over 3 minutes old, missing, or only the KV copy could be read.", [
+        [{}, view.stale ? 1 : 0],
+      ]),
     ].join("\n") + "\n"
   );
 }

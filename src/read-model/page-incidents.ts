@@ -52,7 +52,9 @@ export function pageIncident(incident: Incident, names: ReadonlyMap<string, stri
     durationMs: incident.durationMs,
     cause: incident.cause.message,
     monitors: incident.monitorIds.flatMap((id) => names.get(id) ?? []),
-    updates: [...incident.updates].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).map(({ at, status, message }) => ({ at, status, message })),
+    updates: [...incident.updates]
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+      .map(({ at, status, message }) => ({ at, status, message })),
   };
 }
 

@@ -48,7 +48,12 @@ const RANK: Record<MonitorStatus, number> = { unknown: 0, up: 1, maintenance: 2,
  * The config's monitors, in config order within groups in order of first appearance; ungrouped monitors last. `runsOf`
  * and `sparkOf` give a monitor's uptime bar and latency sparkline.
  */
-export function pageGroups(config: Config, view: StatusView, runsOf: (id: string) => DayRun[], sparkOf: (id: string) => Sparkline | null): PageGroup[] {
+export function pageGroups(
+  config: Config,
+  view: StatusView,
+  runsOf: (id: string) => DayRun[],
+  sparkOf: (id: string) => Sparkline | null,
+): PageGroup[] {
   const byId = new Map(view.monitors.map((m) => [m.id, m]));
   const monitors = config.monitors.map((monitor): PageMonitor & { group: string | null } => {
     const m = byId.get(monitor.id)!;
@@ -108,6 +113,7 @@ function publicTarget(monitor: Monitor): string | null {
     const redacted = redactUrl(fields.url);
     return redacted === "(invalid URL)" ? null : redacted;
   }
-  if (typeof fields.host === "string") return typeof fields.port === "number" && fields.port !== 443 ? `${fields.host}:${fields.port}` : fields.host;
+  if (typeof fields.host === "string")
+    return typeof fields.port === "number" && fields.port !== 443 ? `${fields.host}:${fields.port}` : fields.host;
   return null;
 }

@@ -81,6 +81,9 @@ export function buildPageView(input: PageInput): PageView {
     pastIncidents,
     pastMore,
     // The config's windows and those added through the admin API (kept in latest.json).
-    maintenance: maintenanceNotices({ monitors: config.monitors, maintenance: [...config.maintenance, ...(latest?.adminMaintenance ?? [])] }, nowMs),
+    maintenance: maintenanceNotices(
+      { monitors: config.monitors, maintenance: [...config.maintenance, ...(latest?.adminMaintenance ?? [])] },
+      nowMs,
+    ),
   };
 }

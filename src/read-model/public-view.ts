@@ -18,11 +18,25 @@ type Details = Record<string, unknown>;
 const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: string) => string) => Details } = {
   http: (d, hide) => pick(d, ["statusCode", "redirects", "locations"], { checks: publicChecks(d.checks, hide) }),
   tls: (d) =>
-    pick(d, ["source", "notBefore", "notAfter", "daysLeft", "issuer", "keyType", "protocol", "chainLength", "earliestChainExpiry", "trusted", "locations"]),
+    pick(d, [
+      "source",
+      "notBefore",
+      "notAfter",
+      "daysLeft",
+      "issuer",
+      "keyType",
+      "protocol",
+      "chainLength",
+      "earliestChainExpiry",
+      "trusted",
+      "locations",
+    ]),
   // Targets down by job only: an `instance` and a `lastError` are internal addresses.
   prometheus: (d) =>
     pick(d, ["ready", "targetsTotal", "targetsDownTotal", "alertsFiring", "alertsFiringTotal", "queries", "locations"], {
-      targetsDown: Array.isArray(d.targetsDown) ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" })) : [],
+      targetsDown: Array.isArray(d.targetsDown)
+        ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" }))
+        : [],
     }),
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
 };
@@ -74,14 +88,22 @@ export function addressHider(config: Config): (text: string) => string {
   const hosts = privateHosts(config);
   const hostPattern = hosts.length ? new RegExp(`(?<![a-z0-9.-])(?:${hosts.map(escapeRegExp).join("|")})(?![a-z0-9-])`, "gi") : null;
   return (text) => {
-    let out = text.replace(URL_PATTERN, HIDDEN).replace(IPV6_PATTERN, HIDDEN).replace(IPV4_PATTERN, HIDDEN).replace(HOST_PORT_PATTERN, HIDDEN);
+    let out = text
+      .replace(URL_PATTERN, HIDDEN)
+      .replace(IPV6_PATTERN, HIDDEN)
+      .replace(IPV4_PATTERN, HIDDEN)
+      .replace(HOST_PORT_PATTERN, HIDDEN);
     if (hostPattern) out = out.replace(hostPattern, HIDDEN);
     return out.replace(INTERNAL_NAME_PATTERN, HIDDEN);
   };
 }
 
 /** The public copy of one stored result: its type's public details and a message without addresses. */
-function publicResult<R extends Pick<StoredResult, "message" | "details">>(monitor: Monitor | undefined, result: R, hide: (text: string) => string): R {
+function publicResult<R extends Pick<StoredResult, "message" | "details">>(
+  monitor: Monitor | undefined,
+  result: R,
+  hide: (text: string) => string,
+): R {
   if (monitor?.public) return result;
   const type = monitor?.type;
   const details = type ? PUBLIC_DETAILS[type](result.details, hide) : {};

@@ -52,14 +52,29 @@ export function buildStatusView(
   const latest = source.latest;
   const fallback = latest ? null : source.state;
   const monitors = config.monitors.map((monitor): MonitorView => {
-    const base = { id: monitor.id, name: monitor.name, type: monitor.type, group: monitor.group ?? null, uptime: latest?.uptime[monitor.id] ?? NO_UPTIME };
+    const base = {
+      id: monitor.id,
+      name: monitor.name,
+      type: monitor.type,
+      group: monitor.group ?? null,
+      uptime: latest?.uptime[monitor.id] ?? NO_UPTIME,
+    };
     const stored = latest?.monitors[monitor.id];
     if (stored) {
       const { since, status, latencyMs, checkedAt, message, details } = stored;
       return { ...base, status, latencyMs, checkedAt, since, message, details };
     }
     const known = fallback?.monitors[monitor.id];
-    if (known) return { ...base, status: known.status, latencyMs: null, checkedAt: known.checkedAt, since: known.since, message: known.message, details: {} };
+    if (known)
+      return {
+        ...base,
+        status: known.status,
+        latencyMs: null,
+        checkedAt: known.checkedAt,
+        since: known.since,
+        message: known.message,
+        details: {},
+      };
     return { ...base, status: "unknown", latencyMs: null, checkedAt: null, since: null, message: "not checked yet", details: {} };
   });
 

@@ -25,7 +25,13 @@ export interface SpComponent {
   components?: string[];
 }
 
-const RANK: Record<ComponentStatus, number> = { operational: 0, under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
+const RANK: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
 
 export function componentStatus(status: MonitorStatus, severity: Severity): ComponentStatus {
   switch (status) {
@@ -48,7 +54,13 @@ function groupIds(config: Config): Map<string, string> {
   for (const monitor of config.monitors) {
     const name = monitor.group;
     if (name === undefined || out.has(name)) continue;
-    const slug = name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "group";
+    const slug =
+      name
+        .normalize("NFKD")
+        .replace(/\p{M}/gu, "")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "") || "group";
     let id = `group-${slug}`;
     for (let n = 2; taken.has(id); n++) id = `group-${slug}-${n}`;
     taken.add(id);

@@ -63,13 +63,19 @@ export function incidentOf(incident: Incident, input: StatuspageInput, component
   const affected = components.filter((c) => !c.group && incident.monitorIds.includes(c.id));
   const statuses = statusesOf(incident);
   const status: SpIncidentStatus = incident.status === "resolved" ? "resolved" : (statuses.at(-1) ?? "investigating");
-  const impactStatus = (id: string): ComponentStatus => componentStatus(incident.impact === "minor" ? "degraded" : "down", severity.get(id) ?? incident.severity);
+  const impactStatus = (id: string): ComponentStatus =>
+    componentStatus(incident.impact === "minor" ? "degraded" : "down", severity.get(id) ?? incident.severity);
 
   let before = new Map(affected.map((c) => [c.id, "operational" as ComponentStatus]));
   const updates = incident.updates.map((u, i): SpIncidentUpdate => {
     const state = statuses[i] ?? "investigating";
     const after = new Map(affected.map((c) => [c.id, state === "resolved" ? ("operational" as const) : impactStatus(c.id)]));
-    const affectedComponents = affected.map((c) => ({ code: c.id, name: c.name, old_status: before.get(c.id)!, new_status: after.get(c.id)! }));
+    const affectedComponents = affected.map((c) => ({
+      code: c.id,
+      name: c.name,
+      old_status: before.get(c.id)!,
+      new_status: after.get(c.id)!,
+    }));
     before = after;
     return {
       id: `${incident.id}-u${i}`,

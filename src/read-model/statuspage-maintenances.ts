@@ -33,7 +33,9 @@ export function scheduledMaintenancesOf(input: StatuspageInput): SpScheduledMain
     if (!when) continue;
     const covered = new Set(input.config.monitors.filter((m) => windowCovers(window, m)).map((m) => m.id));
     const affected = components.filter((c) => !c.group && covered.has(c.id));
-    const id = `${window.id}-${iso(when.start).replace(/\.\d{3}/, "").replace(/[-:]/g, "")}`;
+    const id = `${window.id}-${iso(when.start)
+      .replace(/\.\d{3}/, "")
+      .replace(/[-:]/g, "")}`;
     const status: SpMaintenanceStatus = active ? "in_progress" : "scheduled";
     const at = iso(Math.min(when.start, input.nowMs));
     out.push({
@@ -58,7 +60,12 @@ export function scheduledMaintenancesOf(input: StatuspageInput): SpScheduledMain
           updated_at: at,
           display_at: at,
           affected_components: affected.length
-            ? affected.map((c) => ({ code: c.id, name: c.name, old_status: "operational" as const, new_status: "under_maintenance" as const }))
+            ? affected.map((c) => ({
+                code: c.id,
+                name: c.name,
+                old_status: "operational" as const,
+                new_status: "under_maintenance" as const,
+              }))
             : null,
         },
       ],

@@ -24,5 +24,11 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 
 export function pageOf(input: StatuspageInput): SpPage {
   const url = new URL(input.origin);
-  return { id: url.hostname, name: input.view.title, url: url.origin, time_zone: "Etc/UTC", updated_at: input.view.updatedAt ?? iso(input.nowMs) };
+  return {
+    id: url.hostname,
+    name: input.view.title,
+    url: url.origin,
+    time_zone: "Etc/UTC",
+    updated_at: input.view.updatedAt ?? iso(input.nowMs),
+  };
 }

@@ -23,7 +23,11 @@ export interface DayRun {
 }
 
 /** The bars' first and last day (UTC, the last is today), and each monitor's runs of days over them. */
-export function uptimeBars(summary: HistorySummary | null, carry: PageCarry | null, nowMs: number): { first: string; last: string; runsOf: (id: string) => DayRun[] } {
+export function uptimeBars(
+  summary: HistorySummary | null,
+  carry: PageCarry | null,
+  nowMs: number,
+): { first: string; last: string; runsOf: (id: string) => DayRun[] } {
   const last = dayKeyOf(nowMs);
   const first = addDays(last, 1 - BAR_DAYS);
   const countsByDay = dayCounts(summary, carry, first);

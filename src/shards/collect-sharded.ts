@@ -50,7 +50,11 @@ async function callWithDeadline(shard: ShardPlan, request: ShardRequest, deps: S
 export function collectSharded(plan: TickPlan, config: Pick<Config, "limits">, tickAt: string, deps: ShardedDeps): Collect {
   return async (monitors: readonly Monitor[]) => {
     const outcomes = await mapPool(plan.shards, MAX_CONCURRENT_PROBES, (shard) =>
-      callWithDeadline(shard, { key: shard.key, tickAt, location: shard.location, subrequests: config.limits.subrequests, monitors: shard.monitors }, deps),
+      callWithDeadline(
+        shard,
+        { key: shard.key, tickAt, location: shard.location, subrequests: config.limits.subrequests, monitors: shard.monitors },
+        deps,
+      ),
     );
     const at = deps.now();
     const direct = new Map<string, CollectedResult>();
@@ -63,20 +67,34 @@ export function collectSharded(plan: TickPlan, config: Pick<Config, "limits">, t
     };
     const giveUp = (shard: ShardPlan, phase: string, why: string) => {
       deps.log("error", "probe shard gave no results; its monitors are unknown this tick", { shard: shard.key, why });
-      for (const m of shard.monitors) place(shard, null, unknownResult(m, at, phase, `not probed this tick: probe shard ${shard.key} ${why}`));
+      for (const m of shard.monitors)
+        place(shard, null, unknownResult(m, at, phase, `not probed this tick: probe shard ${shard.key} ${why}`));
     };
     plan.shards.forEach((shard, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) return giveUp(shard, "shard", outcome.why);
       const byId = new Map(outcome.response.results.map((r) => [r.monitorId, r]));
-      for (const m of shard.monitors) place(shard, outcome.response.colo, byId.get(m.id) ?? unknownResult(m, at, "shard", `not probed this tick: probe shard ${shard.key} left it out`));
+      for (const m of shard.monitors)
+        place(
+          shard,
+          outcome.response.colo,
+          byId.get(m.id) ?? unknownResult(m, at, "shard", `not probed this tick: probe shard ${shard.key} left it out`),
+        );
     });
-    for (const shard of plan.dropped) giveUp(shard, "budget", `was not called: the coordinator's ${config.limits.subrequests} subrequests are used up (raise limits.subrequests on a Paid plan)`);
+    for (const shard of plan.dropped)
+      giveUp(
+        shard,
+        "budget",
+        `was not called: the coordinator's ${config.limits.subrequests} subrequests are used up (raise limits.subrequests on a Paid plan)`,
+      );
 
     const results = monitors.map((m) => {
       if (!m.locations?.length) return direct.get(m.id) ?? unknownResult(m, at, "shard", "not probed this tick: in no shard");
       const views = located.get(m.id) ?? [];
-      const ordered = m.locations.map((location) => views.find((v) => v.location === location) ?? { location, colo: null, result: unknownResult(m, at, "shard", "no result") });
+      const ordered = m.locations.map(
+        (location) =>
+          views.find((v) => v.location === location) ?? { location, colo: null, result: unknownResult(m, at, "shard", "no result") },
+      );
       return mergeLocations(m, ordered, at);
     });
     const subrequests = outcomes.length;

@@ -65,8 +65,13 @@ export function mergeLocations(monitor: Monitor, perLocation: readonly LocationR
   const base = (worst ?? known[0]!).result;
   const cause = worst ? ` (${worst.location}: ${worst.result.message})` : "";
   const latencyMs = median(known.flatMap((l) => (l.result.latencyMs === null ? [] : [l.result.latencyMs])));
-  const checkedAt = known.map((l) => l.result.checkedAt).sort().at(-1)!;
-  const error = worst?.result.error ? { phase: worst.result.error.phase, detail: `${worst.location}: ${worst.result.error.detail}` } : undefined;
+  const checkedAt = known
+    .map((l) => l.result.checkedAt)
+    .sort()
+    .at(-1)!;
+  const error = worst?.result.error
+    ? { phase: worst.result.error.phase, detail: `${worst.location}: ${worst.result.error.detail}` }
+    : undefined;
   // Spreading a union loses which details go with which type; they are the base result's own, so the cast holds.
   return {
     ...base,

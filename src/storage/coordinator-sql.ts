@@ -9,7 +9,19 @@ import type { Rollups } from "../history/schemas";
  * Free plan allow 100,000 rows written a day: a tick writes about four.
  */
 
-export type BlobName = "meta" | "results" | "tracks" | "incidents" | "delivery" | "hour" | "uptime" | "dayacc" | "pending" | "recent" | "dayrollup" | "warmup";
+export type BlobName =
+  | "meta"
+  | "results"
+  | "tracks"
+  | "incidents"
+  | "delivery"
+  | "hour"
+  | "uptime"
+  | "dayacc"
+  | "pending"
+  | "recent"
+  | "dayrollup"
+  | "warmup";
 
 export type BlobRead = { kind: "ok"; value: unknown; text: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 
@@ -74,12 +86,21 @@ export class CoordinatorSql {
   }
 
   addPoint(point: RawPointRow): void {
-    this.run("INSERT OR REPLACE INTO points (t, letters, latencies) VALUES (?, ?, ?)", point.t, point.letters, JSON.stringify(point.latencies));
+    this.run(
+      "INSERT OR REPLACE INTO points (t, letters, latencies) VALUES (?, ?, ?)",
+      point.t,
+      point.letters,
+      JSON.stringify(point.latencies),
+    );
   }
 
   /** Raw points in [fromMs, toMs), oldest first; a row that does not parse is left out. */
   points(fromMs: number, toMs: number): RawPointRow[] {
-    const rows = this.run<{ t: number; letters: string; latencies: string }>("SELECT t, letters, latencies FROM points WHERE t >= ? AND t < ? ORDER BY t", fromMs, toMs);
+    const rows = this.run<{ t: number; letters: string; latencies: string }>(
+      "SELECT t, letters, latencies FROM points WHERE t >= ? AND t < ? ORDER BY t",
+      fromMs,
+      toMs,
+    );
     const out: RawPointRow[] = [];
     for (const row of rows) {
       try {
@@ -107,11 +128,19 @@ export class CoordinatorSql {
 
   /** Finished hours from `fromHour` on (inclusive), oldest first. */
   hours(fromHour: string): HourRow[] {
-    const rows = this.run<{ h: string; ids: string; counts: string; rollup: string | null }>("SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h", fromHour);
+    const rows = this.run<{ h: string; ids: string; counts: string; rollup: string | null }>(
+      "SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h",
+      fromHour,
+    );
     const out: HourRow[] = [];
     for (const row of rows) {
       try {
-        out.push({ h: row.h, ids: JSON.parse(row.ids) as string[], counts: JSON.parse(row.counts) as CountsOf, rollup: row.rollup === null ? null : (JSON.parse(row.rollup) as Rollups) });
+        out.push({
+          h: row.h,
+          ids: JSON.parse(row.ids) as string[],
+          counts: JSON.parse(row.counts) as CountsOf,
+          rollup: row.rollup === null ? null : (JSON.parse(row.rollup) as Rollups),
+        });
       } catch {
         // a damaged row counts as an hour without data
       }
@@ -121,7 +150,11 @@ export class CoordinatorSql {
 
   /** Only the counts of finished hours from `fromHour` on, oldest first: what the uptime sums need, nothing more parsed. */
   hourCounts(fromHour: string, toHour = "9999"): { h: string; counts: CountsOf }[] {
-    const rows = this.run<{ h: string; counts: string }>("SELECT h, counts FROM hours WHERE h >= ? AND h <= ? ORDER BY h", fromHour, toHour);
+    const rows = this.run<{ h: string; counts: string }>(
+      "SELECT h, counts FROM hours WHERE h >= ? AND h <= ? ORDER BY h",
+      fromHour,
+      toHour,
+    );
     const out: { h: string; counts: CountsOf }[] = [];
     for (const row of rows) {
       try {
@@ -135,7 +168,11 @@ export class CoordinatorSql {
 
   /** Only the rollups of archived hours in [fromHour, toHour], oldest first. */
   hourRollups(fromHour: string, toHour: string): { h: string; rollup: Rollups }[] {
-    const rows = this.run<{ h: string; rollup: string }>("SELECT h, rollup FROM hours WHERE h >= ? AND h <= ? AND rollup IS NOT NULL ORDER BY h", fromHour, toHour);
+    const rows = this.run<{ h: string; rollup: string }>(
+      "SELECT h, rollup FROM hours WHERE h >= ? AND h <= ? AND rollup IS NOT NULL ORDER BY h",
+      fromHour,
+      toHour,
+    );
     const out: { h: string; rollup: Rollups }[] = [];
     for (const row of rows) {
       try {

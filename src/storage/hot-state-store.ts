@@ -85,7 +85,9 @@ export class HotStateStore {
       return null;
     }
     if (metaRead.kind === "corrupt" || !isMeta(metaRead.value)) {
-      this.log("error", "coordinator state is corrupt; starting from the stored copies", { reason: metaRead.kind === "corrupt" ? metaRead.reason : "unknown version" });
+      this.log("error", "coordinator state is corrupt; starting from the stored copies", {
+        reason: metaRead.kind === "corrupt" ? metaRead.reason : "unknown version",
+      });
       this.cached = null;
       return null;
     }
@@ -100,7 +102,10 @@ export class HotStateStore {
         this.written.set(name, { value: read.value, text: read.text });
         return read.value as T;
       }
-      if (read.kind !== "missing") this.log("error", `coordinator ${name} is corrupt; it starts afresh`, { reason: read.kind === "corrupt" ? read.reason : "unexpected shape" });
+      if (read.kind !== "missing")
+        this.log("error", `coordinator ${name} is corrupt; it starts afresh`, {
+          reason: read.kind === "corrupt" ? read.reason : "unexpected shape",
+        });
       return fallback;
     };
     const resultsText = this.sql.blobText("results");
@@ -158,7 +163,9 @@ export class HotStateStore {
 
   dayAccumulators(): DayAccumulators | null {
     const read = this.sql.blob("dayacc");
-    return read.kind === "ok" && isObject(read.value) && typeof read.value.d === "string" && isObject(read.value.m) ? (read.value as unknown as DayAccumulators) : null;
+    return read.kind === "ok" && isObject(read.value) && typeof read.value.d === "string" && isObject(read.value.m)
+      ? (read.value as unknown as DayAccumulators)
+      : null;
   }
 
   putDayAccumulators(acc: DayAccumulators): void {
@@ -178,7 +185,9 @@ export class HotStateStore {
   /** The last finished day's rollup, kept for its month (so the month step need not read the day object back). */
   dayRollup(d: string): Rollups | null {
     const read = this.sql.blob("dayrollup");
-    return read.kind === "ok" && isObject(read.value) && read.value.d === d && isObject(read.value.rollup) ? (read.value.rollup as Rollups) : null;
+    return read.kind === "ok" && isObject(read.value) && read.value.d === d && isObject(read.value.rollup)
+      ? (read.value.rollup as Rollups)
+      : null;
   }
 
   putDayRollup(d: string, rollup: Rollups): void {

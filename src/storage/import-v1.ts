@@ -28,7 +28,11 @@ export interface Imported {
 }
 
 const kept = ({ type: _type, ...shown }: LatestSnapshot["monitors"][string]): KeptResult =>
-  keep(shown, shown.status === "up" || shown.status === "degraded" || shown.status === "down" ? shown.status : null, shown.message.replace(/^maintenance: .*? \((.*)\)$/, "$1"));
+  keep(
+    shown,
+    shown.status === "up" || shown.status === "degraded" || shown.status === "down" ? shown.status : null,
+    shown.message.replace(/^maintenance: .*? \((.*)\)$/, "$1"),
+  );
 
 /** From a version 1 latest.json, parsed. Null when it is not one. */
 export function importLatestV1(raw: unknown, log: Log): Imported | null {
@@ -53,7 +57,9 @@ export function importLatestV1(raw: unknown, log: Log): Imported | null {
   if (history === undefined || history === null) return imported;
   const carry = HistoryCarry.safeParse(history);
   if (!carry.success) {
-    log("warn", "history carry of the previous version is corrupt; history starts afresh", { reason: carry.error.issues[0]?.message ?? "invalid" });
+    log("warn", "history carry of the previous version is corrupt; history starts afresh", {
+      reason: carry.error.issues[0]?.message ?? "invalid",
+    });
     return imported;
   }
   return { ...imported, ...historyOf(carry.data, state) };
@@ -65,9 +71,15 @@ function historyOf(carry: HistoryCarry, state: HotState): Omit<Imported, "state"
   const hour: HourCounts = { h: carry.hour.h, ids: [...carry.hour.ids], counts: carry.hour.ids.map(() => [0, 0, 0, 0, 0]) };
   for (const [id, { counts }] of ticksByMonitor(carry.hour)) hour.counts[carry.hour.ids.indexOf(id)] = counts;
   state.hour = hour;
-  const hours: HourRow[] = carry.hours.map((h) => ({ h: h.h, ids: Object.keys(h.m), counts: Object.fromEntries(Object.entries(h.m).map(([id, r]) => [id, countsOf(r)])), rollup: h.m }));
+  const hours: HourRow[] = carry.hours.map((h) => ({
+    h: h.h,
+    ids: Object.keys(h.m),
+    counts: Object.fromEntries(Object.entries(h.m).map(([id, r]) => [id, countsOf(r)])),
+    rollup: h.m,
+  }));
   const sum24: Record<string, [number, number, number, number, number]> = {};
-  for (const row of hours) for (const [id, c] of Object.entries(row.counts)) sum24[id] = countsOf((sum24[id] ?? [0, 0, 0, 0, 0]).map((n, i) => n + (c[i] ?? 0)));
+  for (const row of hours)
+    for (const [id, c] of Object.entries(row.counts)) sum24[id] = countsOf((sum24[id] ?? [0, 0, 0, 0, 0]).map((n, i) => n + (c[i] ?? 0)));
   state.uptime = {
     sum24: { h: carry.hour.h, m: sum24 },
     today: { d: carry.today.d, m: Object.fromEntries(Object.entries(carry.today.m).map(([id, acc]) => [id, acc.c])) },
@@ -106,7 +118,15 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
   const tracks: IncidentState["tracks"] = {};
   for (const incident of kv.incidents.filter((i) => i.status === "open")) {
     for (const id of incident.monitorIds) {
-      tracks[id] = { failStreak: 0, okStreak: 0, streakStart: incident.startedAt, worst: incident.impact === "minor" ? "degraded" : "down", lastRaw: null, flips: [], incidentId: incident.id };
+      tracks[id] = {
+        failStreak: 0,
+        okStreak: 0,
+        streakStart: incident.startedAt,
+        worst: incident.impact === "minor" ? "degraded" : "down",
+        lastRaw: null,
+        flips: [],
+        incidentId: incident.id,
+      };
     }
   }
   state.incidents = { tracks, incidents: kv.incidents };
@@ -116,7 +136,10 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
     if (reached) state.delivery = { ...state.delivery, escalation: { ...state.delivery.escalation, [incident.id]: reached } };
   }
   state.results = Object.fromEntries(
-    Object.entries(kv.monitors).map(([id, m]) => [id, keep({ status: m.status, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since }, null, m.message)]),
+    Object.entries(kv.monitors).map(([id, m]) => [
+      id,
+      keep({ status: m.status, latencyMs: null, checkedAt: m.checkedAt, message: m.message, details: {}, since: m.since }, null, m.message),
+    ]),
   );
   return { state, points: [], hours: [], dayacc: null, pending: {}, recent: [] };
 }

@@ -49,14 +49,20 @@ export function latestText(parts: LatestParts): string {
     uptime[id] = [u?.["24h"] ?? null, u?.["7d"] ?? null, u?.["30d"] ?? null, u?.["90d"] ?? null, ...(parts.today[id] ?? NO_COUNTS)];
   }
   const head = JSON.stringify({ v: 2, tickAt: parts.tickAt, durationMs: parts.durationMs });
-  const tail = JSON.stringify({ uptime, incidents: parts.incidents, adminMaintenance: parts.adminMaintenance, ...(parts.warmup ? { warmup: parts.warmup } : {}) });
+  const tail = JSON.stringify({
+    uptime,
+    incidents: parts.incidents,
+    adminMaintenance: parts.adminMaintenance,
+    ...(parts.warmup ? { warmup: parts.warmup } : {}),
+  });
   return `${head.slice(0, -1)},"monitors":{${monitors}},${tail.slice(1)}`;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
-  if (typeof raw.tickAt !== "string" || !isObject(raw.monitors) || !Array.isArray(raw.incidents)) return { kind: "corrupt", reason: "latest.json (v2) lacks tickAt, monitors or incidents" };
+  if (typeof raw.tickAt !== "string" || !isObject(raw.monitors) || !Array.isArray(raw.incidents))
+    return { kind: "corrupt", reason: "latest.json (v2) lacks tickAt, monitors or incidents" };
   const uptime: Record<string, Uptime> = {};
   const today: Record<string, Counts> = {};
   for (const [id, u] of Object.entries(isObject(raw.uptime) ? raw.uptime : {})) {

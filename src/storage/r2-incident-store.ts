@@ -56,7 +56,12 @@ export function r2IncidentStore(bucket: R2Bucket): IncidentStore {
       // A status filter is applied to the listing's metadata, so only returned incidents are read; a bounded
       // number of listing pages per request, with a cursor to go on from where it stopped.
       for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
-        const page = await bucket.list({ prefix: PREFIX, limit: 200, include: ["customMetadata"], ...(after ? { startAfter: after } : {}) });
+        const page = await bucket.list({
+          prefix: PREFIX,
+          limit: 200,
+          include: ["customMetadata"],
+          ...(after ? { startAfter: after } : {}),
+        });
         for (const [index, object] of page.objects.entries()) {
           after = object.key;
           if (status && object.customMetadata?.status !== status) continue;

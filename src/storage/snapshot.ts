@@ -31,7 +31,12 @@ export const LatestSnapshot = z.object({
   /** Ids of changed incidents whose R2 write failed, retried by the next tick. */
   unsavedIncidents: z.array(z.string()).default([]),
   /** Per-monitor uptime as of this tick, so readers need not read or validate the history carry. */
-  uptime: z.record(z.string(), z.object({ "24h": z.number().nullable(), "7d": z.number().nullable(), "30d": z.number().nullable(), "90d": z.number().nullable() })).default({}),
+  uptime: z
+    .record(
+      z.string(),
+      z.object({ "24h": z.number().nullable(), "7d": z.number().nullable(), "30d": z.number().nullable(), "90d": z.number().nullable() }),
+    )
+    .default({}),
   /** The certificate expiry tier (30, 14, 7, 1 days) each tls monitor last announced. */
   certificateTiers: z.record(z.string(), z.union([z.literal(30), z.literal(14), z.literal(7), z.literal(1)])).default({}),
   /** Maintenance windows created through the admin API, in force beside the config's own. */

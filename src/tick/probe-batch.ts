@@ -44,7 +44,12 @@ class SubrequestsUsedUp extends Error {
  * a DNS lookup, another page of an API) is taken from the shared budget first. An attempt that asked for one the
  * budget no longer had is "budget": its verdict would be the runtime's limit, not the target's health.
  */
-async function meteredAttempt(monitor: Monitor, deps: ProbeDeps, budget: SubrequestBudget, reserved: number): Promise<ProbeResult | "budget"> {
+async function meteredAttempt(
+  monitor: Monitor,
+  deps: ProbeDeps,
+  budget: SubrequestBudget,
+  reserved: number,
+): Promise<ProbeResult | "budget"> {
   let used = 0;
   let refused = false;
   let settled = false;
@@ -90,12 +95,21 @@ async function probeWithRetry(monitor: Monitor, deps: ProbeDeps, budget: Subrequ
  */
 export async function probeBatch(monitors: readonly Monitor[], deps: ProbeDeps, budget: number, limit: number): Promise<Collected> {
   let subrequests = 0;
-  const counted: ProbeDeps = { ...deps, fetch: (input, init) => (subrequests++, deps.fetch(input, init)), connect: (...args) => (subrequests++, deps.connect(...args)) };
+  const counted: ProbeDeps = {
+    ...deps,
+    fetch: (input, init) => (subrequests++, deps.fetch(input, init)),
+    connect: (...args) => (subrequests++, deps.connect(...args)),
+  };
   const shared = new SubrequestBudget(budget);
   const results = await mapPool(monitors, MAX_CONCURRENT_PROBES, async (monitor) => {
     const result = await probeWithRetry(monitor, counted, shared);
     if (result) return result;
-    return unknownResult(monitor, deps.now(), "budget", `not probed this tick: the invocation's ${limit} subrequests are used up (raise limits.subrequests on a Paid plan)`);
+    return unknownResult(
+      monitor,
+      deps.now(),
+      "budget",
+      `not probed this tick: the invocation's ${limit} subrequests are used up (raise limits.subrequests on a Paid plan)`,
+    );
   });
   return { results, subrequests };
 }

@@ -41,12 +41,30 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
     ? await probeBatch(due, deps.probe, config.limits.subrequests - RESERVED_SUBREQUESTS, config.limits.subrequests)
     : await collectSharded(plan, config, tickAt, { call: deps.callShard, now: deps.probe.now, log })(due);
   for (const r of collected.results) {
-    if (r.error) log("warn", "probe not up", { monitor: r.monitorId, status: r.unknown ? "unknown" : r.status, phase: r.error.phase, detail: r.error.detail });
+    if (r.error)
+      log("warn", "probe not up", {
+        monitor: r.monitorId,
+        status: r.unknown ? "unknown" : r.status,
+        phase: r.error.phase,
+        detail: r.error.detail,
+      });
   }
   const summary = await deps.writer.tick({ scheduledTime, startedAt, configText: deps.configText, results: collected.results });
   if ("errors" in summary) throw new Error(`the coordinator refused the tick: invalid configuration: ${summary.errors.join("; ")}`);
   const { results, events, notified, wroteState, wroteLatest, jobs, skipped, durationMs } = summary;
   const counts = summary.counts ?? shownCounts(results);
-  log("info", skipped ? "tick skipped" : "tick done", { tickAt, durationMs, probed: summary.probed ?? results.length, of: config.monitors.length, shards: plan.shards.length, ...counts, events: events.length, notified, wroteState, wroteLatest, jobs });
+  log("info", skipped ? "tick skipped" : "tick done", {
+    tickAt,
+    durationMs,
+    probed: summary.probed ?? results.length,
+    of: config.monitors.length,
+    shards: plan.shards.length,
+    ...counts,
+    events: events.length,
+    notified,
+    wroteState,
+    wroteLatest,
+    jobs,
+  });
   return summary;
 }

@@ -59,10 +59,12 @@ export function explainUntrusted(chain: readonly Certificate[], now: number): st
   let current = leaf;
   for (;;) {
     const index = chain.findIndex((c, i) => !used.has(i) && equalBytes(c.subject.raw, current.issuer.raw));
-    if (index < 0) return current === leaf ? `incomplete chain: issuer ${describeName(leaf.issuer)} not sent by the server and not trusted` : null;
+    if (index < 0)
+      return current === leaf ? `incomplete chain: issuer ${describeName(leaf.issuer)} not sent by the server and not trusted` : null;
     const issuer = chain[index]!;
     used.add(index);
-    if (issuer.notAfter.getTime() <= now) return `intermediate certificate ${describeName(issuer.subject)} expired on ${isoDate(issuer.notAfter)}`;
+    if (issuer.notAfter.getTime() <= now)
+      return `intermediate certificate ${describeName(issuer.subject)} expired on ${isoDate(issuer.notAfter)}`;
     if (isSelfIssued(issuer)) return `certificate not trusted: root ${describeName(issuer.subject)} is not trusted`;
     current = issuer;
   }

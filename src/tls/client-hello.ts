@@ -22,7 +22,9 @@ const list16 = (values: readonly number[]) => vector(2, ...values.map(u16));
 /** The whole handshake message (type, length, body), which is also what the transcript hash covers. */
 export function buildClientHello(options: ClientHelloOptions): Uint8Array {
   const extensions = [
-    ...(options.serverName ? [extension(ExtensionType.serverName, vector(2, u8(0), vector(2, new TextEncoder().encode(options.serverName))))] : []),
+    ...(options.serverName
+      ? [extension(ExtensionType.serverName, vector(2, u8(0), vector(2, new TextEncoder().encode(options.serverName))))]
+      : []),
     extension(ExtensionType.ecPointFormats, vector(1, u8(0))),
     extension(ExtensionType.supportedGroups, list16(SUPPORTED_GROUPS)),
     extension(ExtensionType.signatureAlgorithms, list16(SIGNATURE_SCHEMES)),

@@ -99,7 +99,9 @@ export function decodeTime(node: DerNode): Date {
   const text = latin1(node.value);
   const utc = node.tag === DerTag.utcTime;
   if (!utc && node.tag !== DerTag.generalizedTime) throw new DecodeError("expected a time");
-  const match = (utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/).exec(text);
+  const match = (utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/).exec(
+    text,
+  );
   if (!match) throw new DecodeError(`unsupported time ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s] = match as unknown as [string, string, string, string, string, string, string | undefined];
   let year = Number(y);
@@ -121,7 +123,8 @@ export function decodeString(node: DerNode): string {
     }
     case DerTag.universalString: {
       let s = "";
-      for (let i = 0; i + 3 < v.length; i += 4) s += String.fromCodePoint(((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0);
+      for (let i = 0; i + 3 < v.length; i += 4)
+        s += String.fromCodePoint(((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0);
       return s;
     }
     default:

@@ -23,7 +23,12 @@ export function expiryStatus(notAfter: Date, now: number, warnDays: number, crit
   const daysLeft = daysUntil(notAfter, now);
   if (notAfter.getTime() <= now) {
     const ago = Math.floor((now - notAfter.getTime()) / DAY_MS);
-    return { status: "down", daysLeft, phase: "expiry", message: ago === 0 ? "certificate expired less than a day ago" : `certificate expired ${plural(ago, "day")} ago` };
+    return {
+      status: "down",
+      daysLeft,
+      phase: "expiry",
+      message: ago === 0 ? "certificate expired less than a day ago" : `certificate expired ${plural(ago, "day")} ago`,
+    };
   }
   const when = daysLeft === 0 ? "in less than a day" : `in ${plural(daysLeft, "day")}`;
   const message = `expires ${when} (${isoDate(notAfter)})`;

@@ -40,13 +40,23 @@ export async function hkdfExpand(suite: Tls13Suite, prk: Uint8Array, info: Uint8
   return concatBytes(...blocks).slice(0, length);
 }
 
-export function hkdfExpandLabel(suite: Tls13Suite, secret: Uint8Array, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+export function hkdfExpandLabel(
+  suite: Tls13Suite,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Promise<Uint8Array> {
   const info = concatBytes(u16(length), vector(1, new TextEncoder().encode(`tls13 ${label}`)), vector(1, context));
   return hkdfExpand(suite, secret, info, length);
 }
 
 /** Key and IV that decrypt the server's handshake flight, from the (EC)DHE secret and Hash(ClientHello..ServerHello). */
-export async function serverHandshakeKeys(suite: Tls13Suite, sharedSecret: Uint8Array, helloHash: Uint8Array): Promise<{ key: Uint8Array; iv: Uint8Array }> {
+export async function serverHandshakeKeys(
+  suite: Tls13Suite,
+  sharedSecret: Uint8Array,
+  helloHash: Uint8Array,
+): Promise<{ key: Uint8Array; iv: Uint8Array }> {
   const zeros = new Uint8Array(suite.hashLength);
   const earlySecret = await hkdfExtract(suite, zeros, zeros);
   const derived = await hkdfExpandLabel(suite, earlySecret, "derived", await digest(suite.hash, new Uint8Array(0)), suite.hashLength);

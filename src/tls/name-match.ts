@@ -12,10 +12,11 @@ const normalize = (name: string) => name.toLowerCase().replace(/\.$/, "");
  */
 export function matchesHost(host: string, dnsNames: readonly string[], ipAddresses: readonly string[]): boolean {
   const ip = parseIp(host);
-  if (ip) return ipAddresses.some((san) => {
-    const sanIp = parseIp(san);
-    return sanIp !== null && equalBytes(sanIp, ip);
-  });
+  if (ip)
+    return ipAddresses.some((san) => {
+      const sanIp = parseIp(san);
+      return sanIp !== null && equalBytes(sanIp, ip);
+    });
   const wanted = normalize(host);
   if (wanted === "") return false;
   return dnsNames.some((san) => matchesDnsName(wanted, normalize(san)));
@@ -34,7 +35,10 @@ function matchesDnsName(host: string, pattern: string): boolean {
  * The names a certificate is for, shortened for a message: `www.other.test` or `a.test, b.test (+3 more)`.
  * Only names of the kind asked about (DNS names for a host name, addresses for an IP) unless it has none.
  */
-export function describeCertificateNames(wanted: string, cert: { dnsNames: readonly string[]; ipAddresses: readonly string[]; subject: { commonName: string | null } }): string {
+export function describeCertificateNames(
+  wanted: string,
+  cert: { dnsNames: readonly string[]; ipAddresses: readonly string[]; subject: { commonName: string | null } },
+): string {
   const [same, other] = parseIp(wanted) ? [cert.ipAddresses, cert.dnsNames] : [cert.dnsNames, cert.ipAddresses];
   const names = same.length ? same : other;
   if (names.length === 0) return cert.subject.commonName ? `${cert.subject.commonName} (no subject alternative names)` : "no name at all";

@@ -93,7 +93,13 @@ async function exchange(channel: ByteChannel, options: ReadOptions): Promise<Ser
     for (;;) {
       const message = await nextMessage();
       if (message.type === HandshakeType.certificate) {
-        return { protocol: "TLSv1.2", certificates: parseCertificateList(message.body, false), cipherSuite: serverHello.cipherSuite, group: null, helloRetry };
+        return {
+          protocol: "TLSv1.2",
+          certificates: parseCertificateList(message.body, false),
+          cipherSuite: serverHello.cipherSuite,
+          group: null,
+          helloRetry,
+        };
       }
       if (message.type === HandshakeType.serverKeyExchange || message.type === HandshakeType.serverHelloDone) {
         throw new TlsFailure("handshake", "server sent no certificate");
@@ -170,7 +176,8 @@ function expectType(message: HandshakeMessage, type: number, name: string): Hand
 
 function tls13Suite(hello: ServerHello): Tls13Suite {
   const suite = TLS13_SUITES[hello.cipherSuite];
-  if (!suite || hello.version !== Version.tls13) throw new TlsFailure("handshake", `server chose cipher suite 0x${hello.cipherSuite.toString(16)}, which was not offered`);
+  if (!suite || hello.version !== Version.tls13)
+    throw new TlsFailure("handshake", `server chose cipher suite 0x${hello.cipherSuite.toString(16)}, which was not offered`);
   return suite;
 }
 

@@ -17,7 +17,8 @@ export class RecordDecrypter {
 
   /** The inner content type and content of one protected record. */
   async open(record: TlsRecord): Promise<{ type: number; content: Uint8Array }> {
-    if (record.type !== ContentType.applicationData) throw new TlsFailure("handshake", `unexpected record type ${record.type} after ServerHello`);
+    if (record.type !== ContentType.applicationData)
+      throw new TlsFailure("handshake", `unexpected record type ${record.type} after ServerHello`);
     // The per-record nonce is the IV XOR the 64-bit record sequence number, right-aligned.
     const nonce = this.iv.slice();
     let seq = this.sequence++;
@@ -27,7 +28,9 @@ export class RecordDecrypter {
     }
     let plain: Uint8Array;
     try {
-      plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: record.header, tagLength: 128 }, this.key, record.body));
+      plain = new Uint8Array(
+        await crypto.subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: record.header, tagLength: 128 }, this.key, record.body),
+      );
     } catch {
       throw new TlsFailure("handshake", "could not decrypt the server's handshake (bad record MAC)");
     }

@@ -20,7 +20,12 @@ export const socketAddress = (target: Target) => ({
 /** The connect error text is the same for refused, unreachable, unresolvable and blocked destinations. */
 export const CONNECT_FAILED = "no TLS handshake: connection refused or host unreachable";
 
-export async function socketCertificates(connect: Connect, target: Target, options: ReadOptions, deadline: Deadline): Promise<ServerCertificates> {
+export async function socketCertificates(
+  connect: Connect,
+  target: Target,
+  options: ReadOptions,
+  deadline: Deadline,
+): Promise<ServerCertificates> {
   let socket: ReturnType<Connect>;
   try {
     socket = connect(socketAddress(target), { secureTransport: "off", allowHalfOpen: false });

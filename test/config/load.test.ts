@@ -4,22 +4,46 @@ import committedSchema from "../../edgewatch.schema.json";
 import { formatPath, parseConfig, parseConfigText } from "../../src/config/load";
 import { configJsonSchema } from "../../scripts/json-schema";
 
-const monitor = (fields: Record<string, unknown> = {}) => ({ id: "gw", name: "Gateway", type: "http", url: "https://api.example.test/health", ...fields });
+const monitor = (fields: Record<string, unknown> = {}) => ({
+  id: "gw",
+  name: "Gateway",
+  type: "http",
+  url: "https://api.example.test/health",
+  ...fields,
+});
 
 describe("parseConfig", () => {
   it("accepts the example configuration and applies defaults", () => {
     const result = parseConfig(example);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.monitors.map((m) => m.id)).toEqual(["api-gateway", "ai-worker", "api-certificate", "prometheus", "alertmanager", "grafana"]);
+    expect(result.config.monitors.map((m) => m.id)).toEqual([
+      "api-gateway",
+      "ai-worker",
+      "api-certificate",
+      "prometheus",
+      "alertmanager",
+      "grafana",
+    ]);
     const grafana = result.config.monitors.find((m) => m.id === "grafana");
-    expect(grafana).toMatchObject({ timeoutMs: 10_000, severity: "SEV-3", method: "GET", expectStatus: "200-299", expectJson: { database: "ok" } });
+    expect(grafana).toMatchObject({
+      timeoutMs: 10_000,
+      severity: "SEV-3",
+      method: "GET",
+      expectStatus: "200-299",
+      expectJson: { database: "ok" },
+    });
   });
 
   it("names the field path of every problem", () => {
     const result = parseConfig({
       title: "t",
-      monitors: [monitor(), monitor({ id: "b" }), monitor({ id: "c", url: "not a url" }), monitor({ id: "gw", severity: "SEV-9", timeoutMs: 5 })],
+      monitors: [
+        monitor(),
+        monitor({ id: "b" }),
+        monitor({ id: "c", url: "not a url" }),
+        monitor({ id: "gw", severity: "SEV-9", timeoutMs: 5 }),
+      ],
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 
-const monitor = (fields: Record<string, unknown> = {}) => ({ id: "gw", name: "Gateway", type: "http", url: "https://api.example.test/health", ...fields });
+const monitor = (fields: Record<string, unknown> = {}) => ({
+  id: "gw",
+  name: "Gateway",
+  type: "http",
+  url: "https://api.example.test/health",
+  ...fields,
+});
 const errorsOf = (raw: unknown): string[] => {
   const result = parseConfig(raw);
   return result.ok ? [] : result.errors;

@@ -29,7 +29,11 @@ const days = async (month: string) => Object.keys(MonthObject.parse(await r2Json
 describe("a day's archive", () => {
   it("writes the day, its month and the summary, and refreshes the complete-day sums from the months", async () => {
     await putJson(monthObjectKey("2096-07"), { v: 1, month: "2096-07", days: { "2096-07-14": dayRollups(100) } });
-    await putJson(monthObjectKey("2096-06"), { v: 1, month: "2096-06", days: { "2096-06-30": dayRollups(50), "2096-06-01": dayRollups(7) } });
+    await putJson(monthObjectKey("2096-06"), {
+      v: 1,
+      month: "2096-06",
+      days: { "2096-06-30": dayRollups(50), "2096-06-01": dayRollups(7) },
+    });
     const sim = await rollover();
     await sim.runJobs();
 
@@ -53,7 +57,8 @@ describe("a day's archive", () => {
   });
 
   it("rebuilds a damaged month from the day objects, and a damaged summary from the months", async () => {
-    for (const d of ["2096-07-01", "2096-07-02", "2096-07-14"]) await putJson(dayObjectKey(d), { v: 1, d, rollup: dayRollups(10), hours: [] });
+    for (const d of ["2096-07-01", "2096-07-02", "2096-07-14"])
+      await putJson(dayObjectKey(d), { v: 1, d, rollup: dayRollups(10), hours: [] });
     await putJson(dayObjectKey("2096-07-03"), "{ truncated");
     await putJson(monthObjectKey("2096-07"), '{"v":1,"month":"2096-07","days":{"2096-07-01":');
     await putJson(monthObjectKey("2096-06"), "not json at all");
@@ -79,7 +84,8 @@ describe("a day's archive", () => {
     await sim.runJobs();
     const counter = countingBucket(env.HISTORY);
     sim.stores = storesWith(counter.bucket);
-    for (const t of [Date.parse(`${D}T23:59:00Z`), Date.parse("2096-07-16T00:00:00Z")]) await sim.tick(t, { a: ["up", 30], b: ["up", null] });
+    for (const t of [Date.parse(`${D}T23:59:00Z`), Date.parse("2096-07-16T00:00:00Z")])
+      await sim.tick(t, { a: ["up", 30], b: ["up", null] });
     let summaryReads: string[] = [];
     for (;;) {
       const before = counter.getKeys.length;
@@ -158,7 +164,9 @@ describe("the prune", () => {
     for (const key of seeded) await putJson(key, "{}");
     const sim = await rollover();
     // An hour long gone, as the rows of an earlier day would be.
-    await inWriter(sim.options(), async (deps) => deps.sql.putHour({ h: "2096-07-14T20", ids: ["a"], counts: { a: [1, 0, 0, 0, 0] }, rollup: null }));
+    await inWriter(sim.options(), async (deps) =>
+      deps.sql.putHour({ h: "2096-07-14T20", ids: ["a"], counts: { a: [1, 0, 0, 0, 0] }, rollup: null }),
+    );
     await sim.runJobs();
     const keys = (await env.HISTORY.list()).objects.map((o) => o.key);
     // Today is 07-16: raw keeps 07-09 … 07-15; day objects keep the 400 days before today.

@@ -28,7 +28,12 @@ async function latestUptime(id: string) {
 describe("the hour's archive", () => {
   it("is only queued at the hour's end; its job writes raw/D/HH.json (raw minutes, exact percentiles) and recent.json", async () => {
     // Minutes 3 and 4 fall in a maintenance window: probed, shown as maintenance.
-    const windowed = configOf({ monitors: monitors("a"), maintenance: [{ id: "w", title: "W", monitors: ["a"], start: new Date(T0 + 3 * MIN).toISOString(), end: new Date(T0 + 5 * MIN).toISOString() }] });
+    const windowed = configOf({
+      monitors: monitors("a"),
+      maintenance: [
+        { id: "w", title: "W", monitors: ["a"], start: new Date(T0 + 3 * MIN).toISOString(), end: new Date(T0 + 5 * MIN).toISOString() },
+      ],
+    });
     const sim = simulation(windowed);
     for (let i = 0; i < 60; i++) await sim.tick(T0 + i * MIN, { a: [i < 3 ? "down" : "up", i + 1] });
     const next = await sim.tick(T0 + HOUR_MS, { a: ["up", 5] });
@@ -40,7 +45,14 @@ describe("the hour's archive", () => {
     const hour = HourObject.parse(await r2Json(rawHourKey("2096-03-10T09")));
     expect(hour.ids).toEqual(["a"]);
     expect(hour.ticks).toHaveLength(60);
-    expect(hour.ticks.slice(0, 6)).toEqual([[0, "x", [1]], [MIN, "x", [2]], [2 * MIN, "x", [3]], [3 * MIN, "m", [4]], [4 * MIN, "m", [5]], [5 * MIN, "u", [6]]]);
+    expect(hour.ticks.slice(0, 6)).toEqual([
+      [0, "x", [1]],
+      [MIN, "x", [2]],
+      [2 * MIN, "x", [3]],
+      [3 * MIN, "m", [4]],
+      [4 * MIN, "m", [5]],
+      [5 * MIN, "u", [6]],
+    ]);
     // 55 up, 3 down, 2 maintenance; nearest-rank p50 of 1..60 is 30, p95 is 57.
     expect(hour.rollup.a).toEqual([55, 0, 3, 2, 0, 30, 57, 60]);
     expect(await r2Json(RECENT_KEY)).toEqual({ v: 2, through: "2096-03-10T09", hours: [{ h: "2096-03-10T09", p50: { a: 30 } }] });
@@ -58,7 +70,9 @@ describe("the hour's archive", () => {
     }
     const recent = (await r2Json(RECENT_KEY)) as { through: string; hours: { h: string; p50: Record<string, number | null> }[] };
     expect(recent.through).toBe("2096-03-11T10");
-    expect(recent.hours.map((x) => x.h)).toEqual(Array.from({ length: 24 }, (_, i) => new Date(T0 + (i + 2) * HOUR_MS).toISOString().slice(0, 13)));
+    expect(recent.hours.map((x) => x.h)).toEqual(
+      Array.from({ length: 24 }, (_, i) => new Date(T0 + (i + 2) * HOUR_MS).toISOString().slice(0, 13)),
+    );
     // Each hour had one minute, its latency the hour's number: that is its median.
     expect(recent.hours.map((x) => x.p50.a)).toEqual(Array.from({ length: 24 }, (_, i) => i + 2));
   });
@@ -74,7 +88,10 @@ describe("the day's archive", () => {
       if (summary.jobs) await sim.runJobs();
     }
     await sim.tick(D + DAY_MS, { a: ["up", 1], b: ["up", null] });
-    expect((await storedState(config)).meta.jobs).toEqual([{ kind: "hour", h: "2096-03-10T23", step: "raw" }, { kind: "day", d: "2096-03-10", step: "object" }]);
+    expect((await storedState(config)).meta.jobs).toEqual([
+      { kind: "hour", h: "2096-03-10T23", step: "raw" },
+      { kind: "day", d: "2096-03-10", step: "object" },
+    ]);
 
     const ran: unknown[] = [];
     for (;;) {
@@ -116,7 +133,10 @@ describe("gaps and repeated minutes", () => {
 
     // The next tick comes two days later: hour 12 and the day end together; the day without ticks has no object.
     await sim.tick(Date.parse("2096-03-12T03:30:00Z"), { a: ["up", 30] });
-    expect((await storedState(config)).meta.jobs).toEqual([{ kind: "hour", h: "2096-03-10T12", step: "raw" }, { kind: "day", d: "2096-03-10", step: "object" }]);
+    expect((await storedState(config)).meta.jobs).toEqual([
+      { kind: "hour", h: "2096-03-10T12", step: "raw" },
+      { kind: "day", d: "2096-03-10", step: "object" },
+    ]);
     await sim.runJobs();
     expect(HourObject.parse(await r2Json(rawHourKey("2096-03-10T12"))).ticks).toEqual([[0, "x", [20]]]);
     const day = DayObject.parse(await r2Json(dayObjectKey("2096-03-10")));
@@ -157,7 +177,14 @@ describe("gaps and repeated minutes", () => {
     let t = T0;
     for (let i = 0; i < 300; i++) {
       const r = random();
-      t += r < 0.02 ? Math.floor((random() * 3 * DAY_MS) / MIN) * MIN : r < 0.06 ? -Math.floor(random() * 2 * HOUR_MS / MIN) * MIN : r < 0.1 ? 0 : MIN;
+      t +=
+        r < 0.02
+          ? Math.floor((random() * 3 * DAY_MS) / MIN) * MIN
+          : r < 0.06
+            ? -Math.floor((random() * 2 * HOUR_MS) / MIN) * MIN
+            : r < 0.1
+              ? 0
+              : MIN;
       const statuses = ["up", "degraded", "down", "unknown"] as const;
       const summary = await sim.tick(t, { a: [statuses[Math.floor(random() * 4)]!, Math.floor(random() * 500)], b: ["up", null] });
       if (!summary.skipped) accepted.add(t);
@@ -188,7 +215,10 @@ describe("when R2 fails", () => {
     expect(lines).toContain("archive job failed; retried later");
     await sim.tick(T0 + 2 * HOUR_MS, { a: ["up", 3] });
     expect(await sim.runJobs()).toBe(0);
-    expect((await storedState(config)).meta.jobs).toEqual([{ kind: "hour", h: "2096-03-10T09", step: "raw" }, { kind: "hour", h: "2096-03-10T10", step: "raw" }]);
+    expect((await storedState(config)).meta.jobs).toEqual([
+      { kind: "hour", h: "2096-03-10T09", step: "raw" },
+      { kind: "hour", h: "2096-03-10T10", step: "raw" },
+    ]);
     expect(await historyKeys()).toEqual([]);
 
     sim.stores = storesWith(env.HISTORY);
@@ -224,6 +254,12 @@ describe("when R2 fails", () => {
     expect(await fireAlarm()).toBe(true);
     for (let i = 0; i < 100 && (await storedState(config)).meta.jobs.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await storedState(config)).meta.jobs).toEqual([]);
-    expect(await historyKeys()).toEqual(["days/2096-03-10.json", "months/2096-03.json", "raw/2096-03-10/23.json", "recent.json", "summary.json"]);
+    expect(await historyKeys()).toEqual([
+      "days/2096-03-10.json",
+      "months/2096-03.json",
+      "raw/2096-03-10/23.json",
+      "recent.json",
+      "summary.json",
+    ]);
   });
 });

@@ -28,7 +28,8 @@ describe("archives stay right when R2 refuses them for a while, and after an upg
     sim.stores = storesWith(env.HISTORY);
     await sim.runJobs(500);
     const missing: string[] = [];
-    for (let h = 0; h < 60; h++) if ((await r2Json(rawHourKey(hourKeyOf(t0 + h * HOUR_MS)))) === null) missing.push(hourKeyOf(t0 + h * HOUR_MS));
+    for (let h = 0; h < 60; h++)
+      if ((await r2Json(rawHourKey(hourKeyOf(t0 + h * HOUR_MS)))) === null) missing.push(hourKeyOf(t0 + h * HOUR_MS));
     expect(missing).toEqual([]);
   });
 
@@ -47,7 +48,10 @@ describe("archives stay right when R2 refuses them for a while, and after an upg
       hours: [{ h: hour.h, m: { a: [1, 0, 0, 0, 0, 5, 5, 5] } }],
       today: { d: "2096-05-04", m: {} },
       windows: null,
-      pending: { hours: [{ v: 1, ...hour, rollup: { a: [1, 0, 0, 0, 0, 5, 5, 5] } }], days: [{ v: 1, d: "2096-05-03", rollup: {}, hours: [] }] },
+      pending: {
+        hours: [{ v: 1, ...hour, rollup: { a: [1, 0, 0, 0, 0, 5, 5, 5] } }],
+        days: [{ v: 1, d: "2096-05-03", rollup: {}, hours: [] }],
+      },
       pruned: { raw: null, days: null },
     };
     return JSON.stringify({ version: 1, tickAt: "2096-05-04T10:00:00.000Z", durationMs: 1, monitors: {}, kv: null, history: carry });
@@ -76,14 +80,17 @@ describe("archives stay right when R2 refuses them for a while, and after an upg
       const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
       const stores = storesWith(failingBucket(env.HISTORY, { put: (k) => k.startsWith("raw/") }));
       const options = { config, stores, log: () => {}, send: { ...probeDeps(), now: () => Date.now() + 365 * DAY_MS } };
-      for (const t of [hour + 60_000, hour + 120_000, hour + HOUR_MS]) await testWriter(options).tick({ scheduledTime: t, startedAt: t, configText: null, results: [resultOf("a", ["down", 9], t)] });
+      for (const t of [hour + 60_000, hour + 120_000, hour + HOUR_MS])
+        await testWriter(options).tick({ scheduledTime: t, startedAt: t, configText: null, results: [resultOf("a", ["down", 9], t)] });
       await runJobs(options);
       return hour;
     }
 
     it("its raw minutes are served at resolution=raw", async () => {
       const hour = await hourNotArchived();
-      const { points } = await get(`/api/monitors/a/history?resolution=raw&from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR_MS - 1).toISOString()}`);
+      const { points } = await get(
+        `/api/monitors/a/history?resolution=raw&from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR_MS - 1).toISOString()}`,
+      );
       expect(points).toHaveLength(2);
     });
 

@@ -16,17 +16,33 @@ export type Said = [ProbeStatus | "unknown", number | null];
 export function resultOf(id: string, [status, latencyMs]: Said, atMs: number): CollectedResult {
   const checkedAt = new Date(atMs).toISOString();
   const base = { type: "http", monitorId: id, latencyMs, checkedAt, details: { statusCode: status === "down" ? 500 : 200, checks: null } };
-  if (status === "unknown") return { ...base, status: "down", unknown: true, latencyMs: null, message: "not probed this tick", error: { phase: "shard", detail: "gone" } } as CollectedResult;
+  if (status === "unknown")
+    return {
+      ...base,
+      status: "down",
+      unknown: true,
+      latencyMs: null,
+      message: "not probed this tick",
+      error: { phase: "shard", detail: "gone" },
+    } as CollectedResult;
   return { ...base, status, message: status === "down" ? "HTTP 500" : "HTTP 200" } as CollectedResult;
 }
 
 /** The real bucket, with chosen operations failing. */
-export function failingBucket(bucket: R2Bucket, fail: { put?: (key: string) => boolean; get?: (key: string) => boolean; delete?: boolean }): R2Bucket {
+export function failingBucket(
+  bucket: R2Bucket,
+  fail: { put?: (key: string) => boolean; get?: (key: string) => boolean; delete?: boolean },
+): R2Bucket {
   return new Proxy(bucket, {
     get(target, prop) {
-      if (prop === "put") return (key: string, ...rest: unknown[]) => (fail.put?.(key) ? Promise.reject(new Error(`put ${key} failed`)) : (target.put as Function).call(target, key, ...rest));
-      if (prop === "get") return (key: string, ...rest: unknown[]) => (fail.get?.(key) ? Promise.reject(new Error(`get ${key} failed`)) : (target.get as Function).call(target, key, ...rest));
-      if (prop === "delete") return (keys: unknown) => (fail.delete ? Promise.reject(new Error("delete failed")) : target.delete(keys as string[]));
+      if (prop === "put")
+        return (key: string, ...rest: unknown[]) =>
+          fail.put?.(key) ? Promise.reject(new Error(`put ${key} failed`)) : (target.put as Function).call(target, key, ...rest);
+      if (prop === "get")
+        return (key: string, ...rest: unknown[]) =>
+          fail.get?.(key) ? Promise.reject(new Error(`get ${key} failed`)) : (target.get as Function).call(target, key, ...rest);
+      if (prop === "delete")
+        return (keys: unknown) => (fail.delete ? Promise.reject(new Error("delete failed")) : target.delete(keys as string[]));
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -22,12 +22,23 @@ const at = (hhmm: string, day = "2096-05-04") => Date.parse(`${day}T${hhmm}:00Z`
 
 /** Hour 09 finished (60 minutes, not yet written), hour 10 running with two minutes; the day before not yet written. */
 function carry(): HistoryCarry {
-  const nine: RawHour = { h: "2096-05-04T09", ids: ["a", "b"], ticks: Array.from({ length: 60 }, (_, m) => [m * 60_000, m < 2 ? "ux" : "uu", [m + 1, null]]) };
+  const nine: RawHour = {
+    h: "2096-05-04T09",
+    ids: ["a", "b"],
+    ticks: Array.from({ length: 60 }, (_, m) => [m * 60_000, m < 2 ? "ux" : "uu", [m + 1, null]]),
+  };
   const rollup = rollupHour(nine);
   const dayBefore: DayObject = { v: 1, d: "2096-05-03", rollup: { a: [0, 0, 7, 0, 0, null, null, null] }, hours: [] };
   return {
     v: 1,
-    hour: { h: "2096-05-04T10", ids: ["a", "b"], ticks: [[0, "ux", [12, null]], [60_000, "uu", [14, null]]] },
+    hour: {
+      h: "2096-05-04T10",
+      ids: ["a", "b"],
+      ticks: [
+        [0, "ux", [12, null]],
+        [60_000, "uu", [14, null]],
+      ],
+    },
     hours: [{ h: nine.h, m: rollup }],
     today: { d: "2096-05-04", m: foldHour({}, nine) },
     windows: { through: "2096-05-03", d7: { a: [0, 0, 7, 0, 0] }, d30: { a: [0, 0, 7, 0, 0] }, d90: { a: [0, 0, 7, 0, 0] } },
@@ -37,8 +48,23 @@ function carry(): HistoryCarry {
 }
 
 function latestV1(history: unknown) {
-  const shown = (status: "up" | "down") => ({ type: "http", status, latencyMs: 14, checkedAt: "2096-05-04T10:01:00.000Z", message: "", details: {}, since: "2096-05-04T08:00:00.000Z" });
-  return JSON.stringify({ version: 1, tickAt: "2096-05-04T10:01:00.000Z", durationMs: 5, monitors: { a: shown("up"), b: shown("up") }, kv: null, history });
+  const shown = (status: "up" | "down") => ({
+    type: "http",
+    status,
+    latencyMs: 14,
+    checkedAt: "2096-05-04T10:01:00.000Z",
+    message: "",
+    details: {},
+    since: "2096-05-04T08:00:00.000Z",
+  });
+  return JSON.stringify({
+    version: 1,
+    tickAt: "2096-05-04T10:01:00.000Z",
+    durationMs: 5,
+    monitors: { a: shown("up"), b: shown("up") },
+    kv: null,
+    history,
+  });
 }
 
 async function latestUptime() {
@@ -54,7 +80,14 @@ describe("the first tick after an upgrade from latest.json version 1", () => {
     await sim.tick(at("10:02"), { a: ["up", 16], b: ["up", null] });
 
     const state = await storedState(config);
-    expect(state.hour).toEqual({ h: "2096-05-04T10", ids: ["a", "b"], counts: [[3, 0, 0, 0, 0], [2, 0, 1, 0, 0]] });
+    expect(state.hour).toEqual({
+      h: "2096-05-04T10",
+      ids: ["a", "b"],
+      counts: [
+        [3, 0, 0, 0, 0],
+        [2, 0, 1, 0, 0],
+      ],
+    });
     expect(state.uptime.windows?.through).toBe("2096-05-03");
     const uptime = await latestUptime();
     // 24 h: hour 09 (60 up for a; 58 up, 2 down for b) and the current hour; 7 d adds the 7 down minutes before today.
@@ -107,7 +140,14 @@ describe("the first tick after an upgrade from latest.json version 1", () => {
     expect(lines).toContain("history carry of the previous version is corrupt; history starts afresh");
     const state = await storedState(config);
     expect(state.results.a!.since).toBe("2096-05-04T08:00:00.000Z");
-    expect(state.hour).toEqual({ h: "2096-05-04T10", ids: ["a", "b"], counts: [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0]] });
+    expect(state.hour).toEqual({
+      h: "2096-05-04T10",
+      ids: ["a", "b"],
+      counts: [
+        [1, 0, 0, 0, 0],
+        [1, 0, 0, 0, 0],
+      ],
+    });
     expect(state.meta.jobs).toEqual([]);
   });
 });

@@ -17,7 +17,13 @@ const at = (daysAgo: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - days
 
 function stored(daysAgo: number, status: "open" | "resolved") {
   const startedAt = at(daysAgo);
-  return incident({ id: incidentId("gw", startedAt), monitorIds: ["gw"], startedAt, status, resolvedAt: status === "resolved" ? startedAt : null });
+  return incident({
+    id: incidentId("gw", startedAt),
+    monitorIds: ["gw"],
+    startedAt,
+    status,
+    resolvedAt: status === "resolved" ? startedAt : null,
+  });
 }
 
 describe("incident records in R2 are pruned after their retention", () => {
@@ -30,7 +36,9 @@ describe("incident records in R2 are pruned after their retention", () => {
     const config = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }] });
     expect(config.history.incidentRetentionDays).toBe(400);
     const logs: string[] = [];
-    await inWriter({ config, log: (_level, msg) => logs.push(msg) }, async (deps) => pruneStep(deps, await loadState(deps), TODAY, Date.parse(`${TODAY}T00:05:00Z`)));
+    await inWriter({ config, log: (_level, msg) => logs.push(msg) }, async (deps) =>
+      pruneStep(deps, await loadState(deps), TODAY, Date.parse(`${TODAY}T00:05:00Z`)),
+    );
 
     for (const i of old) expect((await stores.incidents.getIncident(i.id)).kind, i.id).toBe("missing");
     for (const i of keep) expect((await stores.incidents.getIncident(i.id)).kind, i.id).toBe("ok");
@@ -43,7 +51,10 @@ describe("incident records in R2 are pruned after their retention", () => {
     const stores = storesFrom(env);
     const recent = stored(40, "resolved");
     await stores.incidents.putIncident(recent);
-    const config = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }], history: { incidentRetentionDays: 30 } });
+    const config = configOf({
+      monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }],
+      history: { incidentRetentionDays: 30 },
+    });
     await inWriter({ config }, async (deps) => pruneStep(deps, await loadState(deps), TODAY, Date.parse(`${TODAY}T00:05:00Z`)));
     expect((await stores.incidents.getIncident(recent.id)).kind).toBe("missing");
   });

@@ -22,7 +22,15 @@ const gateway = { id: "gw", name: "Gateway", type: "http", url: "https://gw.exam
 
 function result(status: "up" | "down", at: number): CollectedResult {
   const code = status === "up" ? 200 : 500;
-  return { type: "http", monitorId: "gw", status, latencyMs: 4, checkedAt: new Date(at).toISOString(), message: `HTTP ${code} in 4 ms`, details: { statusCode: code, checks: null } };
+  return {
+    type: "http",
+    monitorId: "gw",
+    status,
+    latencyMs: 4,
+    checkedAt: new Date(at).toISOString(),
+    message: `HTTP ${code} in 4 ms`,
+    details: { statusCode: code, checks: null },
+  };
 }
 
 /** The writer's own storage wiped, as if the object were new: what a lost or reset Durable Object looks like. */
@@ -34,7 +42,11 @@ describe("lost or corrupt state", () => {
     await env.STATE.put(STATE_KEY, "{ corrupt");
     const prefix = uniquePrefix("overlap");
     // An Alertmanager channel: its URL is in the config, so the object's own bindings can send without the test's secrets.
-    const raw = { title: "t", monitors: [gateway], notifications: { channels: [{ id: "am", type: "alertmanager", url: `${recorderUrl()}${prefix}` }] } };
+    const raw = {
+      title: "t",
+      monitors: [gateway],
+      notifications: { channels: [{ id: "am", type: "alertmanager", url: `${recorderUrl()}${prefix}` }] },
+    };
     const configText = JSON.stringify(raw);
     const stub = coordinatorOf(env);
     const call = (at: number) => stub.tick({ scheduledTime: at, startedAt: at, configText, results: [result("down", at)] });
@@ -52,12 +64,18 @@ describe("lost or corrupt state", () => {
     const { counts, bucket, kv } = countingBindings();
     const real = storesFrom({ HISTORY: bucket, STATE: kv } as never);
     const r2Down = () => Promise.reject(new Error("R2 is down"));
-    const stores = { ...real, latest: { ...real.latest, writeLatest: r2Down, readLatestText: r2Down, readLatest: r2Down }, incidents: { ...real.incidents, putIncident: r2Down } };
+    const stores = {
+      ...real,
+      latest: { ...real.latest, writeLatest: r2Down, readLatestText: r2Down, readLatest: r2Down },
+      incidents: { ...real.incidents, putIncident: r2Down },
+    };
     const send = { ...probeDeps(), now: () => T0 };
     // A monitor that changes every minute: the most KV would ever be asked to hold.
     for (let n = 0; n < 1440; n++) {
       const at = minute(n);
-      await inWriter({ config, stores, send: { ...send, now: () => at } }, (deps) => commitTick(deps, { scheduledTime: at, startedAt: at, results: [result(n % 2 ? "down" : "up", at)] }));
+      await inWriter({ config, stores, send: { ...send, now: () => at } }, (deps) =>
+        commitTick(deps, { scheduledTime: at, startedAt: at, results: [result(n % 2 ? "down" : "up", at)] }),
+      );
     }
     expect(counts.kvWrites).toBeGreaterThan(0);
     expect(counts.kvWrites).toBeLessThanOrEqual(721);
@@ -68,7 +86,13 @@ describe("lost or corrupt state", () => {
     const raw = {
       title: "t",
       monitors: [gateway],
-      notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }], escalation: [{ afterMinutes: 15, channels: ["ops"] }, { afterMinutes: 60, channels: ["ops"] }] },
+      notifications: {
+        channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }],
+        escalation: [
+          { afterMinutes: 15, channels: ["ops"] },
+          { afterMinutes: 60, channels: ["ops"] },
+        ],
+      },
     };
     const config = configOf(raw);
     let now = minute(0);
@@ -76,7 +100,9 @@ describe("lost or corrupt state", () => {
     // The writer as the tests drive it: the results are given, the sends real.
     const at = async (n: number, status: "up" | "down") => {
       now = minute(n);
-      return inWriter({ config, send: probe }, (deps) => commitTick(deps, { scheduledTime: now, startedAt: now, results: [result(status, now)] }));
+      return inWriter({ config, send: probe }, (deps) =>
+        commitTick(deps, { scheduledTime: now, startedAt: now, results: [result(status, now)] }),
+      );
     };
     for (let n = 0; n <= 20; n++) await at(n, "down");
     const events = async () => (await recorded(prefix)).map((r) => (JSON.parse(r.body) as { event: string }).event);

@@ -13,7 +13,8 @@ const INCIDENT = "gateway-20261128T104000Z";
 const at = (hhmm: string) => Date.parse(`2026-11-28T${hhmm}:00Z`);
 
 async function seedPreviousVersion() {
-  for (const [key, { text, customMetadata }] of Object.entries(fixture.r2)) await env.HISTORY.put(key, text, customMetadata ? { customMetadata } : {});
+  for (const [key, { text, customMetadata }] of Object.entries(fixture.r2))
+    await env.HISTORY.put(key, text, customMetadata ? { customMetadata } : {});
   for (const [key, value] of Object.entries(fixture.kv)) await env.STATE.put(key, value);
 }
 
@@ -49,7 +50,12 @@ describe("the first ticks after an upgrade from the previous version", () => {
     for (let t = at("11:06"); t <= at("12:01"); t += 60_000) {
       now = t;
       const gateway = t < at("11:30") ? "down" : "up";
-      const summary = await writer.tick({ scheduledTime: t, startedAt: t, configText: null, results: [result("gateway", gateway, t), result("worker", "up", t)] });
+      const summary = await writer.tick({
+        scheduledTime: t,
+        startedAt: t,
+        configText: null,
+        results: [result("gateway", gateway, t), result("worker", "up", t)],
+      });
       if ("errors" in summary) throw new Error(summary.errors.join());
       events.push(...summary.events.map((e) => `${new Date(t).toISOString().slice(11, 16)} ${e.type}`));
       if (t === at("11:06")) {
@@ -57,7 +63,9 @@ describe("the first ticks after an upgrade from the previous version", () => {
         // Imported: the open incident with its tracks, the outbox entry with its attempts, the escalation level.
         expect(state.incidents.incidents.map((i) => [i.id, i.status])).toEqual([[INCIDENT, "open"]]);
         expect(state.incidents.tracks.gateway).toMatchObject({ incidentId: INCIDENT });
-        expect(state.delivery.outbox).toEqual([expect.objectContaining({ key: `${INCIDENT}:escalated:1@ops`, attempts: 4, nextAttemptAt: "2026-11-28T11:11:00.000Z" })]);
+        expect(state.delivery.outbox).toEqual([
+          expect.objectContaining({ key: `${INCIDENT}:escalated:1@ops`, attempts: 4, nextAttemptAt: "2026-11-28T11:11:00.000Z" }),
+        ]);
         expect(state.delivery.escalation).toEqual({ [INCIDENT]: 1 });
         expect(Object.keys(state.delivery.done)).toEqual([`${INCIDENT}:opened@ops`]);
       }
@@ -86,9 +94,17 @@ describe("the first ticks after an upgrade from the previous version", () => {
   it("with latest.json unreadable, keeps the open incident from the KV copy", async () => {
     await seedPreviousVersion();
     await env.HISTORY.put("latest.json", '{"version":1,"tickAt":"2026');
-    const writer = testWriter({ config, send: { ...probeDeps({ HOOK_OPS: "https://hooks.example.test/ops" }), fetch: async () => new Response("ok") } });
+    const writer = testWriter({
+      config,
+      send: { ...probeDeps({ HOOK_OPS: "https://hooks.example.test/ops" }), fetch: async () => new Response("ok") },
+    });
     const t = at("11:06");
-    const summary = await writer.tick({ scheduledTime: t, startedAt: t, configText: null, results: [result("gateway", "down", t), result("worker", "up", t)] });
+    const summary = await writer.tick({
+      scheduledTime: t,
+      startedAt: t,
+      configText: null,
+      results: [result("gateway", "down", t), result("worker", "up", t)],
+    });
     if ("errors" in summary) throw new Error(summary.errors.join());
     expect(summary.events).toEqual([]);
     const state = await storedState(config);

@@ -14,10 +14,23 @@ const config = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", 
 const T0 = Date.parse("2096-04-01T10:00:00Z");
 const send = { ...probeDeps(), now: () => T0 };
 
-const up = (at: number, latencyMs: number): CollectedResult => ({ type: "http", monitorId: "gw", status: "up", latencyMs, checkedAt: new Date(at).toISOString(), message: `HTTP 200 in ${latencyMs} ms`, details: { statusCode: 200, checks: null } });
+const up = (at: number, latencyMs: number): CollectedResult => ({
+  type: "http",
+  monitorId: "gw",
+  status: "up",
+  latencyMs,
+  checkedAt: new Date(at).toISOString(),
+  message: `HTTP 200 in ${latencyMs} ms`,
+  details: { statusCode: 200, checks: null },
+});
 
 async function tickAt(at: number, latencyMs: number) {
-  const summary = await testWriter({ config, send }).tick({ scheduledTime: at, startedAt: at, configText: null, results: [up(at, latencyMs)] });
+  const summary = await testWriter({ config, send }).tick({
+    scheduledTime: at,
+    startedAt: at,
+    configText: null,
+    results: [up(at, latencyMs)],
+  });
   if ("errors" in summary) throw new Error(summary.errors.join());
 }
 

@@ -44,7 +44,11 @@ function drive(
 }
 
 /** Ticks every 10 minutes over [startMs, endMs]. */
-function* everyTen(startMs: number, endMs: number, statusAt: (ms: number) => Record<string, HistoryStatus>): Generator<[number, Record<string, HistoryStatus>]> {
+function* everyTen(
+  startMs: number,
+  endMs: number,
+  statusAt: (ms: number) => Record<string, HistoryStatus>,
+): Generator<[number, Record<string, HistoryStatus>]> {
   for (let t = startMs; t <= endMs; t += 10 * MIN) yield [t, statusAt(t)];
 }
 
@@ -52,19 +56,31 @@ describe("recordMinute", () => {
   it("starts from nothing and keeps a minute compactly: ids once, a status letter and a latency per monitor", () => {
     const first = recordMinute(null, T0 + 5_000, entries({ a: ["up", 12.4], b: ["down", null] }));
     expect(first.finished).toBeNull();
-    expect(first.hour).toEqual({ h: "2026-03-10T09", ids: ["a", "b"], counts: [[1, 0, 0, 0, 0], [0, 0, 1, 0, 0]] });
+    expect(first.hour).toEqual({
+      h: "2026-03-10T09",
+      ids: ["a", "b"],
+      counts: [
+        [1, 0, 0, 0, 0],
+        [0, 0, 1, 0, 0],
+      ],
+    });
     expect(first.point).toEqual({ t: T0 + 5_000, letters: "ux", latencies: [12, null] });
     const next = recordMinute(first.hour, T0 + MIN, entries({ a: ["degraded", 30], b: ["maintenance", 7], c: ["unknown", null] }));
     expect(next.hour.ids).toEqual(["a", "b", "c"]);
     expect(next.point).toEqual({ t: T0 + MIN, letters: "dmn", latencies: [30, 7, null] });
-    expect(next.hour.counts).toEqual([[1, 1, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 0, 1]]);
+    expect(next.hour.counts).toEqual([
+      [1, 1, 0, 0, 0],
+      [0, 0, 1, 1, 0],
+      [0, 0, 0, 0, 1],
+    ]);
     // The hour it was given is left as it was: the caller commits the new one or nothing.
     expect(first.hour.ids).toEqual(["a", "b"]);
   });
 
   it("closes the hour at the first minute of the next: the finished hour's counts, and a new hour with that minute", () => {
     let hour: HourCounts | null = null;
-    for (let i = 0; i < 60; i++) hour = recordMinute(hour, T0 + i * MIN, entries({ a: [i < 3 ? "down" : i < 5 ? "maintenance" : "up", i] })).hour;
+    for (let i = 0; i < 60; i++)
+      hour = recordMinute(hour, T0 + i * MIN, entries({ a: [i < 3 ? "down" : i < 5 ? "maintenance" : "up", i] })).hour;
     const next = recordMinute(hour, T0 + HOUR_MS, entries({ a: ["up", 5] }));
     expect(next.finished).toEqual({ h: "2026-03-10T09", ids: ["a"], counts: [[55, 0, 3, 2, 0]] });
     expect(next.hour).toEqual({ h: "2026-03-10T10", ids: ["a"], counts: [[1, 0, 0, 0, 0]] });
@@ -109,7 +125,10 @@ describe("closeHour", () => {
       { h: "2026-06-01T06", m: { a: [0, 0, 1, 0, 0] } },
       { h: "2026-06-02T05", m: { a: [6, 0, 0, 0, 0] } },
     ];
-    const sums = closeHour({ ...EMPTY, today: { d: "2026-06-02", m: { a: [10, 0, 0, 0, 0] } } }, finished, "2026-06-02T06", { kind: "sum", rows });
+    const sums = closeHour({ ...EMPTY, today: { d: "2026-06-02", m: { a: [10, 0, 0, 0, 0] } } }, finished, "2026-06-02T06", {
+      kind: "sum",
+      rows,
+    });
     expect(sums.sum24).toEqual({ h: "2026-06-02T06", m: { a: [6, 0, 1, 0, 0] } });
     expect(sums.today).toEqual({ d: "2026-06-02", m: { a: [16, 0, 0, 0, 0] } });
   });
@@ -172,7 +191,10 @@ describe("uptimeNow", () => {
   it("7d/30d/90d: today plus the complete-day sums of the days before", () => {
     const end = D + 2 * HOUR_MS; // today: 13 up ticks
     const ran = drive(everyTen(D, end, () => ({ a: "up" })));
-    const sums: UptimeSums = { ...ran.sums, windows: { through: "2026-05-31", d7: { a: [87, 0, 0, 0, 0] }, d30: { a: [287, 0, 100, 50, 0] }, d90: { a: [287, 100, 500, 0, 0] } } };
+    const sums: UptimeSums = {
+      ...ran.sums,
+      windows: { through: "2026-05-31", d7: { a: [87, 0, 0, 0, 0] }, d30: { a: [287, 0, 100, 50, 0] }, d90: { a: [287, 100, 500, 0, 0] } },
+    };
     expect(uptimeNow(sums, ran.hour, end).uptime.a).toEqual({ "24h": 100, "7d": 100, "30d": 75, "90d": 44.444 });
   });
 
@@ -181,13 +203,19 @@ describe("uptimeNow", () => {
     const at = D + 24 * HOUR_MS + 50 * MIN;
     // Yesterday: six down; today: six up (the current hour).
     expect(uptimeNow(ran.sums, ran.hour, at).uptime.a).toMatchObject({ "7d": 50, "30d": 50, "90d": 50 });
-    const folded: UptimeSums = { ...ran.sums, windows: { through: "2026-06-01", d7: { a: [0, 0, 6, 0, 0] }, d30: { a: [0, 0, 6, 0, 0] }, d90: { a: [0, 0, 6, 0, 0] } } };
+    const folded: UptimeSums = {
+      ...ran.sums,
+      windows: { through: "2026-06-01", d7: { a: [0, 0, 6, 0, 0] }, d30: { a: [0, 0, 6, 0, 0] }, d90: { a: [0, 0, 6, 0, 0] } },
+    };
     expect(uptimeNow(folded, ran.hour, at).uptime.a).toMatchObject({ "7d": 50, "30d": 50, "90d": 50 });
   });
 
   it("day windows end with the current hour's day, and use sums only while their last day is inside them", () => {
     const ran = drive(everyTen(D, D + HOUR_MS, () => ({ a: "up" })));
-    const sums: UptimeSums = { ...ran.sums, windows: { through: "2026-05-31", d7: { a: [0, 0, 7, 0, 0] }, d30: { a: [0, 0, 7, 0, 0] }, d90: { a: [0, 0, 7, 0, 0] } } };
+    const sums: UptimeSums = {
+      ...ran.sums,
+      windows: { through: "2026-05-31", d7: { a: [0, 0, 7, 0, 0] }, d30: { a: [0, 0, 7, 0, 0] }, d90: { a: [0, 0, 7, 0, 0] } },
+    };
     // 7 up ticks today, 7 down days before.
     expect(uptimeNow(sums, ran.hour, D + 3 * DAY_MS).uptime.a).toMatchObject({ "7d": 50, "30d": 50, "90d": 50 });
     expect(uptimeNow(sums, ran.hour, D + 7 * DAY_MS).uptime.a).toMatchObject({ "7d": null, "30d": 50, "90d": 50 });

@@ -23,7 +23,13 @@ const target = (job: string, instance: string, health: string, lastError = "") =
   lastError,
   health,
 });
-const promAlert = (alertname: string, severity: string) => ({ labels: { alertname, severity }, annotations: {}, state: "firing", activeAt: "2026-01-01T00:00:00Z", value: "1e+00" });
+const promAlert = (alertname: string, severity: string) => ({
+  labels: { alertname, severity },
+  annotations: {},
+  state: "firing",
+  activeAt: "2026-01-01T00:00:00Z",
+  value: "1e+00",
+});
 const amAlert = (alertname: string, severity?: string) => ({
   labels: severity ? { alertname, severity } : { alertname },
   annotations: {},
@@ -42,7 +48,11 @@ const healthy: Handler = (res, endpoint, req) => {
     case "/-/ready":
       return raw(res, 200, "text/plain", "Healthy.\n");
     case "/api/v1/targets":
-      return json(res, 200, success({ activeTargets: [target("api", "10.0.0.1:80", "up"), target("node", "10.0.0.2:9100", "up")], droppedTargets: [] }));
+      return json(
+        res,
+        200,
+        success({ activeTargets: [target("api", "10.0.0.1:80", "up"), target("node", "10.0.0.2:9100", "up")], droppedTargets: [] }),
+      );
     case "/api/v1/alerts":
       return json(res, 200, success({ alerts: [promAlert("Watchdog", "none")] }));
     case "/api/v1/query": {
@@ -51,7 +61,12 @@ const healthy: Handler = (res, endpoint, req) => {
       return json(res, 200, success({ resultType: "vector", result: [{ metric: { job: "api" }, value: [1767225600, value] }] }));
     }
     case "/api/v2/status":
-      return json(res, 200, { cluster: { status: "disabled", peers: [] }, config: { original: "" }, uptime: "2026-01-01T00:00:00Z", versionInfo: {} });
+      return json(res, 200, {
+        cluster: { status: "disabled", peers: [] },
+        config: { original: "" },
+        uptime: "2026-01-01T00:00:00Z",
+        versionInfo: {},
+      });
     case "/api/v2/alerts":
       return json(res, 200, [amAlert("Watchdog", "none")]);
   }
@@ -78,7 +93,9 @@ const cases: Record<string, Handler> = {
   "targets-html": only("/api/v1/targets", (res) => raw(res, 200, "text/html; charset=utf-8", "<!doctype html><title>Sign in</title>")),
   "targets-wrong-shape": only("/api/v1/targets", (res) => json(res, 200, success({ activeTargets: "none" }))),
   "targets-missing": only("/api/v1/targets", (res) => json(res, 200, success({}))),
-  "targets-bad-health": only("/api/v1/targets", (res) => json(res, 200, success({ activeTargets: [{ labels: { job: "a", instance: "b" }, health: 1 }] }))),
+  "targets-bad-health": only("/api/v1/targets", (res) =>
+    json(res, 200, success({ activeTargets: [{ labels: { job: "a", instance: "b" }, health: 1 }] })),
+  ),
   "targets-error-envelope": only("/api/v1/targets", (res) => json(res, 200, { status: "error", errorType: "internal", error: "boom" })),
   "targets-500": only("/api/v1/targets", (res) => json(res, 500, { status: "error", errorType: "internal", error: "storage failure" })),
   "targets-huge": only("/api/v1/targets", (res) => {
@@ -93,20 +110,33 @@ const cases: Record<string, Handler> = {
   "targets-hang": only("/api/v1/targets", () => {}),
   "alerts-wrong-shape": only("/api/v1/alerts", (res) => json(res, 200, success({ alerts: [{ labels: "HighLatency", state: "firing" }] }))),
   "query-bad-json": only("/api/v1/query", (res) => raw(res, 200, "application/json", "{")),
-  "query-wrong-shape": only("/api/v1/query", (res) => json(res, 200, success({ resultType: "vector", result: [{ metric: {}, value: [1767225600, 1] }] }))),
+  "query-wrong-shape": only("/api/v1/query", (res) =>
+    json(res, 200, success({ resultType: "vector", result: [{ metric: {}, value: [1767225600, 1] }] })),
+  ),
   "query-unknown-type": only("/api/v1/query", (res) => json(res, 200, success({ resultType: "table", result: [] }))),
-  "query-matrix": only("/api/v1/query", (res) => json(res, 200, success({ resultType: "matrix", result: [{ metric: {}, values: [[1767225600, "1"]] }] }))),
-  "query-api-error": only("/api/v1/query", (res) => json(res, 400, { status: "error", errorType: "bad_data", error: 'invalid parameter "query": 1:5: parse error' })),
+  "query-matrix": only("/api/v1/query", (res) =>
+    json(res, 200, success({ resultType: "matrix", result: [{ metric: {}, values: [[1767225600, "1"]] }] })),
+  ),
+  "query-api-error": only("/api/v1/query", (res) =>
+    json(res, 400, { status: "error", errorType: "bad_data", error: 'invalid parameter "query": 1:5: parse error' }),
+  ),
   many: (res, endpoint) => {
     if (endpoint === "/api/v1/targets") {
       const down = Array.from({ length: 50 }, (_, i) => target("fleet", `10.2.0.${i}:9100`, "down", "connection refused"));
       return json(res, 200, success({ activeTargets: [target("prometheus", "localhost:9090", "up"), ...down] }));
     }
     if (endpoint === "/api/v1/alerts") {
-      return json(res, 200, success({ alerts: Array.from({ length: 30 }, (_, i) => promAlert(`Alert${String(i).padStart(2, "0")}`, "warning")) }));
+      return json(
+        res,
+        200,
+        success({ alerts: Array.from({ length: 30 }, (_, i) => promAlert(`Alert${String(i).padStart(2, "0")}`, "warning")) }),
+      );
     }
     if (endpoint === "/api/v2/alerts") {
-      return json(res, 200, [amAlert("Watchdog", "none"), ...Array.from({ length: 30 }, (_, i) => amAlert(`Alert${String(i).padStart(2, "0")}`, i % 3 ? "warning" : "critical"))]);
+      return json(res, 200, [
+        amAlert("Watchdog", "none"),
+        ...Array.from({ length: 30 }, (_, i) => amAlert(`Alert${String(i).padStart(2, "0")}`, i % 3 ? "warning" : "critical")),
+      ]);
     }
     return false;
   },
@@ -124,7 +154,13 @@ const cases: Record<string, Handler> = {
   "am-status-wrong": only("/api/v2/status", (res) => json(res, 200, { cluster: {} })),
   "am-settling": only("/api/v2/status", (res) => json(res, 200, { cluster: { status: "settling", peers: [] } })),
   "am-firing": only("/api/v2/alerts", (res) =>
-    json(res, 200, [amAlert("Watchdog", "none"), amAlert("DiskFull", "critical"), amAlert("HighLatency", "warning"), amAlert("HighLatency", "warning"), amAlert("Unlabelled")]),
+    json(res, 200, [
+      amAlert("Watchdog", "none"),
+      amAlert("DiskFull", "critical"),
+      amAlert("HighLatency", "warning"),
+      amAlert("HighLatency", "warning"),
+      amAlert("Unlabelled"),
+    ]),
   ),
   "am-status-hang": only("/api/v2/status", () => {}),
 };

@@ -17,7 +17,11 @@ let served = 0;
  * A GET through the faces app with a real execution context. Each call gets an origin of its own unless one is
  * given, so the edge cache (shared by every test in the isolate) never answers one test with another's data.
  */
-export async function faceGet(bindings: Bindings, path: string, options: { headers?: Record<string, string>; origin?: string } = {}): Promise<Response> {
+export async function faceGet(
+  bindings: Bindings,
+  path: string,
+  options: { headers?: Record<string, string>; origin?: string } = {},
+): Promise<Response> {
   const origin = options.origin ?? `http://t${++served}-${crypto.randomUUID().slice(0, 8)}.edgewatch.test`;
   const ctx = createExecutionContext();
   const response = await app.fetch(new Request(`${origin}${path}`, { headers: options.headers ?? {} }), bindings, ctx);
@@ -25,10 +29,19 @@ export async function faceGet(bindings: Bindings, path: string, options: { heade
   return response;
 }
 
-export const minutesAgo = (minutes: number, nowMs = Date.now()) => new Date(Math.floor(nowMs / 60_000) * 60_000 - minutes * 60_000).toISOString();
+export const minutesAgo = (minutes: number, nowMs = Date.now()) =>
+  new Date(Math.floor(nowMs / 60_000) * 60_000 - minutes * 60_000).toISOString();
 
 export function stored(fields: Partial<StoredResult> & Pick<StoredResult, "status">, at: string): StoredResult {
-  return { type: "http", latencyMs: 42, checkedAt: at, message: `HTTP 200 in 42 ms`, details: { statusCode: 200, checks: null }, since: at, ...fields };
+  return {
+    type: "http",
+    latencyMs: 42,
+    checkedAt: at,
+    message: `HTTP 200 in 42 ms`,
+    details: { statusCode: 200, checks: null },
+    since: at,
+    ...fields,
+  };
 }
 
 export function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
@@ -59,6 +72,15 @@ export async function seedLatest(
   tickAt = minutesAgo(0),
   options: { uptime?: UptimeRecord; bucket?: R2Bucket } = {},
 ): Promise<void> {
-  const snapshot = { version: 1, tickAt, durationMs: 120, kv: null, incidents: { tracks: {}, incidents }, unsavedIncidents: [], monitors, uptime: options.uptime ?? {} };
+  const snapshot = {
+    version: 1,
+    tickAt,
+    durationMs: 120,
+    kv: null,
+    incidents: { tracks: {}, incidents },
+    unsavedIncidents: [],
+    monitors,
+    uptime: options.uptime ?? {},
+  };
   await (options.bucket ?? env.HISTORY).put(LATEST_KEY, JSON.stringify(snapshot));
 }

@@ -45,7 +45,9 @@ export async function startHttpTargets(): Promise<HttpTargets> {
     if (path === "/hang") return; // headers never come
     if (path === "/noisy") {
       // A health answer written to bloat whoever stores it (600 KB): 150 failing checks with 2,000-character names.
-      const checks = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`dependency-${i}-${"n".repeat(2000)}`, { status: "down", detail: "d".repeat(2000) }]));
+      const checks = Object.fromEntries(
+        Array.from({ length: 150 }, (_, i) => [`dependency-${i}-${"n".repeat(2000)}`, { status: "down", detail: "d".repeat(2000) }]),
+      );
       return json(res, 200, { status: "degraded", checks });
     }
     if (path === "/by-location") {

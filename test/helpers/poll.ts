@@ -4,7 +4,11 @@
  * Calls `read` every `intervalMs` until `done(value)` or the deadline; returns the last value either way, so the
  * test's own assertions say what was found when the state never came.
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, { deadlineMs = 15_000, intervalMs = 200 } = {}): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { deadlineMs = 15_000, intervalMs = 200 } = {},
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await read();

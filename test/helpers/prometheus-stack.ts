@@ -43,7 +43,14 @@ declare module "vitest" {
 
 function findBinary(envName: string, names: string[]): string | undefined {
   const explicit = process.env[envName];
-  const candidates = explicit ? [explicit] : names.flatMap((n) => (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, n)));
+  const candidates = explicit
+    ? [explicit]
+    : names.flatMap((n) =>
+        (process.env.PATH ?? "")
+          .split(path.delimiter)
+          .filter(Boolean)
+          .map((d) => path.join(d, n)),
+      );
   for (const file of candidates) {
     try {
       accessSync(file, constants.X_OK);
@@ -152,7 +159,9 @@ async function startControlServer(onStopSpare: () => Promise<void>) {
         return res.end("target switched to failing by a test\n");
       }
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-      return res.end(`# HELP edgewatch_test_gauge A value the tests set.\n# TYPE edgewatch_test_gauge gauge\nedgewatch_test_gauge ${state.gauge}\n`);
+      return res.end(
+        `# HELP edgewatch_test_gauge A value the tests set.\n# TYPE edgewatch_test_gauge gauge\nedgewatch_test_gauge ${state.gauge}\n`,
+      );
     }
     if (req.method === "POST" && url.pathname === "/control") {
       let raw = "";

@@ -51,7 +51,8 @@ const HUGE_TOTAL = 32 * 1024 * 1024;
 
 function defaultAnswer(path: string): { status: number; headers: Record<string, string>; body: string } {
   const json = { "content-type": "application/json" };
-  if (path.endsWith("/v2/enqueue")) return { status: 202, headers: json, body: JSON.stringify({ status: "success", message: "Event processed", dedup_key: "recorded" }) };
+  if (path.endsWith("/v2/enqueue"))
+    return { status: 202, headers: json, body: JSON.stringify({ status: "success", message: "Event processed", dedup_key: "recorded" }) };
   if (path.endsWith("/sendMessage")) return { status: 200, headers: json, body: JSON.stringify({ ok: true, result: { message_id: 1 } }) };
   if (path.endsWith("/api/v2/alerts")) return { status: 200, headers: json, body: "" };
   if (path.includes("/discord")) return { status: 204, headers: {}, body: "" };
@@ -111,8 +112,17 @@ export async function startRecordingServer(): Promise<{ values: { recorder: Reco
 
       seq += 1;
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-      recorded.push({ seq, method: req.method ?? "", path: req.url ?? "/", headers, body: raw.toString("utf8"), bodyBase64: raw.toString("base64"), receivedAt: Date.now() });
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      recorded.push({
+        seq,
+        method: req.method ?? "",
+        path: req.url ?? "/",
+        headers,
+        body: raw.toString("utf8"),
+        bodyBase64: raw.toString("base64"),
+        receivedAt: Date.now(),
+      });
 
       const queue = rules.get(url.pathname) ?? [];
       const rule = queue[0];

@@ -30,10 +30,22 @@ export function prepareTestCa(dir: string): TestCa {
   execFileSync(
     "openssl",
     [
-      "req", "-x509", "-new", "-key", keyPath, "-out", certPath, "-days", "3650", "-sha256",
-      "-subj", "/O=Edgewatch Tests/CN=Edgewatch Test Root CA",
-      "-addext", "basicConstraints=critical,CA:TRUE",
-      "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "3650",
+      "-sha256",
+      "-subj",
+      "/O=Edgewatch Tests/CN=Edgewatch Test Root CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
     ],
     { stdio: "pipe" },
   );
@@ -128,10 +140,26 @@ export async function issueCertificate(ca: TestCa, options: IssueOptions): Promi
   );
   await run("openssl", ["genpkey", ...KEY_ARGS[options.key], "-out", keyPath]);
   await run("openssl", ["req", "-new", "-key", keyPath, "-subj", options.subject, "-out", csrPath]);
-  const signer = options.issuer === "self" ? ["-selfsign", "-keyfile", keyPath] : ["-cert", options.issuer.certPath, "-keyfile", options.issuer.keyPath];
+  const signer =
+    options.issuer === "self" ? ["-selfsign", "-keyfile", keyPath] : ["-cert", options.issuer.certPath, "-keyfile", options.issuer.keyPath];
   await run("openssl", [
-    "ca", "-batch", "-config", configPath, "-extensions", "ext", "-in", csrPath, "-out", certPath, "-notext", "-preserveDN",
-    "-startdate", opensslDate(options.notBefore), "-enddate", opensslDate(options.notAfter), ...signer,
+    "ca",
+    "-batch",
+    "-config",
+    configPath,
+    "-extensions",
+    "ext",
+    "-in",
+    csrPath,
+    "-out",
+    certPath,
+    "-notext",
+    "-preserveDN",
+    "-startdate",
+    opensslDate(options.notBefore),
+    "-enddate",
+    opensslDate(options.notAfter),
+    ...signer,
   ]);
   return { certPath, keyPath, pem: readFileSync(certPath, "utf8") };
 }

@@ -56,7 +56,15 @@ export async function startTlsServers(): Promise<{ values: { tls: TlsTestValues 
   const leafSans = [`DNS:${SERVER_NAME}`, "IP:127.0.0.1"];
 
   // Leaves end 12 hours past a whole number of days, so the days left stay the same for the whole test run.
-  const intermediate = await issueCertificate(ca, { name: "intermediate", subject: `${O}/CN=Edgewatch Test Intermediate`, key: "ec-p256", issuer: root, notBefore: at(-30 * DAY), notAfter: at(365 * DAY), ca: true });
+  const intermediate = await issueCertificate(ca, {
+    name: "intermediate",
+    subject: `${O}/CN=Edgewatch Test Intermediate`,
+    key: "ec-p256",
+    issuer: root,
+    notBefore: at(-30 * DAY),
+    notAfter: at(365 * DAY),
+    ca: true,
+  });
   const leaf = (name: string, key: IssueKey, notBefore: Date, notAfter: Date, sans = leafSans, subject = `${O}/CN=${SERVER_NAME}`) =>
     issueCertificate(ca, { name, subject, key, issuer: intermediate, notBefore, notAfter, sans });
   const [okRsa, okEc, days10, days5, expired, notYet, wrongHost, selfSigned, ipv6] = await Promise.all([
@@ -68,16 +76,56 @@ export async function startTlsServers(): Promise<{ values: { tls: TlsTestValues 
     leaf("not-yet-valid", "ec-p256", at(3 * DAY), at(90 * DAY)),
     leaf("wrong-host", "ec-p384", at(-10 * DAY), at(60 * DAY), ["DNS:www.other.test", "IP:127.0.0.1"], `${O}/CN=www.other.test`),
     // Past 2049 notAfter is a GeneralizedTime rather than a UTCTime: the reader must handle both.
-    issueCertificate(ca, { name: "self-signed", subject: `${O}/CN=${SERVER_NAME}`, key: "ec-p256", issuer: "self", notBefore: at(-DAY), notAfter: new Date("2099-12-31T12:00:00Z"), sans: leafSans }),
+    issueCertificate(ca, {
+      name: "self-signed",
+      subject: `${O}/CN=${SERVER_NAME}`,
+      key: "ec-p256",
+      issuer: "self",
+      notBefore: at(-DAY),
+      notAfter: new Date("2099-12-31T12:00:00Z"),
+      sans: leafSans,
+    }),
     leaf("ipv6", "ec-p256", at(-10 * DAY), at(20 * DAY + 12 * HOUR), [`DNS:${SERVER_NAME}`, "IP:::1"]),
   ]);
 
   // A 4-deep chain of 4096-bit RSA keys, about 6 KB of certificates; served in 512-byte records. The second
   // intermediate expires before the leaf, which earliestChainExpiry must report.
-  const long1 = await issueCertificate(ca, { name: "long-1", subject: `${O}/CN=Long Chain CA 1`, key: "rsa-4096", issuer: root, notBefore: at(-30 * DAY), notAfter: at(300 * DAY), ca: true });
-  const long2 = await issueCertificate(ca, { name: "long-2", subject: `${O}/CN=Long Chain CA 2`, key: "rsa-4096", issuer: long1, notBefore: at(-30 * DAY), notAfter: at(40 * DAY), ca: true });
-  const long3 = await issueCertificate(ca, { name: "long-3", subject: `${O}/CN=Long Chain CA 3`, key: "rsa-4096", issuer: long2, notBefore: at(-30 * DAY), notAfter: at(200 * DAY), ca: true });
-  const longLeaf = await issueCertificate(ca, { name: "long-leaf", subject: `${O}/CN=${SERVER_NAME}`, key: "rsa-4096", issuer: long3, notBefore: at(-DAY), notAfter: at(60 * DAY + 12 * HOUR), sans: leafSans });
+  const long1 = await issueCertificate(ca, {
+    name: "long-1",
+    subject: `${O}/CN=Long Chain CA 1`,
+    key: "rsa-4096",
+    issuer: root,
+    notBefore: at(-30 * DAY),
+    notAfter: at(300 * DAY),
+    ca: true,
+  });
+  const long2 = await issueCertificate(ca, {
+    name: "long-2",
+    subject: `${O}/CN=Long Chain CA 2`,
+    key: "rsa-4096",
+    issuer: long1,
+    notBefore: at(-30 * DAY),
+    notAfter: at(40 * DAY),
+    ca: true,
+  });
+  const long3 = await issueCertificate(ca, {
+    name: "long-3",
+    subject: `${O}/CN=Long Chain CA 3`,
+    key: "rsa-4096",
+    issuer: long2,
+    notBefore: at(-30 * DAY),
+    notAfter: at(200 * DAY),
+    ca: true,
+  });
+  const longLeaf = await issueCertificate(ca, {
+    name: "long-leaf",
+    subject: `${O}/CN=${SERVER_NAME}`,
+    key: "rsa-4096",
+    issuer: long3,
+    notBefore: at(-DAY),
+    notAfter: at(60 * DAY + 12 * HOUR),
+    sans: leafSans,
+  });
 
   const closers: (() => Promise<void>)[] = [];
   const ports: Record<string, number> = {};
@@ -136,12 +184,36 @@ export async function startTlsServers(): Promise<{ values: { tls: TlsTestValues 
   const doh = await dohImitation();
   closers.push(doh.close);
 
-  const named: Record<string, Issued> = { okRsa, okEc, days10, days5, expired, notYet, wrongHost, selfSigned, ipv6, intermediate, long1, long2, long3, longLeaf };
+  const named: Record<string, Issued> = {
+    okRsa,
+    okEc,
+    days10,
+    days5,
+    expired,
+    notYet,
+    wrongHost,
+    selfSigned,
+    ipv6,
+    intermediate,
+    long1,
+    long2,
+    long3,
+    longLeaf,
+  };
   const certs: Record<string, CertFacts> = {};
   for (const [name, cert] of Object.entries(named)) certs[name] = await certFacts(cert);
 
   return {
-    values: { tls: { ports, certs, cloudflareApiUrl: `http://127.0.0.1:${api.port}/client/v4`, cloudflareApiToken: apiToken, openConnectionsUrl: `http://127.0.0.1:${plain.port}/open`, dohUrl: `http://127.0.0.1:${doh.port}/dns-query` } },
+    values: {
+      tls: {
+        ports,
+        certs,
+        cloudflareApiUrl: `http://127.0.0.1:${api.port}/client/v4`,
+        cloudflareApiToken: apiToken,
+        openConnectionsUrl: `http://127.0.0.1:${plain.port}/open`,
+        dohUrl: `http://127.0.0.1:${doh.port}/dns-query`,
+      },
+    },
     close: async () => {
       await Promise.all(closers.map((c) => c().catch(() => {})));
       rmSync(ca.dir, { recursive: true, force: true });
@@ -162,7 +234,10 @@ async function certFacts(cert: Issued): Promise<CertFacts> {
   const x = new X509Certificate(cert.pem);
   const details = x.publicKey.asymmetricKeyDetails ?? {};
   const curves: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384" };
-  const keyType = x.publicKey.asymmetricKeyType === "rsa" ? `RSA-${details.modulusLength}` : `EC ${curves[details.namedCurve ?? ""] ?? details.namedCurve}`;
+  const keyType =
+    x.publicKey.asymmetricKeyType === "rsa"
+      ? `RSA-${details.modulusLength}`
+      : `EC ${curves[details.namedCurve ?? ""] ?? details.namedCurve}`;
   return {
     derBase64: x.raw.toString("base64"),
     subject: x.subject,
@@ -202,9 +277,12 @@ function closable(server: net.Server, name = ""): () => Promise<void> {
 }
 
 async function nodeTlsServer(spec: { name: string; host: string; key: string; certs: Issued[]; options: tls.TlsOptions }) {
-  const server = tls.createServer({ ...spec.options, key: readFileSync(spec.key), cert: spec.certs.map((c) => c.pem).join("") }, (socket) => {
-    socket.on("error", () => {});
-  });
+  const server = tls.createServer(
+    { ...spec.options, key: readFileSync(spec.key), cert: spec.certs.map((c) => c.pem).join("") },
+    (socket) => {
+      socket.on("error", () => {});
+    },
+  );
   // The probe hangs up mid-handshake on purpose; Node reports that here.
   server.on("tlsClientError", () => {});
   const close = closable(server, spec.name);
@@ -217,7 +295,18 @@ async function opensslServer(ca: TestCa, name: string, leaf: Issued, chain: Issu
   writeFileSync(chainPath, chain.map((c) => c.pem).join(""));
   const child: ChildProcess = spawn(
     "openssl",
-    ["s_server", "-accept", "127.0.0.1:0", "-cert", leaf.certPath, "-key", leaf.keyPath, ...(chain.length ? ["-cert_chain", chainPath] : []), "-www", ...args],
+    [
+      "s_server",
+      "-accept",
+      "127.0.0.1:0",
+      "-cert",
+      leaf.certPath,
+      "-key",
+      leaf.keyPath,
+      ...(chain.length ? ["-cert_chain", chainPath] : []),
+      "-www",
+      ...args,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const port = await new Promise<number>((resolve, reject) => {
@@ -361,7 +450,10 @@ async function cloudflareApiImitation(token: string, now: number) {
       cloudflare_branding: false,
       primary_certificate: "cert-ecdsa",
       // Two certificates (ECDSA and RSA); the earliest expiry is the one to report.
-      certificates: [cert("cert-ecdsa", ["example.test", "*.example.test"], 40 * DAY, "GoogleTrustServices"), cert("cert-rsa", ["example.test", "*.example.test"], 10 * DAY + 12 * HOUR, "GoogleTrustServices")],
+      certificates: [
+        cert("cert-ecdsa", ["example.test", "*.example.test"], 40 * DAY, "GoogleTrustServices"),
+        cert("cert-rsa", ["example.test", "*.example.test"], 10 * DAY + 12 * HOUR, "GoogleTrustServices"),
+      ],
     },
     {
       id: "pack-advanced",
@@ -397,12 +489,15 @@ async function cloudflareApiImitation(token: string, now: number) {
       res.end(JSON.stringify(body));
     };
     const match = /^\/client\/v4\/zones\/([0-9a-f]{32})\/ssl\/certificate_packs$/.exec(url.pathname);
-    if (!match) return send(404, { success: false, errors: [{ code: 7003, message: "Could not route to /zones" }], messages: [], result: null });
+    if (!match)
+      return send(404, { success: false, errors: [{ code: 7003, message: "Could not route to /zones" }], messages: [], result: null });
     if (req.headers.authorization !== `Bearer ${token}`) {
       return send(403, { success: false, errors: [{ code: 10000, message: "Authentication error" }], messages: [], result: null });
     }
-    if (match[1] === CF_BROKEN_ZONE_ID) return send(200, { success: true, errors: [], messages: [], result: [{ id: "x", status: "active" }] });
-    if (match[1] !== CF_ZONE_ID) return send(404, { success: false, errors: [{ code: 1001, message: "Invalid zone identifier" }], messages: [], result: null });
+    if (match[1] === CF_BROKEN_ZONE_ID)
+      return send(200, { success: true, errors: [], messages: [], result: [{ id: "x", status: "active" }] });
+    if (match[1] !== CF_ZONE_ID)
+      return send(404, { success: false, errors: [{ code: 1001, message: "Invalid zone identifier" }], messages: [], result: null });
     const visible = url.searchParams.get("status") === "all" ? packs : packs.filter((p) => p.status === "active");
     const perPage = 2;
     const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
@@ -412,7 +507,13 @@ async function cloudflareApiImitation(token: string, now: number) {
       errors: [],
       messages: [],
       result: visible.slice((page - 1) * perPage, page * perPage),
-      result_info: { page, per_page: perPage, count: Math.min(perPage, visible.length - (page - 1) * perPage), total_count: visible.length, total_pages: totalPages },
+      result_info: {
+        page,
+        per_page: perPage,
+        count: Math.min(perPage, visible.length - (page - 1) * perPage),
+        total_count: visible.length,
+        total_pages: totalPages,
+      },
     });
   });
   const close = closable(server);
@@ -427,7 +528,18 @@ async function dohImitation() {
     const type = url.searchParams.get("type");
     const answer = name === "localhost" && type === "A" ? [{ name, type: 1, TTL: 300, data: "104.16.132.229" }] : undefined;
     res.writeHead(200, { "content-type": "application/dns-json" });
-    res.end(JSON.stringify({ Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: [{ name, type: type === "AAAA" ? 28 : 1 }], ...(answer ? { Answer: answer } : {}) }));
+    res.end(
+      JSON.stringify({
+        Status: 0,
+        TC: false,
+        RD: true,
+        RA: true,
+        AD: false,
+        CD: false,
+        Question: [{ name, type: type === "AAAA" ? 28 : 1 }],
+        ...(answer ? { Answer: answer } : {}),
+      }),
+    );
   });
   const close = closable(server);
   return { port: await listen(server), close };

@@ -18,7 +18,12 @@ export async function fireCron(bindings: Bindings, scheduledTime = Date.now()): 
  * A GET through the Worker. Each call comes from a host of its own unless `origin` is given, so the edge cache (keyed
  * by URL) never answers from an earlier test's data; pass the same origin twice to exercise the cache.
  */
-export async function get(bindings: Bindings, path: string, headers: Record<string, string> = {}, origin = `http://${crypto.randomUUID().slice(0, 8)}.edgewatch.test`): Promise<Response> {
+export async function get(
+  bindings: Bindings,
+  path: string,
+  headers: Record<string, string> = {},
+  origin = `http://${crypto.randomUUID().slice(0, 8)}.edgewatch.test`,
+): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await worker.fetch(new Request(`${origin}${path}`, { headers }), bindings, ctx);
   await waitOnExecutionContext(ctx);
@@ -28,7 +33,11 @@ export async function get(bindings: Bindings, path: string, headers: Record<stri
 /** An admin API POST through the Worker, as an operator sends it, with the bearer token given. */
 export async function adminPost(bindings: Bindings, path: string, body: unknown, token: string): Promise<Response> {
   const ctx = createExecutionContext();
-  const request = new Request(`http://edgewatch.test${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const request = new Request(`http://edgewatch.test${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const response = await worker.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
   return response;

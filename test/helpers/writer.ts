@@ -40,7 +40,14 @@ export function inWriter<T>(options: WriterOptions, fn: (deps: WriterDeps) => Pr
   return runInDurableObject(coordinatorOf(env), async (_instance, state) => {
     const sql = new CoordinatorSql(state.storage);
     const log = options.log ?? (() => {});
-    const deps: WriterDeps = { config: options.config, sql, hot: new HotStateStore(sql, log), stores: options.stores ?? storesFrom(env), send: options.send ?? probeDeps(), log };
+    const deps: WriterDeps = {
+      config: options.config,
+      sql,
+      hot: new HotStateStore(sql, log),
+      stores: options.stores ?? storesFrom(env),
+      send: options.send ?? probeDeps(),
+      log,
+    };
     return fn(deps);
   });
 }
@@ -54,7 +61,14 @@ export function testWriter(options: WriterOptions): TickWriter {
 export function tickDeps(options: WriterOptions & { probe?: ProbeDeps }): TickDeps {
   const probe = options.probe ?? probeDeps();
   const log = options.log ?? (() => {});
-  return { config: options.config, configText: null, probe, log, writer: testWriter({ send: probe, ...options, log }), callShard: shardCaller(env.SHARD) };
+  return {
+    config: options.config,
+    configText: null,
+    probe,
+    log,
+    writer: testWriter({ send: probe, ...options, log }),
+    callShard: shardCaller(env.SHARD),
+  };
 }
 
 /** One tick at `scheduledTime`. */

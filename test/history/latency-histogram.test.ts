@@ -5,7 +5,6 @@ import { exactPercentile, uptimePercent } from "../../src/history/rollup";
 import type { DayAccumulator, RawHour } from "../../src/history/schemas";
 import { rng } from "../helpers/rng";
 
-
 const random = rng(7);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const distributions: Record<string, () => number> = {

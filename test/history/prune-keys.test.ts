@@ -8,7 +8,10 @@ describe("pruneKeys", () => {
     const lastDay = addDays("2026-06-09", -401);
     expect(lastDay).toBe("2025-05-04");
     const { keys, pruned } = pruneKeys({ raw: "2026-05-31", days: "2025-05-03" }, "2026-06-09", 7);
-    expect(keys).toEqual([...Array.from({ length: 24 }, (_, h) => `raw/2026-06-01/${String(h).padStart(2, "0")}.json`), "days/2025-05-04.json"]);
+    expect(keys).toEqual([
+      ...Array.from({ length: 24 }, (_, h) => `raw/2026-06-01/${String(h).padStart(2, "0")}.json`),
+      "days/2025-05-04.json",
+    ]);
     expect(pruned).toEqual({ raw: "2026-06-01", days: "2025-05-04" });
   });
 
@@ -29,11 +32,23 @@ describe("pruneKeys", () => {
   it("on a fresh carry: the cutoff day and a week before it", () => {
     const { keys, pruned } = pruneKeys({ raw: null, days: null }, "2026-06-09", 3);
     const rawDays = new Set(keys.filter((k) => k.startsWith("raw/")).map((k) => k.slice(4, 14)));
-    expect([...rawDays].sort()).toEqual(["2026-05-29", "2026-05-30", "2026-05-31", "2026-06-01", "2026-06-02", "2026-06-03", "2026-06-04", "2026-06-05"]);
+    expect([...rawDays].sort()).toEqual([
+      "2026-05-29",
+      "2026-05-30",
+      "2026-05-31",
+      "2026-06-01",
+      "2026-06-02",
+      "2026-06-03",
+      "2026-06-04",
+      "2026-06-05",
+    ]);
     expect(pruned.raw).toBe("2026-06-05");
   });
 
   it("keeps the record when a longer retention leaves nothing to delete", () => {
-    expect(pruneKeys({ raw: "2026-06-05", days: "2025-05-05" }, "2026-06-09", 30)).toEqual({ keys: [], pruned: { raw: "2026-06-05", days: "2025-05-05" } });
+    expect(pruneKeys({ raw: "2026-06-05", days: "2025-05-05" }, "2026-06-09", 30)).toEqual({
+      keys: [],
+      pruned: { raw: "2026-06-05", days: "2025-05-05" },
+    });
   });
 });

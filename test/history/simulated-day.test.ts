@@ -38,7 +38,10 @@ describe("a simulated day: 1,440 ticks of 20 monitors through the writer and the
   it("archives every hour and the day exactly, within the Class A budget and with bounded reads", { timeout: 240_000 }, async () => {
     const counter = countingBucket(env.HISTORY);
     const errors: string[] = [];
-    const sim = simulation(config, { stores: storesWith(counter.bucket), log: (level, msg) => void (level !== "info" && errors.push(msg)) });
+    const sim = simulation(config, {
+      stores: storesWith(counter.bucket),
+      log: (level, msg) => void (level !== "info" && errors.push(msg)),
+    });
     const next = minutes(1);
     const start = Date.parse("2096-08-20T00:30:00Z");
     const said: { t: number; m: Record<string, Said> }[] = [];
@@ -60,18 +63,34 @@ describe("a simulated day: 1,440 ticks of 20 monitors through the writer and the
       await sim.runJobs();
       max.jobReads = Math.max(max.jobReads, counter.classB() - reads);
       max.jobWrites = Math.max(max.jobWrites, counter.classA() - writes);
-      stateBytes.push(await inWriter(sim.options(), async (deps) => JSON.stringify([deps.hot.load()!.hour, deps.hot.load()!.uptime, deps.hot.dayAccumulators()]).length));
+      stateBytes.push(
+        await inWriter(
+          sim.options(),
+          async (deps) => JSON.stringify([deps.hot.load()!.hour, deps.hot.load()!.uptime, deps.hot.dayAccumulators()]).length,
+        ),
+      );
     }
 
     const historyPuts = counter.putKeys.filter((k) => k !== LATEST_KEY && !k.startsWith("incidents/"));
-    console.log(JSON.stringify({ calls: counter.calls, historyPuts: historyPuts.length, max, historyStateBytes: stateBytes.filter((_, i) => i % 6 === 0) }));
+    console.log(
+      JSON.stringify({
+        calls: counter.calls,
+        historyPuts: historyPuts.length,
+        max,
+        historyStateBytes: stateBytes.filter((_, i) => i % 6 === 0),
+      }),
+    );
     expect(errors).toEqual([]);
 
     // Class A: 24 hours (and recent.json with each), one day, its month and the summary; one list, the day's prune of
     // resolved incidents past their retention (history itself is pruned by computed keys).
     expect(historyPuts.filter((k) => k.startsWith("raw/"))).toHaveLength(24);
     expect(historyPuts.filter((k) => k === "recent.json")).toHaveLength(24);
-    expect(historyPuts.filter((k) => !k.startsWith("raw/") && k !== "recent.json").sort()).toEqual(["days/2096-08-20.json", "months/2096-08.json", "summary.json"]);
+    expect(historyPuts.filter((k) => !k.startsWith("raw/") && k !== "recent.json").sort()).toEqual([
+      "days/2096-08-20.json",
+      "months/2096-08.json",
+      "summary.json",
+    ]);
     expect(counter.calls.list ?? 0).toBe(1);
     expect(counter.putKeys.filter((k) => k === LATEST_KEY)).toHaveLength(1_440);
     expect(counter.classA() * 30).toBeLessThanOrEqual(BUDGET_CLASS_A_PER_MONTH);
@@ -87,7 +106,10 @@ describe("a simulated day: 1,440 ticks of 20 monitors through the writer and the
     // What the writer keeps of history (the hour's counts, the uptime sums, the day's accumulators) is bounded by
     // monitors, not by the time of day: the raw minutes live in rows, at most an hour of them.
     expect(Math.max(...stateBytes)).toBeLessThan(MONITORS * 1_000);
-    const rows = await inWriter(sim.options(), async (deps) => ({ points: deps.sql.points(0, Number.MAX_SAFE_INTEGER).length, hours: deps.sql.hours("").length }));
+    const rows = await inWriter(sim.options(), async (deps) => ({
+      points: deps.sql.points(0, Number.MAX_SAFE_INTEGER).length,
+      hours: deps.sql.hours("").length,
+    }));
     expect(rows.points).toBeLessThanOrEqual(60);
     expect(rows.hours).toBeLessThanOrEqual(26);
 
@@ -97,7 +119,9 @@ describe("a simulated day: 1,440 ticks of 20 monitors through the writer and the
     for (const h of ["2096-08-20T00", "2096-08-20T13", "2096-08-20T23"]) {
       const inHour = said.filter((s) => hourKeyOf(s.t) === h);
       const object = HourObject.parse(JSON.parse(await (await env.HISTORY.get(rawHourKey(h)))!.text()));
-      expect(object.ticks.map(([offset, letters]) => [offset, letters[index]])).toEqual(inHour.map((s) => [s.t - Date.parse(`${h}:00:00Z`), LETTER[s.m[id]![0]]]));
+      expect(object.ticks.map(([offset, letters]) => [offset, letters[index]])).toEqual(
+        inHour.map((s) => [s.t - Date.parse(`${h}:00:00Z`), LETTER[s.m[id]![0]]]),
+      );
       expect(object.rollup[id]).toEqual(rollupOf(inHour.map((s) => s.m[id]!)));
     }
     const day = DayObject.parse(JSON.parse(await (await env.HISTORY.get(dayObjectKey("2096-08-20")))!.text()));

@@ -23,7 +23,15 @@ async function call(bindings: Bindings, method: string, path: string, body?: unk
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://edgewatch.test${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) }), bindings, ctx);
+  const response = await worker.fetch(
+    new Request(`http://edgewatch.test${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    }),
+    bindings,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -49,7 +57,8 @@ function setup(options: { escalation?: boolean } = {}) {
   const secrets = { HOOK_OPS: `${recorderUrl()}${prefix}/ops`, HOOK_LEAD: `${recorderUrl()}${prefix}/lead` };
   const bindings = envWith(config, { ADMIN_TOKEN: TOKEN, ...secrets });
   const fail = (status: number) => fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
-  const sent = async (channel: string) => (await recorded(`${prefix}/${channel}`)).map((r) => JSON.parse(r.body) as { event: string; reason: string });
+  const sent = async (channel: string) =>
+    (await recorded(`${prefix}/${channel}`)).map((r) => JSON.parse(r.body) as { event: string; reason: string });
   // Ticks run in the coordinator with the test's secrets (the object's own bindings are the test pool's, without them).
   const runTick = (at: number) => tick({ config: configOf(config), probe: probeDeps(secrets) }, at);
   return { bindings, fail, sent, runTick };
@@ -70,7 +79,11 @@ describe("admin API authorisation", () => {
   it("keeps every admin route shut when ADMIN_TOKEN is unset, even for a request with a token", async () => {
     const { bindings } = setup();
     const unset = { ...bindings, ADMIN_TOKEN: undefined } as unknown as Bindings;
-    for (const [method, path] of [["POST", "/api/admin/monitors/ok/run"], ["POST", "/api/admin/incidents"], ["DELETE", "/api/admin/maintenance/x"]]) {
+    for (const [method, path] of [
+      ["POST", "/api/admin/monitors/ok/run"],
+      ["POST", "/api/admin/incidents"],
+      ["DELETE", "/api/admin/maintenance/x"],
+    ]) {
       const response = await call(unset, method!, path!, {}, "");
       expect(response.status, path).toBe(503);
     }
@@ -102,7 +115,10 @@ describe("admin API actions", () => {
     await runTick(minute(0));
     await runTick(minute(1));
     const id = ID;
-    const update = await call(bindings, "POST", `/api/admin/incidents/${id}/updates`, { status: "identified", message: "Database failover in progress" });
+    const update = await call(bindings, "POST", `/api/admin/incidents/${id}/updates`, {
+      status: "identified",
+      message: "Database failover in progress",
+    });
     expect((await update.json<{ updates: { message: string }[] }>()).updates.at(-1)!.message).toBe("Database failover in progress");
     const resolved = await call(bindings, "POST", `/api/admin/incidents/${id}/resolve`, { by: "bob", message: "Failed over" });
     expect(await resolved.json()).toMatchObject({ status: "resolved", durationMs: expect.any(Number) });
@@ -113,13 +129,23 @@ describe("admin API actions", () => {
       [incidentId("gw", new Date(minute(2)).toISOString()), "open"],
       [id, "resolved"],
     ]);
-    expect((await sent("ops")).map((e) => e.event)).toEqual(["incident.opened", "incident.updated", "incident.resolved", "incident.opened"]);
+    expect((await sent("ops")).map((e) => e.event)).toEqual([
+      "incident.opened",
+      "incident.updated",
+      "incident.resolved",
+      "incident.opened",
+    ]);
   });
 
   it("opens a manual incident that the tick keeps open and /api/status shows", async () => {
     const { bindings } = setup();
     await fireCron(bindings, minute(0));
-    const created = await call(bindings, "POST", "/api/admin/incidents", { monitorIds: ["ok"], title: "Degraded inference quality", message: "Investigating reports", impact: "minor" });
+    const created = await call(bindings, "POST", "/api/admin/incidents", {
+      monitorIds: ["ok"],
+      title: "Degraded inference quality",
+      message: "Investigating reports",
+      impact: "minor",
+    });
     expect(created.status).toBe(201);
     const incident = await created.json<{ id: string; source: string }>();
     expect(incident.source).toBe("manual");
@@ -135,8 +161,12 @@ describe("admin API actions", () => {
     const start = new Date(minute(24 * 60)).toISOString();
     const window = { id: "upgrade", title: "Postgres upgrade", monitors: ["gw"], start, end: new Date(minute(25 * 60)).toISOString() };
     expect((await call(bindings, "POST", "/api/admin/maintenance", window)).status).toBe(201);
-    const upcoming = await (await get(bindings, "/api/v2/scheduled-maintenances/upcoming.json")).json<{ scheduled_maintenances: { name: string; status: string; scheduled_for: string; components: { id: string }[] }[] }>();
-    expect(upcoming.scheduled_maintenances).toEqual([expect.objectContaining({ name: "Postgres upgrade", status: "scheduled", scheduled_for: start })]);
+    const upcoming = await (await get(bindings, "/api/v2/scheduled-maintenances/upcoming.json")).json<{
+      scheduled_maintenances: { name: string; status: string; scheduled_for: string; components: { id: string }[] }[];
+    }>();
+    expect(upcoming.scheduled_maintenances).toEqual([
+      expect.objectContaining({ name: "Postgres upgrade", status: "scheduled", scheduled_for: start }),
+    ]);
     expect(upcoming.scheduled_maintenances[0]!.components.map((c) => c.id)).toEqual(["gw"]);
   });
 
@@ -144,7 +174,13 @@ describe("admin API actions", () => {
     const { bindings, fail } = setup();
     await fail(500);
     await fireCron(bindings, minute(0));
-    const window = { id: "failover", title: "DB failover", monitors: ["gw"], start: new Date(minute(0)).toISOString(), end: new Date(minute(60)).toISOString() };
+    const window = {
+      id: "failover",
+      title: "DB failover",
+      monitors: ["gw"],
+      start: new Date(minute(0)).toISOString(),
+      end: new Date(minute(60)).toISOString(),
+    };
     expect((await call(bindings, "POST", "/api/admin/maintenance", window)).status).toBe(201);
     expect((await call(bindings, "POST", "/api/admin/maintenance", window)).status).toBe(409);
     await fireCron(bindings, minute(1));
@@ -167,8 +203,18 @@ describe("admin API actions", () => {
       ["POST", "/api/admin/incidents", { monitorIds: ["ok"], title: "", message: "y" }, "title"],
       ["POST", "/api/admin/incidents", { monitorIds: ["ok"], title: "x", message: "y", impact: "huge" }, "impact"],
       ["POST", "/api/admin/incidents", "{not json", "(body)"],
-      ["POST", "/api/admin/maintenance", { id: "w", title: "W", monitors: ["gw"], start: "2026-12-01T03:00:00Z", end: "2026-12-01T02:00:00Z" }, "end"],
-      ["POST", "/api/admin/maintenance", { id: "w", title: "W", monitors: ["ghost"], start: "2026-12-01T01:00:00Z", end: "2026-12-01T02:00:00Z" }, "monitors[0]"],
+      [
+        "POST",
+        "/api/admin/maintenance",
+        { id: "w", title: "W", monitors: ["gw"], start: "2026-12-01T03:00:00Z", end: "2026-12-01T02:00:00Z" },
+        "end",
+      ],
+      [
+        "POST",
+        "/api/admin/maintenance",
+        { id: "w", title: "W", monitors: ["ghost"], start: "2026-12-01T01:00:00Z", end: "2026-12-01T02:00:00Z" },
+        "monitors[0]",
+      ],
       ["POST", `/api/admin/incidents/${ID}/updates`, { message: "" }, "message"],
     ];
     for (const [method, path, body, field] of cases) {

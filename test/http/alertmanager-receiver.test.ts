@@ -21,7 +21,11 @@ async function post(bindings: Bindings, body: unknown, token: string | null = TO
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request("http://edgewatch.test/api/alertmanager/webhook", { method: "POST", headers, body: JSON.stringify(body) }), bindings, ctx);
+  const response = await worker.fetch(
+    new Request("http://edgewatch.test/api/alertmanager/webhook", { method: "POST", headers, body: JSON.stringify(body) }),
+    bindings,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -35,13 +39,27 @@ const alert = (status: "firing" | "resolved", labels: Record<string, string>, fi
   generatorURL: "http://prometheus.example.test/graph",
   fingerprint,
 });
-const payload = (status: "firing" | "resolved", alerts: unknown[]) => ({ version: "4", status, receiver: "edgewatch", groupKey: "{}:{alertname=\"HighLatency\"}", externalURL: "http://am.example.test", groupLabels: {}, commonLabels: {}, commonAnnotations: {}, truncatedAlerts: 0, alerts });
+const payload = (status: "firing" | "resolved", alerts: unknown[]) => ({
+  version: "4",
+  status,
+  receiver: "edgewatch",
+  groupKey: '{}:{alertname="HighLatency"}',
+  externalURL: "http://am.example.test",
+  groupLabels: {},
+  commonLabels: {},
+  commonAnnotations: {},
+  truncatedAlerts: 0,
+  alerts,
+});
 
 describe("POST /api/alertmanager/webhook", () => {
   it("turns a firing alert into an incident on the monitor its label names, once, and resolves it", async () => {
     const bindings = envWith(config, { ALERTMANAGER_TOKEN: TOKEN });
     await fireCron(bindings);
-    const firing = payload("firing", [alert("firing", { service: "api-gateway" }), alert("firing", { service: "unknown-svc" }, "ffff0000ffff0000")]);
+    const firing = payload("firing", [
+      alert("firing", { service: "api-gateway" }),
+      alert("firing", { service: "unknown-svc" }, "ffff0000ffff0000"),
+    ]);
     const first = await post(bindings, firing);
     expect(first.status).toBe(200);
     const id = "api-gateway-am-a1b2c3d4-20261128T200000Z";
@@ -51,7 +69,15 @@ describe("POST /api/alertmanager/webhook", () => {
     await fireCron(bindings, Date.now() + 60_000);
     const open = await (await get(bindings, "/api/status")).json<{ incidents: Record<string, unknown>[] }>();
     expect(open.incidents).toEqual([
-      expect.objectContaining({ id, status: "open", source: "alertmanager", severity: "SEV-2", impact: "major", title: "API gateway: HighLatency", monitorIds: ["api-gateway"] }),
+      expect.objectContaining({
+        id,
+        status: "open",
+        source: "alertmanager",
+        severity: "SEV-2",
+        impact: "major",
+        title: "API gateway: HighLatency",
+        monitorIds: ["api-gateway"],
+      }),
     ]);
 
     const resolved = await post(bindings, payload("resolved", [alert("resolved", { service: "api-gateway" })]));
@@ -67,7 +93,9 @@ describe("POST /api/alertmanager/webhook", () => {
     expect(await upper.json()).toEqual({ changed: [{ id, status: "open" }], ignored: 0 });
     // Its record was written (an uppercase id was no valid key, so the write threw), and the page can link to it.
     expect(await (await get(bindings, `/api/incidents/${id}`)).json()).toMatchObject({ id, status: "open" });
-    expect(await (await post(bindings, payload("firing", [alert("firing", { service: "api-gateway" }, "abcdef0123456789")]))).json()).toEqual({ changed: [], ignored: 0 });
+    expect(
+      await (await post(bindings, payload("firing", [alert("firing", { service: "api-gateway" }, "abcdef0123456789")]))).json(),
+    ).toEqual({ changed: [], ignored: 0 });
     const resolved = await post(bindings, payload("resolved", [alert("resolved", { service: "api-gateway" }, "abcdef0123456789")]));
     expect(await resolved.json()).toEqual({ changed: [{ id, status: "resolved" }], ignored: 0 });
     expect(await (await get(bindings, `/api/incidents/${id}`)).json()).toMatchObject({ status: "resolved" });

@@ -14,8 +14,19 @@ const LITERAL = "literal-header-value-1234";
 const config = {
   title: "Status",
   monitors: [
-    { id: "gw", name: "Gateway", type: "http", url: `${base}/echo`, headers: { Authorization: { secret: "GW_TOKEN" }, "X-Api-Key": LITERAL } },
-    { id: "creds", name: "With credentials", type: "http", url: `http://admin:hunter2pass@127.0.0.1:${inject("refusedPort")}/h?key=qs-secret-77` },
+    {
+      id: "gw",
+      name: "Gateway",
+      type: "http",
+      url: `${base}/echo`,
+      headers: { Authorization: { secret: "GW_TOKEN" }, "X-Api-Key": LITERAL },
+    },
+    {
+      id: "creds",
+      name: "With credentials",
+      type: "http",
+      url: `http://admin:hunter2pass@127.0.0.1:${inject("refusedPort")}/h?key=qs-secret-77`,
+    },
   ],
 };
 
@@ -28,7 +39,15 @@ const snapshot = (tickAt: number, status: "up" | "down" = "up"): z.input<typeof 
   unsavedIncidents: [],
   uptime: {},
   monitors: {
-    gw: { type: "http", status, latencyMs: 5, checkedAt: new Date(tickAt).toISOString(), message: "HTTP 200 in 5 ms", details: {}, since: new Date(tickAt).toISOString() },
+    gw: {
+      type: "http",
+      status,
+      latencyMs: 5,
+      checkedAt: new Date(tickAt).toISOString(),
+      message: "HTTP 200 in 5 ms",
+      details: {},
+      since: new Date(tickAt).toISOString(),
+    },
   },
 });
 
@@ -99,7 +118,8 @@ describe("GET /api/status", () => {
     for (const path of ["/api/status", "/health", "/", "/nope", "/api/nope"]) {
       const response = await get(bindings, path);
       const text = `${JSON.stringify([...response.headers])}\n${await response.text()}`;
-      for (const secret of [SECRET, LITERAL, "hunter2pass", "admin:", "qs-secret-77", "/echo"]) expect(text, `${path} leaks ${secret}`).not.toContain(secret);
+      for (const secret of [SECRET, LITERAL, "hunter2pass", "admin:", "qs-secret-77", "/echo"])
+        expect(text, `${path} leaks ${secret}`).not.toContain(secret);
     }
   });
 

@@ -11,7 +11,14 @@ const config = {
   title: "Badges",
   monitors: [
     { id: "gw", name: "API gateway", type: "http", url: "https://gw.internal.example/health", degradedAfterMs: 100 },
-    { id: "evil", name: XSS, group: "</g><script>x</script>", type: "http", url: "https://evil.internal.example/?k=secret-q-1", degradedAfterMs: 200 },
+    {
+      id: "evil",
+      name: XSS,
+      group: "</g><script>x</script>",
+      type: "http",
+      url: "https://evil.internal.example/?k=secret-q-1",
+      degradedAfterMs: 200,
+    },
     { id: "dead", name: "Dead", type: "http", url: "https://dead.internal.example/" },
     { id: "fresh", name: "Fresh", type: "http", url: "https://fresh.internal.example/" },
   ],
@@ -100,7 +107,11 @@ describe("GET /badge/:id.svg", () => {
       expect(response.status, path).toBe(404);
     }
     expect(await (await faceGet(bindings, "/badge/nope.svg")).json()).toEqual({ error: "unknown monitor", parameter: "id" });
-    for (const [query, parameter] of [["metric=cpu", "metric"], ["metric=uptime&window=1y", "window"], ["window=365d", "window"]] as const) {
+    for (const [query, parameter] of [
+      ["metric=cpu", "metric"],
+      ["metric=uptime&window=1y", "window"],
+      ["window=365d", "window"],
+    ] as const) {
       const response = await faceGet(bindings, `/badge/gw.svg?${query}`);
       expect(response.status, query).toBe(400);
       expect(await response.json()).toMatchObject({ parameter, error: expect.stringContaining(parameter) });
@@ -115,9 +126,24 @@ describe("GET /api/badge/:id (shields.io endpoint)", () => {
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(response.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
     expect(await response.json()).toEqual({ schemaVersion: 1, label: "API gateway", message: "up", color: "brightgreen" });
-    expect(await (await faceGet(bindings, "/api/badge/gw?metric=latency")).json()).toEqual({ schemaVersion: 1, label: "latency", message: "71 ms", color: "brightgreen" });
-    expect(await (await faceGet(bindings, "/api/badge/dead?metric=uptime&window=7d")).json()).toEqual({ schemaVersion: 1, label: "uptime 7d", message: "no data", color: "lightgrey" });
-    expect(await (await faceGet(bindings, "/api/badge/gw?metric=uptime&window=24h")).json()).toEqual({ schemaVersion: 1, label: "uptime 24h", message: "100%", color: "brightgreen" });
+    expect(await (await faceGet(bindings, "/api/badge/gw?metric=latency")).json()).toEqual({
+      schemaVersion: 1,
+      label: "latency",
+      message: "71 ms",
+      color: "brightgreen",
+    });
+    expect(await (await faceGet(bindings, "/api/badge/dead?metric=uptime&window=7d")).json()).toEqual({
+      schemaVersion: 1,
+      label: "uptime 7d",
+      message: "no data",
+      color: "lightgrey",
+    });
+    expect(await (await faceGet(bindings, "/api/badge/gw?metric=uptime&window=24h")).json()).toEqual({
+      schemaVersion: 1,
+      label: "uptime 24h",
+      message: "100%",
+      color: "brightgreen",
+    });
     // JSON carries the name as data; shields escapes it where it draws it.
     expect(await (await faceGet(bindings, "/api/badge/evil")).json()).toMatchObject({ label: XSS, message: "degraded", color: "yellow" });
   });

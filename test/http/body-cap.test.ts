@@ -79,7 +79,14 @@ describe("the request body cap", () => {
   it("refuses a 1 MiB POST to every admin route with a JSON 413, with or without the token", async () => {
     const bindings = envWith(config, { ADMIN_TOKEN: TOKEN });
     const huge = JSON.stringify({ message: "x".repeat(MIB) });
-    const paths = ["/api/admin/incidents", "/api/admin/incidents/x/acknowledge", "/api/admin/incidents/x/resolve", "/api/admin/incidents/x/updates", "/api/admin/maintenance", "/api/admin/monitors/ok/run"];
+    const paths = [
+      "/api/admin/incidents",
+      "/api/admin/incidents/x/acknowledge",
+      "/api/admin/incidents/x/resolve",
+      "/api/admin/incidents/x/updates",
+      "/api/admin/maintenance",
+      "/api/admin/monitors/ok/run",
+    ];
     for (const path of paths) {
       await expect413(await post(bindings, path, huge), path);
       await expect413(await post(bindings, path, huge, null), `${path} without a token`);

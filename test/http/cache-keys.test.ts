@@ -39,8 +39,16 @@ afterEach(resetBindings);
 describe("canonical cache keys", () => {
   it("drops unknown parameters and sorts, fills in and normalises known ones", () => {
     const schema = HistoryQuery;
-    const a = canonicalUrl("https://s.example/api/monitors/gw/history?to=2026-11-28&_=123&resolution=day", { to: "2026-11-28", _: "123", resolution: "day" }, schema);
-    const b = canonicalUrl("https://s.example/api/monitors/gw/history?resolution=day&to=2026-11-28T00:00:00Z", { resolution: "day", to: "2026-11-28T00:00:00Z" }, schema);
+    const a = canonicalUrl(
+      "https://s.example/api/monitors/gw/history?to=2026-11-28&_=123&resolution=day",
+      { to: "2026-11-28", _: "123", resolution: "day" },
+      schema,
+    );
+    const b = canonicalUrl(
+      "https://s.example/api/monitors/gw/history?resolution=day&to=2026-11-28T00:00:00Z",
+      { resolution: "day", to: "2026-11-28T00:00:00Z" },
+      schema,
+    );
     expect(a).toBe(b);
     expect(a).toBe(`https://s.example/api/monitors/gw/history?resolution=day&to=${Date.parse("2026-11-28T00:00:00Z")}`);
     expect(canonicalUrl("https://s.example/api/status?nocache=1#x", { nocache: "1" }, undefined)).toBe("https://s.example/api/status");
@@ -49,7 +57,17 @@ describe("canonical cache keys", () => {
   });
 
   it("a cache-busting parameter never reaches storage, on any public GET", async () => {
-    const paths = ["/api/status", "/api/v2/summary.json", "/metrics", "/feed.atom", "/badge/gw.svg", "/api/badge/gw", "/", `/api/incidents/${INCIDENT}`, "/health"];
+    const paths = [
+      "/api/status",
+      "/api/v2/summary.json",
+      "/metrics",
+      "/feed.atom",
+      "/badge/gw.svg",
+      "/api/badge/gw",
+      "/",
+      `/api/incidents/${INCIDENT}`,
+      "/health",
+    ];
     for (const path of paths) {
       const { bindings, ops } = counted();
       const origin = originFor();
@@ -70,7 +88,11 @@ describe("canonical cache keys", () => {
     const origin = originFor();
     await faceGet(bindings, "/badge/gw.svg", { origin });
     const reads = ops();
-    for (const path of ["/badge/gw.svg?metric=status", "/badge/gw.svg?window=30d&metric=status", "/badge/gw.svg?metric=status&window=30d&utm=x"]) {
+    for (const path of [
+      "/badge/gw.svg?metric=status",
+      "/badge/gw.svg?window=30d&metric=status",
+      "/badge/gw.svg?metric=status&window=30d&utm=x",
+    ]) {
       expect((await faceGet(bindings, path, { origin })).headers.get("x-edge-cache"), path).toBe("hit");
     }
     expect(ops()).toBe(reads);

@@ -34,7 +34,18 @@ beforeEach(async () => {
 });
 afterEach(resetBindings);
 
-const FACES = ["/api/v2/status.json", "/api/v2/summary.json", "/api/v2/components.json", "/api/v2/incidents.json", "/api/v2/incidents/unresolved.json", "/metrics", "/feed.atom", "/badge/gw.svg", "/badge/gw.svg?metric=latency", "/api/badge/db?metric=uptime&window=7d"];
+const FACES = [
+  "/api/v2/status.json",
+  "/api/v2/summary.json",
+  "/api/v2/components.json",
+  "/api/v2/incidents.json",
+  "/api/v2/incidents/unresolved.json",
+  "/metrics",
+  "/feed.atom",
+  "/badge/gw.svg",
+  "/badge/gw.svg?metric=latency",
+  "/api/badge/db?metric=uptime&window=7d",
+];
 
 describe("edge cache", () => {
   it("answers a repeated request to every public face from caches.default, with no KV or R2 read", async () => {
@@ -99,7 +110,11 @@ describe("edge cache", () => {
   });
 
   it("keeps an answer only for its max-age (5 s for stale data)", async () => {
-    await seedLatest({ gw: stored({ status: "up" }, new Date(Date.now() - 10 * 60_000).toISOString()) }, [], new Date(Date.now() - 10 * 60_000).toISOString());
+    await seedLatest(
+      { gw: stored({ status: "up" }, new Date(Date.now() - 10 * 60_000).toISOString()) },
+      [],
+      new Date(Date.now() - 10 * 60_000).toISOString(),
+    );
     const { bindings, reads } = counted();
     const origin = originFor();
     const first = await faceGet(bindings, "/api/v2/status.json", { origin });

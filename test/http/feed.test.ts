@@ -47,7 +47,11 @@ const resolved = incident({
 
 afterEach(resetBindings);
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["entry", "link", "category"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  isArray: (name) => ["entry", "link", "category"].includes(name),
+});
 
 let served = 0;
 /** Another host per request unless told (the edge cache keys by URL), all under status.example.com. */

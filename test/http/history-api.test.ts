@@ -32,7 +32,9 @@ const config = {
     { id: "gw", name: "Gateway", type: "http", url: "http://127.0.0.1:9/health" },
     { id: "worker", name: "AI worker", type: "http", url: "http://127.0.0.1:9/health" },
   ],
-  maintenance: TICKS.flatMap((at, i) => (gwShows(i) === "maintenance" ? [{ id: `patch-${i}`, title: "Patching", monitors: ["gw"], start: iso(at), end: iso(at + 60_000) }] : [])),
+  maintenance: TICKS.flatMap((at, i) =>
+    gwShows(i) === "maintenance" ? [{ id: `patch-${i}`, title: "Patching", monitors: ["gw"], start: iso(at), end: iso(at + 60_000) }] : [],
+  ),
 };
 const configText = JSON.stringify(config);
 const app = new Hono<AppEnv>().route("/api", history);
@@ -77,11 +79,23 @@ async function get(path: string, bindings = envWith(config)) {
 /** Expected rollup points computed straight from the ticks. */
 function rollupsOf(ticks: Tick[], periodOf: (ms: number) => number, fromMs: number, toMs: number) {
   const groups = new Map<number, Tick[]>();
-  for (const t of ticks) if (periodOf(t.at) >= periodOf(fromMs) && periodOf(t.at) <= toMs) groups.set(periodOf(t.at), [...(groups.get(periodOf(t.at)) ?? []), t]);
+  for (const t of ticks)
+    if (periodOf(t.at) >= periodOf(fromMs) && periodOf(t.at) <= toMs)
+      groups.set(periodOf(t.at), [...(groups.get(periodOf(t.at)) ?? []), t]);
   return [...groups].map(([at, group]) => {
     const count = (s: HistoryStatus) => group.filter((t) => t.status === s).length;
     const latencies = group.map((t) => t.latencyMs!).sort((a, b) => a - b);
-    return { at: new Date(at).toISOString(), up: count("up"), degraded: 0, down: count("down"), maintenance: count("maintenance"), unknown: 0, p50: exactPercentile(latencies, 0.5), p95: exactPercentile(latencies, 0.95), max: latencies.at(-1) };
+    return {
+      at: new Date(at).toISOString(),
+      up: count("up"),
+      degraded: 0,
+      down: count("down"),
+      maintenance: count("maintenance"),
+      unknown: 0,
+      p50: exactPercentile(latencies, 0.5),
+      p95: exactPercentile(latencies, 0.95),
+      max: latencies.at(-1),
+    };
   });
 }
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
@@ -176,7 +190,11 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
     expect(day.response.status).toBe(200);
     expect(day.body.incomplete).toBe(false);
     const current = await get(`/api/monitors/gw/history?resolution=raw&from=${iso(hourOf(seeded.at(-1)!.at))}`);
-    expect(current.body.points.at(-1)).toEqual({ at: iso(seeded.at(-1)!.at), status: seeded.at(-1)!.status, latencyMs: seeded.at(-1)!.latencyMs });
+    expect(current.body.points.at(-1)).toEqual({
+      at: iso(seeded.at(-1)!.at),
+      status: seeded.at(-1)!.status,
+      latencyMs: seeded.at(-1)!.latencyMs,
+    });
   }, 120_000);
 
   it("says incomplete, and is not cached long, when R2 reads fail", async () => {
@@ -190,9 +208,24 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
   });
 
   it("says incomplete when the coordinator cannot answer, and still serves what R2 holds", async () => {
-    await env.HISTORY.put(rawHourKey(hourKeyOf(NOW - 2 * HOUR_MS)), JSON.stringify({ v: 1, h: hourKeyOf(NOW - 2 * HOUR_MS), ids: ["gw"], ticks: [[0, "x", [9]]], rollup: { gw: [0, 0, 1, 0, 0, 9, 9, 9] } }));
-    const unreachable = { idFromName: () => ({}), get: () => ({ liveHistory: () => Promise.reject(new Error("coordinator overloaded")) }) } as unknown as DurableObjectNamespace;
-    const { response, body } = await get("/api/monitors/gw/history?resolution=raw&from=" + iso(hourOf(NOW - 2 * HOUR_MS)), { ...envWith(config), COORDINATOR: unreachable } as never);
+    await env.HISTORY.put(
+      rawHourKey(hourKeyOf(NOW - 2 * HOUR_MS)),
+      JSON.stringify({
+        v: 1,
+        h: hourKeyOf(NOW - 2 * HOUR_MS),
+        ids: ["gw"],
+        ticks: [[0, "x", [9]]],
+        rollup: { gw: [0, 0, 1, 0, 0, 9, 9, 9] },
+      }),
+    );
+    const unreachable = {
+      idFromName: () => ({}),
+      get: () => ({ liveHistory: () => Promise.reject(new Error("coordinator overloaded")) }),
+    } as unknown as DurableObjectNamespace;
+    const { response, body } = await get("/api/monitors/gw/history?resolution=raw&from=" + iso(hourOf(NOW - 2 * HOUR_MS)), {
+      ...envWith(config),
+      COORDINATOR: unreachable,
+    } as never);
     expect(response.status).toBe(200);
     expect(body).toMatchObject({ incomplete: true, points: [{ at: iso(hourOf(NOW - 2 * HOUR_MS)), status: "down", latencyMs: 9 }] });
     expect(response.headers.get("cache-control")).toBe("public, max-age=5");
@@ -227,7 +260,10 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
       pending: { hours: [], days: [] },
       pruned: { raw: null, days: null },
     };
-    await env.HISTORY.put(LATEST_KEY, JSON.stringify({ version: 1, tickAt: iso(hour + HOUR_MS + 60_000), durationMs: 1, monitors: {}, kv: null, history: carry }));
+    await env.HISTORY.put(
+      LATEST_KEY,
+      JSON.stringify({ version: 1, tickAt: iso(hour + HOUR_MS + 60_000), durationMs: 1, monitors: {}, kv: null, history: carry }),
+    );
     const hourly = await get(`/api/monitors/gw/history?resolution=hour&from=${iso(hour)}`);
     expect(hourly.body.points).toEqual([
       { at: iso(hour), up: 0, degraded: 0, down: 2, maintenance: 0, unknown: 0, uptime: 0, p50: 9, p95: 9, max: 9 },

@@ -39,7 +39,10 @@ describe("GET /api/incidents", () => {
   it("lists newest first and pages with a cursor", async () => {
     const first = await (await get(bindings, "/api/incidents?limit=4")).json<{ incidents: Incident[]; cursor: string }>();
     expect(first.incidents.map((i) => i.startedAt.slice(11, 16))).toEqual(["01:00", "00:50", "00:40", "00:30"]);
-    const second = await (await get(bindings, `/api/incidents?limit=4&cursor=${first.cursor}`)).json<{ incidents: Incident[]; cursor: string | null }>();
+    const second = await (await get(bindings, `/api/incidents?limit=4&cursor=${first.cursor}`)).json<{
+      incidents: Incident[];
+      cursor: string | null;
+    }>();
     expect(second.incidents.map((i) => i.startedAt.slice(11, 16))).toEqual(["00:20", "00:10", "00:00"]);
     expect(second.cursor).toBeNull();
   });
@@ -47,7 +50,10 @@ describe("GET /api/incidents", () => {
   it("filters by status", async () => {
     const open = await (await get(bindings, "/api/incidents?status=open")).json<{ incidents: Incident[] }>();
     expect(open.incidents.map((i) => i.startedAt.slice(11, 16))).toEqual(["01:00", "00:30"]);
-    const resolved = await (await get(bindings, "/api/incidents?status=resolved&limit=2")).json<{ incidents: Incident[]; cursor: string }>();
+    const resolved = await (await get(bindings, "/api/incidents?status=resolved&limit=2")).json<{
+      incidents: Incident[];
+      cursor: string;
+    }>();
     expect(resolved.incidents).toHaveLength(2);
     expect(resolved.incidents.every((i) => i.status === "resolved")).toBe(true);
   });

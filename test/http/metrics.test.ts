@@ -13,7 +13,15 @@ const at = minutesAgo(0, now);
 const config = {
   title: "Metrics",
   monitors: [
-    { id: "gw", name: "Gateway", group: "Platform", type: "http", url: "https://gw.internal.example/health", severity: "SEV-1", headers: { "X-Key": "hdr-value-31337" } },
+    {
+      id: "gw",
+      name: "Gateway",
+      group: "Platform",
+      type: "http",
+      url: "https://gw.internal.example/health",
+      severity: "SEV-1",
+      headers: { "X-Key": "hdr-value-31337" },
+    },
     { id: "slow", name: "Slow", group: 'Core "A" \\ B\nline', type: "http", url: "https://slow.internal.example/" },
     { id: "dead", name: "Dead", type: "http", url: "https://user:pw-8877@dead.internal.example/" },
     { id: "maint", name: "In maintenance", type: "http", url: "https://maint.internal.example/" },
@@ -42,14 +50,18 @@ function samples(text: string): [string, Record<string, string>, number][] {
   return out;
 }
 
-const pick = (all: ReturnType<typeof samples>, name: string) => all.filter(([n]) => n === name).map(([, labels, value]) => [labels, value] as const);
+const pick = (all: ReturnType<typeof samples>, name: string) =>
+  all.filter(([n]) => n === name).map(([, labels, value]) => [labels, value] as const);
 
 beforeEach(async () => {
   await seedLatest(
     {
       gw: stored({ status: "up", latencyMs: 71, details: { statusCode: 200, checks: null } }, at),
       slow: stored({ status: "degraded", latencyMs: 5400, details: { statusCode: 200, checks: null } }, at),
-      dead: stored({ status: "down", latencyMs: null, message: "connection refused or lost", details: { statusCode: null, checks: null } }, at),
+      dead: stored(
+        { status: "down", latencyMs: null, message: "connection refused or lost", details: { statusCode: null, checks: null } },
+        at,
+      ),
       maint: stored({ status: "maintenance", latencyMs: 12, details: { statusCode: 204, checks: null } }, at),
     },
     [
@@ -72,7 +84,16 @@ describe("GET /metrics", () => {
     expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
     const text = await response.text();
     expect(text.endsWith("\n")).toBe(true);
-    for (const name of ["probe_success", "probe_duration_seconds", "probe_http_status_code", "probe_ssl_earliest_cert_expiry", "edgewatch_monitor_status", "edgewatch_uptime_ratio", "edgewatch_incidents_open", "edgewatch_last_tick_timestamp_seconds"]) {
+    for (const name of [
+      "probe_success",
+      "probe_duration_seconds",
+      "probe_http_status_code",
+      "probe_ssl_earliest_cert_expiry",
+      "edgewatch_monitor_status",
+      "edgewatch_uptime_ratio",
+      "edgewatch_incidents_open",
+      "edgewatch_last_tick_timestamp_seconds",
+    ]) {
       expect(text).toContain(`# HELP ${name} `);
       expect(text).toContain(`# TYPE ${name} gauge\n`);
     }
@@ -147,7 +168,14 @@ describe("GET /metrics", () => {
 
     it("answers 401 without the right bearer token, before reading anything", async () => {
       const { counts, bindings } = withToken();
-      for (const headers of <Record<string, string>[]>[{}, { Authorization: "Bearer wrong" }, { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` }, { Authorization: `Bearer ${TOKEN}x` }, { Authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { Authorization: TOKEN }]) {
+      for (const headers of <Record<string, string>[]>[
+        {},
+        { Authorization: "Bearer wrong" },
+        { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` },
+        { Authorization: `Bearer ${TOKEN}x` },
+        { Authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+        { Authorization: TOKEN },
+      ]) {
         const response = await faceGet(bindings, "/metrics", { headers });
         expect(response.status, JSON.stringify(headers)).toBe(401);
         expect(response.headers.get("www-authenticate")).toMatch(/^Bearer /);
@@ -192,20 +220,63 @@ describe("constant-time comparison", () => {
 describe("size with 20 monitors", () => {
   it("stays small: /metrics and /api/v2/summary.json measured", async () => {
     const groups = ["Platform", "Monitoring", "Data", "Edge"];
-    const monitors = Array.from({ length: 20 }, (_, i) => ({ id: `monitor-${String(i + 1).padStart(2, "0")}`, name: `Service number ${i + 1}`, group: groups[i % 4], type: "http", url: `https://m${i}.internal.example/health` }));
+    const monitors = Array.from({ length: 20 }, (_, i) => ({
+      id: `monitor-${String(i + 1).padStart(2, "0")}`,
+      name: `Service number ${i + 1}`,
+      group: groups[i % 4],
+      type: "http",
+      url: `https://m${i}.internal.example/health`,
+    }));
     const bindings = envWith({ title: "AI Platform status", monitors });
     const statuses = ["up", "up", "up", "degraded", "down"] as const;
     await seedLatest(
-      Object.fromEntries(monitors.map((m, i) => [m.id, stored({ status: statuses[i % 5]!, latencyMs: 40 + i, message: statuses[i % 5] === "down" ? "HTTP 503 in 12 ms (expected 200-299)" : `HTTP 200 in ${40 + i} ms` }, at)])),
+      Object.fromEntries(
+        monitors.map((m, i) => [
+          m.id,
+          stored(
+            {
+              status: statuses[i % 5]!,
+              latencyMs: 40 + i,
+              message: statuses[i % 5] === "down" ? "HTTP 503 in 12 ms (expected 200-299)" : `HTTP 200 in ${40 + i} ms`,
+            },
+            at,
+          ),
+        ]),
+      ),
       [
-        ...[5, 10, 15, 20].map((n) => incident({ id: `monitor-${n}-open`, monitorIds: [`monitor-${n}`], title: `Service number ${n} is down`, updates: [{ at, status: "investigating", message: `Service number ${n} is down: HTTP 503 in 12 ms (expected 200-299)` }] })),
-        ...[1, 2, 3, 4, 6].map((n) => incident({ id: `monitor-0${n}-old`, monitorIds: [`monitor-0${n}`], status: "resolved", resolvedAt: at, updates: [{ at, status: "investigating", message: "down" }, { at, status: "resolved", message: "up again" }] })),
+        ...[5, 10, 15, 20].map((n) =>
+          incident({
+            id: `monitor-${n}-open`,
+            monitorIds: [`monitor-${n}`],
+            title: `Service number ${n} is down`,
+            updates: [{ at, status: "investigating", message: `Service number ${n} is down: HTTP 503 in 12 ms (expected 200-299)` }],
+          }),
+        ),
+        ...[1, 2, 3, 4, 6].map((n) =>
+          incident({
+            id: `monitor-0${n}-old`,
+            monitorIds: [`monitor-0${n}`],
+            status: "resolved",
+            resolvedAt: at,
+            updates: [
+              { at, status: "investigating", message: "down" },
+              { at, status: "resolved", message: "up again" },
+            ],
+          }),
+        ),
       ],
       at,
       { uptime: Object.fromEntries(monitors.map((m) => [m.id, { "24h": 99.861, "7d": 99.98, "30d": 99.995, "90d": 99.9 }])) },
     );
     const sizes: Record<string, number> = {};
-    for (const path of ["/metrics", "/api/v2/summary.json", "/api/v2/components.json", "/api/v2/incidents.json", "/feed.atom", "/api/status"]) {
+    for (const path of [
+      "/metrics",
+      "/api/v2/summary.json",
+      "/api/v2/components.json",
+      "/api/v2/incidents.json",
+      "/feed.atom",
+      "/api/status",
+    ]) {
       const response = await faceGet(bindings, path);
       expect(response.status, path).toBe(200);
       sizes[path] = new TextEncoder().encode(await response.text()).byteLength;

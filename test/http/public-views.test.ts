@@ -41,13 +41,53 @@ async function seed() {
     cause: { message: gwMessage, phase: "connect" },
     updates: [{ at, status: "investigating", message: `API gateway is down: ${gwMessage}` }],
   });
-  const siteIncident = incident({ id: "site-20261202T100000Z", monitorIds: ["site"], title: "Website is down", cause: { message: "GET https://www.example.com/ failed", phase: "connect" } });
+  const siteIncident = incident({
+    id: "site-20261202T100000Z",
+    monitorIds: ["site"],
+    title: "Website is down",
+    cause: { message: "GET https://www.example.com/ failed", phase: "connect" },
+  });
   await seedLatest(
     {
       prom: stored({ type: "prometheus", status: "degraded", message: "1 of 5 targets down (node-exporter)", details: promDetails }, at),
-      gw: stored({ status: "down", message: gwMessage, details: { statusCode: null, checks: { db: { state: "fail", value: "dial tcp 10.1.1.1:5432 refused" } }, redirects: 1, location: `https://${INTERNAL_HOST}/login` } }, at),
-      cert: stored({ type: "tls", status: "up", message: "expires in 60 days", details: { source: "socket", daysLeft: 60, notAfter: "2027-02-01T00:00:00.000Z", subject: `CN=${CERT_NAME}`, sans: [CERT_NAME], issuer: "CN=Test CA", trusted: true } }, at),
-      site: stored({ status: "down", message: "GET https://www.example.com/ failed", details: { statusCode: 503, checks: null, redirects: 0, location: "https://www.example.com/maintenance" } }, at),
+      gw: stored(
+        {
+          status: "down",
+          message: gwMessage,
+          details: {
+            statusCode: null,
+            checks: { db: { state: "fail", value: "dial tcp 10.1.1.1:5432 refused" } },
+            redirects: 1,
+            location: `https://${INTERNAL_HOST}/login`,
+          },
+        },
+        at,
+      ),
+      cert: stored(
+        {
+          type: "tls",
+          status: "up",
+          message: "expires in 60 days",
+          details: {
+            source: "socket",
+            daysLeft: 60,
+            notAfter: "2027-02-01T00:00:00.000Z",
+            subject: `CN=${CERT_NAME}`,
+            sans: [CERT_NAME],
+            issuer: "CN=Test CA",
+            trusted: true,
+          },
+        },
+        at,
+      ),
+      site: stored(
+        {
+          status: "down",
+          message: "GET https://www.example.com/ failed",
+          details: { statusCode: 503, checks: null, redirects: 0, location: "https://www.example.com/maintenance" },
+        },
+        at,
+      ),
     },
     [open, siteIncident],
   );
@@ -63,7 +103,19 @@ describe("public views show what a visitor may see", () => {
   it("no public face carries a scrape target, an internal host or a certificate's names", async () => {
     const open = await seed();
     const bindings = envWith(config, { ADMIN_TOKEN: "admin-token" });
-    const paths = ["/api/status", "/", `/incidents/${open.id}`, "/api/v2/summary.json", "/api/v2/incidents.json", "/api/v2/components.json", "/feed.atom", "/api/incidents", `/api/incidents/${open.id}`, "/badge/gw.svg", "/api/badge/gw"];
+    const paths = [
+      "/api/status",
+      "/",
+      `/incidents/${open.id}`,
+      "/api/v2/summary.json",
+      "/api/v2/incidents.json",
+      "/api/v2/components.json",
+      "/feed.atom",
+      "/api/incidents",
+      `/api/incidents/${open.id}`,
+      "/badge/gw.svg",
+      "/api/badge/gw",
+    ];
     for (const path of paths) {
       const response = await get(bindings, path);
       expect(response.status, path).toBe(200);
@@ -74,16 +126,29 @@ describe("public views show what a visitor may see", () => {
 
   it("keeps what a visitor needs: jobs down, days left, check states, and everything of a monitor marked public", async () => {
     await seed();
-    const view = (await (await get(envWith(config), "/api/status")).json()) as { monitors: { id: string; message: string; details: Record<string, unknown> }[] };
+    const view = (await (await get(envWith(config), "/api/status")).json()) as {
+      monitors: { id: string; message: string; details: Record<string, unknown> }[];
+    };
     const byId = Object.fromEntries(view.monitors.map((m) => [m.id, m]));
-    expect(byId.prom?.details).toMatchObject({ targetsDown: [{ job: "node-exporter" }], targetsDownTotal: 1, alertsFiring: [{ name: "TargetDown" }] });
+    expect(byId.prom?.details).toMatchObject({
+      targetsDown: [{ job: "node-exporter" }],
+      targetsDownTotal: 1,
+      alertsFiring: [{ name: "TargetDown" }],
+    });
     expect(byId.prom?.message).toBe("1 of 5 targets down (node-exporter)");
     expect(byId.cert?.details).toMatchObject({ daysLeft: 60, issuer: "CN=Test CA" });
     expect(byId.cert?.details).not.toHaveProperty("sans");
-    expect(byId.gw?.details).toEqual({ statusCode: null, redirects: 1, checks: { db: { state: "fail", value: "dial tcp (address hidden) refused" } } });
+    expect(byId.gw?.details).toEqual({
+      statusCode: null,
+      redirects: 1,
+      checks: { db: { state: "fail", value: "dial tcp (address hidden) refused" } },
+    });
     expect(byId.gw?.message).toBe("connection failed: could not reach (address hidden) ((address hidden))");
     // Marked public: its target and words are the visitor's to see.
-    expect(byId.site).toMatchObject({ message: "GET https://www.example.com/ failed", details: { location: "https://www.example.com/maintenance" } });
+    expect(byId.site).toMatchObject({
+      message: "GET https://www.example.com/ failed",
+      details: { location: "https://www.example.com/maintenance" },
+    });
   });
 
   it("the admin view keeps the full details", async () => {

@@ -63,7 +63,16 @@ const at = (minutesAgo: number) => new Date(Math.floor(NOW / MINUTE) * MINUTE - 
 
 function stored(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
   const latencyMs = status === "down" ? null : 80;
-  return { type: "http", status, latencyMs, checkedAt: at(0), message: status === "down" ? "HTTP 503 in 12 ms (expected 200-299)" : `HTTP 200 in ${latencyMs} ms`, details: { statusCode: 200, checks: null }, since: at(30), ...fields };
+  return {
+    type: "http",
+    status,
+    latencyMs,
+    checkedAt: at(0),
+    message: status === "down" ? "HTTP 503 in 12 ms (expected 200-299)" : `HTTP 200 in ${latencyMs} ms`,
+    details: { statusCode: 200, checks: null },
+    since: at(30),
+    ...fields,
+  };
 }
 
 function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
@@ -86,14 +95,21 @@ function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds"
 }
 
 /** The carry's parts the page reads: 24 finished hours (p50 rising from 40 ms) and 30 ticks of the current hour. */
-function carryOf(ids: string[], latency = (id: string, hour: number) => 40 + hour * 2 + ids.indexOf(id)): PageCarry & Record<string, unknown> {
+function carryOf(
+  ids: string[],
+  latency = (id: string, hour: number) => 40 + hour * 2 + ids.indexOf(id),
+): PageCarry & Record<string, unknown> {
   const currentHour = hourKeyOf(NOW);
   const hours = Array.from({ length: 24 }, (_, k) => {
     const h = hourKeyOf(NOW - (24 - k) * HOUR_MS);
     return { h, m: Object.fromEntries(ids.map((id) => [id, [60, 0, 0, 0, 0, latency(id, k), latency(id, k) * 2, latency(id, k) * 3]])) };
   });
   const finishedToday = hours.filter((h) => h.h.startsWith(TODAY)).length;
-  const ticks: PageCarry["hour"]["ticks"] = Array.from({ length: 30 }, (_, t) => [t * MINUTE, "u".repeat(ids.length), ids.map((id) => latency(id, 24))]);
+  const ticks: PageCarry["hour"]["ticks"] = Array.from({ length: 30 }, (_, t) => [
+    t * MINUTE,
+    "u".repeat(ids.length),
+    ids.map((id) => latency(id, 24)),
+  ]);
   return {
     v: 1,
     hour: { h: currentHour, ids, ticks },
@@ -140,7 +156,8 @@ async function seed(options: {
     ...(options.carry === undefined ? {} : { history: options.carry }),
   };
   await env.HISTORY.put(LATEST_KEY, JSON.stringify(snapshot));
-  if (options.summary) await env.HISTORY.put(SUMMARY_KEY, typeof options.summary === "string" ? options.summary : JSON.stringify(options.summary));
+  if (options.summary)
+    await env.HISTORY.put(SUMMARY_KEY, typeof options.summary === "string" ? options.summary : JSON.stringify(options.summary));
 }
 
 function parsedConfig(raw: unknown): Config {
@@ -153,10 +170,26 @@ function parsedConfig(raw: unknown): Config {
 
 const GROUPS = ["Platform", "Inference", "Data", "Monitoring"];
 const NAMES = [
-  "API gateway", "AI worker", "Auth service", "Billing API", "Web app",
-  "Inference API", "Embeddings", "Model registry", "GPU scheduler", "Batch jobs",
-  "Postgres primary", "Postgres replica", "Redis cache", "Object storage", "Search index",
-  "Prometheus", "Alertmanager", "Grafana", "Log pipeline", "Tracing",
+  "API gateway",
+  "AI worker",
+  "Auth service",
+  "Billing API",
+  "Web app",
+  "Inference API",
+  "Embeddings",
+  "Model registry",
+  "GPU scheduler",
+  "Batch jobs",
+  "Postgres primary",
+  "Postgres replica",
+  "Redis cache",
+  "Object storage",
+  "Search index",
+  "Prometheus",
+  "Alertmanager",
+  "Grafana",
+  "Log pipeline",
+  "Tracing",
 ];
 const BIG_IDS = NAMES.map((n) => n.toLowerCase().replace(/\s+/g, "-"));
 const bigConfig = {
@@ -240,9 +273,24 @@ describe("GET / (status page)", () => {
     const bindings = envWith({
       title: "AI Platform status",
       monitors: [
-        { id: "api-gateway", name: "API gateway", group: "Platform", type: "http", url: `${base}/gateway/health`, severity: "SEV-1", criticalChecks: ["database"] },
+        {
+          id: "api-gateway",
+          name: "API gateway",
+          group: "Platform",
+          type: "http",
+          url: `${base}/gateway/health`,
+          severity: "SEV-1",
+          criticalChecks: ["database"],
+        },
         { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${base}/slow?ms=150`, degradedAfterMs: 50 },
-        { id: "grafana", name: "Grafana", group: "Monitoring", type: "http", url: `${base}/grafana/api/health`, expectJson: { database: "ok" } },
+        {
+          id: "grafana",
+          name: "Grafana",
+          group: "Monitoring",
+          type: "http",
+          url: `${base}/grafana/api/health`,
+          expectJson: { database: "ok" },
+        },
         { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health` },
       ],
     });
@@ -258,7 +306,7 @@ describe("GET / (status page)", () => {
     const markup = await response.text();
     const text = textOf(markup);
 
-    expect(markup.startsWith("<!doctype html><html lang=\"en\">")).toBe(true);
+    expect(markup.startsWith('<!doctype html><html lang="en">')).toBe(true);
     expect(markup).toContain('<meta http-equiv="refresh" content="60"/>');
     expect(markup).toContain('<link rel="alternate" type="application/atom+xml" href="/feed.atom" title="Incidents (Atom)"/>');
     expect(markup).toContain('<section class="ban b-partial_outage" aria-label="Overall status">');
@@ -282,9 +330,17 @@ describe("GET / (status page)", () => {
     for (const bar of bars) expect(bar.reduce((n, c) => n + c.days, 0)).toBe(90);
     // (Three ticks today; fewer, should they straddle midnight UTC.)
     expect(bars[0]!.at(-1)).toEqual({ state: "up", days: 1, label: "Today: 100% uptime" });
-    expect(bars[1]!.at(-1)).toEqual({ state: "degraded", days: 1, label: expect.stringMatching(/^Today: 100% uptime, [123] min degraded$/) });
+    expect(bars[1]!.at(-1)).toEqual({
+      state: "degraded",
+      days: 1,
+      label: expect.stringMatching(/^Today: 100% uptime, [123] min degraded$/),
+    });
     expect(bars[3]!.at(-1)).toEqual({ state: "down", days: 1, label: expect.stringMatching(/^Today: 0% uptime, [123] min down$/) });
-    expect(bars[0]![0]).toMatchObject({ state: "none", days: expect.toSatisfy((n: number) => n >= 88), label: expect.stringMatching(/: no data$/) });
+    expect(bars[0]![0]).toMatchObject({
+      state: "none",
+      days: expect.toSatisfy((n: number) => n >= 88),
+      label: expect.stringMatching(/: no data$/),
+    });
     // The probes' targets appear nowhere.
     expect(markup).not.toContain("127.0.0.1");
     expect(markup).not.toContain("/gateway/health");
@@ -322,15 +378,30 @@ describe("GET / (status page)", () => {
   it("draws 90 days per monitor, each day (or run of days alike) with its date and uptime for hover and screen readers", async () => {
     const ids = ["gw"];
     const summary = summaryOf(ids, (_, daysAgo) =>
-      daysAgo === 10 ? [1420, 0, 20, 0, 0] : daysAgo === 9 ? [1400, 40, 0, 0, 0] : daysAgo === 5 ? [1380, 0, 0, 60, 0] : daysAgo > 60 ? null : null,
+      daysAgo === 10
+        ? [1420, 0, 20, 0, 0]
+        : daysAgo === 9
+          ? [1400, 40, 0, 0, 0]
+          : daysAgo === 5
+            ? [1380, 0, 0, 60, 0]
+            : daysAgo > 60
+              ? null
+              : null,
     );
     // No data before 60 days ago: as a new monitor's summary has.
     for (let i = 0; i <= 30; i++) {
       summary.monitors.gw!.counts[i] = null;
       summary.monitors.gw!.uptime[i] = null;
     }
-    await seed({ monitors: { gw: stored("up") }, carry: carryOf(ids), summary, uptime: { gw: { "24h": 100, "7d": 100, "30d": 99.958, "90d": 99.979 } } });
-    const markup = await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }));
+    await seed({
+      monitors: { gw: stored("up") },
+      carry: carryOf(ids),
+      summary,
+      uptime: { gw: { "24h": 100, "7d": 100, "30d": 99.958, "90d": 99.979 } },
+    });
+    const markup = await html(
+      envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }),
+    );
     const [bar] = barsOf(markup);
     const day = (daysAgo: number) => {
       const d = addDays(TODAY, -daysAgo);
@@ -339,7 +410,9 @@ describe("GET / (status page)", () => {
     };
     // A run's label: `Aug 31 – Sep 29` across months, `Nov 9–24` within one (exact words in page-view.test.ts).
     const range = (from: number, to: number, words: string) =>
-      expect.stringMatching(new RegExp(`^${day(from)}(–\\d+| – ${to === 0 ? "Today" : day(to)})${day(from).includes(",") ? "(, \\d{4})?" : ""}: ${words}$`));
+      expect.stringMatching(
+        new RegExp(`^${day(from)}(–\\d+| – ${to === 0 ? "Today" : day(to)})${day(from).includes(",") ? "(, \\d{4})?" : ""}: ${words}$`),
+      );
     expect(bar).toEqual([
       { state: "none", days: 30, label: range(89, 60, "no data") },
       { state: "up", days: 49, label: range(59, 11, "100% uptime") },
@@ -359,15 +432,23 @@ describe("GET / (status page)", () => {
 
   it("draws a 24-hour latency sparkline as inline SVG, its numbers in words", async () => {
     await seed({ monitors: { gw: stored("up") }, carry: carryOf(["gw"]) });
-    const markup = await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }));
-    const svg = /<span class="lat"><svg viewBox="0 0 200 48" role="img"><title>([^<]+)<\/title><path d="([^"]+)"><\/path><\/svg>(\d+) ms<\/span>/.exec(markup);
+    const markup = await html(
+      envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }),
+    );
+    const svg =
+      /<span class="lat"><svg viewBox="0 0 200 48" role="img"><title>([^<]+)<\/title><path d="([^"]+)"><\/path><\/svg>(\d+) ms<\/span>/.exec(
+        markup,
+      );
     expect(svg).not.toBeNull();
     const [, title, d, lastMs] = svg!;
     expect(title).toBe("Response time, 24 h: 40 ms to 88 ms");
     // 25 hourly points (24 finished hours and the current one), 8 apart, rising left to right: one move, 24 lines.
     expect(d).toMatch(/^M4 \d+l8[ -]\d+( 8[ -]\d+){23}$/);
     const [, y0] = /^M4 (\d+)/.exec(d!)!;
-    const moves = d!.slice(d!.indexOf("l") + 1).match(/-?\d+/g)!.map(Number);
+    const moves = d!
+      .slice(d!.indexOf("l") + 1)
+      .match(/-?\d+/g)!
+      .map(Number);
     expect(moves.filter((_, i) => i % 2 === 0)).toEqual(new Array(24).fill(8));
     const rise = moves.filter((_, i) => i % 2 === 1).reduce((sum, dy) => sum + dy, 0);
     expect(rise).toBeLessThan(0);
@@ -399,9 +480,19 @@ describe("GET / (status page)", () => {
   });
 
   it("leaves out incidents resolved more than 30 days ago, and says when there were none", async () => {
-    const old = incident({ id: "gw-20990101T000000Z", monitorIds: ["gw"], title: "Old one", status: "resolved", startedAt: at(31 * 1440 + 60), resolvedAt: at(31 * 1440), durationMs: 60 * MINUTE });
+    const old = incident({
+      id: "gw-20990101T000000Z",
+      monitorIds: ["gw"],
+      title: "Old one",
+      status: "resolved",
+      startedAt: at(31 * 1440 + 60),
+      resolvedAt: at(31 * 1440),
+      durationMs: 60 * MINUTE,
+    });
     await seed({ monitors: { gw: stored("up") }, incidents: [old] });
-    const text = textOf(await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] })));
+    const text = textOf(
+      await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] })),
+    );
     expect(text).not.toContain("Old one");
     expect(text).not.toContain("Active incidents");
     expect(text).toContain("Past incidents No incidents in the last 30 days.");
@@ -414,8 +505,20 @@ describe("GET / (status page)", () => {
     };
     config.monitors = [
       ...config.monitors,
-      { id: "cert", name: "status.example.com certificate", type: "tls", host: "status.example.com", port: 443 } as unknown as Config["monitors"][number],
-      { id: "old", name: "old.example.com certificate", type: "tls", host: "old.example.com", port: 443 } as unknown as Config["monitors"][number],
+      {
+        id: "cert",
+        name: "status.example.com certificate",
+        type: "tls",
+        host: "status.example.com",
+        port: 443,
+      } as unknown as Config["monitors"][number],
+      {
+        id: "old",
+        name: "old.example.com certificate",
+        type: "tls",
+        host: "old.example.com",
+        port: 443,
+      } as unknown as Config["monitors"][number],
     ];
     const latest = latestView({
       version: 1,
@@ -424,7 +527,11 @@ describe("GET / (status page)", () => {
       kv: null,
       monitors: {
         gw: stored("up", { details: { daysLeft: 3 } }),
-        cert: stored("up", { type: "tls", message: "certificate valid, TLSv1.3", details: { daysLeft: 23, notAfter: "2099-01-01T00:00:00Z" } }),
+        cert: stored("up", {
+          type: "tls",
+          message: "certificate valid, TLSv1.3",
+          details: { daysLeft: 23, notAfter: "2099-01-01T00:00:00Z" },
+        }),
         old: stored("down", { type: "tls", message: "certificate expired", details: { daysLeft: -2 } }),
       },
     });
@@ -446,17 +553,32 @@ describe("GET / (status page)", () => {
       ],
       maintenance: [
         { id: "db-upgrade", title: "Database upgrade", monitors: ["db"], start: at(30), end: new Date(NOW + 30 * MINUTE).toISOString() },
-        { id: "later", title: "Storage migration", monitors: ["db"], start: new Date(NOW + 2 * 86_400_000).toISOString(), end: new Date(NOW + 2 * 86_400_000 + HOUR_MS).toISOString() },
+        {
+          id: "later",
+          title: "Storage migration",
+          monitors: ["db"],
+          start: new Date(NOW + 2 * 86_400_000).toISOString(),
+          end: new Date(NOW + 2 * 86_400_000 + HOUR_MS).toISOString(),
+        },
         { id: "done", title: "Finished work", monitors: ["db"], start: at(300), end: at(200) },
-        { id: "patching", title: "Weekly patching", groups: ["Monitoring"], weekly: { days: ["sun"], start: "23:30", durationMinutes: 60, timezone: "Europe/Berlin" } },
+        {
+          id: "patching",
+          title: "Weekly patching",
+          groups: ["Monitoring"],
+          weekly: { days: ["sun"], start: "23:30", durationMinutes: 60, timezone: "Europe/Berlin" },
+        },
       ],
     };
-    await seed({ monitors: { db: stored("maintenance", { message: "maintenance (Database upgrade): HTTP 200 in 5 ms" }), prom: stored("up") } });
+    await seed({
+      monitors: { db: stored("maintenance", { message: "maintenance (Database upgrade): HTTP 200 in 5 ms" }), prom: stored("up") },
+    });
     const text = textOf(await html(envWith(config)));
     expect(text).toContain("Maintenance in progress: Database upgrade Until");
     expect(text).toContain("Affects Database");
     expect(text).toMatch(/Scheduled maintenance: Storage migration \w{3} \d+(, \d{4})?, \d\d:\d\d UTC to/);
-    expect(text).toMatch(/Scheduled maintenance: Weekly patching .* · Weekly on Sun at 23:30 \(Europe\/Berlin\) for 1 h · Affects Prometheus/);
+    expect(text).toMatch(
+      /Scheduled maintenance: Weekly patching .* · Weekly on Sun at 23:30 \(Europe\/Berlin\) for 1 h · Affects Prometheus/,
+    );
     expect(text).not.toContain("Finished work");
     expect(text.indexOf("Database upgrade")).toBeLessThan(text.indexOf("Storage migration"));
   });
@@ -477,10 +599,16 @@ describe("GET / (status page)", () => {
     const HOSTILE = "]]><script>alert('x')</script></style><style>body{display:none}</style> & \"q\"";
     const config = {
       title: `Status <script>alert(1)</script>`,
-      monitors: [
-        { id: "evil", name: XSS, group: `</h3><script>alert(2)</script>`, type: "http", url: "https://evil.internal.example/" },
+      monitors: [{ id: "evil", name: XSS, group: `</h3><script>alert(2)</script>`, type: "http", url: "https://evil.internal.example/" }],
+      maintenance: [
+        {
+          id: "m",
+          title: `${XSS} maintenance`,
+          monitors: ["evil"],
+          start: new Date(NOW + HOUR_MS).toISOString(),
+          end: new Date(NOW + 2 * HOUR_MS).toISOString(),
+        },
       ],
-      maintenance: [{ id: "m", title: `${XSS} maintenance`, monitors: ["evil"], start: new Date(NOW + HOUR_MS).toISOString(), end: new Date(NOW + 2 * HOUR_MS).toISOString() }],
     };
     const open = incident({
       id: "evil-20990101T000000Z",
@@ -516,7 +644,13 @@ describe("GET / (status page)", () => {
       title: "t",
       monitors: [
         { id: "site", name: "Website", type: "http", url: "https://user:pw@www.example.com/health?key=k-secret", public: true },
-        { id: "private", name: "Private", type: "http", url: "https://private.internal.example/health", headers: { Authorization: "Bearer b-secret" } },
+        {
+          id: "private",
+          name: "Private",
+          type: "http",
+          url: "https://private.internal.example/health",
+          headers: { Authorization: "Bearer b-secret" },
+        },
       ],
     });
     const view = buildPageView({ config, latest: null, carry: null, summary: null, nowMs: NOW });
@@ -595,16 +729,24 @@ describe("GET / (status page)", () => {
     keys.length = 0;
     const response = await page({ ...envWith(bigConfig), HISTORY: bucket, STATE: kv } as Bindings);
     expect(response.status).toBe(200);
-    expect(keys.filter((k) => k.startsWith("get") || k.startsWith("list") || k.startsWith("head")).sort()).toEqual([`get ${LATEST_KEY}`, `get ${RECENT_KEY}`, `get ${SUMMARY_KEY}`]);
+    expect(keys.filter((k) => k.startsWith("get") || k.startsWith("list") || k.startsWith("head")).sort()).toEqual([
+      `get ${LATEST_KEY}`,
+      `get ${RECENT_KEY}`,
+      `get ${SUMMARY_KEY}`,
+    ]);
     expect(kvCalls).toEqual([]);
   });
 
   it("survives a corrupt summary and a corrupt carry: no bars' history, no sparklines, the rest as usual", async () => {
     await seed({ monitors: { gw: stored("up") }, carry: { v: 1, hour: "nonsense" }, summary: '{"v":1,"through":' });
-    const markup = await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }));
+    const markup = await html(
+      envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }),
+    );
     expect(textOf(markup)).toContain("All systems operational");
     expect(markup).not.toContain('<span class="lat">');
-    expect(barsOf(markup)[0]).toEqual([{ state: "none", days: 90, label: expect.stringMatching(/^\w{3} \d+(, \d{4})? – Today: no data$/) }]);
+    expect(barsOf(markup)[0]).toEqual([
+      { state: "none", days: 90, label: expect.stringMatching(/^\w{3} \d+(, \d{4})? – Today: no data$/) },
+    ]);
   });
 
   it("refreshes itself every minute without script, and stops when asked to (?refresh=off)", async () => {
@@ -629,7 +771,10 @@ describe("GET / (status page)", () => {
 });
 
 describe("GET /incidents/:id", () => {
-  const config = { title: "AI Platform status", monitors: [{ id: "gw", name: "API gateway", type: "http", url: "https://gw.internal.example/" }] };
+  const config = {
+    title: "AI Platform status",
+    monitors: [{ id: "gw", name: "API gateway", type: "http", url: "https://gw.internal.example/" }],
+  };
 
   it("shows an open incident from latest.json with its whole timeline", async () => {
     const open = incident({
@@ -658,7 +803,9 @@ describe("GET /incidents/:id", () => {
     expect(markup).toContain("<h1>API gateway is down</h1>");
     expect(text).toContain("Ongoing Acknowledged Critical impact · SEV-1 · Since");
     expect(text).toContain("Affects API gateway");
-    expect(text.indexOf("Identified – Database failover in progress")).toBeLessThan(text.indexOf("Investigating – API gateway is down: HTTP 503"));
+    expect(text.indexOf("Identified – Database failover in progress")).toBeLessThan(
+      text.indexOf("Investigating – API gateway is down: HTTP 503"),
+    );
     expect(text).toContain("First seen: HTTP 503 in 12 ms (expected 200-299)");
     // Who acknowledged stays private.
     expect(markup).not.toContain("oncall@example.com");

@@ -65,7 +65,13 @@ const ScheduledMaintenance = Incident.extend({
 const StatusJson = z.strictObject({ page: Page, status: Status });
 const ComponentsJson = z.strictObject({ page: Page, components: z.array(Component) });
 const IncidentsJson = z.strictObject({ page: Page, incidents: z.array(Incident) });
-const SummaryJson = z.strictObject({ page: Page, components: z.array(Component), incidents: z.array(Incident), scheduled_maintenances: z.array(ScheduledMaintenance), status: Status });
+const SummaryJson = z.strictObject({
+  page: Page,
+  components: z.array(Component),
+  incidents: z.array(Incident),
+  scheduled_maintenances: z.array(ScheduledMaintenance),
+  status: Status,
+});
 
 // ---- the scenario ----
 
@@ -75,16 +81,43 @@ const ago = (minutes: number) => minutesAgo(minutes, now);
 const config = {
   title: "AI Platform status",
   monitors: [
-    { id: "gw", name: "API gateway", group: "Platform", type: "http", url: "https://gw.internal.example/health", severity: "SEV-1", headers: { Authorization: { secret: "GW_TOKEN" } } },
+    {
+      id: "gw",
+      name: "API gateway",
+      group: "Platform",
+      type: "http",
+      url: "https://gw.internal.example/health",
+      severity: "SEV-1",
+      headers: { Authorization: { secret: "GW_TOKEN" } },
+    },
     { id: "worker", name: "AI worker", group: "Platform", type: "http", url: "https://worker.internal.example/health", severity: "SEV-2" },
-    { id: "grafana", name: "Grafana", group: "Monitoring", type: "http", url: "https://grafana.internal.example/api/health", headers: { "X-Key": "literal-key-999" } },
+    {
+      id: "grafana",
+      name: "Grafana",
+      group: "Monitoring",
+      type: "http",
+      url: "https://grafana.internal.example/api/health",
+      headers: { "X-Key": "literal-key-999" },
+    },
     { id: "billing", name: "Billing", type: "http", url: "https://billing.internal.example/h?token=qs-secret-42", severity: "SEV-2" },
     { id: "search", name: "Search", type: "http", url: "https://search.internal.example/" },
     { id: "fresh", name: "New one", type: "http", url: "https://fresh.internal.example/" },
   ],
   maintenance: [
-    { id: "search-upgrade", title: "Search index upgrade", monitors: ["search"], start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now + 30 * 60_000).toISOString() },
-    { id: "db-migration", title: "Database migration", groups: ["Platform"], start: new Date(now + 2 * 3600_000).toISOString(), end: new Date(now + 3 * 3600_000).toISOString() },
+    {
+      id: "search-upgrade",
+      title: "Search index upgrade",
+      monitors: ["search"],
+      start: new Date(now - 30 * 60_000).toISOString(),
+      end: new Date(now + 30 * 60_000).toISOString(),
+    },
+    {
+      id: "db-migration",
+      title: "Database migration",
+      groups: ["Platform"],
+      start: new Date(now + 2 * 3600_000).toISOString(),
+      end: new Date(now + 3 * 3600_000).toISOString(),
+    },
     { id: "past", title: "Long gone", monitors: ["gw"], start: "2020-01-01T00:00:00Z", end: "2020-01-01T01:00:00Z" },
   ],
 };
@@ -127,8 +160,20 @@ beforeEach(async () => {
     {
       gw: stored({ status: "up", since: ago(100) }, at),
       worker: stored({ status: "degraded", latencyMs: 2400, message: "HTTP 200 in 2400 ms; slower than 2000 ms", since: ago(20) }, at),
-      grafana: stored({ status: "down", latencyMs: null, message: "connection refused or lost", details: { statusCode: null, checks: null }, since: ago(5) }, at),
-      billing: stored({ status: "down", message: "HTTP 503 in 12 ms (expected 200-299)", details: { statusCode: 503, checks: null }, since: ago(10) }, at),
+      grafana: stored(
+        {
+          status: "down",
+          latencyMs: null,
+          message: "connection refused or lost",
+          details: { statusCode: null, checks: null },
+          since: ago(5),
+        },
+        at,
+      ),
+      billing: stored(
+        { status: "down", message: "HTTP 503 in 12 ms (expected 200-299)", details: { statusCode: 503, checks: null }, since: ago(10) },
+        at,
+      ),
       search: stored({ status: "maintenance", message: "maintenance: Search index upgrade (HTTP 200 in 42 ms)", since: ago(30) }, at),
     },
     [billingOpen, gwResolved],
@@ -149,7 +194,13 @@ const json = async <T>(path: string, schema: z.ZodType<T>, origin = `https://s${
 describe("Statuspage v2 API", () => {
   it("status.json: the page and the rollup (partial outage → major)", async () => {
     const body = await json("/api/v2/status.json", StatusJson, "https://edge-status-1.example.com");
-    expect(body.page).toEqual({ id: "edge-status-1.example.com", name: "AI Platform status", url: "https://edge-status-1.example.com", time_zone: "Etc/UTC", updated_at: ago(0) });
+    expect(body.page).toEqual({
+      id: "edge-status-1.example.com",
+      name: "AI Platform status",
+      url: "https://edge-status-1.example.com",
+      time_zone: "Etc/UTC",
+      updated_at: ago(0),
+    });
     expect(body.status).toEqual({ indicator: "major", description: "Partial System Outage" });
   });
 
@@ -171,7 +222,14 @@ describe("Statuspage v2 API", () => {
       expect(c.page_id).toBe(page.id);
       if (!c.group) expect(c).not.toHaveProperty("components");
     }
-    expect(components.find((c) => c.id === "worker")).toMatchObject({ name: "AI worker", updated_at: ago(20), created_at: ago(20), description: null, start_date: null, only_show_if_degraded: false });
+    expect(components.find((c) => c.id === "worker")).toMatchObject({
+      name: "AI worker",
+      updated_at: ago(20),
+      created_at: ago(20),
+      description: null,
+      start_date: null,
+      only_show_if_degraded: false,
+    });
   });
 
   it("incidents.json: every incident newest first, with Statuspage statuses, shortlinks and updates", async () => {
@@ -197,10 +255,17 @@ describe("Statuspage v2 API", () => {
       ["identified", "Upstream database failover", ago(6)],
       ["investigating", "Billing is down: HTTP 503", ago(9)],
     ]);
-    expect(billing.incident_updates.at(-1)).toMatchObject({ id: `${billingOpen.id}-u0`, incident_id: billingOpen.id, affected_components: [{ code: "billing", name: "Billing", old_status: "operational", new_status: "major_outage" }] });
+    expect(billing.incident_updates.at(-1)).toMatchObject({
+      id: `${billingOpen.id}-u0`,
+      incident_id: billingOpen.id,
+      affected_components: [{ code: "billing", name: "Billing", old_status: "operational", new_status: "major_outage" }],
+    });
     expect(billing.components.map((c) => [c.id, c.status])).toEqual([["billing", "major_outage"]]);
     expect(gw).toMatchObject({ monitoring_at: ago(110), resolved_at: ago(100), started_at: ago(120) });
-    expect(gw.incident_updates[0]).toMatchObject({ status: "resolved", affected_components: [{ code: "gw", old_status: "major_outage", new_status: "operational" }] });
+    expect(gw.incident_updates[0]).toMatchObject({
+      status: "resolved",
+      affected_components: [{ code: "gw", old_status: "major_outage", new_status: "operational" }],
+    });
   });
 
   it("incidents/unresolved.json: only the open ones", async () => {
@@ -221,13 +286,23 @@ describe("Statuspage v2 API", () => {
     expect(search!.scheduled_for).toBe(config.maintenance[0]!.start);
     expect(search!.scheduled_until).toBe(config.maintenance[0]!.end);
     expect(migration!.scheduled_for).toBe(config.maintenance[1]!.start);
-    expect(migration!.incident_updates[0]).toMatchObject({ status: "scheduled", body: "Database migration", affected_components: [{ code: "gw", new_status: "under_maintenance" }, { code: "worker", new_status: "under_maintenance" }] });
+    expect(migration!.incident_updates[0]).toMatchObject({
+      status: "scheduled",
+      body: "Database migration",
+      affected_components: [
+        { code: "gw", new_status: "under_maintenance" },
+        { code: "worker", new_status: "under_maintenance" },
+      ],
+    });
   });
 
   it("scheduled-maintenances.json, upcoming.json and active.json", async () => {
     const MaintenancesJson = z.strictObject({ page: Page, scheduled_maintenances: z.array(ScheduledMaintenance) });
     const names = async (path: string) => (await json(path, MaintenancesJson)).scheduled_maintenances.map((m) => [m.name, m.status]);
-    expect(await names("/api/v2/scheduled-maintenances.json")).toEqual([["Search index upgrade", "in_progress"], ["Database migration", "scheduled"]]);
+    expect(await names("/api/v2/scheduled-maintenances.json")).toEqual([
+      ["Search index upgrade", "in_progress"],
+      ["Database migration", "scheduled"],
+    ]);
     expect(await names("/api/v2/scheduled-maintenances/upcoming.json")).toEqual([["Database migration", "scheduled"]]);
     expect(await names("/api/v2/scheduled-maintenances/active.json")).toEqual([["Search index upgrade", "in_progress"]]);
   });
@@ -268,10 +343,18 @@ describe("Statuspage v2 API", () => {
   });
 
   it("never shows a URL, host, header value or secret", async () => {
-    for (const path of ["/api/v2/status.json", "/api/v2/summary.json", "/api/v2/components.json", "/api/v2/incidents.json", "/api/v2/incidents/unresolved.json", "/api/v2/scheduled-maintenances.json"]) {
+    for (const path of [
+      "/api/v2/status.json",
+      "/api/v2/summary.json",
+      "/api/v2/components.json",
+      "/api/v2/incidents.json",
+      "/api/v2/incidents/unresolved.json",
+      "/api/v2/scheduled-maintenances.json",
+    ]) {
       const response = await faceGet(bindings, path);
       const text = `${JSON.stringify([...response.headers])}\n${await response.text()}`;
-      for (const leak of [SECRET, "literal-key-999", "qs-secret-42", "internal.example", "/health"]) expect(text, `${path} leaks ${leak}`).not.toContain(leak);
+      for (const leak of [SECRET, "literal-key-999", "qs-secret-42", "internal.example", "/health"])
+        expect(text, `${path} leaks ${leak}`).not.toContain(leak);
     }
   });
 });

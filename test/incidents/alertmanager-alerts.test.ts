@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AlertmanagerWebhook, alertExpiry, applyAlertmanagerWebhook, MAX_CAUSE, MAX_TITLE, MAX_UPDATE } from "../../src/incidents/alertmanager-alerts";
+import {
+  AlertmanagerWebhook,
+  alertExpiry,
+  applyAlertmanagerWebhook,
+  MAX_CAUSE,
+  MAX_TITLE,
+  MAX_UPDATE,
+} from "../../src/incidents/alertmanager-alerts";
 import type { IncidentState } from "../../src/incidents/transition";
 import { Incident } from "../../src/incidents/types";
 import { incidentKey } from "../../src/storage/r2-incident-store";
@@ -9,7 +16,15 @@ const config = configOf({ monitors: [{ id: "api-gateway", name: "API gateway", t
 const EMPTY: IncidentState = { tracks: {}, incidents: [] };
 const NOW = Date.parse("2096-03-01T12:00:00Z");
 
-function alert(fields: { status?: "firing" | "resolved"; fingerprint?: string; endsAt?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = {}) {
+function alert(
+  fields: {
+    status?: "firing" | "resolved";
+    fingerprint?: string;
+    endsAt?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
+) {
   return {
     status: fields.status ?? "firing",
     labels: { alertname: "HighLatency", service: "api-gateway", ...fields.labels },
@@ -21,8 +36,10 @@ function alert(fields: { status?: "firing" | "resolved"; fingerprint?: string; e
 }
 
 /** Parsed as the receiver parses it, so the schema's own normalising applies. */
-const payload = (...alerts: ReturnType<typeof alert>[]) => AlertmanagerWebhook.parse({ version: "4", status: "firing", receiver: "edgewatch", groupKey: "{}", alerts });
-const apply = (state: IncidentState, ...alerts: ReturnType<typeof alert>[]) => applyAlertmanagerWebhook(state, config, payload(...alerts), NOW);
+const payload = (...alerts: ReturnType<typeof alert>[]) =>
+  AlertmanagerWebhook.parse({ version: "4", status: "firing", receiver: "edgewatch", groupKey: "{}", alerts });
+const apply = (state: IncidentState, ...alerts: ReturnType<typeof alert>[]) =>
+  applyAlertmanagerWebhook(state, config, payload(...alerts), NOW);
 
 describe("Alertmanager fingerprints", () => {
   it("are the same alert in either case: one incident id, a storable one", () => {
@@ -34,10 +51,16 @@ describe("Alertmanager fingerprints", () => {
   });
 
   it("resolve an incident opened with the other case, both ways round", () => {
-    for (const [open, close] of [["ABCDEF0123456789", "abcdef0123456789"], ["abcdef0123456789", "ABCDEF0123456789"]] as const) {
+    for (const [open, close] of [
+      ["ABCDEF0123456789", "abcdef0123456789"],
+      ["abcdef0123456789", "ABCDEF0123456789"],
+    ] as const) {
       const opened = apply(EMPTY, alert({ fingerprint: open }));
       const resolved = apply(opened.state, alert({ status: "resolved", fingerprint: close }));
-      expect(resolved.changed.map((i) => [i.id, i.status]), `${open} then ${close}`).toEqual([["api-gateway-am-abcdef01-20960301T110000Z", "resolved"]]);
+      expect(
+        resolved.changed.map((i) => [i.id, i.status]),
+        `${open} then ${close}`,
+      ).toEqual([["api-gateway-am-abcdef01-20960301T110000Z", "resolved"]]);
       expect(resolved.events.map((e) => e.type)).toEqual(["incident.resolved"]);
     }
   });

@@ -27,12 +27,22 @@ function webhook(status: "firing" | "resolved", endsAt: string): AlertmanagerWeb
     status,
     receiver: "edgewatch",
     groupKey: "{}",
-    alerts: [{ status, labels: { alertname: "HighLatency", service: "api-gateway" }, annotations: {}, startsAt: iso(minute(-5)), endsAt, fingerprint: "a1b2c3d4e5f60718" }],
+    alerts: [
+      {
+        status,
+        labels: { alertname: "HighLatency", service: "api-gateway" },
+        annotations: {},
+        startsAt: iso(minute(-5)),
+        endsAt,
+        fingerprint: "a1b2c3d4e5f60718",
+      },
+    ],
   });
 }
 
 const config = configOf({ monitors: [{ id: "api-gateway", name: "API gateway", type: "http", url: `${base}/ok` }] });
-const openWith = (endsAt: string): IncidentState => applyAlertmanagerWebhook({ tracks: {}, incidents: [] }, config, webhook("firing", endsAt), minute(0)).state;
+const openWith = (endsAt: string): IncidentState =>
+  applyAlertmanagerWebhook({ tracks: {}, incidents: [] }, config, webhook("firing", endsAt), minute(0)).state;
 
 describe("expireAlerts", () => {
   it("resolves an open Alertmanager incident once its endsAt is more than the grace past, with a resolved event", () => {
@@ -43,8 +53,17 @@ describe("expireAlerts", () => {
     expect(expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS, WITHIN)).toEqual({ state, changed: [], events: [] });
     const expired = expireAlerts(state, endsAt + ALERT_EXPIRY_GRACE_MS + 1, WITHIN);
     const incident = expired.state.incidents[0]!;
-    expect(incident).toMatchObject({ id: ID, status: "resolved", resolvedAt: iso(endsAt + ALERT_EXPIRY_GRACE_MS + 1), durationMs: 14 * 60_000 + 1 });
-    expect(incident.updates.at(-1)).toEqual({ at: incident.resolvedAt, status: "resolved", message: expect.stringContaining(`not refreshed since its endsAt ${iso(endsAt)}`) });
+    expect(incident).toMatchObject({
+      id: ID,
+      status: "resolved",
+      resolvedAt: iso(endsAt + ALERT_EXPIRY_GRACE_MS + 1),
+      durationMs: 14 * 60_000 + 1,
+    });
+    expect(incident.updates.at(-1)).toEqual({
+      at: incident.resolvedAt,
+      status: "resolved",
+      message: expect.stringContaining(`not refreshed since its endsAt ${iso(endsAt)}`),
+    });
     expect(expired.changed).toEqual([incident]);
     expect(expired.events).toEqual([{ type: "incident.resolved", incidentId: ID, monitorIds: ["api-gateway"], reason: "resolved" }]);
     // The input is left as it was.
@@ -126,9 +145,13 @@ describe("stale Alertmanager incidents in the tick", () => {
     // Alertmanager's repeat_interval (4 h): the same alert, firing, with no end.
     expect(await receive(240, webhook("firing", "0001-01-01T00:00:00Z"))).toMatchObject({ changed: [] });
     expect((await runTick(540)).events).toEqual([]);
-    expect((await storedState(options.config)).incidents.incidents).toEqual([expect.objectContaining({ id: ID, status: "open", alertSeenAt: iso(minute(240)) })]);
+    expect((await storedState(options.config)).incidents.incidents).toEqual([
+      expect.objectContaining({ id: ID, status: "open", alertSeenAt: iso(minute(240)) }),
+    ]);
     // No send for more than refreshWithinMinutes (300): Alertmanager is gone, and the incident must not stay open for ever.
-    expect((await runTick(541)).events).toEqual([{ type: "incident.resolved", incidentId: ID, monitorIds: ["api-gateway"], reason: "resolved" }]);
+    expect((await runTick(541)).events).toEqual([
+      { type: "incident.resolved", incidentId: ID, monitorIds: ["api-gateway"], reason: "resolved" },
+    ]);
     expect(await sent()).toEqual(["incident.opened", "incident.resolved"]);
   });
 });

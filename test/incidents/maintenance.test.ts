@@ -24,12 +24,21 @@ describe("maintenance windows", () => {
   });
 
   it("covers every monitor of a listed group", () => {
-    const c = config([{ id: "mon", title: "Monitoring upgrade", groups: ["Monitoring"], start: "2026-12-01T02:00:00Z", end: "2026-12-01T03:00:00Z" }]);
+    const c = config([
+      { id: "mon", title: "Monitoring upgrade", groups: ["Monitoring"], start: "2026-12-01T02:00:00Z", end: "2026-12-01T03:00:00Z" },
+    ]);
     expect([...maintenanceNow(c, Date.parse("2026-12-01T02:30:00Z")).keys()]).toEqual(["prom"]);
   });
 
   it("recurs weekly in its time zone, including windows that cross midnight into the next week", () => {
-    const [sunday] = config([{ id: "w", title: "Patching", monitors: ["gw"], weekly: { days: ["sun"], start: "23:30", durationMinutes: 60, timezone: "Europe/Berlin" } }]).maintenance;
+    const [sunday] = config([
+      {
+        id: "w",
+        title: "Patching",
+        monitors: ["gw"],
+        weekly: { days: ["sun"], start: "23:30", durationMinutes: 60, timezone: "Europe/Berlin" },
+      },
+    ]).maintenance;
     // 2026-11-29 is a Sunday; Berlin is UTC+1 in winter.
     expect(isWindowActive(sunday!, Date.parse("2026-11-29T22:29:00Z"))).toBe(false);
     expect(isWindowActive(sunday!, Date.parse("2026-11-29T22:30:00Z"))).toBe(true);

@@ -5,17 +5,32 @@ import { startOfIncidentId } from "../../src/incidents/incident-id";
 import { type IncidentState, type Observation, transition } from "../../src/incidents/transition";
 
 function configOf(monitors: Record<string, unknown>[], extra: Record<string, unknown> = {}): Config {
-  const result = parseConfig({ title: "t", monitors: monitors.map((m) => ({ name: String(m.id).toUpperCase(), type: "http", url: "https://x.test/", ...m })), ...extra });
+  const result = parseConfig({
+    title: "t",
+    monitors: monitors.map((m) => ({ name: String(m.id).toUpperCase(), type: "http", url: "https://x.test/", ...m })),
+    ...extra,
+  });
   if (!result.ok) throw new Error(result.errors.join("\n"));
   return result.config;
 }
 
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
-const obs = (monitorId: string, status: Observation["status"], message = `${status} message`): Observation => ({ monitorId, status, message, phase: status === "up" ? null : "status" });
+const obs = (monitorId: string, status: Observation["status"], message = `${status} message`): Observation => ({
+  monitorId,
+  status,
+  message,
+  phase: status === "up" ? null : "status",
+});
 
 /** Runs one tick per entry of `statuses` for one monitor and collects everything. */
-function run(config: Config, sequence: Observation["status"][], monitorId = "gw", from: IncidentState = { tracks: {}, incidents: [] }, firstMinute = 0) {
+function run(
+  config: Config,
+  sequence: Observation["status"][],
+  monitorId = "gw",
+  from: IncidentState = { tracks: {}, incidents: [] },
+  firstMinute = 0,
+) {
   let state = from;
   const events: { tick: number; type: string; reason: string }[] = [];
   sequence.forEach((status, tick) => {
@@ -48,7 +63,9 @@ describe("transition", () => {
       durationMs: null,
       cause: { message: "down message", phase: "status" },
     });
-    expect(incident.updates).toEqual([{ at: new Date(minute(2)).toISOString(), status: "investigating", message: "GW is down: down message" }]);
+    expect(incident.updates).toEqual([
+      { at: new Date(minute(2)).toISOString(), status: "investigating", message: "GW is down: down message" },
+    ]);
     expect(startOfIncidentId(incident.id)).toBe(minute(1));
   });
 

@@ -9,7 +9,12 @@ const T0 = Date.parse("2096-01-01T00:00:00Z");
 
 describe("incident updates are capped", () => {
   it(`keeps the opening update and the latest ${MAX_UPDATES - 1}, however many are posted`, () => {
-    const opened = openManual({ tracks: {}, incidents: [] }, config, { monitorIds: ["gw"], title: "Slow", message: "looking", impact: "minor", by: "ops" }, T0);
+    const opened = openManual(
+      { tracks: {}, incidents: [] },
+      config,
+      { monitorIds: ["gw"], title: "Slow", message: "looking", impact: "minor", by: "ops" },
+      T0,
+    );
     if (!opened.ok) throw new Error(opened.error);
     let state: IncidentState = opened.state;
     for (let i = 1; i <= 200; i++) {

@@ -8,7 +8,9 @@ import { poll as waitFor } from "./poll";
 
 const bin = (() => {
   try {
-    return execFileSync("sh", ["-c", "command -v prometheus-alertmanager || command -v alertmanager"], { encoding: "utf8" }).trim() || undefined;
+    return (
+      execFileSync("sh", ["-c", "command -v prometheus-alertmanager || command -v alertmanager"], { encoding: "utf8" }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -42,26 +44,74 @@ describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangl
     const workerPort = await freePort();
     const amPort = await freePort();
     writeFileSync(join(dir, "secrets.env"), `ALERTMANAGER_TOKEN=${token}\nADMIN_TOKEN=${ADMIN}\n`);
-    writeFileSync(join(dir, "config.json"), JSON.stringify({ title: "AM e2e", monitors: [{ id: "api-gateway", name: "API gateway", type: "http", url: `http://127.0.0.1:${workerPort}/health`, expectStatus: [200, 503] }] }));
+    writeFileSync(
+      join(dir, "config.json"),
+      JSON.stringify({
+        title: "AM e2e",
+        monitors: [
+          { id: "api-gateway", name: "API gateway", type: "http", url: `http://127.0.0.1:${workerPort}/health`, expectStatus: [200, 503] },
+        ],
+      }),
+    );
     writeFileSync(
       join(dir, "alertmanager.yml"),
       JSON.stringify({
         route: { receiver: "edgewatch", group_by: ["alertname"], group_wait: "1s", group_interval: "1s", repeat_interval: "1h" },
-        receivers: [{ name: "edgewatch", webhook_configs: [{ url: `http://127.0.0.1:${workerPort}/api/alertmanager/webhook`, send_resolved: true, http_config: { authorization: { credentials: token } } }] }],
+        receivers: [
+          {
+            name: "edgewatch",
+            webhook_configs: [
+              {
+                url: `http://127.0.0.1:${workerPort}/api/alertmanager/webhook`,
+                send_resolved: true,
+                http_config: { authorization: { credentials: token } },
+              },
+            ],
+          },
+        ],
       }),
     );
-    const worker = spawn("npm", ["start", "--", "--config", join(dir, "config.json"), "--port", String(workerPort), "--interval", "3600", "--state", join(dir, "state"), "--env-file", join(dir, "secrets.env")], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const worker = spawn(
+      "npm",
+      [
+        "start",
+        "--",
+        "--config",
+        join(dir, "config.json"),
+        "--port",
+        String(workerPort),
+        "--interval",
+        "3600",
+        "--state",
+        join(dir, "state"),
+        "--env-file",
+        join(dir, "secrets.env"),
+      ],
+      { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
     children.push(worker);
     worker.stdout?.on("data", (d) => (output += d));
     worker.stderr?.on("data", (d) => (output += d));
-    const am = spawn(bin!, [`--config.file=${join(dir, "alertmanager.yml")}`, `--storage.path=${join(dir, "am-data")}`, `--web.listen-address=127.0.0.1:${amPort}`, "--cluster.listen-address=", "--log.level=warn"], { stdio: ["ignore", "pipe", "pipe"] });
+    const am = spawn(
+      bin!,
+      [
+        `--config.file=${join(dir, "alertmanager.yml")}`,
+        `--storage.path=${join(dir, "am-data")}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        "--cluster.listen-address=",
+        "--log.level=warn",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     children.push(am);
     am.stderr?.on("data", (d) => (output += d));
 
     // The admin view: the public /api/status is edge-cached under a canonical key (no query string busts it), and
     // this test needs now.
     const status = async () =>
-      (await fetch(`http://127.0.0.1:${workerPort}/api/admin/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
+      (
+        await fetch(`http://127.0.0.1:${workerPort}/api/admin/status`, { headers: { authorization: `Bearer ${ADMIN}` } })
+      ).json() as Promise<{ updatedAt: string | null; incidents: { id: string; status: string; source: string }[] }>;
     await poll("the first tick", async () => ((await status()).updatedAt ? true : undefined), 90_000);
     await poll("Alertmanager", async () => ((await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined));
 
@@ -70,7 +120,14 @@ describe.skipIf(missing)("a real Alertmanager posting to the Worker under wrangl
       fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify([{ labels: { alertname: "GatewayDown", service: "api-gateway", severity: "critical" }, annotations: { summary: "gateway down" }, startsAt, ...(endsAt ? { endsAt } : {}) }]),
+        body: JSON.stringify([
+          {
+            labels: { alertname: "GatewayDown", service: "api-gateway", severity: "critical" },
+            annotations: { summary: "gateway down" },
+            startsAt,
+            ...(endsAt ? { endsAt } : {}),
+          },
+        ]),
       }).then((r) => r.arrayBuffer());
     await post();
     const opened = await poll("the incident to open", async () => {

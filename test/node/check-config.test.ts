@@ -26,22 +26,42 @@ describe("npm run check-config", () => {
   });
 
   it("says how the config will be probed, and refuses one whose shards one invocation cannot all call", async () => {
-    const fleet = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, name: `M${i}`, type: "http", url: `https://m${i}.example.com/health` }));
+    const fleet = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `m${i}`, name: `M${i}`, type: "http", url: `https://m${i}.example.com/health` }));
     const located = join(dir, "located.json");
-    writeFileSync(located, JSON.stringify({ title: "x", monitors: [...fleet(2), { id: "cdn", name: "CDN", type: "http", url: "https://cdn.example.com/", locations: ["wnam", "weur"] }] }));
-    expect(await checkConfig(located)).toMatchObject({ code: 0, stdout: `${located}: ok (3 monitors, probed by 3 shards (Durable Objects, from 2 locations))\n` });
+    writeFileSync(
+      located,
+      JSON.stringify({
+        title: "x",
+        monitors: [...fleet(2), { id: "cdn", name: "CDN", type: "http", url: "https://cdn.example.com/", locations: ["wnam", "weur"] }],
+      }),
+    );
+    expect(await checkConfig(located)).toMatchObject({
+      code: 0,
+      stdout: `${located}: ok (3 monitors, probed by 3 shards (Durable Objects, from 2 locations))\n`,
+    });
 
     const big = join(dir, "big.json");
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000) }));
     const free = await checkConfig(big);
     expect(free.code).toBe(1);
-    expect(free.stderr).toContain("84 shards are needed but one invocation can call only 38 with limits.subrequests 50: 544 monitor probes would be unknown every tick");
+    expect(free.stderr).toContain(
+      "84 shards are needed but one invocation can call only 38 with limits.subrequests 50: 544 monitor probes would be unknown every tick",
+    );
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(1000), limits: { subrequests: 1000, cpuMs: 30000 } }));
-    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (1000 monitors, probed by 84 shards (Durable Objects))\n`, stderr: "" });
+    expect(await checkConfig(big)).toMatchObject({
+      code: 0,
+      stdout: `${big}: ok (1000 monitors, probed by 84 shards (Durable Objects))\n`,
+      stderr: "",
+    });
 
     // 200 monitors fit the Free plan: their shards, and the writer's estimate (3 + 0.015 ms a monitor: 6 ms).
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(200) }));
-    expect(await checkConfig(big)).toMatchObject({ code: 0, stdout: `${big}: ok (200 monitors, probed by 17 shards (Durable Objects))\n`, stderr: "" });
+    expect(await checkConfig(big)).toMatchObject({
+      code: 0,
+      stdout: `${big}: ok (200 monitors, probed by 17 shards (Durable Objects))\n`,
+      stderr: "",
+    });
     // 600 with the subrequests to call their shards but 10 ms of CPU: the writer's estimate (12 ms) passes it. A
     // warning, as the figure is an estimate.
     writeFileSync(big, JSON.stringify({ title: "x", monitors: fleet(600), limits: { subrequests: 1000 } }));
@@ -53,7 +73,18 @@ describe("npm run check-config", () => {
   it("exits non-zero and prints every problem with its field path", async () => {
     const file = join(dir, "bad.json");
     const monitor = (id: string, url: string) => ({ id, name: id, type: "http", url });
-    writeFileSync(file, JSON.stringify({ title: "x", monitors: [monitor("a", "https://a.test/"), monitor("b", "https://b.test/"), monitor("c", "not a url"), monitor("a", "https://d.test")] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        title: "x",
+        monitors: [
+          monitor("a", "https://a.test/"),
+          monitor("b", "https://b.test/"),
+          monitor("c", "not a url"),
+          monitor("a", "https://d.test"),
+        ],
+      }),
+    );
     const result = await checkConfig(file);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("2 problems");

@@ -109,7 +109,10 @@ beforeAll(async () => {
   const file = join(dir, "config.json");
   writeFileSync(file, JSON.stringify(config));
   port = await freePort();
-  worker = spawn("npm", ["start", "--", "--config", file, "--port", String(port), "--interval", "2", "--state", join(dir, "state")], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  worker = spawn("npm", ["start", "--", "--config", file, "--port", String(port), "--interval", "2", "--state", join(dir, "state")], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   worker.stdout?.on("data", (d) => (workerOutput += d));
   worker.stderr?.on("data", (d) => (workerOutput += d));
 
@@ -119,12 +122,15 @@ beforeAll(async () => {
       const response = await fetch(`http://127.0.0.1:${port}/metrics`);
       const text = await response.text();
       if (response.status === 404) return NOT_MOUNTED;
-      return response.ok && /^edgewatch_last_tick_timestamp_seconds \d/m.test(text) && /^probe_success\{monitor="billing"\} 0$/m.test(text) ? text : undefined;
+      return response.ok && /^edgewatch_last_tick_timestamp_seconds \d/m.test(text) && /^probe_success\{monitor="billing"\} 0$/m.test(text)
+        ? text
+        : undefined;
     },
     90_000,
     () => workerOutput,
   );
-  if (metricsText === NOT_MOUNTED) throw new Error("/metrics answers 404: mount the metrics sub-app in src/http/app.ts (app.route(\"/metrics\", metrics))");
+  if (metricsText === NOT_MOUNTED)
+    throw new Error('/metrics answers 404: mount the metrics sub-app in src/http/app.ts (app.route("/metrics", metrics))');
 }, 120_000);
 
 afterAll(async () => {
@@ -166,7 +172,12 @@ describe("/metrics under wrangler dev", () => {
     let promOutput = "";
     const prom = spawn(
       bin,
-      [`--config.file=${join(promDir, "prometheus.yml")}`, `--storage.tsdb.path=${join(promDir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`, "--log.level=warn"],
+      [
+        `--config.file=${join(promDir, "prometheus.yml")}`,
+        `--storage.tsdb.path=${join(promDir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        "--log.level=warn",
+      ],
       { detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     prom.stdout?.on("data", (d) => (promOutput += d));
@@ -174,23 +185,38 @@ describe("/metrics under wrangler dev", () => {
     try {
       const query = async (q: string) => {
         const response = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-        const body = (await response.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+        const body = (await response.json()) as {
+          status: string;
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        };
         return body.status === "success" ? body.data.result : [];
       };
-      const series = await poll("Prometheus to scrape probe_success", async () => {
-        const result = await query("probe_success");
-        return result.length === 4 ? result : undefined;
-      }, 60_000, () => promOutput);
+      const series = await poll(
+        "Prometheus to scrape probe_success",
+        async () => {
+          const result = await query("probe_success");
+          return result.length === 4 ? result : undefined;
+        },
+        60_000,
+        () => promOutput,
+      );
       const byMonitor = Object.fromEntries(series.map((s) => [s.metric.monitor, s]));
       expect(Object.keys(byMonitor).sort()).toEqual(["ai-worker", "api-gateway", "billing", "grafana"]);
-      expect(byMonitor["api-gateway"]!.metric).toMatchObject({ __name__: "probe_success", job: "edgewatch", instance: `127.0.0.1:${port}`, group: GROUP });
+      expect(byMonitor["api-gateway"]!.metric).toMatchObject({
+        __name__: "probe_success",
+        job: "edgewatch",
+        instance: `127.0.0.1:${port}`,
+        group: GROUP,
+      });
       expect(byMonitor["api-gateway"]!.value[1]).toBe("1");
       expect(byMonitor["billing"]!.value[1]).toBe("0");
       expect(byMonitor["billing"]!.metric.group).toBeUndefined();
 
       const [up] = await query('up{job="edgewatch"}');
       expect(up?.value[1]).toBe("1");
-      const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string }[] } };
+      const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { health: string; lastError: string }[] };
+      };
       expect(targets.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([["up", ""]]);
       expect((await query('edgewatch_monitor_status{state="down"} == 1')).map((s) => s.metric.monitor)).toEqual(["billing"]);
     } finally {

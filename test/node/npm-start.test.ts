@@ -15,7 +15,10 @@ let output = "";
 function npmStart(args: string[]): ChildProcess {
   output = "";
   // Its own process group, as a terminal gives it, so Ctrl-C (SIGINT to the group) can be imitated.
-  child = spawn("npm", ["start", "--", "--state", join(dir, `state-${Date.now()}`), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn("npm", ["start", "--", "--state", join(dir, `state-${Date.now()}`), ...args], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   return child;
@@ -48,7 +51,16 @@ describe("npm start", () => {
     await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
     const file = join(dir, "f.json");
-    writeFileSync(file, JSON.stringify({ title: "Mine", monitors: [{ id: "one", name: "One", type: "http", url: `${base}/one` }, { id: "two", name: "Two", type: "http", url: `${base}/two` }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        title: "Mine",
+        monitors: [
+          { id: "one", name: "One", type: "http", url: `${base}/one` },
+          { id: "two", name: "Two", type: "http", url: `${base}/two` },
+        ],
+      }),
+    );
     const port = await freePort();
 
     const proc = npmStart(["--config", file, "--port", String(port), "--interval", "2"]);
@@ -57,17 +69,32 @@ describe("npm start", () => {
       return body.updatedAt ? body : undefined;
     });
     expect(first.title).toBe("Mine");
-    expect(first.monitors.map((m: any) => [m.id, m.status])).toEqual([["one", "up"], ["two", "up"]]);
-    const second = await poll("a second tick", async () => {
-      const body = await status(port);
-      return body.updatedAt !== first.updatedAt ? body : undefined;
-    }, 15_000);
+    expect(first.monitors.map((m: any) => [m.id, m.status])).toEqual([
+      ["one", "up"],
+      ["two", "up"],
+    ]);
+    const second = await poll(
+      "a second tick",
+      async () => {
+        const body = await status(port);
+        return body.updatedAt !== first.updatedAt ? body : undefined;
+      },
+      15_000,
+    );
     expect(Date.parse(second.updatedAt) - Date.parse(first.updatedAt)).toBeLessThan(10_000);
     expect(new Set(seen)).toEqual(new Set(["/one", "/two"]));
 
     expect([0, "SIGINT"]).toContain(await stopWithCtrlC(proc));
     // wrangler and workerd run in a process group of their own: the port closing shows they are gone too.
-    await poll("the Worker to stop", async () => (await fetch(`http://127.0.0.1:${port}/health`).then(() => undefined, () => true)), 10_000);
+    await poll(
+      "the Worker to stop",
+      async () =>
+        await fetch(`http://127.0.0.1:${port}/health`).then(
+          () => undefined,
+          () => true,
+        ),
+      10_000,
+    );
     target.close();
   });
 
@@ -88,10 +115,17 @@ describe("npm start", () => {
     expect(byId["assets"]).toMatchObject({ status: "degraded", message: expect.stringMatching(/^down from weur, up from wnam and apac/) });
     expect(byId["assets"].details.locations.map((l: any) => l.location)).toEqual(["wnam", "weur", "apac"]);
     // A visitor sees which job lost a scrape target, never the target's internal address or its last error.
-    expect(byId["prometheus"]).toMatchObject({ status: "degraded", details: { targetsDown: [{ job: "api-gateway" }], targetsDownTotal: 1 } });
+    expect(byId["prometheus"]).toMatchObject({
+      status: "degraded",
+      details: { targetsDown: [{ job: "api-gateway" }], targetsDownTotal: 1 },
+    });
     expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.\d|context deadline exceeded/);
     // A body of 1 MiB to the receiver is refused before anything reads it.
-    const big = await fetch(`http://127.0.0.1:${port}/api/alertmanager/webhook`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(1024 * 1024) });
+    const big = await fetch(`http://127.0.0.1:${port}/api/alertmanager/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(1024 * 1024),
+    });
     expect(big.status).toBe(413);
   });
 

@@ -11,12 +11,23 @@ import { freePort } from "../helpers/http-targets";
 import { poll as waitFor } from "./poll";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const present = existsSync(CHROMIUM);
 const ci = Boolean(process.env.CI);
 if (!present && !ci) {
-  console.warn(`status page browser test SKIPPED: ${CHROMIUM} is missing. Install it with: apt-get install -y --no-install-recommends chromium (under CI this fails instead).`);
+  console.warn(
+    `status page browser test SKIPPED: ${CHROMIUM} is missing. Install it with: apt-get install -y --no-install-recommends chromium (under CI this fails instead).`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), "edgewatch-page-"));
@@ -63,7 +74,10 @@ describe.skipIf(!present && !ci)("the status page in headless Chromium", () => {
     origin = `http://127.0.0.1:${port}`;
     // The demo. Ticks run at most once a minute, so the failing demo target's incident (two failing ticks) opens in
     // the second minute: tick every 2 s so that it comes right after the minute turns.
-    worker = spawn("npm", ["start", "--", "--port", String(port), "--interval", "2", "--state", join(dir, "state")], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    worker = spawn("npm", ["start", "--", "--port", String(port), "--interval", "2", "--state", join(dir, "state")], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     worker.stdout?.on("data", (d) => (output += d));
     worker.stderr?.on("data", (d) => (output += d));
     const started = Date.now();
@@ -78,7 +92,9 @@ describe.skipIf(!present && !ci)("the status page in headless Chromium", () => {
     console.log(`status page browser test: demo with an open incident after ${Date.now() - started} ms`);
     const home = await fetch(`${origin}/`);
     if (!(home.headers.get("content-type") ?? "").startsWith("text/html")) {
-      throw new Error(`GET / answers ${home.headers.get("content-type")}, not the status page: mount it in src/http/app.ts with app.route("/", pages)`);
+      throw new Error(
+        `GET / answers ${home.headers.get("content-type")}, not the status page: mount it in src/http/app.ts with app.route("/", pages)`,
+      );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -140,7 +156,8 @@ describe.skipIf(!present && !ci)("the status page in headless Chromium", () => {
     const text = (await page.locator("body").innerText()).replace(/\s+/g, " ");
     expect(text).toMatch(/Partial outage|Major outage|Degraded performance/);
     expect(text).toMatch(/Updated \w{3} \d+, \d\d:\d\d UTC/);
-    for (const name of ["API gateway", "AI worker", "Inference API", "Billing API", "Prometheus", "Alertmanager", "Grafana"]) expect(text).toContain(name);
+    for (const name of ["API gateway", "AI worker", "Inference API", "Billing API", "Prometheus", "Alertmanager", "Grafana"])
+      expect(text).toContain(name);
     for (const group of ["Platform", "Monitoring"]) expect(text).toContain(group);
     expect(text).toContain("Active incidents");
     expect(text).toContain("Billing API is down");

@@ -28,8 +28,12 @@ describe("certificate.expiring from the tick", () => {
       const summary = await tick({ config, probe }, now + i * 60_000);
       expect(summary.results.map((r) => r.monitorId).sort()).toEqual(["cert-20", "cert-5"]);
     }
-    const sent = (await recorded(prefix)).map((r) => JSON.parse(r.body) as { event: string; certificate?: { monitorId: string; tier: number; daysLeft: number } });
-    const certificates = sent.filter((e) => e.event === "certificate.expiring").map((e) => [e.certificate!.monitorId, e.certificate!.tier, e.certificate!.daysLeft]);
+    const sent = (await recorded(prefix)).map(
+      (r) => JSON.parse(r.body) as { event: string; certificate?: { monitorId: string; tier: number; daysLeft: number } },
+    );
+    const certificates = sent
+      .filter((e) => e.event === "certificate.expiring")
+      .map((e) => [e.certificate!.monitorId, e.certificate!.tier, e.certificate!.daysLeft]);
     expect(certificates.sort()).toEqual([
       ["cert-20", 30, 20],
       ["cert-5", 7, 5],

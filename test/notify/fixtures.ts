@@ -30,7 +30,17 @@ export const RESOLVED = { status: "resolved", resolvedAt: "2026-11-28T21:13:00.0
 
 export function opened(fields: Partial<NotificationEvent> = {}, incidentFields: Partial<Incident> = {}): NotificationEvent {
   const i = incident(incidentFields);
-  return { type: "incident.opened", id: `${i.id}:opened`, at: "2026-11-28T21:02:00.000Z", monitorIds: i.monitorIds, incident: i, reason: "opened", statusPageUrl: "https://status.example.com/incidents/api-gateway-20261128T210100Z", group: "Platform", ...fields };
+  return {
+    type: "incident.opened",
+    id: `${i.id}:opened`,
+    at: "2026-11-28T21:02:00.000Z",
+    monitorIds: i.monitorIds,
+    incident: i,
+    reason: "opened",
+    statusPageUrl: "https://status.example.com/incidents/api-gateway-20261128T210100Z",
+    group: "Platform",
+    ...fields,
+  };
 }
 
 /** One event of every kind, as the tick would send them. */
@@ -41,9 +51,28 @@ export function everyEvent(incidentFields: Partial<Incident> = {}): Record<strin
   return {
     opened: opened({}, incidentFields),
     updated: { ...opened({}, incidentFields), type: "incident.updated", id: `${open.id}:impact`, reason: "impact raised" },
-    acknowledged: { ...opened({}, incidentFields), type: "incident.updated", id: `${open.id}:ack`, incident: acked, reason: "acknowledged by alice" },
-    escalated: { ...opened({}, incidentFields), type: "incident.escalated", id: `${open.id}:escalated:2`, reason: "escalated to level 2 (no acknowledgement after 15 min)", escalationLevel: 2 },
-    resolved: { ...opened({}, incidentFields), type: "incident.resolved", id: `${open.id}:resolved`, at: "2026-11-28T21:13:00.000Z", incident: resolved, reason: "resolved after 12 min" },
+    acknowledged: {
+      ...opened({}, incidentFields),
+      type: "incident.updated",
+      id: `${open.id}:ack`,
+      incident: acked,
+      reason: "acknowledged by alice",
+    },
+    escalated: {
+      ...opened({}, incidentFields),
+      type: "incident.escalated",
+      id: `${open.id}:escalated:2`,
+      reason: "escalated to level 2 (no acknowledgement after 15 min)",
+      escalationLevel: 2,
+    },
+    resolved: {
+      ...opened({}, incidentFields),
+      type: "incident.resolved",
+      id: `${open.id}:resolved`,
+      at: "2026-11-28T21:13:00.000Z",
+      incident: resolved,
+      reason: "resolved after 12 min",
+    },
     certificate: {
       type: "certificate.expiring",
       id: "cert:api-gateway:2026-12-05T00:00:00.000Z:7",
@@ -52,7 +81,13 @@ export function everyEvent(incidentFields: Partial<Incident> = {}): Record<strin
       reason: "7 days left",
       certificate: { monitorId: "api-gateway-tls", daysLeft: 6.4, notAfter: "2026-12-05T00:00:00.000Z", tier: 7 },
     },
-    stale: { type: "monitor.stale", id: "stale:grafana:2026-11-28T21:02", at: "2026-11-28T21:02:00.000Z", monitorIds: ["grafana"], reason: "no result for 10 min" },
+    stale: {
+      type: "monitor.stale",
+      id: "stale:grafana:2026-11-28T21:02",
+      at: "2026-11-28T21:02:00.000Z",
+      monitorIds: ["grafana"],
+      reason: "no result for 10 min",
+    },
   };
 }
 
@@ -82,7 +117,8 @@ export interface RespondOptions {
 /** Tells the recorder how to answer the next requests to `path`. */
 export async function respond(path: string, options: RespondOptions = {}): Promise<void> {
   const query = new URLSearchParams({ path });
-  for (const key of ["status", "times", "delayMs", "retryAfter", "mode"] as const) if (options[key] !== undefined) query.set(key, String(options[key]));
+  for (const key of ["status", "times", "delayMs", "retryAfter", "mode"] as const)
+    if (options[key] !== undefined) query.set(key, String(options[key]));
   const res = await fetch(`${recorderUrl()}/__respond?${query}`, { method: "POST", body: options.body ?? "" });
   if (!res.ok) throw new Error(`recorder refused the rule: ${res.status}`);
   await res.body?.cancel();

@@ -20,7 +20,14 @@ async function setup(name: string, channels: number, subrequests?: number) {
   const prefix = uniquePrefix(name);
   const config = configOf({
     monitors: [{ id: "gw", name: "Gateway", type: "http", url: `${base}/switch/${key}`, failureThreshold: 1 }],
-    notifications: { channels: Array.from({ length: channels }, (_, i) => ({ id: `am-${i}`, type: "alertmanager", url: `${recorderUrl()}${prefix}/am-${i}`, leaseMinutes: 3 })) },
+    notifications: {
+      channels: Array.from({ length: channels }, (_, i) => ({
+        id: `am-${i}`,
+        type: "alertmanager",
+        url: `${recorderUrl()}${prefix}/am-${i}`,
+        leaseMinutes: 3,
+      })),
+    },
     ...(subrequests ? { limits: { subrequests } } : {}),
   });
   await fetch(`${base}/switch/${key}?status=500`, { method: "POST" }).then((r) => r.arrayBuffer());
@@ -28,16 +35,26 @@ async function setup(name: string, channels: number, subrequests?: number) {
   const log: Log = (level, msg, fields) => void (level === "warn" && warnings.push({ msg, ...(fields ? { fields } : {}) }));
   const run = () => tick({ config, log, probe: { ...probeDeps(), now: () => T0 } }, T0);
   /** What each channel received: the opening (one alert, fresh) and renewals, as POST paths. */
-  const requests = async () => (await recorded(`${prefix}/`)).map((r) => ({ channel: r.path.split("/")[2]!, body: JSON.parse(r.body) as { endsAt: string }[] }));
+  const requests = async () =>
+    (await recorded(`${prefix}/`)).map((r) => ({ channel: r.path.split("/")[2]!, body: JSON.parse(r.body) as { endsAt: string }[] }));
   return { config, run, requests, warnings };
 }
 
 describe("Alertmanager lease renewals and the subrequest budget", () => {
   it("the send budget and the renewal budget add up to the subrequests, and every channel of a config that fits renews", () => {
-    for (const [subrequests, channels] of [[50, 0], [50, 3], [20, 15], [20, 20], [20, 24], [1000, 200]] as const) {
+    for (const [subrequests, channels] of [
+      [50, 0],
+      [50, 3],
+      [20, 15],
+      [20, 20],
+      [20, 24],
+      [1000, 200],
+    ] as const) {
       const config = configOf({
         monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://example.com" }],
-        notifications: { channels: Array.from({ length: channels }, (_, i) => ({ id: `am-${i}`, type: "alertmanager", url: "https://am.example.com" })) },
+        notifications: {
+          channels: Array.from({ length: channels }, (_, i) => ({ id: `am-${i}`, type: "alertmanager", url: "https://am.example.com" })),
+        },
         limits: { subrequests },
       });
       expect(notificationBudget(config) + leaseRenewalBudget(config)).toBe(subrequests);
@@ -67,7 +84,10 @@ describe("Alertmanager lease renewals and the subrequest budget", () => {
     for (const channel of ["am-0", "am-1", "am-2"]) {
       const mine = requests.filter((r) => r.channel === channel);
       // The opening, then the renewal: each one POST of one alert whose lease ends 3 minutes on.
-      expect(mine.map((r) => r.body.map((a) => a.endsAt))).toEqual([[new Date(T0 + 3 * 60_000).toISOString()], [new Date(T0 + 3 * 60_000).toISOString()]]);
+      expect(mine.map((r) => r.body.map((a) => a.endsAt))).toEqual([
+        [new Date(T0 + 3 * 60_000).toISOString()],
+        [new Date(T0 + 3 * 60_000).toISOString()],
+      ]);
     }
     expect(t.warnings.filter((w) => w.msg.startsWith("Alertmanager"))).toEqual([]);
   });

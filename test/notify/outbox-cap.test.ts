@@ -29,7 +29,11 @@ function events(n: number): NotificationEvent[] {
 describe("the outbox cap", () => {
   it("drops the oldest entries past MAX_OUTBOX, keeps the ones claimed to send, and closes the dropped as done", () => {
     // 255 events to two channels: 510 entries, all due now.
-    const queued = enqueue(EMPTY_DELIVERY, events(255).map((event) => ({ event, channelIds: ["ops", "pager"] })), NOW);
+    const queued = enqueue(
+      EMPTY_DELIVERY,
+      events(255).map((event) => ({ event, channelIds: ["ops", "pager"] })),
+      NOW,
+    );
     expect(queued.outbox).toHaveLength(510);
     const keys = queued.outbox.map((e) => e.key);
 
@@ -48,7 +52,11 @@ describe("the outbox cap", () => {
   });
 
   it("under the cap nothing is dropped", () => {
-    const queued = enqueue(EMPTY_DELIVERY, events(MAX_OUTBOX).map((event) => ({ event, channelIds: ["ops"] })), NOW);
+    const queued = enqueue(
+      EMPTY_DELIVERY,
+      events(MAX_OUTBOX).map((event) => ({ event, channelIds: ["ops"] })),
+      NOW,
+    );
     const { state, dropped } = claimDue(queued, T0, 0);
     expect(dropped).toBeNull();
     expect(state.outbox).toHaveLength(MAX_OUTBOX);
@@ -56,9 +64,17 @@ describe("the outbox cap", () => {
   });
 
   it("entries whose incidents carry 50 updates are dropped by size before the count is reached: the row stays storable", () => {
-    const updates = Array.from({ length: 50 }, (_, i) => ({ at: NOW, status: "investigating" as const, message: `update ${i}: ${"x".repeat(200)}` }));
+    const updates = Array.from({ length: 50 }, (_, i) => ({
+      at: NOW,
+      status: "investigating" as const,
+      message: `update ${i}: ${"x".repeat(200)}`,
+    }));
     const big = Array.from({ length: 100 }, (_, i) => opened({ id: `big-${i}:ev` }, { id: `big-${i}`, updates }));
-    const queued = enqueue(EMPTY_DELIVERY, big.map((event) => ({ event, channelIds: ["ops"] })), NOW);
+    const queued = enqueue(
+      EMPTY_DELIVERY,
+      big.map((event) => ({ event, channelIds: ["ops"] })),
+      NOW,
+    );
     const size = (entries: OutboxEntry[]) => entries.reduce((sum, e) => sum + JSON.stringify(e).length + 1, 0);
     expect(size(queued.outbox)).toBeGreaterThan(MAX_OUTBOX_CHARS);
 
@@ -79,7 +95,17 @@ describe("the outbox cap", () => {
     expect(lines).toEqual([]);
     logDropped(log, { count: 3, types: { "incident.opened": 3 }, channels: { ops: 2, pager: 1 } });
     expect(lines).toEqual([
-      { level: "warn", msg: "notification outbox full: oldest entries dropped", fields: { dropped: 3, max: MAX_OUTBOX, maxChars: MAX_OUTBOX_CHARS, types: { "incident.opened": 3 }, channels: { ops: 2, pager: 1 } } },
+      {
+        level: "warn",
+        msg: "notification outbox full: oldest entries dropped",
+        fields: {
+          dropped: 3,
+          max: MAX_OUTBOX,
+          maxChars: MAX_OUTBOX_CHARS,
+          types: { "incident.opened": 3 },
+          channels: { ops: 2, pager: 1 },
+        },
+      },
     ]);
   });
 
@@ -92,7 +118,15 @@ describe("the outbox cap", () => {
     });
     // A backlog of 600 entries not yet due (a receiver that asked to wait): the tick sends none of them.
     const later = new Date(T0 + 30 * 60_000).toISOString();
-    const backlog: OutboxEntry[] = events(600).map((event) => ({ key: `${event.id}@ops`, channelId: "ops", event, attempts: 1, nextAttemptAt: later, claimedAt: null, lastError: "HTTP 429" }));
+    const backlog: OutboxEntry[] = events(600).map((event) => ({
+      key: `${event.id}@ops`,
+      channelId: "ops",
+      event,
+      attempts: 1,
+      nextAttemptAt: later,
+      claimedAt: null,
+      lastError: "HTTP 429",
+    }));
     await inWriter({ config }, async (deps) => {
       const state = await loadState(deps);
       deps.hot.commit({ ...state, delivery: { ...state.delivery, outbox: backlog } });
@@ -102,11 +136,18 @@ describe("the outbox cap", () => {
     const log: Log = (_level, msg, fields) => void logged.push({ msg, ...(fields ? { fields } : {}) });
     await tick({ config, log, probe: { ...probeDeps({ HOOK: `${recorderUrl()}${prefix}` }), now: () => T0 } }, T0);
     // The tick says what it dropped.
-    expect(logged.filter((l) => /outbox/.test(l.msg))).toEqual([expect.objectContaining({ fields: expect.objectContaining({ dropped: 100 }) })]);
+    expect(logged.filter((l) => /outbox/.test(l.msg))).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ dropped: 100 }) }),
+    ]);
 
     const stored = (await storedState(config)).delivery;
     expect(stored.outbox.map((e) => e.key)).toEqual(backlog.slice(100).map((e) => e.key));
-    expect(Object.keys(stored.done).sort()).toEqual(backlog.slice(0, 100).map((e) => e.key).sort());
+    expect(Object.keys(stored.done).sort()).toEqual(
+      backlog
+        .slice(0, 100)
+        .map((e) => e.key)
+        .sort(),
+    );
     expect(await recorded(prefix)).toEqual([]);
   });
 });

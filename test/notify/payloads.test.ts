@@ -50,7 +50,11 @@ function allEvents(): [string, NotificationEvent][] {
     ["hostile", { title: HOSTILE, cause: { message: HOSTILE, phase: "status" }, acknowledgedBy: HOSTILE }],
     ["huge", { title: HUGE, cause: { message: HUGE, phase: "status" }, monitorIds: Array.from({ length: 40 }, (_, i) => `monitor-${i}`) }],
   ] as const) {
-    for (const [kind, event] of Object.entries(everyEvent(fields))) out.push([`${kind} (${variant})`, variant === "hostile" ? { ...event, reason: `${event.reason} ${HOSTILE}`, group: HOSTILE } : event]);
+    for (const [kind, event] of Object.entries(everyEvent(fields)))
+      out.push([
+        `${kind} (${variant})`,
+        variant === "hostile" ? { ...event, reason: `${event.reason} ${HOSTILE}`, group: HOSTILE } : event,
+      ]);
   }
   return out;
 }
@@ -99,10 +103,20 @@ describe("PagerDuty Events API v2", () => {
   it("triggers on open with dedup_key = the incident id, and resolves on resolve with the same key", () => {
     const open = PagerDutyTriggerBody.parse(buildPagerDutyPayload(events.opened!, ROUTING_KEY));
     expect(open).toMatchObject({ routing_key: ROUTING_KEY, event_action: "trigger", dedup_key: "api-gateway-20261128T210100Z" });
-    expect(open.payload).toMatchObject({ source: "api-gateway", component: "api-gateway", group: "Platform", class: "status", timestamp: "2026-11-28T21:02:00.000Z" });
+    expect(open.payload).toMatchObject({
+      source: "api-gateway",
+      component: "api-gateway",
+      group: "Platform",
+      class: "status",
+      timestamp: "2026-11-28T21:02:00.000Z",
+    });
     expect(open.payload.summary).toBe("[SEV-1] API gateway is down (opened)");
     expect(open.links).toEqual([{ href: "https://status.example.com/incidents/api-gateway-20261128T210100Z", text: "Edgewatch status" }]);
-    expect(open.payload.custom_details).toMatchObject({ incident_id: "api-gateway-20261128T210100Z", cause: "HTTP 503 in 41 ms (expected 200-299)", impact: "critical" });
+    expect(open.payload.custom_details).toMatchObject({
+      incident_id: "api-gateway-20261128T210100Z",
+      cause: "HTTP 503 in 41 ms (expected 200-299)",
+      impact: "critical",
+    });
     const resolved = PagerDutyFollowUpBody.parse(buildPagerDutyPayload(events.resolved!, ROUTING_KEY));
     expect(resolved).toEqual({ routing_key: ROUTING_KEY, event_action: "resolve", dedup_key: "api-gateway-20261128T210100Z" });
   });
@@ -131,7 +145,13 @@ describe("Alertmanager postable alerts", () => {
   it("an open incident: labels identify it, startsAt is its start, endsAt a lease ahead", () => {
     const [alert] = AlertmanagerPostableAlerts.parse(buildAlertmanagerPayload(events.opened!, 15));
     expect(alert).toEqual({
-      labels: { alertname: "EdgewatchIncident", monitor: "api-gateway", severity: "critical", edgewatch_incident: "api-gateway-20261128T210100Z", group: "Platform" },
+      labels: {
+        alertname: "EdgewatchIncident",
+        monitor: "api-gateway",
+        severity: "critical",
+        edgewatch_incident: "api-gateway-20261128T210100Z",
+        group: "Platform",
+      },
       annotations: {
         summary: "API gateway is down",
         description: "[SEV-1] API gateway is down (opened): HTTP 503 in 41 ms (expected 200-299)",
@@ -152,7 +172,19 @@ describe("Alertmanager postable alerts", () => {
   });
 
   it("the lease renewal re-posts only open incidents, each a lease ahead of now", () => {
-    const alerts = buildAlertmanagerRefresh([incident(), incident({ id: "grafana-20261128T200000Z", monitorIds: ["grafana"], ...{ status: "resolved", resolvedAt: "2026-11-28T20:30:00.000Z", durationMs: 1 } })], "2026-11-28T22:00:00.000Z", 10, { groupOf: () => "Platform" });
+    const alerts = buildAlertmanagerRefresh(
+      [
+        incident(),
+        incident({
+          id: "grafana-20261128T200000Z",
+          monitorIds: ["grafana"],
+          ...{ status: "resolved", resolvedAt: "2026-11-28T20:30:00.000Z", durationMs: 1 },
+        }),
+      ],
+      "2026-11-28T22:00:00.000Z",
+      10,
+      { groupOf: () => "Platform" },
+    );
     expect(AlertmanagerPostableAlerts.parse(alerts)).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ startsAt: "2026-11-28T21:01:00.000Z", endsAt: "2026-11-28T22:10:00.000Z" });
     // The same identity as the alert the open event posted, so Alertmanager renews it rather than adding another.
@@ -173,14 +205,20 @@ describe("escaping a hostile incident title", () => {
 
   it("Slack: &, < and > escaped in every mrkdwn text, so no tag, link or <!everyone> survives", () => {
     const payload = buildSlackPayload(event);
-    const texts = [payload.text, ...payload.blocks.flatMap((b) => ("text" in b ? [b.text.text] : "fields" in b ? b.fields.map((f) => f.text) : b.elements.map((e) => e.text)))];
+    const texts = [
+      payload.text,
+      ...payload.blocks.flatMap((b) =>
+        "text" in b ? [b.text.text] : "fields" in b ? b.fields.map((f) => f.text) : b.elements.map((e) => e.text),
+      ),
+    ];
     const joined = texts.join("\n");
     expect(joined).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;@everyone&gt;");
     expect(joined).not.toContain("<img");
     expect(joined).not.toContain("<@everyone>");
     // The only control sequences left are our own: the date and the status page link.
     const controls = [...joined.matchAll(/<([^>]*)>/g)].map((m) => m[1]!);
-    for (const c of controls) expect(c).toMatch(/^(!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^|]+|https:\/\/status\.example\.com\/[^|]*\|Status page)$/);
+    for (const c of controls)
+      expect(c).toMatch(/^(!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^|]+|https:\/\/status\.example\.com\/[^|]*\|Status page)$/);
   });
 
   it("Telegram: only Telegram's own tags, everything else as entities", () => {
@@ -203,7 +241,9 @@ describe("escaping a hostile incident title", () => {
   it("Discord: a title cannot format, link or quote", () => {
     const sneaky = "# Big\n> quote **bold** [click](https://evil.example) ||spoiler|| `code` <t:0:R> 1. list";
     const embed = buildDiscordPayload(opened({}, { title: sneaky, cause: { message: sneaky, phase: "status" } })).embeds[0];
-    expect(embed.title).toBe("🔴 Incident opened: # Big \\> quote \\*\\*bold\\*\\* \\[click\\](https://evil.example) \\|\\|spoiler\\|\\| \\`code\\` \\<t:0:R\\> 1. list");
+    expect(embed.title).toBe(
+      "🔴 Incident opened: # Big \\> quote \\*\\*bold\\*\\* \\[click\\](https://evil.example) \\|\\|spoiler\\|\\| \\`code\\` \\<t:0:R\\> 1. list",
+    );
     expect(embed.description).toContain("**Cause**: \\# Big\n\\> quote");
   });
 

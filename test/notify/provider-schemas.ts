@@ -11,10 +11,17 @@ const SlackSection = z.union([
   z.strictObject({ type: z.literal("section"), text: SlackMrkdwn(3000), block_id: nonEmpty(255).optional() }),
   z.strictObject({ type: z.literal("section"), fields: z.array(SlackMrkdwn(2000)).min(1).max(10), block_id: nonEmpty(255).optional() }),
 ]);
-const SlackContext = z.strictObject({ type: z.literal("context"), elements: z.array(SlackMrkdwn(3000)).min(1).max(10), block_id: nonEmpty(255).optional() });
+const SlackContext = z.strictObject({
+  type: z.literal("context"),
+  elements: z.array(SlackMrkdwn(3000)).min(1).max(10),
+  block_id: nonEmpty(255).optional(),
+});
 export const SlackWebhookBody = z.strictObject({
   text: nonEmpty(40_000),
-  blocks: z.array(z.union([SlackSection, SlackContext])).min(1).max(50),
+  blocks: z
+    .array(z.union([SlackSection, SlackContext]))
+    .min(1)
+    .max(50),
 });
 
 // Discord Execute Webhook: content (≤ 2000) and/or up to 10 embeds; embed limits; 6000 characters across all embeds.
@@ -26,7 +33,10 @@ const DiscordEmbed = z.strictObject({
   color: z.int().min(0).max(0xffffff).optional(),
   footer: z.strictObject({ text: nonEmpty(2048), icon_url: z.url().optional() }).optional(),
   author: z.strictObject({ name: nonEmpty(256), url: z.url().optional() }).optional(),
-  fields: z.array(z.strictObject({ name: nonEmpty(256), value: nonEmpty(1024), inline: z.boolean().optional() })).max(25).optional(),
+  fields: z
+    .array(z.strictObject({ name: nonEmpty(256), value: nonEmpty(1024), inline: z.boolean().optional() }))
+    .max(25)
+    .optional(),
 });
 export const DiscordWebhookBody = z
   .strictObject({
@@ -34,11 +44,27 @@ export const DiscordWebhookBody = z
     username: nonEmpty(80).optional(),
     avatar_url: z.url().optional(),
     embeds: z.array(DiscordEmbed).max(10).optional(),
-    allowed_mentions: z.strictObject({ parse: z.array(z.enum(["roles", "users", "everyone"])), roles: z.array(z.string()).optional(), users: z.array(z.string()).optional() }).optional(),
+    allowed_mentions: z
+      .strictObject({
+        parse: z.array(z.enum(["roles", "users", "everyone"])),
+        roles: z.array(z.string()).optional(),
+        users: z.array(z.string()).optional(),
+      })
+      .optional(),
   })
   .refine((b) => (b.content?.length ?? 0) > 0 || (b.embeds?.length ?? 0) > 0, "content or embeds is required")
   .refine(
-    (b) => (b.embeds ?? []).reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0) <= 6000,
+    (b) =>
+      (b.embeds ?? []).reduce(
+        (n, e) =>
+          n +
+          (e.title?.length ?? 0) +
+          (e.description?.length ?? 0) +
+          (e.footer?.text.length ?? 0) +
+          (e.author?.name.length ?? 0) +
+          (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+        0,
+      ) <= 6000,
     "embeds exceed 6000 characters in total",
   );
 
@@ -82,7 +108,23 @@ export const TelegramSendMessageBody = z.strictObject({
  * ones); any other `<`, `>` or `&` makes the whole message fail ("can't parse entities"). Returns the problem, or null.
  */
 export function telegramHtmlProblem(text: string): string | null {
-  const allowed = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler", "span", "blockquote"]);
+  const allowed = new Set([
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+  ]);
   const stack: string[] = [];
   const token = /<(\/?)([a-z-]+)((?:\s+[a-z-]+="[^"<>]*")*)\s*>|&(#\d+|#x[0-9a-f]+|lt|gt|amp|quot);|[<>&]/gi;
   for (const match of text.matchAll(token)) {
@@ -107,7 +149,9 @@ export function telegramVisibleLength(text: string): number {
 const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
 export const AlertmanagerPostableAlerts = z.array(
   z.strictObject({
-    labels: z.record(LabelName, z.string()).refine((l) => typeof l.alertname === "string" && l.alertname.length > 0, "labels.alertname is required"),
+    labels: z
+      .record(LabelName, z.string())
+      .refine((l) => typeof l.alertname === "string" && l.alertname.length > 0, "labels.alertname is required"),
     annotations: z.record(LabelName, z.string()).optional(),
     startsAt: z.iso.datetime({ offset: true }).optional(),
     endsAt: z.iso.datetime({ offset: true }).optional(),

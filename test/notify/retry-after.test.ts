@@ -48,7 +48,11 @@ describe("Retry-After from a notification channel", () => {
     await respond(t.prefix, { status: 429, retryAfter: "300", body: "slow down" });
     await t.at(0);
     expect(await t.sent()).toBe(1);
-    expect(await t.entry()).toMatchObject({ attempts: 1, nextAttemptAt: iso(minute(5) + LATE_MS), lastError: expect.stringContaining("HTTP 429") });
+    expect(await t.entry()).toMatchObject({
+      attempts: 1,
+      nextAttemptAt: iso(minute(5) + LATE_MS),
+      lastError: expect.stringContaining("HTTP 429"),
+    });
     // The backoff alone would retry at minute 1; minute 5 is still 20 s early.
     for (let m = 1; m <= 5; m++) await t.at(m);
     expect(await t.sent()).toBe(1);
@@ -82,14 +86,22 @@ describe("Retry-After from a notification channel", () => {
 
   it("the sender passes Retry-After on 429 and 503 only", async () => {
     const prefix = uniquePrefix("ra-send");
-    const channel = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://example.com" }], notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }] } }).notifications.channels[0]!;
+    const channel = configOf({
+      monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://example.com" }],
+      notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }] },
+    }).notifications.channels[0]!;
     const deps = sendDeps({ HOOK: `${recorderUrl()}${prefix}` });
     const retryAfterMs = async (status: number) => {
       await respond(prefix, { status, retryAfter: "120" });
       const result = await sendNotification(channel, opened(), deps);
       return result.ok ? "sent" : result.retryAfterMs;
     };
-    expect([await retryAfterMs(429), await retryAfterMs(503), await retryAfterMs(500), await retryAfterMs(502)]).toEqual([120_000, 120_000, undefined, undefined]);
+    expect([await retryAfterMs(429), await retryAfterMs(503), await retryAfterMs(500), await retryAfterMs(502)]).toEqual([
+      120_000,
+      120_000,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("Retry-After on a 500 is not a promise: the usual backoff applies", async () => {

@@ -18,7 +18,12 @@ describe("notifications config", () => {
         { id: "pager-eu", type: "pagerduty", routingKeySecret: "PD_EU", apiUrl: "https://events.eu.pagerduty.com" },
         { id: "tg", type: "telegram", tokenSecret: "TELEGRAM_BOT_TOKEN", chatId: -1001234567890 },
         { id: "tg-channel", type: "telegram", tokenSecret: "TELEGRAM_BOT_TOKEN", chatId: "@platform_alerts" },
-        { id: "am", type: "alertmanager", url: "https://alertmanager.example.com", headers: { "CF-Access-Client-Id": { secret: "CF_ACCESS_CLIENT_ID" } } },
+        {
+          id: "am",
+          type: "alertmanager",
+          url: "https://alertmanager.example.com",
+          headers: { "CF-Access-Client-Id": { secret: "CF_ACCESS_CLIENT_ID" } },
+        },
       ],
       routes: [{ groups: ["Platform"], channels: ["slack", "pager"] }, { channels: ["hook"] }],
       escalation: [{ afterMinutes: 15, channels: ["pager"] }],
@@ -35,7 +40,9 @@ describe("notifications config", () => {
     expect(problems({ channels: [{ id: "s", type: "slack", urlSecret: "https://hooks.slack.com/services/T/B/X" }] })).toEqual([
       "channels[0].urlSecret: must be the name of a Worker secret (A-Z, a-z, 0-9, _)",
     ]);
-    expect(problems({ channels: [{ id: "s", type: "slack", url: "https://hooks.slack.com/services/T/B/X", urlSecret: "S" }] })[0]).toMatch(/^channels\[0\]: Unrecognized key: "url"/);
+    expect(problems({ channels: [{ id: "s", type: "slack", url: "https://hooks.slack.com/services/T/B/X", urlSecret: "S" }] })[0]).toMatch(
+      /^channels\[0\]: Unrecognized key: "url"/,
+    );
     expect(problems({ channels: [{ id: "p", type: "pagerduty", routingKeySecret: "1abc" }] })).toHaveLength(1);
     expect(problems({ channels: [{ id: "t", type: "telegram", tokenSecret: "TOKEN", chatId: "my chat" }] })).toEqual([
       "channels[0].chatId: must be a numeric chat id or a channel's @username",
@@ -46,15 +53,27 @@ describe("notifications config", () => {
     expect(problems({ channels: [{ id: "x", type: "email", to: "a@b" }] })[0]).toMatch(/^channels\[0\]\.type: /);
     expect(problems({ channels: [{ id: "x", type: "discord" }] })[0]).toMatch(/^channels\[0\]\.urlSecret: /);
     expect(problems({ channels: [{ id: "Ops Slack", type: "slack", urlSecret: "S" }] })[0]).toMatch(/^channels\[0\]\.id: must be a slug/);
-    expect(problems({ channels: [{ id: "p", type: "pagerduty", routingKeySecret: "K", apiUrl: "ftp://x" }] })[0]).toMatch(/^channels\[0\]\.apiUrl: /);
-    expect(problems({ channels: [{ id: "a", type: "slack", urlSecret: "S" }, { id: "a", type: "discord", urlSecret: "D" }] })).toEqual([
-      'channels[1].id: duplicate channel id "a" (also channels[0].id)',
-    ]);
+    expect(problems({ channels: [{ id: "p", type: "pagerduty", routingKeySecret: "K", apiUrl: "ftp://x" }] })[0]).toMatch(
+      /^channels\[0\]\.apiUrl: /,
+    );
+    expect(
+      problems({
+        channels: [
+          { id: "a", type: "slack", urlSecret: "S" },
+          { id: "a", type: "discord", urlSecret: "D" },
+        ],
+      }),
+    ).toEqual(['channels[1].id: duplicate channel id "a" (also channels[0].id)']);
     expect(problems({ escalation: [{ afterMinutes: 0, channels: ["a"] }] })[0]).toMatch(/^escalation\[0\]\.afterMinutes: /);
     expect(problems({ routes: [{ monitors: ["api"], channels: [] }] })[0]).toMatch(/^routes\[0\]\.channels: /);
   });
 
   it("NotificationChannel alone parses one channel", () => {
-    expect(NotificationChannel.parse({ id: "am", type: "alertmanager", url: "http://127.0.0.1:9093", leaseMinutes: 5 })).toEqual({ id: "am", type: "alertmanager", url: "http://127.0.0.1:9093", leaseMinutes: 5 });
+    expect(NotificationChannel.parse({ id: "am", type: "alertmanager", url: "http://127.0.0.1:9093", leaseMinutes: 5 })).toEqual({
+      id: "am",
+      type: "alertmanager",
+      url: "http://127.0.0.1:9093",
+      leaseMinutes: 5,
+    });
   });
 });

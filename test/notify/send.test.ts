@@ -59,7 +59,11 @@ function setup(name: string) {
       id: "am",
       type: "alertmanager",
       url: `${base}/am/`,
-      headers: { "CF-Access-Client-Id": { secret: "AM_ACCESS_ID" }, "CF-Access-Client-Secret": { secret: "AM_ACCESS_SECRET" }, "X-Team": "platform" },
+      headers: {
+        "CF-Access-Client-Id": { secret: "AM_ACCESS_ID" },
+        "CF-Access-Client-Secret": { secret: "AM_ACCESS_SECRET" },
+        "X-Team": "platform",
+      },
     }),
   };
   return { prefix, base, secrets, channels, deps: sendDeps(secrets) };
@@ -73,7 +77,8 @@ function expectNoSecrets(text: string, secrets: Record<string, string>) {
       const url = new URL(value);
       expect(text, `${name} path leaked`).not.toContain(url.pathname);
       // The test's own path prefix (`/t-name-1234`) is shared with non-secret URLs (the Alertmanager's): not a secret.
-      for (const segment of url.pathname.split("/").filter((s) => s.length >= 8 && !s.startsWith("t-"))) expect(text, `${name} segment leaked`).not.toContain(segment);
+      for (const segment of url.pathname.split("/").filter((s) => s.length >= 8 && !s.startsWith("t-")))
+        expect(text, `${name} segment leaked`).not.toContain(segment);
       for (const v of url.searchParams.values()) expect(text, `${name} query leaked`).not.toContain(v);
     }
   }
@@ -88,7 +93,8 @@ const failure = (r: SendResult) => {
 let consoleCalls: unknown[][] = [];
 beforeEach(() => {
   consoleCalls = [];
-  for (const method of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleCalls.push(args));
+  for (const method of ["log", "info", "warn", "error", "debug"] as const)
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleCalls.push(args));
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -153,7 +159,11 @@ describe("delivery to each provider (a local recording server stands in)", () =>
     expect((await sendNotification(t.channels.alertmanager, events.resolved!, t.deps)).ok).toBe(true);
     const [open, resolved] = await recorded(t.prefix);
     expect(open!.path).toBe(`${t.prefix}/am/api/v2/alerts`);
-    expect(open!.headers).toMatchObject({ "cf-access-client-id": t.secrets.AM_ACCESS_ID, "cf-access-client-secret": t.secrets.AM_ACCESS_SECRET, "x-team": "platform" });
+    expect(open!.headers).toMatchObject({
+      "cf-access-client-id": t.secrets.AM_ACCESS_ID,
+      "cf-access-client-secret": t.secrets.AM_ACCESS_SECRET,
+      "x-team": "platform",
+    });
     const alerts = [AlertmanagerPostableAlerts.parse(JSON.parse(open!.body)), AlertmanagerPostableAlerts.parse(JSON.parse(resolved!.body))];
     expect(alerts[0]).toEqual(buildAlertmanagerPayload(events.opened!, 15));
     expect(alerts[1]![0]!.endsAt).toBe("2026-11-28T21:13:00.000Z");
@@ -165,7 +175,9 @@ describe("delivery to each provider (a local recording server stands in)", () =>
     const am = t.channels.alertmanager as Extract<NotificationChannel, { type: "alertmanager" }>;
     const now = Date.parse("2026-11-28T22:00:00.000Z");
     expect(await refreshAlertmanager(am, [incident()], { ...t.deps, now: () => now })).toEqual({ ok: true, status: 200 });
-    expect(await refreshAlertmanager(am, [incident({ status: "resolved", resolvedAt: "2026-11-28T21:13:00.000Z", durationMs: 1 })], t.deps)).toEqual({ ok: true, status: 204 });
+    expect(
+      await refreshAlertmanager(am, [incident({ status: "resolved", resolvedAt: "2026-11-28T21:13:00.000Z", durationMs: 1 })], t.deps),
+    ).toEqual({ ok: true, status: 204 });
     const requests = await recorded(t.prefix);
     expect(requests).toHaveLength(1);
     expect(AlertmanagerPostableAlerts.parse(JSON.parse(requests[0]!.body))[0]!.endsAt).toBe("2026-11-28T22:15:00.000Z");
@@ -177,16 +189,30 @@ describe("delivery to each provider (a local recording server stands in)", () =>
     expect(await sendNotification(t.channels.webhook, event, t.deps)).toEqual({ ok: true, status: 200 });
     const [req] = await recorded(t.prefix);
     expect(req!.path).toBe(`${t.prefix}/hooks/edgewatch?token=webhookQueryTokenSecret`);
-    expect(req!.headers).toMatchObject({ "x-edgewatch-event": "incident.opened", "x-edgewatch-delivery": "api-gateway-20261128T210100Z:opened" });
+    expect(req!.headers).toMatchObject({
+      "x-edgewatch-event": "incident.opened",
+      "x-edgewatch-delivery": "api-gateway-20261128T210100Z:opened",
+    });
     const body = JSON.parse(req!.body);
     expect(body).toEqual(buildWebhookPayload(event));
-    expect(body).toMatchObject({ event: "incident.opened", monitorIds: ["api-gateway"], incident: { id: "api-gateway-20261128T210100Z", title: `${HOSTILE} — ünïcödé 🙂` } });
+    expect(body).toMatchObject({
+      event: "incident.opened",
+      monitorIds: ["api-gateway"],
+      incident: { id: "api-gateway-20261128T210100Z", title: `${HOSTILE} — ünïcödé 🙂` },
+    });
 
     // Verify as a receiver would: HMAC-SHA256 of the raw bytes under the shared key, compared in constant time.
     const signature = req!.headers["x-edgewatch-signature"]!;
     expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(SIGNING_KEY), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    const mac = Uint8Array.from(signature.slice(7).match(/../g)!.map((h) => parseInt(h, 16)));
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(SIGNING_KEY), { name: "HMAC", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
+    const mac = Uint8Array.from(
+      signature
+        .slice(7)
+        .match(/../g)!
+        .map((h) => parseInt(h, 16)),
+    );
     expect(await crypto.subtle.verify("HMAC", key, mac, base64Bytes(req!.bodyBase64))).toBe(true);
     // A body changed by one byte does not verify.
     const tampered = base64Bytes(req!.bodyBase64);
@@ -228,12 +254,30 @@ describe("failures: retryable or not, and never a secret in the error", () => {
 
   it("429 is retryable and passes on Retry-After (header, or Discord's and Telegram's retry_after)", async () => {
     const t = setup("429");
-    await respond(`${t.prefix}/pd/v2/enqueue`, { status: 429, retryAfter: "30", body: JSON.stringify({ status: "throttle event", message: "Requests for this service are arriving too quickly." }) });
-    expect(failure(await sendNotification(t.channels.pagerduty, opened(), t.deps))).toMatchObject({ retryable: true, status: 429, retryAfterMs: 30_000 });
-    await respond(`${t.prefix}/discord/api/webhooks/1234567890/discordWebhookTokenSecret_0123`, { status: 429, body: JSON.stringify({ message: "You are being rate limited.", retry_after: 1.5, global: false }) });
+    await respond(`${t.prefix}/pd/v2/enqueue`, {
+      status: 429,
+      retryAfter: "30",
+      body: JSON.stringify({ status: "throttle event", message: "Requests for this service are arriving too quickly." }),
+    });
+    expect(failure(await sendNotification(t.channels.pagerduty, opened(), t.deps))).toMatchObject({
+      retryable: true,
+      status: 429,
+      retryAfterMs: 30_000,
+    });
+    await respond(`${t.prefix}/discord/api/webhooks/1234567890/discordWebhookTokenSecret_0123`, {
+      status: 429,
+      body: JSON.stringify({ message: "You are being rate limited.", retry_after: 1.5, global: false }),
+    });
     const discord = failure(await sendNotification(t.channels.discord, opened(), t.deps));
-    expect(discord).toMatchObject({ retryable: true, retryAfterMs: 1500, error: 'discord channel "ops-discord": HTTP 429: You are being rate limited.' });
-    await respond(`${t.prefix}/tg/bot${BOT_TOKEN}/sendMessage`, { status: 429, body: JSON.stringify({ ok: false, error_code: 429, description: "Too Many Requests: retry after 7", parameters: { retry_after: 7 } }) });
+    expect(discord).toMatchObject({
+      retryable: true,
+      retryAfterMs: 1500,
+      error: 'discord channel "ops-discord": HTTP 429: You are being rate limited.',
+    });
+    await respond(`${t.prefix}/tg/bot${BOT_TOKEN}/sendMessage`, {
+      status: 429,
+      body: JSON.stringify({ ok: false, error_code: 429, description: "Too Many Requests: retry after 7", parameters: { retry_after: 7 } }),
+    });
     const telegram = failure(await sendNotification(t.channels.telegram, opened(), t.deps));
     expect(telegram).toMatchObject({ retryable: true, retryAfterMs: 7000 });
     for (const r of [discord, telegram]) expectNoSecrets(r.error, t.secrets);
@@ -241,12 +285,25 @@ describe("failures: retryable or not, and never a secret in the error", () => {
 
   it("400 and other 4xx are not retryable", async () => {
     const t = setup("400");
-    await respond(`${t.prefix}/pd/v2/enqueue`, { status: 400, body: JSON.stringify({ status: "invalid event", message: "Event object is invalid", errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"] }) });
+    await respond(`${t.prefix}/pd/v2/enqueue`, {
+      status: 400,
+      body: JSON.stringify({
+        status: "invalid event",
+        message: "Event object is invalid",
+        errors: ["Length of 'routing_key' is incorrect (should be 32 characters)"],
+      }),
+    });
     const pd = failure(await sendNotification(t.channels.pagerduty, opened(), t.deps));
     expect(pd).toMatchObject({ retryable: false, status: 400 });
-    expect(pd.error).toBe(`pagerduty channel "pager": HTTP 400: Event object is invalid: invalid event: Length of 'routing_key' is incorrect (should be 32 characters)`);
+    expect(pd.error).toBe(
+      `pagerduty channel "pager": HTTP 400: Event object is invalid: invalid event: Length of 'routing_key' is incorrect (should be 32 characters)`,
+    );
     await respond(`${t.prefix}/services/T0001/B0001/slackWebhookSecretPart0123`, { status: 404, body: "no_team" });
-    expect(failure(await sendNotification(t.channels.slack, opened(), t.deps))).toMatchObject({ retryable: false, status: 404, error: 'slack channel "ops-slack": HTTP 404: no_team' });
+    expect(failure(await sendNotification(t.channels.slack, opened(), t.deps))).toMatchObject({
+      retryable: false,
+      status: 404,
+      error: 'slack channel "ops-slack": HTTP 404: no_team',
+    });
     await respond(`${t.prefix}/services/T0001/B0001/slackWebhookSecretPart0123`, { status: 410, body: "channel_is_archived" });
     expect(failure(await sendNotification(t.channels.slack, opened(), t.deps)).retryable).toBe(false);
   });
@@ -311,17 +368,29 @@ describe("failures: retryable or not, and never a secret in the error", () => {
       [t.channels.alertmanager, "AM_ACCESS_ID"],
     ];
     for (const [ch, name] of cases) {
-      expect(await sendNotification(ch, opened(), none)).toEqual({ ok: false, retryable: false, error: `${ch.type} channel "${ch.id}": secret ${name} is not set` });
+      expect(await sendNotification(ch, opened(), none)).toEqual({
+        ok: false,
+        retryable: false,
+        error: `${ch.type} channel "${ch.id}": secret ${name} is not set`,
+      });
     }
     // The URL is there but the signing key is not: never send unsigned what should be signed.
     const { HOOK_SIGNING: _, ...noSigning } = t.secrets;
-    expect(await sendNotification(t.channels.webhook, opened(), sendDeps(noSigning))).toEqual({ ok: false, retryable: false, error: 'webhook channel "hook": secret HOOK_SIGNING is not set' });
+    expect(await sendNotification(t.channels.webhook, opened(), sendDeps(noSigning))).toEqual({
+      ok: false,
+      retryable: false,
+      error: 'webhook channel "hook": secret HOOK_SIGNING is not set',
+    });
     expect(await recorded(t.prefix)).toHaveLength(0);
   });
 
   it("a secret that is not a URL or a token is reported without its value", async () => {
     const t = setup("malformed");
-    const secrets = { ...t.secrets, SLACK_URL: "hooks.slack.com/services/T0/B0/notaurlsecretvalue", TG_TOKEN: "12345:has/slash/secretvalue0123456789" };
+    const secrets = {
+      ...t.secrets,
+      SLACK_URL: "hooks.slack.com/services/T0/B0/notaurlsecretvalue",
+      TG_TOKEN: "12345:has/slash/secretvalue0123456789",
+    };
     const slack = failure(await sendNotification(t.channels.slack, opened(), sendDeps(secrets)));
     expect(slack).toEqual({ ok: false, retryable: false, error: 'slack channel "ops-slack": secret SLACK_URL does not hold a valid URL' });
     const tg = failure(await sendNotification(t.channels.telegram, opened(), sendDeps(secrets)));
@@ -331,7 +400,14 @@ describe("failures: retryable or not, and never a secret in the error", () => {
 
   it("scrubs secrets that a provider echoes back in its error", async () => {
     const t = setup("echo");
-    await respond(`${t.prefix}/tg/bot${BOT_TOKEN}/sendMessage`, { status: 401, body: JSON.stringify({ ok: false, error_code: 401, description: `Unauthorized: token ${BOT_TOKEN} at ${t.base}/tg/bot${BOT_TOKEN}/sendMessage` }) });
+    await respond(`${t.prefix}/tg/bot${BOT_TOKEN}/sendMessage`, {
+      status: 401,
+      body: JSON.stringify({
+        ok: false,
+        error_code: 401,
+        description: `Unauthorized: token ${BOT_TOKEN} at ${t.base}/tg/bot${BOT_TOKEN}/sendMessage`,
+      }),
+    });
     const tg = failure(await sendNotification(t.channels.telegram, opened(), t.deps));
     expect(tg.retryable).toBe(false);
     expect(tg.error).toContain("Unauthorized: token [redacted]");
@@ -356,9 +432,21 @@ describe("failures: retryable or not, and never a secret in the error", () => {
 
   it("never throws, even when the secret lookup or fetch itself throws", async () => {
     const t = setup("throws");
-    const throwingSecret = await sendNotification(t.channels.slack, opened(), { ...t.deps, secret: () => { throw new Error(`boom ${t.secrets.SLACK_URL}`); } });
+    const throwingSecret = await sendNotification(t.channels.slack, opened(), {
+      ...t.deps,
+      secret: () => {
+        throw new Error(`boom ${t.secrets.SLACK_URL}`);
+      },
+    });
     expect(throwingSecret).toMatchObject({ ok: false, retryable: false });
-    const throwingFetch = failure(await sendNotification(t.channels.pagerduty, opened(), { ...t.deps, fetch: () => { throw new TypeError(`cannot reach ${ROUTING_KEY}`); } }));
+    const throwingFetch = failure(
+      await sendNotification(t.channels.pagerduty, opened(), {
+        ...t.deps,
+        fetch: () => {
+          throw new TypeError(`cannot reach ${ROUTING_KEY}`);
+        },
+      }),
+    );
     expect(throwingFetch.retryable).toBe(true);
     expectNoSecrets(JSON.stringify([throwingSecret, throwingFetch]), t.secrets);
   });

@@ -16,7 +16,15 @@ const minuteAgo = (n: number) => Math.floor(Date.now() / 60_000) * 60_000 - n * 
 
 /** A tick at `at` with the gateway up, through the coordinator. */
 async function tickAt(config: ReturnType<typeof configOf>, at: number) {
-  const result = { type: "http" as const, monitorId: "gw", status: "up" as const, latencyMs: 5, checkedAt: new Date(at).toISOString(), message: "HTTP 200 in 5 ms", details: { statusCode: 200, checks: null } };
+  const result = {
+    type: "http" as const,
+    monitorId: "gw",
+    status: "up" as const,
+    latencyMs: 5,
+    checkedAt: new Date(at).toISOString(),
+    message: "HTTP 200 in 5 ms",
+    details: { statusCode: 200, checks: null },
+  };
   const summary = await testWriter({ config }).tick({ scheduledTime: at, startedAt: at, configText: null, results: [result] });
   if ("errors" in summary) throw new Error(summary.errors.join());
 }
@@ -45,23 +53,50 @@ describe("monitor.stale when the ticks stop", () => {
 
   it("sends nothing while ticks land", async () => {
     const prefix = uniquePrefix("fresh");
-    const config = configOf({ title: "t", monitors: [gateway], notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }] } });
+    const config = configOf({
+      title: "t",
+      monitors: [gateway],
+      notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK" }] },
+    });
     await tickAt(config, minuteAgo(1));
-    expect(await inWriter({ config, send: probeDeps({ HOOK: `${recorderUrl()}${prefix}` }) }, (deps) => checkStale(deps, Date.now()))).toBeNull();
+    expect(
+      await inWriter({ config, send: probeDeps({ HOOK: `${recorderUrl()}${prefix}` }) }, (deps) => checkStale(deps, Date.now())),
+    ).toBeNull();
     expect(await recorded(prefix)).toEqual([]);
   });
 
   it("needs no request: each live tick sets the coordinator's alarm past the stale limit, and when ticks stop it fires", async () => {
     const prefix = uniquePrefix("alarm");
     // An Alertmanager channel: its URL is in the config, so the object's own bindings (without the test's secrets) can send.
-    const raw = { title: "t", monitors: [gateway], notifications: { channels: [{ id: "am", type: "alertmanager", url: `${recorderUrl()}${prefix}` }] } };
+    const raw = {
+      title: "t",
+      monitors: [gateway],
+      notifications: { channels: [{ id: "am", type: "alertmanager", url: `${recorderUrl()}${prefix}` }] },
+    };
     // A live tick four minutes ago, through the object as the cron sends it (the config travels with it, and its
     // alarm uses the same): the alarm stood at 3.5 minutes after the tick, so it fires now, on its own.
     const at = minuteAgo(4);
-    const result = { type: "http" as const, monitorId: "gw", status: "up" as const, latencyMs: 5, checkedAt: new Date(at).toISOString(), message: "HTTP 200 in 5 ms", details: { statusCode: 200, checks: null } };
+    const result = {
+      type: "http" as const,
+      monitorId: "gw",
+      status: "up" as const,
+      latencyMs: 5,
+      checkedAt: new Date(at).toISOString(),
+      message: "HTTP 200 in 5 ms",
+      details: { statusCode: 200, checks: null },
+    };
     await coordinatorOf(env).tick({ scheduledTime: at, startedAt: at, configText: JSON.stringify(raw), results: [result] });
-    const sent = await pollUntil(() => recorded(prefix), (r) => r.length > 0, { intervalMs: 50 });
-    expect(sent.map((r) => JSON.parse(r.body) as { labels: { alertname: string } }[]).flat().map((a) => a.labels.alertname)).toEqual(["EdgewatchMonitorStale"]);
+    const sent = await pollUntil(
+      () => recorded(prefix),
+      (r) => r.length > 0,
+      { intervalMs: 50 },
+    );
+    expect(
+      sent
+        .map((r) => JSON.parse(r.body) as { labels: { alertname: string } }[])
+        .flat()
+        .map((a) => a.labels.alertname),
+    ).toEqual(["EdgewatchMonitorStale"]);
     // Once per episode: the alarm is not set again for it, and running one anyway sends nothing more.
     await fireAlarm();
     expect(await recorded(prefix)).toHaveLength(1);

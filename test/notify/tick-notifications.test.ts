@@ -1,7 +1,6 @@
 import { resetBindings } from "../helpers/reset";
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import worker from "../../src/index";
 import type { Bindings } from "../../src/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
@@ -15,7 +14,8 @@ const base = `http://127.0.0.1:${inject("httpPort")}`;
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const setTarget = (key: string, status: number) => fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
+const setTarget = (key: string, status: number) =>
+  fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
 const TOKEN = "adm-notify-93fa";
 
 afterEach(resetBindings);
@@ -40,7 +40,8 @@ function setup(extra: { escalation?: unknown[]; maintenance?: unknown[]; routes?
   // The writer sends with the probes' dependencies, so it finds the webhook URLs among these secrets.
   const probe = probeDeps(secrets);
   const at = (m: number) => tick({ config, probe }, minute(m));
-  const events = async (channel = "ops") => (await recorded(`${prefix}/${channel}`)).map((r) => JSON.parse(r.body) as { event: string; id?: string; reason?: string });
+  const events = async (channel = "ops") =>
+    (await recorded(`${prefix}/${channel}`)).map((r) => JSON.parse(r.body) as { event: string; id?: string; reason?: string });
   return { key, prefix, at, events, config };
 }
 
@@ -57,7 +58,10 @@ function viaCron(monitor: Record<string, unknown> = {}) {
     monitors: [{ id: "gw", name: "Gateway", type: "http", url: `${base}/switch/${key}`, ...monitor }],
     notifications: { channels: [{ id: "am", type: "alertmanager", url: `${recorderUrl()}${prefix}`, leaseMinutes: 1440 }] },
   };
-  const alerts = async () => (await recorded(prefix)).map((r) => (JSON.parse(r.body) as { labels: Record<string, string>; annotations: Record<string, string> }[])[0]!);
+  const alerts = async () =>
+    (await recorded(prefix)).map(
+      (r) => (JSON.parse(r.body) as { labels: Record<string, string>; annotations: Record<string, string> }[])[0]!,
+    );
   return { key, prefix, raw, config: configOf(raw), bindings: envWith(raw, { ADMIN_TOKEN: TOKEN }), alerts };
 }
 
@@ -104,13 +108,18 @@ describe("notifications from the tick", () => {
     expect(stored.incidents.incidents).toEqual([expect.objectContaining({ id, status: "open", acknowledgedBy: "oncall" })]);
     // The tick's outcome is kept, and the acknowledgement's notification waits for the next tick.
     expect(Object.keys(stored.delivery.done)).toEqual([`${id}:opened@am`]);
-    expect(stored.delivery.outbox.map((e) => [e.event.type, e.event.reason, e.claimedAt])).toEqual([["incident.updated", "acknowledged by oncall", null]]);
+    expect(stored.delivery.outbox.map((e) => [e.event.type, e.event.reason, e.claimedAt])).toEqual([
+      ["incident.updated", "acknowledged by oncall", null],
+    ]);
     const latest = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
     expect(latest.incidents).toEqual([expect.objectContaining({ id, acknowledgedBy: "oncall" })]);
 
     // Queued at the real time of the acknowledgement: the first minute after it sends it.
     await fireCron(bindings, t + 120_000);
-    expect((await alerts()).map((a) => a.annotations.description)).toEqual([expect.stringContaining("opened"), expect.stringContaining("acknowledged by oncall")]);
+    expect((await alerts()).map((a) => a.annotations.description)).toEqual([
+      expect.stringContaining("opened"),
+      expect.stringContaining("acknowledged by oncall"),
+    ]);
   });
 
   it("retries a failed delivery on a later tick, with backoff", async () => {
@@ -141,7 +150,9 @@ describe("notifications from the tick", () => {
     for (const m of [0, 1, 15, 16, 59, 60, 61, 90]) await at(m);
     expect((await events("ops")).map((e) => e.event)).toEqual(["incident.opened"]);
     const lead = await events("lead");
-    expect(lead.map((e) => [e.event, e.reason])).toEqual([["incident.escalated", "escalated to level 1 (no acknowledgement after 15 min)"]]);
+    expect(lead.map((e) => [e.event, e.reason])).toEqual([
+      ["incident.escalated", "escalated to level 1 (no acknowledgement after 15 min)"],
+    ]);
     expect((await events("manager")).map((e) => e.event)).toEqual(["incident.escalated"]);
   });
 

@@ -10,7 +10,10 @@ const stack = inject("promStack");
 
 const deps: ProbeDeps = { fetch: (input, init) => fetch(input, init), connect, now: () => Date.now(), secret: () => undefined };
 const probe = (url: string, extra: Record<string, unknown> = {}) =>
-  probeAlertmanager(AlertmanagerMonitor.parse({ id: "am", name: "Alertmanager", type: "alertmanager", url, timeoutMs: 5_000, ...extra }), deps);
+  probeAlertmanager(
+    AlertmanagerMonitor.parse({ id: "am", name: "Alertmanager", type: "alertmanager", url, timeoutMs: 5_000, ...extra }),
+    deps,
+  );
 
 describe.runIf(!stack.available && stack.required)("real Alertmanager (CI)", () => {
   it("has the prometheus and alertmanager binaries installed", () => {
@@ -34,12 +37,19 @@ describe.skipIf(!stack.available)("probeAlertmanager against a real Alertmanager
       { labels: { alertname: "EdgewatchTestWarning", severity: "warning", instance: "a" }, endsAt },
       { labels: { alertname: "EdgewatchTestWarning", severity: "warning", instance: "b" }, endsAt },
     ];
-    const response = await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alerts) });
+    const response = await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(alerts),
+    });
     expect(response.status).toBe(200);
   };
 
   it("is up when healthy, the Watchdog from Prometheus arrives and nothing else fires", async () => {
-    const result = await pollUntil(() => probe(stack.alertmanagerUrl, watched), (r) => r.status === "up");
+    const result = await pollUntil(
+      () => probe(stack.alertmanagerUrl, watched),
+      (r) => r.status === "up",
+    );
     expect(result).toMatchObject({
       type: "alertmanager",
       monitorId: "am",
@@ -61,7 +71,10 @@ describe.skipIf(!stack.available)("probeAlertmanager against a real Alertmanager
   it("is degraded while alerts fire, grouped by severity, and up again once they resolve", async () => {
     await pollUntil(() => probe(stack.alertmanagerUrl, watched), seen);
     await postAlerts(300_000);
-    const firing = await pollUntil(() => probe(stack.alertmanagerUrl, watched), (r) => r.details.alertsFiringTotal === 3);
+    const firing = await pollUntil(
+      () => probe(stack.alertmanagerUrl, watched),
+      (r) => r.details.alertsFiringTotal === 3,
+    );
     expect(firing.status).toBe("degraded");
     expect(firing.message).toBe("3 alerts firing (critical: 1, warning: 2)");
     expect(firing.details.alertsBySeverity).toEqual({ critical: 1, warning: 2 });
@@ -75,7 +88,10 @@ describe.skipIf(!stack.available)("probeAlertmanager against a real Alertmanager
     expect(criticalOnly.message).toBe("1 alert firing (critical: 1)");
 
     await postAlerts(-1_000);
-    const resolved = await pollUntil(() => probe(stack.alertmanagerUrl, watched), (r) => r.status === "up");
+    const resolved = await pollUntil(
+      () => probe(stack.alertmanagerUrl, watched),
+      (r) => r.status === "up",
+    );
     expect(resolved.details.alertsFiringTotal).toBe(0);
   });
 
@@ -88,18 +104,28 @@ describe.skipIf(!stack.available)("probeAlertmanager against a real Alertmanager
       createdBy: "edgewatch tests",
       comment: "the watchdog probe must notice",
     };
-    const created = await fetch(`${stack.alertmanagerUrl}/api/v2/silences`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(silence) });
+    const created = await fetch(`${stack.alertmanagerUrl}/api/v2/silences`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(silence),
+    });
     expect(created.status).toBe(200);
     const { silenceID } = (await created.json()) as { silenceID: string };
     try {
-      const silenced = await pollUntil(() => probe(stack.alertmanagerUrl, watched), (r) => r.status === "down");
+      const silenced = await pollUntil(
+        () => probe(stack.alertmanagerUrl, watched),
+        (r) => r.status === "down",
+      );
       expect(silenced.message).toBe("watchdog alert Watchdog missing: alerts are not reaching Alertmanager (or it is silenced)");
       expect(silenced.details.watchdogSeen).toBe(false);
     } finally {
       const expired = await fetch(`${stack.alertmanagerUrl}/api/v2/silence/${silenceID}`, { method: "DELETE" });
       expect(expired.status).toBe(200);
     }
-    const back = await pollUntil(() => probe(stack.alertmanagerUrl, watched), (r) => r.status === "up");
+    const back = await pollUntil(
+      () => probe(stack.alertmanagerUrl, watched),
+      (r) => r.status === "up",
+    );
     expect(back.details.watchdogSeen).toBe(true);
   });
 });
@@ -160,7 +186,11 @@ describe("probeAlertmanager against broken and imitating servers", () => {
   it("sends three requests, all at once", async () => {
     const result = await probe(at("counted-am"), { watchdog: "Watchdog" });
     expect(result.status).toBe("up");
-    const stats = (await fetch(`${stack.brokenUrl}/stats/am`).then((r) => r.json())) as { total: number; maxInFlight: number; paths: string[] };
+    const stats = (await fetch(`${stack.brokenUrl}/stats/am`).then((r) => r.json())) as {
+      total: number;
+      maxInFlight: number;
+      paths: string[];
+    };
     expect(stats).toMatchObject({ total: 3, maxInFlight: 3 });
     expect(stats.paths.sort()).toEqual(["/-/healthy", "/api/v2/alerts", "/api/v2/status"]);
   });

@@ -30,9 +30,21 @@ describe("texts from probed targets are cut to documented lengths", () => {
   });
 
   it("cuts with an ellipsis, and leaves a result with nothing too long as the very same object", () => {
-    const ok: ProbeResult = { type: "http", monitorId: "m", status: "up", latencyMs: 3, checkedAt: "2026-01-01T00:00:00.000Z", message: "HTTP 200 in 3 ms", details: { statusCode: 200, checks: { db: { state: "pass", value: "up" } } } };
+    const ok: ProbeResult = {
+      type: "http",
+      monitorId: "m",
+      status: "up",
+      latencyMs: 3,
+      checkedAt: "2026-01-01T00:00:00.000Z",
+      message: "HTTP 200 in 3 ms",
+      details: { statusCode: 200, checks: { db: { state: "pass", value: "up" } } },
+    };
     expect(capProbeTexts(ok)).toBe(ok);
-    const long = { ...ok, message: "m".repeat(1000), details: { statusCode: 200, checks: { ["k".repeat(100)]: { state: "pass" as const, value: "v".repeat(1000) } } } };
+    const long = {
+      ...ok,
+      message: "m".repeat(1000),
+      details: { statusCode: 200, checks: { ["k".repeat(100)]: { state: "pass" as const, value: "v".repeat(1000) } } },
+    };
     const capped = capProbeTexts(long);
     expect(capped.message).toHaveLength(TEXT_LIMITS.message);
     expect(capped.message.endsWith("…")).toBe(true);

@@ -18,8 +18,14 @@ describe("evaluateHealthBody", () => {
   });
 
   it("reads an open circuit breaker as failing and half-open as a warning", () => {
-    expect(evaluateHealthBody({ checks: { circuit_breaker: "open" } })).toMatchObject({ status: "degraded", checks: { circuit_breaker: { state: "fail" } } });
-    expect(evaluateHealthBody({ checks: { circuit_breaker: "half-open" } })).toMatchObject({ status: "degraded", checks: { circuit_breaker: { state: "warn" } } });
+    expect(evaluateHealthBody({ checks: { circuit_breaker: "open" } })).toMatchObject({
+      status: "degraded",
+      checks: { circuit_breaker: { state: "fail" } },
+    });
+    expect(evaluateHealthBody({ checks: { circuit_breaker: "half-open" } })).toMatchObject({
+      status: "degraded",
+      checks: { circuit_breaker: { state: "warn" } },
+    });
   });
 
   it("reads checks given as objects with a status, and booleans", () => {
@@ -29,7 +35,10 @@ describe("evaluateHealthBody", () => {
 
   it("takes a failing top-level status as down and ignores words it does not know", () => {
     expect(evaluateHealthBody({ status: "unhealthy" })).toMatchObject({ status: "down", reasons: ["status is unhealthy"] });
-    expect(evaluateHealthBody({ status: "active", checks: { disk: "82%" } })).toMatchObject({ status: "up", checks: { disk: { state: "unknown" } } });
+    expect(evaluateHealthBody({ status: "active", checks: { disk: "82%" } })).toMatchObject({
+      status: "up",
+      checks: { disk: { state: "unknown" } },
+    });
   });
 
   it("says nothing about bodies that are not health objects", () => {

@@ -24,10 +24,16 @@ describe("http probe: redirects", () => {
       const r = await probeHttp(httpMonitor({ url: redirect(`${other}/echo`), headers: secretHeaders, expectBodyIncludes: needle }), deps);
       expect(r).toMatchObject({ status: "down", error: { phase: "body" }, details: { statusCode: 200, redirects: 1 } });
     }
-    const plain = await probeHttp(httpMonitor({ url: redirect(`${other}/echo`), headers: secretHeaders, expectBodyIncludes: '"plain":"visible"' }), deps);
+    const plain = await probeHttp(
+      httpMonitor({ url: redirect(`${other}/echo`), headers: secretHeaders, expectBodyIncludes: '"plain":"visible"' }),
+      deps,
+    );
     expect(plain.status).toBe("up");
     // A plain Authorization header written in the config is a credential too.
-    const written = await probeHttp(httpMonitor({ url: redirect(`${other}/echo`), headers: { authorization: "Bearer written" }, expectBodyIncludes: "written" }), deps);
+    const written = await probeHttp(
+      httpMonitor({ url: redirect(`${other}/echo`), headers: { authorization: "Bearer written" }, expectBodyIncludes: "written" }),
+      deps,
+    );
     expect(written.status).toBe("down");
   });
 
@@ -36,10 +42,21 @@ describe("http probe: redirects", () => {
     expect(keep).toMatchObject({ status: "down", error: { phase: "redirect" }, details: { redirects: 0 } });
     expect(keep.message).toBe("HTTP 307 to another origin would resend the request body there; not followed");
     // 302 after a POST continues as a GET without a body (Fetch standard), so it may cross origins.
-    const asGet = await probeHttp(httpMonitor({ url: redirect(`${other}/echo`, 302), method: "POST", body: "payload", expectBodyIncludes: '"method":"GET","authorization":null' }), deps);
+    const asGet = await probeHttp(
+      httpMonitor({
+        url: redirect(`${other}/echo`, 302),
+        method: "POST",
+        body: "payload",
+        expectBodyIncludes: '"method":"GET","authorization":null',
+      }),
+      deps,
+    );
     expect(asGet.status).toBe("up");
     // 307 on the same origin keeps the method and the body.
-    const same = await probeHttp(httpMonitor({ url: redirect("/echo", 307), method: "POST", body: "payload", expectBodyIncludes: '"body":"payload"' }), deps);
+    const same = await probeHttp(
+      httpMonitor({ url: redirect("/echo", 307), method: "POST", body: "payload", expectBodyIncludes: '"body":"payload"' }),
+      deps,
+    );
     expect(same).toMatchObject({ status: "up", details: { redirects: 1 } });
   });
 
@@ -63,14 +80,23 @@ describe("http probe: redirects", () => {
 
   it("with followRedirects: false judges the redirect itself: status and Location prefix", async () => {
     const https = { followRedirects: false, expectStatus: 301 as const };
-    const ok = await probeHttp(httpMonitor({ url: redirect("https://api.example.test/health", 301), ...https, expectLocation: "https://api.example.test/" }), deps);
+    const ok = await probeHttp(
+      httpMonitor({ url: redirect("https://api.example.test/health", 301), ...https, expectLocation: "https://api.example.test/" }),
+      deps,
+    );
     expect(ok).toMatchObject({ status: "up", details: { statusCode: 301, redirects: 0, location: "https://api.example.test/health" } });
     const relative = await probeHttp(httpMonitor({ url: redirect("/login", 301), ...https, expectLocation: "/login" }), deps);
     expect(relative.status).toBe("up");
-    const wrong = await probeHttp(httpMonitor({ url: redirect("http://api.example.test/health", 301), ...https, expectLocation: "https://" }), deps);
+    const wrong = await probeHttp(
+      httpMonitor({ url: redirect("http://api.example.test/health", 301), ...https, expectLocation: "https://" }),
+      deps,
+    );
     expect(wrong).toMatchObject({ status: "down", error: { phase: "location" } });
     expect(wrong.message).toMatch(/^HTTP 301 in \d+ ms; Location does not start with the expected prefix$/);
-    const none = await probeHttp(httpMonitor({ url: `${base}/ok`, followRedirects: false, expectStatus: [200, 301], expectLocation: "https://" }), deps);
+    const none = await probeHttp(
+      httpMonitor({ url: `${base}/ok`, followRedirects: false, expectStatus: [200, 301], expectLocation: "https://" }),
+      deps,
+    );
     expect(none).toMatchObject({ status: "down", error: { phase: "location" } });
     expect(none.message).toContain("no Location header");
     // A redirect that should have been a 200 is down, not followed.

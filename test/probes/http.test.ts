@@ -85,7 +85,10 @@ describe("probeHttp against real local servers", () => {
   it("matches a JSON subset: Grafana's /api/health with database ok", async () => {
     const ok = await probeHttp(httpMonitor({ url: `${base}/grafana/api/health`, expectJson: { database: "ok" } }), deps);
     expect(ok.status).toBe("up");
-    const failing = await probeHttp(httpMonitor({ url: `${base}/grafana/api/health-db-failing`, expectStatus: [200, 503], expectJson: { database: "ok" } }), deps);
+    const failing = await probeHttp(
+      httpMonitor({ url: `${base}/grafana/api/health-db-failing`, expectStatus: [200, 503], expectJson: { database: "ok" } }),
+      deps,
+    );
     expect(failing).toMatchObject({ status: "down", error: { phase: "json" } });
     expect(failing.message).toMatch(/JSON database is "failing"$/);
   });
@@ -94,7 +97,10 @@ describe("probeHttp against real local servers", () => {
     const r = await probeHttp(httpMonitor({ url: `${base}/gateway/health` }), deps);
     expect(r).toMatchObject({
       status: "up",
-      details: { statusCode: 200, checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } } },
+      details: {
+        statusCode: 200,
+        checks: { database: { state: "pass", value: "up" }, circuit_breaker: { state: "pass", value: "closed" } },
+      },
     });
   });
 
@@ -107,7 +113,14 @@ describe("probeHttp against real local servers", () => {
   });
 
   it("sends headers from Worker secrets, bypasses caches, and names a missing secret without a value", async () => {
-    const r = await probeHttp(httpMonitor({ url: `${base}/echo`, headers: { Authorization: { secret: "GATEWAY_TOKEN" } }, expectJson: { authorization: "s3cr3t-token-value", cacheControl: "no-cache" } }), deps);
+    const r = await probeHttp(
+      httpMonitor({
+        url: `${base}/echo`,
+        headers: { Authorization: { secret: "GATEWAY_TOKEN" } },
+        expectJson: { authorization: "s3cr3t-token-value", cacheControl: "no-cache" },
+      }),
+      deps,
+    );
     expect(r.status).toBe("up");
     expect(JSON.stringify(r)).not.toContain("s3cr3t");
     const missing = await probeHttp(httpMonitor({ url: `${base}/echo`, headers: { Authorization: { secret: "NOT_SET" } } }), deps);

@@ -17,8 +17,10 @@ const deps = (secrets: Record<string, string> = {}): ProbeDeps => ({
   secret: (name) => secrets[name],
 });
 
-const monitor = (url: string, extra: Record<string, unknown> = {}) => PrometheusMonitor.parse({ id: "prom", name: "Prometheus", type: "prometheus", url, timeoutMs: 5_000, ...extra });
-const probe = (url: string, extra: Record<string, unknown> = {}, secrets: Record<string, string> = {}) => probePrometheus(monitor(url, extra), deps(secrets));
+const monitor = (url: string, extra: Record<string, unknown> = {}) =>
+  PrometheusMonitor.parse({ id: "prom", name: "Prometheus", type: "prometheus", url, timeoutMs: 5_000, ...extra });
+const probe = (url: string, extra: Record<string, unknown> = {}, secrets: Record<string, string> = {}) =>
+  probePrometheus(monitor(url, extra), deps(secrets));
 
 describe("PrometheusMonitor schema", () => {
   it("defaults: alerts named Watchdog or InfoInhibitor are ignored, 1 MiB bodies, queries degrade", () => {
@@ -33,7 +35,9 @@ describe("PrometheusMonitor schema", () => {
     const q = { name: "q", expr: "up", op: "==", value: 1 };
     expect(PrometheusMonitor.safeParse({ ...base, queries: [q, q] }).error?.issues[0]?.message).toBe("query names must be unique");
     expect(PrometheusMonitor.safeParse({ ...base, queries: [{ ...q, op: "=~" }] }).success).toBe(false);
-    expect(PrometheusMonitor.safeParse({ ...base, queries: Array.from({ length: 11 }, (_, i) => ({ ...q, name: `q${i}` })) }).success).toBe(false);
+    expect(PrometheusMonitor.safeParse({ ...base, queries: Array.from({ length: 11 }, (_, i) => ({ ...q, name: `q${i}` })) }).success).toBe(
+      false,
+    );
     expect(PrometheusMonitor.safeParse({ ...base, alerts: true }).success).toBe(false);
     expect(PrometheusMonitor.safeParse({ ...base, url: "ftp://prom.example.com" }).success).toBe(false);
   });
@@ -59,7 +63,10 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
   });
 
   it("is up when healthy and ready, every target up and only the Watchdog firing (ignored by default)", async () => {
-    const result = await pollUntil(() => probe(stack.prometheusUrl), (r) => r.status === "up" && scraped(r));
+    const result = await pollUntil(
+      () => probe(stack.prometheusUrl),
+      (r) => r.status === "up" && scraped(r),
+    );
     expect(result).toMatchObject({
       type: "prometheus",
       monitorId: "prom",
@@ -72,14 +79,20 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
   });
 
   it("counts the Watchdog when ignoreAlerts is emptied", async () => {
-    const result = await pollUntil(() => probe(stack.prometheusUrl, { ignoreAlerts: [] }), (r) => r.details.alertsFiringTotal > 0);
+    const result = await pollUntil(
+      () => probe(stack.prometheusUrl, { ignoreAlerts: [] }),
+      (r) => r.details.alertsFiringTotal > 0,
+    );
     expect(result.status).toBe("degraded");
     expect(result.message).toBe("alert Watchdog firing");
     expect(result.details.alertsFiring).toEqual([{ name: "Watchdog", severity: "none", count: 1 }]);
   });
 
   it("reports a target that goes down, with its error and the alert it fires, then recovers", async () => {
-    await pollUntil(() => probe(stack.prometheusUrl), (r) => r.status === "up" && scraped(r));
+    await pollUntil(
+      () => probe(stack.prometheusUrl),
+      (r) => r.status === "up" && scraped(r),
+    );
     await control({ fail: true });
     const down = await pollUntil(
       () => probe(stack.prometheusUrl),
@@ -99,7 +112,10 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
     expect(onlyWarnings.message).toBe(`1 of 2 targets down (${targetLine})`);
 
     await control({ fail: false });
-    const recovered = await pollUntil(() => probe(stack.prometheusUrl), (r) => r.status === "up");
+    const recovered = await pollUntil(
+      () => probe(stack.prometheusUrl),
+      (r) => r.status === "up",
+    );
     expect(recovered.details.targetsDown).toEqual([]);
     expect(recovered.message).toMatch(/2 targets up; no alerts firing$/);
   });
@@ -137,7 +153,10 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
     expect(far.message).toBe("query gauge-below-100: 250.5 (expected < 100); query gauge-below-10: 250.5 (expected < 10)");
 
     // With the default alert filter, the rule on the gauge fires too.
-    const alerting = await pollUntil(() => probe(stack.prometheusUrl), (r) => r.details.alertsFiringTotal > 0);
+    const alerting = await pollUntil(
+      () => probe(stack.prometheusUrl),
+      (r) => r.details.alertsFiringTotal > 0,
+    );
     expect(alerting.details.alertsFiring).toEqual([{ name: "TestGaugeHigh", severity: "warning", count: 1 }]);
     expect(alerting.message).toBe("alert TestGaugeHigh firing");
   });
@@ -203,13 +222,23 @@ describe("probePrometheus against broken and imitating servers", () => {
     ["targets-html", {}, "GET /api/v1/targets: invalid JSON (text/html)", "json"],
     ["targets-wrong-shape", {}, "GET /api/v1/targets: unexpected response: data.activeTargets: expected array, got string", "response"],
     ["targets-missing", {}, "GET /api/v1/targets: unexpected response: data.activeTargets: expected array", "response"],
-    ["targets-bad-health", {}, "GET /api/v1/targets: unexpected response: data.activeTargets[0].health: expected string, got number", "response"],
+    [
+      "targets-bad-health",
+      {},
+      "GET /api/v1/targets: unexpected response: data.activeTargets[0].health: expected string, got number",
+      "response",
+    ],
     ["targets-error-envelope", {}, 'GET /api/v1/targets: unexpected response: status: expected "success", got "error"', "response"],
     ["targets-500", {}, "GET /api/v1/targets: HTTP 500 (internal)", "status"],
     ["targets-huge", {}, "GET /api/v1/targets: body larger than 1048576 bytes", "body"],
     ["alerts-wrong-shape", {}, "GET /api/v1/alerts: unexpected response: data.alerts[0].labels: expected record, got string", "response"],
     ["query-bad-json", { queries: [q] }, "query q: GET /api/v1/query: invalid JSON (application/json)", "json"],
-    ["query-wrong-shape", { queries: [q] }, "query q: GET /api/v1/query: unexpected response: data.result[0].value[1]: expected string, got number", "response"],
+    [
+      "query-wrong-shape",
+      { queries: [q] },
+      "query q: GET /api/v1/query: unexpected response: data.result[0].value[1]: expected string, got number",
+      "response",
+    ],
     [
       "query-unknown-type",
       { queries: [q] },
@@ -258,9 +287,7 @@ describe("probePrometheus against broken and imitating servers", () => {
     expect(result.details.targetsDown[0]).toEqual({ job: "fleet", instance: "10.2.0.0:9100", lastError: "connection refused" });
     expect(result.details.alertsFiring).toHaveLength(20);
     expect(result.details.alertsFiringTotal).toBe(30);
-    expect(result.message).toBe(
-      "50 of 51 targets down (fleet ×50); 30 alerts firing (Alert00, Alert01, Alert02, +27 more)",
-    );
+    expect(result.message).toBe("50 of 51 targets down (fleet ×50); 30 alerts firing (Alert00, Alert01, Alert02, +27 more)");
   });
 
   it("sends at most 4 + queries requests, at most 3 at once", async () => {
@@ -268,7 +295,11 @@ describe("probePrometheus against broken and imitating servers", () => {
     const result = await probe(at("counted-prom"), { queries });
     expect(result.status).toBe("up");
     expect(result.message).toMatch(/; 6 queries ok$/);
-    const stats = (await fetch(`${stack.brokenUrl}/stats/prom`).then((r) => r.json())) as { total: number; maxInFlight: number; paths: string[] };
+    const stats = (await fetch(`${stack.brokenUrl}/stats/prom`).then((r) => r.json())) as {
+      total: number;
+      maxInFlight: number;
+      paths: string[];
+    };
     expect(stats.total).toBe(10);
     expect(stats.maxInFlight).toBe(3);
     expect([...new Set(stats.paths)].sort()).toEqual(["/-/healthy", "/-/ready", "/api/v1/alerts", "/api/v1/query", "/api/v1/targets"]);

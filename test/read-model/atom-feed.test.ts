@@ -21,7 +21,15 @@ const incident: Incident = {
   acknowledgedBy: null,
   source: "monitor",
 };
-const view = (incidents: Incident[], updatedAt: string | null = "2026-11-25T10:05:00.000Z"): StatusView => ({ title: "T", status: "operational", updatedAt, stale: false, monitors: [], notChecked: 0, incidents });
+const view = (incidents: Incident[], updatedAt: string | null = "2026-11-25T10:05:00.000Z"): StatusView => ({
+  title: "T",
+  status: "operational",
+  updatedAt,
+  stale: false,
+  monitors: [],
+  notChecked: 0,
+  incidents,
+});
 
 describe("atomFeed", () => {
   it("is well-formed and deterministic", () => {

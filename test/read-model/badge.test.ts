@@ -28,8 +28,20 @@ describe("badges", () => {
 
   it("colours uptime by thresholds", () => {
     const colour = (u: number) => badgeFor(monitor({ uptime: { ...NO_UPTIME, "7d": u } }), "uptime", "7d").color;
-    expect([100, 99.9, 99.5, 98, 96, 92, 50].map(colour)).toEqual(["brightgreen", "brightgreen", "green", "yellowgreen", "yellow", "orange", "red"]);
-    expect(badgeFor(monitor({ uptime: { ...NO_UPTIME, "7d": 99.5 } }), "uptime", "7d")).toEqual({ label: "uptime 7d", message: "99.5%", color: "green" });
+    expect([100, 99.9, 99.5, 98, 96, 92, 50].map(colour)).toEqual([
+      "brightgreen",
+      "brightgreen",
+      "green",
+      "yellowgreen",
+      "yellow",
+      "orange",
+      "red",
+    ]);
+    expect(badgeFor(monitor({ uptime: { ...NO_UPTIME, "7d": 99.5 } }), "uptime", "7d")).toEqual({
+      label: "uptime 7d",
+      message: "99.5%",
+      color: "green",
+    });
   });
 
   it("latency: red when down, yellow over the monitor's threshold, grey without a value", () => {

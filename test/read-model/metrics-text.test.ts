@@ -15,7 +15,15 @@ const monitor = (fields: Partial<MonitorView> & Pick<MonitorView, "id">): Monito
   uptime: NO_UPTIME,
   ...fields,
 });
-const view = (monitors: MonitorView[]): StatusView => ({ title: "t", status: "operational", updatedAt: "2026-11-25T10:00:00.000Z", stale: false, monitors, notChecked: 0, incidents: [] });
+const view = (monitors: MonitorView[]): StatusView => ({
+  title: "t",
+  status: "operational",
+  updatedAt: "2026-11-25T10:00:00.000Z",
+  stale: false,
+  monitors,
+  notChecked: 0,
+  incidents: [],
+});
 const lines = (text: string, name: string) => text.split("\n").filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
 
 describe("metricsText", () => {
@@ -29,7 +37,11 @@ describe("metricsText", () => {
     const tls = (id: string, details: Record<string, unknown>) => monitor({ id, type: "tls" as MonitorView["type"], details });
     const text = metricsText(
       view([
-        tls("chain", { notAfter: "2027-03-01T00:00:00.000Z", earliestChainExpiry: "2027-01-01T00:00:00.000Z", subject: "CN=secret.internal" }),
+        tls("chain", {
+          notAfter: "2027-03-01T00:00:00.000Z",
+          earliestChainExpiry: "2027-01-01T00:00:00.000Z",
+          subject: "CN=secret.internal",
+        }),
         tls("leaf", { notAfter: "2027-03-01T00:00:00.000Z", earliestChainExpiry: null }),
         tls("failed", { notAfter: null, earliestChainExpiry: null }),
         monitor({ id: "web", details: { statusCode: 200, checks: null } }),
@@ -50,7 +62,12 @@ describe("metricsText", () => {
       { location: "weur", colo: "AMS", status: "down", latencyMs: 12, checkedAt: at, message: "HTTP 503 in 12 ms" },
       { location: "apac", colo: null, status: "unknown", latencyMs: null, checkedAt: at, message: "no result" },
     ];
-    const text = metricsText(view([monitor({ id: "cdn", group: "Edge", status: "degraded", details: { statusCode: 503, checks: null, locations } }), monitor({ id: "plain" })]));
+    const text = metricsText(
+      view([
+        monitor({ id: "cdn", group: "Edge", status: "degraded", details: { statusCode: 503, checks: null, locations } }),
+        monitor({ id: "plain" }),
+      ]),
+    );
     expect(lines(text, "edgewatch_location_probe_success")).toEqual([
       'edgewatch_location_probe_success{monitor="cdn",group="Edge",location="wnam"} 1',
       'edgewatch_location_probe_success{monitor="cdn",group="Edge",location="weur"} 0',
@@ -60,7 +77,9 @@ describe("metricsText", () => {
       'edgewatch_location_probe_duration_seconds{monitor="cdn",group="Edge",location="weur"} 0.012',
     ]);
     // In maintenance the verdicts are not kept, per location as for the monitor.
-    expect(lines(metricsText(view([monitor({ id: "cdn", status: "maintenance", details: { locations } })])), "edgewatch_location_probe_success")).toEqual([]);
+    expect(
+      lines(metricsText(view([monitor({ id: "cdn", status: "maintenance", details: { locations } })])), "edgewatch_location_probe_success"),
+    ).toEqual([]);
   });
 
   it("edgewatch_uptime_ratio from the percentages, 0 to 1, omitting windows without data", () => {
@@ -73,7 +92,9 @@ describe("metricsText", () => {
   });
 
   it("probe_success only for a verdict the tick kept: not in maintenance, not before a check", () => {
-    const text = metricsText(view([monitor({ id: "m", status: "maintenance" }), monitor({ id: "u", status: "unknown", checkedAt: null, latencyMs: null })]));
+    const text = metricsText(
+      view([monitor({ id: "m", status: "maintenance" }), monitor({ id: "u", status: "unknown", checkedAt: null, latencyMs: null })]),
+    );
     expect(lines(text, "probe_success")).toEqual([]);
     expect(lines(text, "probe_duration_seconds")).toEqual(['probe_duration_seconds{monitor="m"} 0.01']);
   });

@@ -15,16 +15,30 @@ const raw = { monitors: ["a", "b", "c"].map((id) => ({ id, name: id.toUpperCase(
 const config = configOf(raw);
 const now = Date.now();
 const at = new Date(now - 20_000).toISOString();
-const result = (status: string, message: string) => ({ type: "http", status, latencyMs: status === "up" ? 5 : null, checkedAt: at, message, details: {}, since: at });
+const result = (status: string, message: string) => ({
+  type: "http",
+  status,
+  latencyMs: status === "up" ? 5 : null,
+  checkedAt: at,
+  message,
+  details: {},
+  since: at,
+});
 const notRun = "not probed this tick: probe shard any/0 failed";
 
 describe("monitors a tick could not check", () => {
   it("never leave the overall status operational, nor Statuspage's indicator none, and the page says how many", () => {
-    const latest = latestView({ tickAt: at, monitors: { a: result("up", "HTTP 200 in 5 ms"), b: result("up", "HTTP 200 in 5 ms"), c: result("unknown", notRun) } });
+    const latest = latestView({
+      tickAt: at,
+      monitors: { a: result("up", "HTTP 200 in 5 ms"), b: result("up", "HTTP 200 in 5 ms"), c: result("unknown", notRun) },
+    });
     const view = buildStatusView(config, { latest, state: null }, now);
     expect(view).toMatchObject({ status: "degraded", notChecked: 1 });
     expect(statusOf(view.status).indicator).toBe("minor");
-    expect(buildPageView({ config, latest, carry: null, summary: null, nowMs: now })).toMatchObject({ banner: { state: "degraded" }, notChecked: 1 });
+    expect(buildPageView({ config, latest, carry: null, summary: null, nowMs: now })).toMatchObject({
+      banner: { state: "degraded" },
+      notChecked: 1,
+    });
   });
 
   it("a monitor not checked yet (a new one waiting for its first minute) is not one of them", () => {
@@ -35,7 +49,16 @@ describe("monitors a tick could not check", () => {
   it("make /health unhealthy when they are most of the monitors", async () => {
     const bindings = envWith({ title: "t", ...raw });
     const seed = (c: string, b: string) =>
-      env.HISTORY.put(LATEST_KEY, JSON.stringify({ version: 1, tickAt: at, durationMs: 5, kv: null, monitors: { a: result("up", "HTTP 200 in 5 ms"), b: result(b, notRun), c: result(c, notRun) } }));
+      env.HISTORY.put(
+        LATEST_KEY,
+        JSON.stringify({
+          version: 1,
+          tickAt: at,
+          durationMs: 5,
+          kv: null,
+          monitors: { a: result("up", "HTTP 200 in 5 ms"), b: result(b, notRun), c: result(c, notRun) },
+        }),
+      );
     await seed("unknown", "up");
     expect((await get(bindings, "/health")).status).toBe(200);
     await seed("unknown", "unknown");

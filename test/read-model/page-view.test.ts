@@ -27,7 +27,14 @@ function config(raw: object): Config {
   return parsed.config;
 }
 
-const http = (id: string, name: string, group?: string, extra: object = {}) => ({ id, name, type: "http", url: `https://${id}.internal.example/health`, ...(group ? { group } : {}), ...extra });
+const http = (id: string, name: string, group?: string, extra: object = {}) => ({
+  id,
+  name,
+  type: "http",
+  url: `https://${id}.internal.example/health`,
+  ...(group ? { group } : {}),
+  ...extra,
+});
 
 function stored(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
   return { type: "http", status, latencyMs: 50, checkedAt: ago(0), message: `it is ${status}`, details: {}, since: ago(10), ...fields };
@@ -56,7 +63,13 @@ function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds"
   };
 }
 
-const input = (fields: Partial<PageInput> & Pick<PageInput, "config">): PageInput => ({ latest: null, carry: null, summary: null, nowMs: NOW, ...fields });
+const input = (fields: Partial<PageInput> & Pick<PageInput, "config">): PageInput => ({
+  latest: null,
+  carry: null,
+  summary: null,
+  nowMs: NOW,
+  ...fields,
+});
 const up = (n = 1440): Counts => [n, 0, 0, 0, 0];
 
 describe("the 90-day bar", () => {
@@ -106,7 +119,17 @@ describe("the 90-day bar", () => {
 
   it("takes the 89 days before today from summary.json and today from the carry (finished hours and the current hour)", () => {
     const summary = summaryThrough(addDays(TODAY, -1), { gw: (daysAgo) => (daysAgo === 1 ? [1430, 0, 10, 0, 0] : up()) });
-    const carry = carryWith({ today: { d: TODAY, m: { gw: { c: [600, 0, 0, 0, 0] } } }, hour: { h: "2026-11-28T21", ids: ["gw"], ticks: [[0, "x", [null]], [60_000, "u", [40]]] } });
+    const carry = carryWith({
+      today: { d: TODAY, m: { gw: { c: [600, 0, 0, 0, 0] } } },
+      hour: {
+        h: "2026-11-28T21",
+        ids: ["gw"],
+        ticks: [
+          [0, "x", [null]],
+          [60_000, "u", [40]],
+        ],
+      },
+    });
     const view = buildPageView(input({ config: config({ monitors: [http("gw", "Gateway")] }), summary, carry }));
     const runs = view.groups[0]!.monitors[0]!.days;
     expect(runs.at(-2)).toMatchObject({ start: 88, days: 1, state: "down", label: "Nov 27: 99.30% uptime, 10 min down" });
@@ -118,8 +141,12 @@ describe("the 90-day bar", () => {
   it("places summary days by their date when summary.json lags, and the carry's day when no tick has run today yet", () => {
     // The summary ends three days ago; the carry still holds yesterday (the day has not rolled over).
     const summary = summaryThrough(addDays(TODAY, -3), { gw: () => up() });
-    const carry = carryWith({ today: { d: addDays(TODAY, -1), m: { gw: { c: [0, 0, 30, 0, 0] } } }, hour: { h: "2026-11-27T23", ids: ["gw"], ticks: [] } });
-    const runs = buildPageView(input({ config: config({ monitors: [http("gw", "Gateway")] }), summary, carry })).groups[0]!.monitors[0]!.days;
+    const carry = carryWith({
+      today: { d: addDays(TODAY, -1), m: { gw: { c: [0, 0, 30, 0, 0] } } },
+      hour: { h: "2026-11-27T23", ids: ["gw"], ticks: [] },
+    });
+    const runs = buildPageView(input({ config: config({ monitors: [http("gw", "Gateway")] }), summary, carry })).groups[0]!.monitors[0]!
+      .days;
     expect(runs.map((r) => [r.start, r.days, r.state])).toEqual([
       [0, 87, "up"],
       [87, 1, "none"],
@@ -132,10 +159,24 @@ describe("the 90-day bar", () => {
 
 describe("the latency sparkline", () => {
   it("draws the median of each of the last 24 hours and of the current hour, with gaps", () => {
-    const hours = [1, 2, 3, 5].map((back) => ({ h: iso(NOW - back * HOUR_MS).slice(0, 13), m: { gw: [60, 0, 0, 0, 0, 100 * back, 0, 0] } }));
+    const hours = [1, 2, 3, 5].map((back) => ({
+      h: iso(NOW - back * HOUR_MS).slice(0, 13),
+      m: { gw: [60, 0, 0, 0, 0, 100 * back, 0, 0] },
+    }));
     // An hour older than 24 hours is left out.
     hours.unshift({ h: iso(NOW - 30 * HOUR_MS).slice(0, 13), m: { gw: [60, 0, 0, 0, 0, 9999, 0, 0] } });
-    const carry = carryWith({ hours, hour: { h: "2026-11-28T21", ids: ["other", "gw"], ticks: [[0, "uu", [1, 30]], [60_000, "uu", [1, 50]], [120_000, "uu", [1, 10]]] } });
+    const carry = carryWith({
+      hours,
+      hour: {
+        h: "2026-11-28T21",
+        ids: ["other", "gw"],
+        ticks: [
+          [0, "uu", [1, 30]],
+          [60_000, "uu", [1, 50]],
+          [120_000, "uu", [1, 10]],
+        ],
+      },
+    });
     const spark = sparkline(carry, "gw", NOW)!;
     expect(spark.points).toHaveLength(25);
     const ms = spark.points.map((p) => (p === null ? null : Math.round(p * 500 * 1.1)));
@@ -145,7 +186,17 @@ describe("the latency sparkline", () => {
   });
 
   it("falls back to the current hour's checks one by one while there is less than two hours of history", () => {
-    const carry = carryWith({ hour: { h: "2026-11-28T21", ids: ["gw"], ticks: [[0, "u", [40]], [60_000, "x", [null]], [120_000, "u", [80]]] } });
+    const carry = carryWith({
+      hour: {
+        h: "2026-11-28T21",
+        ids: ["gw"],
+        ticks: [
+          [0, "u", [40]],
+          [60_000, "x", [null]],
+          [120_000, "u", [80]],
+        ],
+      },
+    });
     const spark = sparkline(carry, "gw", NOW)!;
     expect(spark.points.map((p) => (p === null ? null : Math.round(p * 88)))).toEqual([40, null, 80]);
     expect(spark.label).toBe("Response time, this hour: 40 ms to 80 ms");
@@ -160,18 +211,34 @@ describe("the latency sparkline", () => {
 
 describe("monitors and groups", () => {
   const cfg = config({
-    monitors: [http("a", "A", "Platform"), http("b", "B"), http("c", "C", "Monitoring"), http("d", "D", "Platform"), http("e", "E", "Empty")],
+    monitors: [
+      http("a", "A", "Platform"),
+      http("b", "B"),
+      http("c", "C", "Monitoring"),
+      http("d", "D", "Platform"),
+      http("e", "E", "Empty"),
+    ],
   });
 
   it("groups monitors in the order of the config, ungrouped ones last, each group with its worst state in words", () => {
-    const view = buildPageView(input({ config: cfg, latest: latest({ a: stored("down"), b: stored("up"), c: stored("up"), d: stored("degraded") }) }));
+    const view = buildPageView(
+      input({ config: cfg, latest: latest({ a: stored("down"), b: stored("up"), c: stored("up"), d: stored("degraded") }) }),
+    );
     expect(view.groups.map((g) => [g.name, g.monitors.map((m) => m.id), g.status, g.statusText])).toEqual([
       ["Platform", ["a", "d"], "down", "1 down, 1 degraded"],
       ["Monitoring", ["c"], "up", "Operational"],
       ["Empty", ["e"], "unknown", "No data"],
       [null, ["b"], "up", "Operational"],
     ]);
-    expect(view.groups[0]!.monitors[0]).toMatchObject({ name: "A", status: "down", statusText: "Down", message: "it is down", latencyMs: 50, target: null, tlsDaysLeft: null });
+    expect(view.groups[0]!.monitors[0]).toMatchObject({
+      name: "A",
+      status: "down",
+      statusText: "Down",
+      message: "it is down",
+      latencyMs: 50,
+      target: null,
+      tlsDaysLeft: null,
+    });
     expect(view.banner).toEqual({ state: "partial_outage", text: "Partial outage" });
   });
 
@@ -188,12 +255,22 @@ describe("monitors and groups", () => {
   });
 
   it("shows where a monitor points only when it is marked public, without credentials or query values", () => {
-    const c = config({ monitors: [http("pub", "Public", undefined, { url: "https://u:p@www.example.com/health?token=t0k" }), http("priv", "Private")] });
+    const c = config({
+      monitors: [http("pub", "Public", undefined, { url: "https://u:p@www.example.com/health?token=t0k" }), http("priv", "Private")],
+    });
     (c.monitors[0] as { public?: boolean }).public = true;
     const tls = { id: "cert", name: "Cert", type: "tls", host: "db.example.com", port: 5432, public: true };
     const hidden = { id: "cert2", name: "Cert 2", type: "tls", host: "secret.example.com", port: 443 };
     c.monitors.push(tls as unknown as Config["monitors"][number], hidden as unknown as Config["monitors"][number]);
-    const monitors = buildPageView(input({ config: c, latest: latest({ cert: stored("up", { type: "tls", details: { daysLeft: 12.7 } }), priv: stored("up", { details: { daysLeft: 5 } }) }) })).groups[0]!.monitors;
+    const monitors = buildPageView(
+      input({
+        config: c,
+        latest: latest({
+          cert: stored("up", { type: "tls", details: { daysLeft: 12.7 } }),
+          priv: stored("up", { details: { daysLeft: 5 } }),
+        }),
+      }),
+    ).groups[0]!.monitors;
     expect(monitors.map((m) => [m.id, m.target, m.tlsDaysLeft])).toEqual([
       ["pub", "https://www.example.com/health?token=redacted", null],
       ["priv", null, null],
@@ -207,7 +284,16 @@ describe("incidents", () => {
   const cfg = config({ monitors: [http("gw", "Gateway"), http("db", "Database")] });
 
   it("lists open incidents newest first with their updates newest first, naming the monitors still configured", () => {
-    const older = incident({ id: "gw-1", monitorIds: ["gw", "removed"], startedAt: ago(50), acknowledgedAt: ago(40), updates: [{ at: ago(49), status: "investigating", message: "first" }, { at: ago(20), status: "identified", message: "second" }] });
+    const older = incident({
+      id: "gw-1",
+      monitorIds: ["gw", "removed"],
+      startedAt: ago(50),
+      acknowledgedAt: ago(40),
+      updates: [
+        { at: ago(49), status: "investigating", message: "first" },
+        { at: ago(20), status: "identified", message: "second" },
+      ],
+    });
     const newer = incident({ id: "db-1", monitorIds: ["db"], startedAt: ago(5), flapping: true });
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents: [older, newer] } }) }));
     expect(view.openIncidents.map((i) => i.id)).toEqual(["db-1", "gw-1"]);
@@ -218,8 +304,21 @@ describe("incidents", () => {
 
   it("lists the incidents resolved in the last 30 days by the day they started, newest first", () => {
     const resolved = (id: string, startedMinutesAgo: number) =>
-      incident({ id, monitorIds: ["gw"], status: "resolved", startedAt: ago(startedMinutesAgo), resolvedAt: ago(startedMinutesAgo - 10), durationMs: 10 * MIN });
-    const incidents = [resolved("a", 60), resolved("b", 120), resolved("c", 3 * 1440), resolved("old", 31 * 1440), incident({ id: "open", monitorIds: ["gw"] })];
+      incident({
+        id,
+        monitorIds: ["gw"],
+        status: "resolved",
+        startedAt: ago(startedMinutesAgo),
+        resolvedAt: ago(startedMinutesAgo - 10),
+        durationMs: 10 * MIN,
+      });
+    const incidents = [
+      resolved("a", 60),
+      resolved("b", 120),
+      resolved("c", 3 * 1440),
+      resolved("old", 31 * 1440),
+      incident({ id: "open", monitorIds: ["gw"] }),
+    ];
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents } }) }));
     expect(view.pastIncidents.map((d) => [d.day, d.incidents.map((i) => i.id)])).toEqual([
       [TODAY, ["a", "b"]],
@@ -230,7 +329,14 @@ describe("incidents", () => {
 
   it("lists at most 15 past incidents, and says how many more there were", () => {
     const incidents = Array.from({ length: 18 }, (_, k) =>
-      incident({ id: `gw-${k}`, monitorIds: ["gw"], status: "resolved", startedAt: ago(1440 * k + 60), resolvedAt: ago(1440 * k + 50), durationMs: 10 * MIN }),
+      incident({
+        id: `gw-${k}`,
+        monitorIds: ["gw"],
+        status: "resolved",
+        startedAt: ago(1440 * k + 60),
+        resolvedAt: ago(1440 * k + 50),
+        durationMs: 10 * MIN,
+      }),
     );
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents } }) }));
     expect(view.pastIncidents.flatMap((d) => d.incidents.map((i) => i.id))).toEqual(incidents.slice(0, 15).map((i) => i.id));
@@ -253,19 +359,43 @@ describe("maintenance notices", () => {
     });
     expect(maintenanceNotices(cfg, NOW)).toEqual([
       { id: "now", title: "Now", active: true, startsAt: ago(30), endsAt: iso(NOW + 30 * MIN), recurrence: null, monitors: ["Database"] },
-      { id: "soon", title: "Soon", active: false, startsAt: iso(NOW + HOUR_MS), endsAt: iso(NOW + 2 * HOUR_MS), recurrence: null, monitors: ["Database", "Prometheus"] },
-      { id: "later", title: "Later", active: false, startsAt: iso(NOW + 2 * 86_400_000), endsAt: iso(NOW + 2 * 86_400_000 + HOUR_MS), recurrence: null, monitors: ["Database"] },
+      {
+        id: "soon",
+        title: "Soon",
+        active: false,
+        startsAt: iso(NOW + HOUR_MS),
+        endsAt: iso(NOW + 2 * HOUR_MS),
+        recurrence: null,
+        monitors: ["Database", "Prometheus"],
+      },
+      {
+        id: "later",
+        title: "Later",
+        active: false,
+        startsAt: iso(NOW + 2 * 86_400_000),
+        endsAt: iso(NOW + 2 * 86_400_000 + HOUR_MS),
+        recurrence: null,
+        monitors: ["Database"],
+      },
     ]);
   });
 
   it("shows a weekly window's occurrence in progress, or its next one in its own clock across a DST change", () => {
     const weekly = { days: ["sun" as const], start: "23:30", durationMinutes: 60, timezone: "Europe/Berlin" };
     // Wednesday 21 October 2026 (CEST, UTC+2); Sunday the 25th is in CET (UTC+1) after the clocks go back.
-    expect(weeklyOccurrence(weekly, Date.parse("2026-10-21T12:00:00Z"))).toEqual({ start: Date.parse("2026-10-25T22:30:00Z"), end: Date.parse("2026-10-25T23:30:00Z") });
+    expect(weeklyOccurrence(weekly, Date.parse("2026-10-21T12:00:00Z"))).toEqual({
+      start: Date.parse("2026-10-25T22:30:00Z"),
+      end: Date.parse("2026-10-25T23:30:00Z"),
+    });
     // In progress: Sunday 29 November 2026, 23:45 in Berlin.
-    expect(weeklyOccurrence(weekly, Date.parse("2026-11-29T22:45:30Z"))).toEqual({ start: Date.parse("2026-11-29T22:30:00Z"), end: Date.parse("2026-11-29T23:30:00Z") });
+    expect(weeklyOccurrence(weekly, Date.parse("2026-11-29T22:45:30Z"))).toEqual({
+      start: Date.parse("2026-11-29T22:30:00Z"),
+      end: Date.parse("2026-11-29T23:30:00Z"),
+    });
     // Several days: the soonest.
-    expect(weeklyOccurrence({ ...weekly, days: ["mon", "sat"], timezone: "UTC", start: "02:00" }, Date.parse("2026-11-28T21:01:00Z")).start).toBe(Date.parse("2026-11-30T02:00:00Z"));
+    expect(
+      weeklyOccurrence({ ...weekly, days: ["mon", "sat"], timezone: "UTC", start: "02:00" }, Date.parse("2026-11-28T21:01:00Z")).start,
+    ).toBe(Date.parse("2026-11-30T02:00:00Z"));
 
     const cfg = config({ monitors, maintenance: [{ id: "patch", title: "Weekly patching", groups: ["Monitoring"], weekly }] });
     expect(maintenanceNotices(cfg, Date.parse("2026-11-29T22:45:30Z"))).toEqual([

@@ -23,16 +23,30 @@ function input(raw: ConfigInput, statuses: Record<string, MonitorStatus> = {}, i
     kv: null,
     incidents: { tracks: {}, incidents },
     unsavedIncidents: [],
-    monitors: Object.fromEntries(Object.entries(statuses).map(([id, status]) => [id, { type: "http", status, latencyMs: 5, checkedAt: at, message: "m", details: {}, since: at }])),
+    monitors: Object.fromEntries(
+      Object.entries(statuses).map(([id, status]) => [
+        id,
+        { type: "http", status, latencyMs: 5, checkedAt: at, message: "m", details: {}, since: at },
+      ]),
+    ),
   });
   return { config, view: buildStatusView(config, { latest, state: null }, nowMs), origin: "https://status.example.com", nowMs };
 }
 
-const http = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: id.toUpperCase(), type: "http" as const, url: `https://${id}.example/`, ...extra });
+const http = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: id.toUpperCase(),
+  type: "http" as const,
+  url: `https://${id}.example/`,
+  ...extra,
+});
 
 describe("status mapping", () => {
   it("maps each monitor status to a component status, down by severity", () => {
-    const table = (["up", "degraded", "down", "maintenance", "unknown"] as const).map((s) => [s, ...(["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const).map((sev) => componentStatus(s, sev))]);
+    const table = (["up", "degraded", "down", "maintenance", "unknown"] as const).map((s) => [
+      s,
+      ...(["SEV-1", "SEV-2", "SEV-3", "SEV-4"] as const).map((sev) => componentStatus(s, sev)),
+    ]);
     expect(table).toEqual([
       ["up", "operational", "operational", "operational", "operational"],
       ["degraded", "degraded_performance", "degraded_performance", "degraded_performance", "degraded_performance"],
@@ -152,16 +166,34 @@ describe("scheduled maintenance", () => {
     scheduledMaintenancesOf(input({ title: "t", monitors: [http("a", { group: "G" }), http("b")], maintenance }, {}, [], nowMs));
 
   it("a weekly window in progress: the occurrence's start and end, in its time zone", () => {
-    const [utc] = withWindows([{ id: "w", title: "Weekly", monitors: ["b"], weekly: { days: ["wed"], start: "10:00", durationMinutes: 60 } }]);
-    expect(utc).toMatchObject({ id: "w-20261125T100000Z", status: "in_progress", scheduled_for: "2026-11-25T10:00:00.000Z", scheduled_until: "2026-11-25T11:00:00.000Z", started_at: "2026-11-25T10:00:00.000Z" });
-    const [berlin] = withWindows([{ id: "w", title: "Weekly", groups: ["G"], weekly: { days: ["wed"], start: "11:15", durationMinutes: 30, timezone: "Europe/Berlin" } }]);
+    const [utc] = withWindows([
+      { id: "w", title: "Weekly", monitors: ["b"], weekly: { days: ["wed"], start: "10:00", durationMinutes: 60 } },
+    ]);
+    expect(utc).toMatchObject({
+      id: "w-20261125T100000Z",
+      status: "in_progress",
+      scheduled_for: "2026-11-25T10:00:00.000Z",
+      scheduled_until: "2026-11-25T11:00:00.000Z",
+      started_at: "2026-11-25T10:00:00.000Z",
+    });
+    const [berlin] = withWindows([
+      {
+        id: "w",
+        title: "Weekly",
+        groups: ["G"],
+        weekly: { days: ["wed"], start: "11:15", durationMinutes: 30, timezone: "Europe/Berlin" },
+      },
+    ]);
     expect(berlin).toMatchObject({ scheduled_for: "2026-11-25T10:15:00.000Z", scheduled_until: "2026-11-25T10:45:00.000Z" });
     expect(berlin!.components.map((c) => c.id)).toEqual(["a"]);
   });
 
   it("a weekly window that started on Sunday night, seen on Monday", () => {
     const monday = Date.parse("2026-11-30T00:30:00Z");
-    const [w] = withWindows([{ id: "w", title: "Overnight", monitors: ["a"], weekly: { days: ["sun"], start: "23:30", durationMinutes: 120 } }], monday);
+    const [w] = withWindows(
+      [{ id: "w", title: "Overnight", monitors: ["a"], weekly: { days: ["sun"], start: "23:30", durationMinutes: 120 } }],
+      monday,
+    );
     expect(w).toMatchObject({ scheduled_for: "2026-11-29T23:30:00.000Z", scheduled_until: "2026-11-30T01:30:00.000Z" });
   });
 
@@ -182,6 +214,8 @@ describe("scheduled maintenance", () => {
 describe("summary", () => {
   it("is deterministic: the same input gives the same document", () => {
     const raw = { title: "t", monitors: [http("a", { group: "G" }), http("b")] };
-    expect(JSON.stringify(summaryDocument(input(raw, { a: "down", b: "up" })))).toBe(JSON.stringify(summaryDocument(input(raw, { a: "down", b: "up" }))));
+    expect(JSON.stringify(summaryDocument(input(raw, { a: "down", b: "up" })))).toBe(
+      JSON.stringify(summaryDocument(input(raw, { a: "down", b: "up" }))),
+    );
   });
 });

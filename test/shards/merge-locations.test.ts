@@ -9,7 +9,14 @@ import { type LocationResult, mergeLocations, quorumOf, regionSummary } from "..
 const AT = Date.parse("2026-03-01T12:00:00.000Z");
 
 function monitor(locations: LocationHint[], quorum?: number): HttpMonitor {
-  return HttpMonitorSchema.parse({ id: "gw", name: "Gateway", type: "http", url: "https://api.example.test/health", locations, ...(quorum === undefined ? {} : { quorum }) });
+  return HttpMonitorSchema.parse({
+    id: "gw",
+    name: "Gateway",
+    type: "http",
+    url: "https://api.example.test/health",
+    locations,
+    ...(quorum === undefined ? {} : { quorum }),
+  });
 }
 
 interface Fields {
@@ -37,10 +44,18 @@ function result(fields: Fields = {}): CollectedResult {
 }
 
 const down = (fields: Fields = {}) =>
-  result({ status: "down", message: "HTTP 503 in 80 ms", statusCode: 503, latencyMs: 80, error: { phase: "status", detail: "GET https://api.example.test/health: HTTP 503" }, ...fields });
+  result({
+    status: "down",
+    message: "HTTP 503 in 80 ms",
+    statusCode: 503,
+    latencyMs: 80,
+    error: { phase: "status", detail: "GET https://api.example.test/health: HTTP 503" },
+    ...fields,
+  });
 
 const at = (location: LocationHint, r: CollectedResult, colo: string | null = null): LocationResult => ({ location, colo, result: r });
-const noAnswer = (location: LocationHint) => at(location, unknownResult({ id: "gw", type: "http" }, AT, "shard", "not probed this tick: probe shard apac/0 failed"));
+const noAnswer = (location: LocationHint) =>
+  at(location, unknownResult({ id: "gw", type: "http" }, AT, "shard", "not probed this tick: probe shard apac/0 failed"));
 
 describe("mergeLocations", () => {
   it("is degraded when 1 of 3 locations sees the monitor down, naming the regions", () => {
@@ -72,7 +87,12 @@ describe("mergeLocations", () => {
   it("leaves out locations without a latency from the median", () => {
     const merged = mergeLocations(
       monitor(["wnam", "weur", "apac", "oc"]),
-      [at("wnam", result({ latencyMs: 300 })), at("weur", down({ latencyMs: null })), at("apac", result({ latencyMs: 100 })), at("oc", result({ latencyMs: 200 }))],
+      [
+        at("wnam", result({ latencyMs: 300 })),
+        at("weur", down({ latencyMs: null })),
+        at("apac", result({ latencyMs: 100 })),
+        at("oc", result({ latencyMs: 200 })),
+      ],
       AT,
     );
     // The median of 100, 200 and 300; counting the missing one as 0 would give 100.
@@ -82,7 +102,11 @@ describe("mergeLocations", () => {
   it("takes the latest checkedAt of the locations that answered", () => {
     const merged = mergeLocations(
       monitor(["wnam", "weur", "apac"]),
-      [at("wnam", result({ checkedAt: "2026-03-01T12:00:01.000Z" })), at("weur", result({ checkedAt: "2026-03-01T12:00:03.000Z" })), at("apac", result({ checkedAt: "2026-03-01T12:00:02.000Z" }))],
+      [
+        at("wnam", result({ checkedAt: "2026-03-01T12:00:01.000Z" })),
+        at("weur", result({ checkedAt: "2026-03-01T12:00:03.000Z" })),
+        at("apac", result({ checkedAt: "2026-03-01T12:00:02.000Z" })),
+      ],
       AT,
     );
     expect(merged.checkedAt).toBe("2026-03-01T12:00:03.000Z");
@@ -94,7 +118,11 @@ describe("mergeLocations", () => {
   });
 
   it("is down under a configured quorum of 1 when 1 is down", () => {
-    const merged = mergeLocations(monitor(["wnam", "weur", "apac"], 1), [at("wnam", result()), at("weur", down()), at("apac", result())], AT);
+    const merged = mergeLocations(
+      monitor(["wnam", "weur", "apac"], 1),
+      [at("wnam", result()), at("weur", down()), at("apac", result())],
+      AT,
+    );
     expect(merged.status).toBe("down");
   });
 
@@ -140,7 +168,14 @@ describe("mergeLocations", () => {
     const expected: LocationReport[] = [
       { location: "wnam", colo: "SJC", status: "up", latencyMs: 40, checkedAt: "2026-03-01T12:00:01.000Z", message: "HTTP 200 in 40 ms" },
       { location: "weur", colo: "AMS", status: "down", latencyMs: 80, checkedAt: "2026-03-01T12:00:02.000Z", message: "HTTP 503 in 80 ms" },
-      { location: "apac", colo: null, status: "unknown", latencyMs: null, checkedAt: new Date(AT).toISOString(), message: "not probed this tick: probe shard apac/0 failed" },
+      {
+        location: "apac",
+        colo: null,
+        status: "unknown",
+        latencyMs: null,
+        checkedAt: new Date(AT).toISOString(),
+        message: "not probed this tick: probe shard apac/0 failed",
+      },
     ];
     expect(merged.details.locations).toEqual(expected);
   });
@@ -200,13 +235,28 @@ describe("quorumOf", () => {
 });
 
 describe("regionSummary", () => {
-  const report = (location: LocationHint, status: LocationReport["status"]): LocationReport => ({ location, colo: null, status, latencyMs: null, checkedAt: "2026-03-01T12:00:00.000Z", message: "" });
+  const report = (location: LocationHint, status: LocationReport["status"]): LocationReport => ({
+    location,
+    colo: null,
+    status,
+    latencyMs: null,
+    checkedAt: "2026-03-01T12:00:00.000Z",
+    message: "",
+  });
 
   it("names every location, worst first, with 'and' before the last of a list", () => {
-    expect(regionSummary([report("wnam", "up"), report("weur", "down"), report("apac", "up")])).toBe("down from weur, up from wnam and apac");
-    expect(regionSummary([report("wnam", "up"), report("enam", "degraded"), report("weur", "up"), report("eeur", "up"), report("me", "unknown")])).toBe(
-      "degraded from enam, up from wnam, weur and eeur, no answer from me",
+    expect(regionSummary([report("wnam", "up"), report("weur", "down"), report("apac", "up")])).toBe(
+      "down from weur, up from wnam and apac",
     );
+    expect(
+      regionSummary([
+        report("wnam", "up"),
+        report("enam", "degraded"),
+        report("weur", "up"),
+        report("eeur", "up"),
+        report("me", "unknown"),
+      ]),
+    ).toBe("degraded from enam, up from wnam, weur and eeur, no answer from me");
   });
 
   it("says 'no answer' for unknown locations", () => {

@@ -3,11 +3,24 @@ import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import { RESERVED_SUBREQUESTS } from "../../src/tick/subrequest-budget";
 import { probeCost } from "../../src/tick/subrequest-budget";
-import { PROBE_CPU_MS, SHARD_BASE_CPU_MS, SHARD_WALL_BUDGET_MS, type ShardPlan, planTick, worstCaseWallMs } from "../../src/shards/plan-shards";
-
+import {
+  PROBE_CPU_MS,
+  SHARD_BASE_CPU_MS,
+  SHARD_WALL_BUDGET_MS,
+  type ShardPlan,
+  planTick,
+  worstCaseWallMs,
+} from "../../src/shards/plan-shards";
 
 // Timeouts short enough that the wall-time bound never binds, unless a test says otherwise.
-const http = (i: number, fields: Record<string, unknown> = {}) => ({ id: `http-${i}`, name: `HTTP ${i}`, type: "http", url: `https://svc-${i}.example.test/health`, timeoutMs: 3_000, ...fields });
+const http = (i: number, fields: Record<string, unknown> = {}) => ({
+  id: `http-${i}`,
+  name: `HTTP ${i}`,
+  type: "http",
+  url: `https://svc-${i}.example.test/health`,
+  timeoutMs: 3_000,
+  ...fields,
+});
 const tls = (i: number) => ({ id: `tls-${i}`, name: `TLS ${i}`, type: "tls", host: `svc-${i}.example.test`, timeoutMs: 3_000 });
 
 function config(monitors: unknown[], limits?: Record<string, unknown>): Config {
@@ -86,8 +99,18 @@ describe("planTick", () => {
   });
 
   it("makes smaller shards of tls monitors than of http ones under cpuMs 10", () => {
-    const httpPlan = planTick(config(many(100, (i) => http(i)), { cpuMs: 10 }));
-    const tlsPlan = planTick(config(many(100, (i) => tls(i)), { cpuMs: 10 }));
+    const httpPlan = planTick(
+      config(
+        many(100, (i) => http(i)),
+        { cpuMs: 10 },
+      ),
+    );
+    const tlsPlan = planTick(
+      config(
+        many(100, (i) => tls(i)),
+        { cpuMs: 10 },
+      ),
+    );
     expect(Math.max(...sizes(tlsPlan.shards))).toBeLessThan(Math.max(...sizes(httpPlan.shards)));
     expect(tlsPlan.shards.length).toBeGreaterThan(httpPlan.shards.length);
     // Within 10 − 2 ms: eight tls (1 ms each) to a shard, sixteen http (0.5 ms each).
@@ -96,8 +119,18 @@ describe("planTick", () => {
   });
 
   it("makes bigger tls shards under cpuMs 30000 than under cpuMs 10", () => {
-    const cpuBound = planTick(config(many(100, (i) => tls(i)), { cpuMs: 10 }));
-    const roomy = planTick(config(many(100, (i) => tls(i)), { cpuMs: 30_000 }));
+    const cpuBound = planTick(
+      config(
+        many(100, (i) => tls(i)),
+        { cpuMs: 10 },
+      ),
+    );
+    const roomy = planTick(
+      config(
+        many(100, (i) => tls(i)),
+        { cpuMs: 30_000 },
+      ),
+    );
     expect(Math.max(...sizes(roomy.shards))).toBeGreaterThan(Math.max(...sizes(cpuBound.shards)));
     expect(roomy.shards.length).toBeLessThan(cpuBound.shards.length);
     // Now subrequests bound them: 2 × 2 per tls monitor within 50.
@@ -106,19 +139,39 @@ describe("planTick", () => {
 
   it("sizes tls shards like http ones when neither CPU nor subrequests bind", () => {
     const limits = { cpuMs: 30_000, subrequests: 1000 };
-    const tlsPlan = planTick(config(many(100, (i) => tls(i)), limits));
-    const httpPlan = planTick(config(many(100, (i) => http(i)), limits));
+    const tlsPlan = planTick(
+      config(
+        many(100, (i) => tls(i)),
+        limits,
+      ),
+    );
+    const httpPlan = planTick(
+      config(
+        many(100, (i) => http(i)),
+        limits,
+      ),
+    );
     expect(sizes(tlsPlan.shards)).toEqual(sizes(httpPlan.shards));
     expect(sizes(tlsPlan.shards)).toEqual([25, 25, 25, 25]);
   });
 
   it("keeps a shard small enough to finish inside the minute when every target hangs: a mass outage shows as down", () => {
     // Default 10 s timeouts: two rounds of six, each probe timing out twice, is 40 s; a third round would be 60 s.
-    const plan = planTick(config(many(100, (i) => http(i, { timeoutMs: undefined })), { subrequests: 1000, cpuMs: 30_000 }));
+    const plan = planTick(
+      config(
+        many(100, (i) => http(i, { timeoutMs: undefined })),
+        { subrequests: 1000, cpuMs: 30_000 },
+      ),
+    );
     expect(sizes(plan.shards)).toEqual([12, 12, 12, 12, 12, 12, 12, 12, 4]);
     for (const shard of plan.shards) expect(worstCaseWallMs(shard.monitors)).toBe(Math.ceil(shard.monitors.length / 6) * 20_000);
     // One slow monitor only shrinks the shard it is in.
-    const mixed = planTick(config(many(50, (i) => http(i, i === 30 ? { timeoutMs: 20_000 } : {})), { subrequests: 1000, cpuMs: 30_000 }));
+    const mixed = planTick(
+      config(
+        many(50, (i) => http(i, i === 30 ? { timeoutMs: 20_000 } : {})),
+        { subrequests: 1000, cpuMs: 30_000 },
+      ),
+    );
     expect(sizes(mixed.shards)).toEqual([25, 6, 19]);
   });
 
@@ -157,7 +210,10 @@ describe("planTick", () => {
 
   it("puts shards the coordinator cannot call in dropped, not shards", () => {
     // One monitor a shard, and 20 − 12 = 8 shard calls left to the coordinator.
-    const cfg = config(many(11, (i) => http(i)), { subrequests: 20, monitorsPerShard: 1 });
+    const cfg = config(
+      many(11, (i) => http(i)),
+      { subrequests: 20, monitorsPerShard: 1 },
+    );
     const callable = cfg.limits.subrequests - RESERVED_SUBREQUESTS;
     const plan = planTick(cfg);
     expect(plan.inline).toBe(false);
@@ -168,7 +224,10 @@ describe("planTick", () => {
   });
 
   it("calls every shard when there are exactly as many as the coordinator can call", () => {
-    const cfg = config(many(8, (i) => http(i)), { subrequests: 20, monitorsPerShard: 1 });
+    const cfg = config(
+      many(8, (i) => http(i)),
+      { subrequests: 20, monitorsPerShard: 1 },
+    );
     const plan = planTick(cfg);
     expect(plan.shards).toHaveLength(8);
     expect(plan.dropped).toEqual([]);
@@ -185,7 +244,10 @@ describe("planTick", () => {
   });
 
   it("splits 1,000 monitors into shards of monitorsPerShard on a Paid plan's limits", () => {
-    const cfg = config(many(1000, (i) => http(i)), { subrequests: 1000, cpuMs: 30_000 });
+    const cfg = config(
+      many(1000, (i) => http(i)),
+      { subrequests: 1000, cpuMs: 30_000 },
+    );
     expect(cfg.limits.monitorsPerShard).toBe(25);
     const plan = planTick(cfg);
     expect(plan.inline).toBe(false);

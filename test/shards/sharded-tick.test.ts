@@ -19,7 +19,13 @@ const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const fleet = (n: number, path = "/slow?ms=100") =>
-  Array.from({ length: n }, (_, i) => ({ id: `svc-${String(i).padStart(4, "0")}`, name: `Service ${i}`, type: "http", url: `${base}${path}&n=${i}`, timeoutMs: 2_000 }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `svc-${String(i).padStart(4, "0")}`,
+    name: `Service ${i}`,
+    type: "http",
+    url: `${base}${path}&n=${i}`,
+    timeoutMs: 2_000,
+  }));
 
 async function latest(): Promise<Record<string, any>> {
   return JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
@@ -71,7 +77,10 @@ describe("sharded tick", () => {
     }
     const stored = await latest();
     expect(stored.tickAt).toBe(iso(minute(1)));
-    const byStatus = (status: string) => Object.entries(stored.monitors).filter(([, m]: [string, any]) => m.status === status).map(([id]) => id);
+    const byStatus = (status: string) =>
+      Object.entries(stored.monitors)
+        .filter(([, m]: [string, any]) => m.status === status)
+        .map(([id]) => id);
     const failed = planTick(config).shards[1]!.monitors.map((m) => m.id);
     expect(byStatus("unknown")).toEqual(failed);
     expect(byStatus("up")).toHaveLength(60 - failed.length);
@@ -82,7 +91,11 @@ describe("sharded tick", () => {
   });
 
   it("gives up on a shard that hangs after its deadline, and still writes the tick", async () => {
-    const config = configOf({ title: "Fleet", monitors: fleet(4, "/ok?").map((m) => ({ ...m, timeoutMs: 100 })), limits: { monitorsPerShard: 2 } });
+    const config = configOf({
+      title: "Fleet",
+      monitors: fleet(4, "/ok?").map((m) => ({ ...m, timeoutMs: 100 })),
+      limits: { monitorsPerShard: 2 },
+    });
     const real = shardCaller(env.SHARD);
     const callShard: CallShard = (shard, request) => (shard.key === "any/0" ? new Promise(() => {}) : real(shard, request));
     const started = Date.now();
@@ -96,7 +109,14 @@ describe("sharded tick", () => {
   });
 
   it("is down only when a quorum of locations agrees; fewer make it degraded, naming the regions", async () => {
-    const monitor = (down: string) => ({ id: "gateway", name: "API gateway", type: "http", url: `${base}/by-location?down=${down}`, locations: ["wnam", "weur", "apac"], failureThreshold: 1 });
+    const monitor = (down: string) => ({
+      id: "gateway",
+      name: "API gateway",
+      type: "http",
+      url: `${base}/by-location?down=${down}`,
+      locations: ["wnam", "weur", "apac"],
+      failureThreshold: 1,
+    });
     const one = await runTick(tickDeps({ config: configOf({ title: "Fleet", monitors: [monitor("weur")] }) }), minute(0));
     expect(one.results[0]).toMatchObject({ shown: "degraded" });
     expect(one.results[0]!.message).toMatch(/^down from weur, up from wnam and apac \(weur: HTTP 503/);
@@ -120,7 +140,15 @@ describe("sharded tick", () => {
       ["apac", "down"],
     ]);
     // Over RPC a shard learns no colo: the location hint is all that is known of where it ran.
-    for (const l of locations) expect(l).toEqual({ location: l.location, colo: null, status: l.status, latencyMs: expect.any(Number), checkedAt: expect.any(String), message: expect.any(String) });
+    for (const l of locations)
+      expect(l).toEqual({
+        location: l.location,
+        colo: null,
+        status: l.status,
+        latencyMs: expect.any(Number),
+        checkedAt: expect.any(String),
+        message: expect.any(String),
+      });
   });
 
   it("loses nothing when shards report together, nor when two ticks reach the coordinator at once", async () => {
@@ -179,8 +207,16 @@ describe("sharded tick", () => {
     const bad = { title: "Fleet", monitors: [{ id: "a", name: "A", type: "http", url: `${base}/ok`, locations: ["mars"] }] };
     const input = { scheduledTime: minute(0), startedAt: Date.now(), results: [] };
     const refused = await coordinator.tick({ ...input, configText: JSON.stringify(bad) });
-    expect(refused).toEqual({ ok: false, status: 422, errors: expect.arrayContaining([expect.stringContaining("monitors[0].locations[0]")]) });
-    expect(await coordinator.tick({ ...input, configText: "{bad" })).toEqual({ ok: false, status: 422, errors: [expect.stringContaining("not valid JSON")] });
+    expect(refused).toEqual({
+      ok: false,
+      status: 422,
+      errors: expect.arrayContaining([expect.stringContaining("monitors[0].locations[0]")]),
+    });
+    expect(await coordinator.tick({ ...input, configText: "{bad" })).toEqual({
+      ok: false,
+      status: 422,
+      errors: [expect.stringContaining("not valid JSON")],
+    });
     expect(await env.HISTORY.get(LATEST_KEY)).toBeNull();
   });
 

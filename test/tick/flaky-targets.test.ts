@@ -51,7 +51,10 @@ async function flakyDay(p: number, seed: number) {
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (url.startsWith("https://hooks.")) {
-        const body = JSON.parse(input instanceof Request ? await input.text() : String(init?.body)) as { event: string; incident: { flapping: boolean } };
+        const body = JSON.parse(input instanceof Request ? await input.text() : String(init?.body)) as {
+          event: string;
+          incident: { flapping: boolean };
+        };
         sends.push(`${body.event}${body.incident.flapping ? " (flapping)" : ""}`);
         return new Response("ok");
       }
@@ -82,7 +85,7 @@ async function flakyDay(p: number, seed: number) {
   let lastDown = -1;
   for (let m = 0; m < DAY; m++) {
     const isDown = downMinute(rand, p);
-    if (isDown) (downMinutes++, (lastDown = m));
+    if (isDown) downMinutes++, (lastDown = m);
     await minute(m, isDown);
   }
   const atMidnight = (await storedState(config)).incidents.incidents;
@@ -113,7 +116,10 @@ describe("flaky targets over a simulated day (seeded)", () => {
 
   it("a target failing 1 request in 2 opens one flapping incident, pages once, and once more when it recovers", async () => {
     const day = await flakyDay(0.5, SEED);
-    console.log("1 request in 2:", JSON.stringify({ downMinutes: day.downMinutes, events: day.events, sends: day.sends, healthyMinutesToResolve: day.healthy }));
+    console.log(
+      "1 request in 2:",
+      JSON.stringify({ downMinutes: day.downMinutes, events: day.events, sends: day.sends, healthyMinutesToResolve: day.healthy }),
+    );
     expect(day.downMinutes).toBeGreaterThan(DAY / 5);
     // One incident all day, open at midnight and marked flapping, rather than one per bad patch.
     expect(day.events.filter((e) => e.includes(":incident.opened:"))).toHaveLength(1);
@@ -145,7 +151,7 @@ describe("the odds over 200 seeded days (the state machine alone)", () => {
       const t = transition(state, [{ monitorId: "api", status, message: status, phase: null }], config, T0 + m * MINUTE);
       state = t.state;
       pages += t.events.length;
-      for (const e of t.events) if (e.type === "incident.opened") (opened++, (afterFlapping += Number(flappingBefore)));
+      for (const e of t.events) if (e.type === "incident.opened") opened++, (afterFlapping += Number(flappingBefore));
     }
     return { opened, pages, afterFlapping, flappingAtMidnight: state.incidents.some((i) => i.status === "open" && i.flapping) };
   }
@@ -154,7 +160,10 @@ describe("the odds over 200 seeded days (the state machine alone)", () => {
   it("1 request in 10: most days open nothing, and the rest one incident (rarely two)", () => {
     const d = days(0.1);
     const withIncident = d.filter((x) => x.opened > 0).length;
-    console.log("1 request in 10, 200 days:", JSON.stringify({ withIncident, moreThanOne: d.filter((x) => x.opened > 1).length, maxPages: Math.max(...d.map((x) => x.pages)) }));
+    console.log(
+      "1 request in 10, 200 days:",
+      JSON.stringify({ withIncident, moreThanOne: d.filter((x) => x.opened > 1).length, maxPages: Math.max(...d.map((x) => x.pages)) }),
+    );
     // "Never" does not hold for every day (33 of these 200 open one): two down minutes in a row, i.e. four failed
     // requests (p⁴ a minute, about 13 % of days), meet the failure threshold of 2, and three lone down minutes within
     // 30 minutes are six changes, flapping. That is the thresholds doing their job on a rare bad patch; a higher
@@ -168,7 +177,16 @@ describe("the odds over 200 seeded days (the state machine alone)", () => {
     const one = d.filter((x) => x.opened === 1).length;
     const reopened = d.filter((x) => x.afterFlapping > 0).length;
     const meanOpened = d.reduce((sum, x) => sum + x.opened, 0) / d.length;
-    console.log("1 request in 2, 200 days:", JSON.stringify({ exactlyOne: one, reopenedAfterFlapping: reopened, meanOpened, maxOpened: Math.max(...d.map((x) => x.opened)), maxPages: Math.max(...d.map((x) => x.pages)) }));
+    console.log(
+      "1 request in 2, 200 days:",
+      JSON.stringify({
+        exactlyOne: one,
+        reopenedAfterFlapping: reopened,
+        meanOpened,
+        maxOpened: Math.max(...d.map((x) => x.opened)),
+        maxPages: Math.max(...d.map((x) => x.pages)),
+      }),
+    );
     expect(d.every((x) => x.flappingAtMidnight)).toBe(true);
     // Before a flapping window has six changes in it the monitor is judged by the thresholds alone: two bad minutes
     // open an incident and two good ones resolve it. So some days start with one short incident before the flapping

@@ -1,7 +1,6 @@
 import { resetBindings } from "../helpers/reset";
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import worker from "../../src/index";
 import type { Bindings } from "../../src/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
@@ -17,14 +16,19 @@ const base = `http://127.0.0.1:${inject("httpPort")}`;
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const setTarget = (key: string, status: number) => fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
+const setTarget = (key: string, status: number) =>
+  fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
 const latestJson = async () => JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
 const TOKEN = "adm-incidents-5d21";
 
 /** A gateway monitor on a switchable target (and any other monitors), as raw config and parsed. */
 function gateway(fields: Record<string, unknown> = {}, more: unknown[] = [], extra: Record<string, unknown> = {}) {
   const key = `gw-${crypto.randomUUID()}`;
-  const raw = { title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: `${base}/switch/${key}`, ...fields }, ...more], ...extra };
+  const raw = {
+    title: "t",
+    monitors: [{ id: "gw", name: "Gateway", type: "http", url: `${base}/switch/${key}`, ...fields }, ...more],
+    ...extra,
+  };
   return { key, raw, config: configOf(raw) };
 }
 
@@ -53,7 +57,9 @@ describe("runTick with incidents", () => {
   });
 
   it("retries a failing probe once within the tick: a single blip opens nothing", async () => {
-    const config = configOf({ monitors: [{ id: "blip", name: "Blip", type: "http", url: `${base}/flaky/${crypto.randomUUID()}`, failureThreshold: 1 }] });
+    const config = configOf({
+      monitors: [{ id: "blip", name: "Blip", type: "http", url: `${base}/flaky/${crypto.randomUUID()}`, failureThreshold: 1 }],
+    });
     const summary = await tick({ config }, minute(0));
     expect(summary.results[0]).toMatchObject({ status: "up", shown: "up" });
     expect(summary.events).toEqual([]);
@@ -96,7 +102,13 @@ describe("runTick with incidents", () => {
     await fireCron(bindings, minute(0));
     const earlier = fireCron(bindings, minute(1));
     // The recorder has the opening and holds its answer back: minute 1 is inside the coordinator, sending.
-    expect(await pollUntil(() => recorded(prefix), (r) => r.length > 0, { intervalMs: 50 })).toHaveLength(1);
+    expect(
+      await pollUntil(
+        () => recorded(prefix),
+        (r) => r.length > 0,
+        { intervalMs: 50 },
+      ),
+    ).toHaveLength(1);
     await fireCron(bindings, minute(2));
     await earlier;
 
@@ -112,7 +124,9 @@ describe("runTick with incidents", () => {
   it("keeps an acknowledgement made while the tick probes, and the tick's results too", async () => {
     // Admin actions are stamped with the real clock: the ticks run around it.
     const t = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-    const { key, raw, config } = gateway({ failureThreshold: 1 }, [{ id: "slow", name: "Slow", type: "http", url: `${base}/slow?ms=1500` }]);
+    const { key, raw, config } = gateway({ failureThreshold: 1 }, [
+      { id: "slow", name: "Slow", type: "http", url: `${base}/slow?ms=1500` },
+    ]);
     const bindings = envWith(raw, { ADMIN_TOKEN: TOKEN });
     await setTarget(key, 500);
     await fireCron(bindings, t);
@@ -156,7 +170,13 @@ describe("runTick with incidents", () => {
     await setTarget(key, 500);
     const counting = countingStores();
     let fail = true;
-    const stores: Stores = { ...counting, incidents: { ...counting.incidents, putIncident: (i) => (fail ? Promise.reject(new Error("R2 down")) : counting.incidents.putIncident(i)) } };
+    const stores: Stores = {
+      ...counting,
+      incidents: {
+        ...counting.incidents,
+        putIncident: (i) => (fail ? Promise.reject(new Error("R2 down")) : counting.incidents.putIncident(i)),
+      },
+    };
     await tick({ config, stores }, minute(0));
     expect((await storedState(config)).meta.unsavedIncidents).toEqual(["gw-20261128T100000Z"]);
     fail = false;
@@ -170,7 +190,13 @@ describe("the writer's state and a corrupt latest.json", () => {
   it("on its first run after an upgrade, takes open incidents and statuses from KV when latest.json is corrupt", async () => {
     const { key, config } = gateway({ failureThreshold: 1 });
     const id = "gw-20261128T100000Z";
-    const open = incident({ id, monitorIds: ["gw"], title: "Gateway is down", startedAt: iso(minute(0)), updates: [{ at: iso(minute(0)), status: "investigating", message: "Gateway is down" }] });
+    const open = incident({
+      id,
+      monitorIds: ["gw"],
+      title: "Gateway is down",
+      startedAt: iso(minute(0)),
+      updates: [{ at: iso(minute(0)), status: "investigating", message: "Gateway is down" }],
+    });
     const gw = { status: "down", since: iso(minute(0)), message: "HTTP 500", checkedAt: iso(minute(0)) };
     await env.STATE.put(STATE_KEY, JSON.stringify({ version: 1, updatedAt: iso(minute(0)), monitors: { gw }, incidents: [open] }));
     await env.HISTORY.put(LATEST_KEY, '{"version":1,"tickAt":"2026');

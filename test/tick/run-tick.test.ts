@@ -59,7 +59,10 @@ describe("runTick", () => {
     const later = { ...probe, now: () => Date.now() + MIN_KV_WRITE_INTERVAL_MS };
     const caughtUp = await runTick(tickDeps({ config: failing, probe: later, stores }), t0 + 120_000);
     expect(caughtUp.wroteState).toBe(true);
-    expect(JSON.parse((await env.STATE.get(STATE_KEY))!).monitors.a).toMatchObject({ status: "down", since: new Date(t0 + 60_000).toISOString() });
+    expect(JSON.parse((await env.STATE.get(STATE_KEY))!).monitors.a).toMatchObject({
+      status: "down",
+      since: new Date(t0 + 60_000).toISOString(),
+    });
     expect(stores.counts.stateWrites).toBe(2);
   });
 
@@ -88,7 +91,14 @@ describe("runTick", () => {
     const summary = await runTick(tickDeps({ config, stores, log: (_l, msg) => logs.push(msg) }), t0);
     expect(summary.results.map((r) => r.status)).toEqual(["up"]);
     expect(summary).toMatchObject({ wroteLatest: false, wroteState: false });
-    expect(logs).toEqual(expect.arrayContaining(["R2 latest read failed during the import", "KV state read failed", "KV state write failed", "R2 latest write failed"]));
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        "R2 latest read failed during the import",
+        "KV state read failed",
+        "KV state write failed",
+        "R2 latest write failed",
+      ]),
+    );
     // The writer's own state holds the tick all the same.
     expect((await storedState(config)).meta.lastTickAt).toBe(new Date(t0).toISOString());
   });
@@ -112,7 +122,12 @@ describe("a tick within the invocation's subrequests", () => {
     // 20 subrequests, 12 kept back for storage and notifications: 8 for probes.
     const collected = await probeBatch(config.monitors, probe, 8, 20);
     expect(fetches).toBe(8);
-    const summary = await testWriter({ config }).tick({ scheduledTime: Date.now(), startedAt: Date.now(), configText: null, results: collected.results });
+    const summary = await testWriter({ config }).tick({
+      scheduledTime: Date.now(),
+      startedAt: Date.now(),
+      configText: null,
+      results: collected.results,
+    });
     if ("errors" in summary) throw new Error("refused");
     expect(summary.results.map((r) => r.shown)).toEqual([...Array(8).fill("up"), "unknown", "unknown"]);
     expect(summary.results[9]!.message).toMatch(/^not probed this tick: the invocation's 20 subrequests are used up/);

@@ -31,7 +31,12 @@ afterEach(resetBindings);
 describe("a simulated worst-case day of 100 monitors", () => {
   it("stays inside every Free quota, and the hot state is the same size at 23:59 as at 00:05", async () => {
     const config = configOf({
-      monitors: Array.from({ length: MONITORS }, (_, i) => ({ id: `m${String(i).padStart(3, "0")}`, name: `M${i}`, type: "http", url: `https://m${i}.example.test/health` })),
+      monitors: Array.from({ length: MONITORS }, (_, i) => ({
+        id: `m${String(i).padStart(3, "0")}`,
+        name: `M${i}`,
+        type: "http",
+        url: `https://m${i}.example.test/health`,
+      })),
       notifications: { channels: [{ id: "ops", type: "webhook", urlSecret: "HOOK_OPS" }] },
     });
     let now = T0;
@@ -78,7 +83,10 @@ describe("a simulated worst-case day of 100 monitors", () => {
     };
     // What a tick reads (the archive jobs' own blobs left out).
     const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "warmup"];
-    const hotSize = () => inWriter({ config }, async (deps) => Object.entries(deps.sql.blobSizes()).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0));
+    const hotSize = () =>
+      inWriter({ config }, async (deps) =>
+        Object.entries(deps.sql.blobSizes()).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0),
+      );
 
     // From noon of the day before: the measured day starts with a day's archives behind it, as any day after the first.
     let before = { counts: { ...counts }, sql: { ...sql }, doRequests: 0, opened: 0, sends: 0 };
@@ -103,7 +111,18 @@ describe("a simulated worst-case day of 100 monitors", () => {
     doRequests -= before.doRequests;
     opened -= before.opened;
     sends -= before.sends;
-    const day = { kvWrites, r2ClassA, r2ClassB: counts.r2ClassB - before.counts.r2ClassB, rowsWritten, rowsRead, doRequests, opened, sends, hotAt2359, hotAt0005 };
+    const day = {
+      kvWrites,
+      r2ClassA,
+      r2ClassB: counts.r2ClassB - before.counts.r2ClassB,
+      rowsWritten,
+      rowsRead,
+      doRequests,
+      opened,
+      sends,
+      hotAt2359,
+      hotAt0005,
+    };
     console.log(`simulated day, ${MONITORS} monitors flipping every minute:`, JSON.stringify(day));
     expect(doRequests).toBeLessThanOrEqual(FREE.doRequests);
     expect(rowsWritten).toBeLessThanOrEqual(FREE.rowsWritten);
@@ -118,6 +137,7 @@ describe("a simulated worst-case day of 100 monitors", () => {
     // The archives of the day were written: its 24 hours, the day, its month and the summary.
     const keys = (await bucket.list({ prefix: "raw/2096-11-28/" })).objects.length;
     expect(keys).toBe(24);
-    for (const key of ["days/2096-11-28.json", "months/2096-11.json", "summary.json", "recent.json"]) expect(await bucket.head(key), key).not.toBeNull();
+    for (const key of ["days/2096-11-28.json", "months/2096-11.json", "summary.json", "recent.json"])
+      expect(await bucket.head(key), key).not.toBeNull();
   }, 600_000);
 });

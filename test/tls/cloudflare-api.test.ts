@@ -4,15 +4,32 @@ import { probeTls } from "../../src/probes/tls";
 import { CF_BROKEN_ZONE_ID, CF_ZONE_ID, DAY_MS, loopbackDeps, port, tlsMonitor, values } from "./kit";
 
 const apiMonitor = (host: string, fields: Parameters<typeof tlsMonitor>[0] = {}) =>
-  tlsMonitor({ host, servername: undefined, source: "cloudflare-api", zoneId: CF_ZONE_ID, apiTokenSecret: "CF_API_TOKEN", apiUrl: values().cloudflareApiUrl, ...fields });
-const deps = (token: string | null = values().cloudflareApiToken) => loopbackDeps({ secret: (name) => (name === "CF_API_TOKEN" ? (token ?? undefined) : undefined) });
+  tlsMonitor({
+    host,
+    servername: undefined,
+    source: "cloudflare-api",
+    zoneId: CF_ZONE_ID,
+    apiTokenSecret: "CF_API_TOKEN",
+    apiUrl: values().cloudflareApiUrl,
+    ...fields,
+  });
+const deps = (token: string | null = values().cloudflareApiToken) =>
+  loopbackDeps({ secret: (name) => (name === "CF_API_TOKEN" ? (token ?? undefined) : undefined) });
 
 describe("certificate expiry from the Cloudflare API", () => {
   it("takes the earliest expiry of the certificates covering the host (a wildcard here)", async () => {
     const result = await probeTls(apiMonitor("api.example.test"), deps());
     expect(result.status).toBe("degraded");
     expect(result.message).toMatch(/^expires in 10 days \(\d{4}-\d{2}-\d{2}\)$/);
-    expect(result.details).toMatchObject({ source: "cloudflare-api", daysLeft: 10, issuer: "GoogleTrustServices", subject: "api.example.test", sans: ["example.test", "*.example.test"], trusted: null, protocol: null });
+    expect(result.details).toMatchObject({
+      source: "cloudflare-api",
+      daysLeft: 10,
+      issuer: "GoogleTrustServices",
+      subject: "api.example.test",
+      sans: ["example.test", "*.example.test"],
+      trusted: null,
+      protocol: null,
+    });
     const notAfter = Date.parse(result.details.notAfter!);
     expect(Math.floor((notAfter - Date.parse(result.checkedAt)) / DAY_MS)).toBe(10);
   });
@@ -67,7 +84,10 @@ describe("certificate expiry from the Cloudflare API", () => {
   });
 
   it("times out an API that never answers", async () => {
-    const result = await probeTls(apiMonitor("api.example.test", { apiUrl: `http://127.0.0.1:${port("silent")}/client/v4`, timeoutMs: 500 }), deps());
+    const result = await probeTls(
+      apiMonitor("api.example.test", { apiUrl: `http://127.0.0.1:${port("silent")}/client/v4`, timeoutMs: 500 }),
+      deps(),
+    );
     expect(result.message).toBe("timeout after 500 ms");
     expect(result.error?.phase).toBe("timeout");
   });

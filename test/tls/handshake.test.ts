@@ -11,7 +11,12 @@ import { base64ToBytes, port, SERVER_NAME, values } from "./kit";
 const read = async (server: string, keyShareGroups?: number[]) => {
   const deadline = new Deadline(5000);
   try {
-    return await socketCertificates(connect, { host: "127.0.0.1", port: port(server) }, { serverName: SERVER_NAME, ...(keyShareGroups ? { keyShareGroups: keyShareGroups as never } : {}) }, deadline);
+    return await socketCertificates(
+      connect,
+      { host: "127.0.0.1", port: port(server) },
+      { serverName: SERVER_NAME, ...(keyShareGroups ? { keyShareGroups: keyShareGroups as never } : {}) },
+      deadline,
+    );
   } finally {
     deadline.clear();
   }
@@ -51,7 +56,10 @@ describe("records and messages", () => {
   it("returns the whole chain in order from 512-byte records (TLS 1.3 encrypted, TLS 1.2 clear)", async () => {
     for (const server of ["long-chain-13", "long-chain-12"]) {
       const result = await read(server);
-      expect(result.certificates.map((c) => toHex(c)), server).toEqual([der("longLeaf"), der("long3"), der("long2"), der("long1")]);
+      expect(
+        result.certificates.map((c) => toHex(c)),
+        server,
+      ).toEqual([der("longLeaf"), der("long3"), der("long2"), der("long1")]);
     }
   });
 

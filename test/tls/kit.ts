@@ -13,7 +13,8 @@ export const DAY_MS = 86_400_000;
 
 export const values = () => {
   const provided = inject("tls");
-  if (!provided) throw new Error("TLS test servers were not provided: the vitest config needs prepareTestCa() and the setup startTlsServers()");
+  if (!provided)
+    throw new Error("TLS test servers were not provided: the vitest config needs prepareTestCa() and the setup startTlsServers()");
   return provided;
 };
 export const port = (name: string) => {

@@ -33,7 +33,15 @@ describe("TlsMonitor schema", () => {
   it("needs a zone and a token secret for the API source", () => {
     const result = TlsMonitor.safeParse({ ...base, host: "a.test", source: "cloudflare-api" });
     expect(result.error?.issues.map((i) => i.path[0]).sort()).toEqual(["apiTokenSecret", "zoneId"]);
-    expect(TlsMonitor.safeParse({ ...base, host: "a.test", source: "cloudflare-api", zoneId: "0123456789abcdef0123456789abcdef", apiTokenSecret: "CF_TOKEN" }).success).toBe(true);
+    expect(
+      TlsMonitor.safeParse({
+        ...base,
+        host: "a.test",
+        source: "cloudflare-api",
+        zoneId: "0123456789abcdef0123456789abcdef",
+        apiTokenSecret: "CF_TOKEN",
+      }).success,
+    ).toBe(true);
   });
 
   it("refuses unknown fields", () => {

@@ -48,7 +48,11 @@ describe("host name matching (RFC 6125)", () => {
     const cert = { dnsNames: ["www.other.test"], ipAddresses: ["127.0.0.1"], subject: { commonName: "www.other.test" } };
     expect(describeCertificateNames("api.example.test", cert)).toBe("www.other.test");
     expect(describeCertificateNames("10.0.0.1", cert)).toBe("127.0.0.1");
-    expect(describeCertificateNames("a.test", { dnsNames: ["a", "b", "c", "d", "e"], ipAddresses: [], subject: { commonName: null } })).toBe("a, b, c (+2 more)");
-    expect(describeCertificateNames("a.test", { dnsNames: [], ipAddresses: [], subject: { commonName: "legacy.test" } })).toBe("legacy.test (no subject alternative names)");
+    expect(
+      describeCertificateNames("a.test", { dnsNames: ["a", "b", "c", "d", "e"], ipAddresses: [], subject: { commonName: null } }),
+    ).toBe("a, b, c (+2 more)");
+    expect(describeCertificateNames("a.test", { dnsNames: [], ipAddresses: [], subject: { commonName: "legacy.test" } })).toBe(
+      "legacy.test (no subject alternative names)",
+    );
   });
 });

@@ -163,7 +163,9 @@ describe("certificates a client must refuse", () => {
   it("an incomplete chain (the intermediate is not sent)", async () => {
     const result = await probe("incomplete");
     expect(result.status).toBe("down");
-    expect(result.message).toMatch(/^incomplete chain: issuer CN=Edgewatch Test Intermediate, O=Edgewatch Tests not sent by the server and not trusted; expires in 20 days/);
+    expect(result.message).toMatch(
+      /^incomplete chain: issuer CN=Edgewatch Test Intermediate, O=Edgewatch Tests not sent by the server and not trusted; expires in 20 days/,
+    );
     expect(result.details).toMatchObject({ trusted: false, chainLength: 1 });
   });
 });
@@ -235,7 +237,10 @@ describe("hosts proxied by Cloudflare", () => {
       asked.push(url.searchParams.get("type") ?? "");
       return fetch(`${values().dohUrl}${url.search}`, init);
     };
-    const result = await probeTls(tlsMonitor({ host: "localhost", servername: undefined, port: port("refused") }), loopbackDeps({ fetch: toLocalDoh }));
+    const result = await probeTls(
+      tlsMonitor({ host: "localhost", servername: undefined, port: port("refused") }),
+      loopbackDeps({ fetch: toLocalDoh }),
+    );
     expect(result.message).toBe("no TLS handshake: host is proxied by Cloudflare; use source: cloudflare-api");
     expect(asked.sort()).toEqual(["A", "AAAA"]);
   });

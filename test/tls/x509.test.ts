@@ -6,13 +6,20 @@ import { base64ToBytes, values } from "./kit";
 
 /** node:crypto prints a Name as `O=...\nCN=...`; only CN and O are compared. */
 function nodeName(text: string): { CN?: string; O?: string } {
-  return Object.fromEntries(text.split("\n").map((line) => line.split("=", 2) as [string, string]).filter(([k]) => k === "CN" || k === "O"));
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .map((line) => line.split("=", 2) as [string, string])
+      .filter(([k]) => k === "CN" || k === "O"),
+  );
 }
 
 /** node:crypto writes IPv6 SANs in full (0:0:0:0:0:0:0:1); compare addresses, not spellings. */
 function nodeSans(text: string | null): string[] {
   if (!text) return [];
-  return text.split(", ").map((entry) => (entry.startsWith("IP Address:") ? formatIp(parseIp(entry.slice(11))!) : entry.replace(/^DNS:/, "")));
+  return text
+    .split(", ")
+    .map((entry) => (entry.startsWith("IP Address:") ? formatIp(parseIp(entry.slice(11))!) : entry.replace(/^DNS:/, "")));
 }
 
 describe("X.509 reader cross-checked with node:crypto", () => {

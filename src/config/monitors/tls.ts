@@ -5,8 +5,14 @@ import { parseIp } from "../ip-address";
 const DnsName = z
   .string()
   .max(253)
-  .regex(/^(?=.*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/, "must be a DNS name");
-const Host = z.union([DnsName, z.string().refine((s) => parseIp(s) !== null, "must be a DNS name or an IP address, without scheme or port")]);
+  .regex(
+    /^(?=.*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/,
+    "must be a DNS name",
+  );
+const Host = z.union([
+  DnsName,
+  z.string().refine((s) => parseIp(s) !== null, "must be a DNS name or an IP address, without scheme or port"),
+]);
 const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a secret's name");
 
 export const TlsMonitor = z
@@ -22,7 +28,10 @@ export const TlsMonitor = z
     criticalDays: z.int().min(0).max(365).default(7),
     /** `cloudflare-api` for hosts proxied by Cloudflare, which a Worker's socket cannot reach. */
     source: z.enum(["socket", "cloudflare-api"]).default("socket"),
-    zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be a zone id: 32 hex digits").optional(),
+    zoneId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be a zone id: 32 hex digits")
+      .optional(),
     /** The name of the Worker secret holding an API token with SSL and Certificates Read. */
     apiTokenSecret: SecretName.optional(),
     /** Defaults to https://api.cloudflare.com/client/v4. */

@@ -21,7 +21,15 @@ export function Banner(props: { view: PageView; nowMs: number }) {
         <path d={ICONS[banner.state]} />
       </svg>
       <strong>{banner.text}</strong>
-      <span>{updatedAt ? <>Updated <time datetime={updatedAt}>{formatDateTime(updatedAt, props.nowMs)}</time></> : "Not checked yet"}</span>
+      <span>
+        {updatedAt ? (
+          <>
+            Updated <time datetime={updatedAt}>{formatDateTime(updatedAt, props.nowMs)}</time>
+          </>
+        ) : (
+          "Not checked yet"
+        )}
+      </span>
     </section>
   );
 }
@@ -65,7 +73,9 @@ export function MaintenanceNotices(props: { notices: MaintenanceNotice[]; nowMs:
         <div class="note n-mt">
           <strong>{n.active ? `Maintenance in progress: ${n.title}` : `Scheduled maintenance: ${n.title}`}</strong>
           <p>
-            {n.active ? `Until ${formatDateTime(n.endsAt, props.nowMs)}` : `${formatDateTime(n.startsAt, props.nowMs)} to ${formatDateTime(n.endsAt, props.nowMs)}`}
+            {n.active
+              ? `Until ${formatDateTime(n.endsAt, props.nowMs)}`
+              : `${formatDateTime(n.startsAt, props.nowMs)} to ${formatDateTime(n.endsAt, props.nowMs)}`}
             {n.recurrence ? ` · ${n.recurrence}` : ""}
             {n.monitors.length > 0 ? ` · Affects ${n.monitors.join(", ")}` : ""}
           </p>

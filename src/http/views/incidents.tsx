@@ -13,7 +13,12 @@ const UPDATE: Record<PageIncident["updates"][number]["status"], string> = {
 
 /** Impact, severity, when, and what it affects, in one line. */
 function facts(incident: PageIncident, nowMs: number): string {
-  return [`${IMPACT[incident.impact]} impact`, incident.severity, when(incident, nowMs), ...(incident.monitors.length > 0 ? [`Affects ${incident.monitors.join(", ")}`] : [])].join(" · ");
+  return [
+    `${IMPACT[incident.impact]} impact`,
+    incident.severity,
+    when(incident, nowMs),
+    ...(incident.monitors.length > 0 ? [`Affects ${incident.monitors.join(", ")}`] : []),
+  ].join(" · ");
 }
 
 /** `Since Nov 28, 21:01 UTC`; `Nov 28, 21:01 to 21:31 UTC (30 min)`; across days, both dates. */
@@ -21,7 +26,9 @@ function when(incident: PageIncident, nowMs: number): string {
   const start = formatDateTime(incident.startedAt, nowMs);
   if (!incident.resolvedAt) return `Since ${start}`;
   const sameDay = incident.resolvedAt.slice(0, 10) === incident.startedAt.slice(0, 10);
-  const span = sameDay ? `${start.replace(/ UTC$/, "")} to ${formatTime(incident.resolvedAt)}` : `${start} to ${formatDateTime(incident.resolvedAt, nowMs)}`;
+  const span = sameDay
+    ? `${start.replace(/ UTC$/, "")} to ${formatTime(incident.resolvedAt)}`
+    : `${start} to ${formatDateTime(incident.resolvedAt, nowMs)}`;
   return incident.durationMs === null ? span : `${span} (${formatDuration(incident.durationMs)})`;
 }
 
@@ -57,7 +64,14 @@ export function Timeline(props: { incident: PageIncident; nowMs: number }) {
 /** An incident as a card: title (linking to its page), tags, facts and its timeline. */
 export function IncidentCard(props: { incident: PageIncident; nowMs: number; heading?: "h1" | "h3" }) {
   const i = props.incident;
-  const title = props.heading === "h1" ? <h1>{i.title}</h1> : <h3><a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</a></h3>;
+  const title =
+    props.heading === "h1" ? (
+      <h1>{i.title}</h1>
+    ) : (
+      <h3>
+        <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</a>
+      </h3>
+    );
   return (
     <article class={`inc i-${i.impact}`}>
       {title}

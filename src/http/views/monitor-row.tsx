@@ -16,7 +16,12 @@ export function MonitorRow(props: { monitor: PageMonitor }) {
       <p class="msg">
         {m.message}
         {m.tlsDaysLeft === null ? null : <b>{` · ${certificateWords(m.tlsDaysLeft)}`}</b>}
-        {m.target === null ? null : <>{" · "}<span>{m.target}</span></>}
+        {m.target === null ? null : (
+          <>
+            {" · "}
+            <span>{m.target}</span>
+          </>
+        )}
       </p>
       <UptimeBar days={m.days} />
       <p class="ax">{m.uptime90d === null ? "No uptime data" : `${formatPercent(m.uptime90d)} uptime`}</p>

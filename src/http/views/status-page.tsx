@@ -10,7 +10,13 @@ function Header(props: { title: string; home: boolean }) {
   return (
     <header class="top">
       <div class="w">
-        {props.home ? <h1>{props.title}</h1> : <a class="site" href="/">{props.title}</a>}
+        {props.home ? (
+          <h1>{props.title}</h1>
+        ) : (
+          <a class="site" href="/">
+            {props.title}
+          </a>
+        )}
         <a href="/feed.atom">Subscribe to incidents (Atom)</a>
       </div>
     </header>
@@ -44,9 +50,24 @@ function Footer(props: { refresh: Refresh | null }) {
   );
 }
 
-function Frame(props: { title: string; pageTitle: string; description: string; css: string; state: string; home: boolean; refresh: Refresh | null; children: Child }) {
+function Frame(props: {
+  title: string;
+  pageTitle: string;
+  description: string;
+  css: string;
+  state: string;
+  home: boolean;
+  refresh: Refresh | null;
+  children: Child;
+}) {
   return (
-    <Layout title={props.pageTitle} description={props.description} css={props.css} state={props.state} refresh={props.refresh?.on ?? false}>
+    <Layout
+      title={props.pageTitle}
+      description={props.description}
+      css={props.css}
+      state={props.state}
+      refresh={props.refresh?.on ?? false}
+    >
       <Header title={props.title} home={props.home} />
       <main class="w">{props.children}</main>
       <Footer refresh={props.refresh} />

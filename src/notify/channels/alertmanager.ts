@@ -40,7 +40,11 @@ export function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: n
   const incident = event.incident;
   const lease = iso(now + leaseMinutes * 60_000);
   const labels: Record<string, string> = {
-    alertname: incident ? ALERTNAME.incident : event.type === "certificate.expiring" ? ALERTNAME["certificate.expiring"] : ALERTNAME["monitor.stale"],
+    alertname: incident
+      ? ALERTNAME.incident
+      : event.type === "certificate.expiring"
+        ? ALERTNAME["certificate.expiring"]
+        : ALERTNAME["monitor.stale"],
     monitor: event.certificate?.monitorId ?? event.monitorIds.join(","),
     severity: alertSeverity(event),
   };
@@ -59,7 +63,8 @@ export function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: n
   let endsAt = lease;
   if (incident) {
     startsAt = incident.startedAt;
-    if (event.type === "incident.resolved" || incident.status === "resolved") endsAt = incident.resolvedAt ?? (Number.isFinite(atMs) ? iso(atMs) : incident.startedAt);
+    if (event.type === "incident.resolved" || incident.status === "resolved")
+      endsAt = incident.resolvedAt ?? (Number.isFinite(atMs) ? iso(atMs) : incident.startedAt);
   }
   const alert: PostableAlert = { labels, annotations, startsAt, endsAt };
   const link = httpUrl(event.statusPageUrl);
@@ -83,7 +88,12 @@ export interface RefreshContext {
  * `atIso`. The tick calls it for each Alertmanager channel (every tick, or at least every `leaseMinutes / 3`). The
  * group must be the one the incident's events carried, or Alertmanager sees a second alert.
  */
-export function buildAlertmanagerRefresh(incidents: readonly Incident[], atIso: string, leaseMinutes: number, context: RefreshContext = {}): PostableAlert[] {
+export function buildAlertmanagerRefresh(
+  incidents: readonly Incident[],
+  atIso: string,
+  leaseMinutes: number,
+  context: RefreshContext = {},
+): PostableAlert[] {
   return incidents
     .filter((i) => i.status === "open")
     .map((incident) => {
@@ -134,6 +144,12 @@ export function prepareAlertmanager(channel: ChannelOf<"alertmanager">, event: N
   return prepareAlerts(channel, buildAlertmanagerPayload(event, channel.leaseMinutes), secret);
 }
 
-export function prepareAlertmanagerRefresh(channel: ChannelOf<"alertmanager">, incidents: readonly Incident[], atIso: string, secret: SecretLookup, context: RefreshContext = {}): Prepared {
+export function prepareAlertmanagerRefresh(
+  channel: ChannelOf<"alertmanager">,
+  incidents: readonly Incident[],
+  atIso: string,
+  secret: SecretLookup,
+  context: RefreshContext = {},
+): Prepared {
   return prepareAlerts(channel, buildAlertmanagerRefresh(incidents, atIso, channel.leaseMinutes, context), secret);
 }

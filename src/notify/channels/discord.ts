@@ -5,7 +5,16 @@ import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret
 import type { ChannelOf } from "../../config/notifications";
 
 /** Discord's documented embed limits; `total` counts title, description, field names and values, footer and author. */
-export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, content: 2000 } as const;
+export const DISCORD_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  total: 6000,
+  content: 2000,
+} as const;
 
 export interface DiscordEmbed {
   title: string;
@@ -29,7 +38,12 @@ function discordTime(iso: string): string | undefined {
 }
 
 export function embedLength(embed: DiscordEmbed): number {
-  return embed.title.length + (embed.description?.length ?? 0) + embed.footer.text.length + embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    embed.title.length +
+    (embed.description?.length ?? 0) +
+    embed.footer.text.length +
+    embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 export function buildDiscordPayload(event: NotificationEvent): DiscordPayload {
@@ -70,5 +84,8 @@ export function prepareDiscord(channel: ChannelOf<"discord">, event: Notificatio
   const target = readSecretUrl(secret, channel.urlSecret);
   if (!target.ok) return target;
   const body = JSON.stringify(buildDiscordPayload(event));
-  return { ok: true, request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact } };
+  return {
+    ok: true,
+    request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact },
+  };
 }

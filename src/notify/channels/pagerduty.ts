@@ -41,7 +41,13 @@ export type PagerDutyEvent = PagerDutyTrigger | PagerDutyFollowUp;
  */
 export function pagerDutyAction(event: NotificationEvent): PagerDutyAction {
   if (event.type === "incident.resolved") return "resolve";
-  if (event.type === "incident.updated" && event.incident?.acknowledgedAt && event.incident.status === "open" && /^acknowledged\b/i.test(event.reason)) return "acknowledge";
+  if (
+    event.type === "incident.updated" &&
+    event.incident?.acknowledgedAt &&
+    event.incident.status === "open" &&
+    /^acknowledged\b/i.test(event.reason)
+  )
+    return "acknowledge";
   return "trigger";
 }
 

@@ -59,6 +59,8 @@ export function prepareSlack(channel: ChannelOf<"slack">, event: NotificationEve
   const target = readSecretUrl(secret, channel.urlSecret);
   if (!target.ok) return target;
   const body = JSON.stringify(buildSlackPayload(event));
-  return { ok: true, request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact } };
+  return {
+    ok: true,
+    request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact },
+  };
 }
-

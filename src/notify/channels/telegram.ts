@@ -1,7 +1,18 @@
 // Telegram Bot API: `POST {apiUrl}/bot<token>/sendMessage` with HTML text. The token sits in the path: the URL is
 // never shown, and the token is scrubbed from every error.
 import type { NotificationEvent } from "../event";
-import { type Fact, emoji, escapeHtmlAttribute, escapeTelegramHtml, facts, fitEscaped, headline, httpUrl, humanTime, subject } from "../render";
+import {
+  type Fact,
+  emoji,
+  escapeHtmlAttribute,
+  escapeTelegramHtml,
+  facts,
+  fitEscaped,
+  headline,
+  httpUrl,
+  humanTime,
+  subject,
+} from "../render";
 import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "../request";
 import type { ChannelOf } from "../../config/notifications";
 
