@@ -1,8 +1,8 @@
 import { loadConfig } from "./config/source";
 import { coordinatorOf } from "./coordinator/coordinator";
-import { type Bindings, probeDepsFrom } from "./deps";
+import { type Bindings, probeDepsFrom } from "./env/deps";
 import { app } from "./http/app";
-import { consoleLog } from "./log";
+import { consoleLog } from "./core/log";
 import { shardCaller } from "./shards/probe-shard";
 import { runTick } from "./tick/run-tick";
 

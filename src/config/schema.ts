@@ -1,9 +1,9 @@
 import * as z from "zod";
 
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
-import { AlertmanagerMonitor } from "./monitors/alertmanager";
-import { PrometheusMonitor } from "./monitors/prometheus";
-import { TlsMonitor } from "./monitors/tls";
+import { AlertmanagerMonitor } from "./alertmanager-monitor";
+import { PrometheusMonitor } from "./prometheus-monitor";
+import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";

@@ -1,5 +1,5 @@
 import bundled from "../../edgewatch.config.json";
-import { consoleLog } from "../log";
+import { consoleLog } from "../core/log";
 import { type ConfigResult, parseConfig, parseConfigText } from "./load";
 
 export interface ConfigEnv {

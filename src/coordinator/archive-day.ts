@@ -6,7 +6,7 @@ import { pruneKeys } from "../history/prune-keys";
 import { addCounts, countsOf, zeroCounts } from "../history/rollup";
 import type { DayObject, HistorySummary, MonthObject, Rollups } from "../history/schemas";
 import { buildSummary, shiftSummary, SUMMARY_DAYS, windowsOfSummary } from "../history/summary";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { WriterDeps } from "./writer-deps";
 
 /**

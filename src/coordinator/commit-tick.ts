@@ -5,7 +5,7 @@ import { dayOfHour, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import type { IncidentEvent } from "../incidents/types";
 import { deliverClaimed, renewAlertmanagerLeases } from "../notify/deliver";
 import { logDropped, recordOutcomes } from "../notify/outbox";
-import type { CollectedResult } from "../tick/probe-batch";
+import type { CollectedResult } from "../probes/probe-batch";
 import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
 import { staleCheckAt } from "./stale-check";

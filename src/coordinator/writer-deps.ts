@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema";
 import { emptyHotState, type HotState } from "../decide/hot-state";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { SendDeps } from "../notify/send";
 import type { CoordinatorSql } from "../storage/coordinator-sql";
 import type { HotStateStore } from "../storage/hot-state-store";

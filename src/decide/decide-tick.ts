@@ -6,16 +6,16 @@ import type { Incident, IncidentEvent } from "../incidents/types";
 import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
 import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
 import { claimDue, type Dropped, enqueue } from "../notify/outbox";
+import { notificationBudget } from "../notify/notification-budget";
 import { planNotifications } from "../notify/plan";
-import type { StateSnapshot } from "../storage/snapshot";
-import type { CollectedResult } from "../tick/probe-batch";
+import type { StateSnapshot } from "./snapshot";
+import type { CollectedResult } from "../probes/probe-batch";
 import type { HotState, KeptResult, ShownResult } from "./hot-state";
 import type { MinuteEntry } from "./minute-history";
 
 /** KV is rewritten at most this often, so even a monitor that flips every minute stays under 1,000 writes a day. */
 export const MIN_KV_WRITE_INTERVAL_MS = 120_000;
 /** Sends one tick may make; what does not fit waits for the next. */
-export const MAX_NOTIFICATIONS_PER_TICK = 10;
 
 /** A result of this tick as shown: probed now, `unknown` when it could not be, `maintenance` in a window. */
 export type TickResult = CollectedResult & { shown: KeptResult["status"] };
@@ -186,13 +186,4 @@ export function decideTick(
     minute,
     kv,
   };
-}
-
-/**
- * Sends one invocation of the writer may make: at most MAX_NOTIFICATIONS_PER_TICK, and never more than its
- * subrequests after the Alertmanager lease renewals (R2 and KV calls do not count against subrequests).
- */
-export function notificationBudget(config: Pick<Config, "limits" | "notifications">): number {
-  const leases = config.notifications.channels.filter((c) => c.type === "alertmanager").length;
-  return Math.max(0, Math.min(MAX_NOTIFICATIONS_PER_TICK, config.limits.subrequests - leases));
 }

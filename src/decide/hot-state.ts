@@ -4,7 +4,7 @@ import type { IncidentState } from "../incidents/transition";
 import type { CertificateTiers } from "../notify/certificate-events";
 import { type DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
 import type { ProbeStatus } from "../probes/types";
-import type { StoredResult } from "../storage/snapshot";
+import type { StoredResult } from "./snapshot";
 
 /**
  * What the writer of the ticks (the coordinator object) keeps between them. Every part is bounded by the number of

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { coordinatorOf } from "../coordinator/coordinator";
 import { AlertmanagerWebhook } from "../incidents/alertmanager-alerts";
-import { consoleLog } from "../log";
+import { consoleLog } from "../core/log";
 import type { AppEnv } from "./app-env";
 import { bodyCap } from "./body-cap";
 import { invalidConfig, jsonError } from "./error-body";

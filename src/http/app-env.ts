@@ -1,4 +1,4 @@
-import type { Bindings } from "../deps";
+import type { Bindings } from "../env/deps";
 
 /**
  * The Hono environment of the app and of every sub-app. It lives apart from app.ts so that the sub-apps need not

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { consoleLog } from "../log";
+import { consoleLog } from "../core/log";
 import { admin } from "./admin-api";
 import { alertmanagerReceiver } from "./alertmanager-receiver";
 import { api } from "./api";

@@ -1,4 +1,4 @@
-import type { Bindings } from "../deps";
+import type { Bindings } from "../env/deps";
 
 /** Results land a few seconds after the cron fires. */
 const LANDING_MS = 5_000;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/source";
-import { storesFrom } from "../deps";
-import { consoleLog } from "../log";
+import { storesFrom } from "../env/deps";
+import { consoleLog } from "../core/log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";
 import type { AppEnv } from "./app-env";

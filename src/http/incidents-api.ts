@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as z from "zod";
-import { storesFrom } from "../deps";
+import { storesFrom } from "../env/deps";
 import { publicIncident } from "../read-model/public-view";
 import { decodeCursor } from "../storage/r2-incident-store";
 import type { AppEnv } from "./app-env";

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { Config } from "../config/schema";
 import { loadConfig } from "../config/source";
-import { type Bindings, storesFrom } from "../deps";
-import { consoleLog } from "../log";
+import { type Bindings, storesFrom } from "../env/deps";
+import { consoleLog } from "../core/log";
 import { publicSnapshot, publicState } from "../read-model/public-view";
 import { buildStatusView, type StatusView } from "../read-model/status-view";
 import { readCurrent } from "../storage/read-current";

@@ -1,9 +1,9 @@
 import * as z from "zod";
-import type { Bindings } from "../deps";
+import type { Bindings } from "../env/deps";
 import { dayKeyOf, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../history/keys";
 import { Counts, HistorySummary, HourRollup, RawHour } from "../history/schemas";
 import type { Incident } from "../incidents/types";
-import { consoleLog, type Log } from "../log";
+import { consoleLog, type Log } from "../core/log";
 import type { PageCarry } from "../read-model/page-carry";
 import { parseStored } from "../storage/parse-stored";
 import { LATEST_KEY } from "../storage/r2-latest-store";

@@ -1,8 +1,8 @@
 import type { Config } from "../config/schema";
 import type { Incident } from "../incidents/types";
-import type { Log } from "../log";
-import { notificationBudget } from "../decide/decide-tick";
-import { mapPool } from "../tick/pool";
+import type { Log } from "../core/log";
+import { notificationBudget } from "./notification-budget";
+import { mapPool } from "../probes/pool";
 import type { OutboxEntry } from "./delivery-state";
 import { NotificationEvent } from "./event";
 import { orderKey, type Outcome } from "./outbox";

@@ -1,4 +1,4 @@
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { DeliveryState, OutboxEntry } from "./delivery-state";
 import type { NotificationEvent } from "./event";
 

@@ -4,12 +4,12 @@
 import type { Incident } from "../incidents/types";
 import { describeFetchError } from "../probes/fetch-error";
 import { readCapped } from "../probes/read-body";
-import { type RefreshContext, prepareAlertmanager, prepareAlertmanagerRefresh } from "./channels/alertmanager";
-import { prepareDiscord } from "./channels/discord";
-import { preparePagerDuty } from "./channels/pagerduty";
-import { prepareSlack } from "./channels/slack";
-import { prepareTelegram } from "./channels/telegram";
-import { prepareWebhook } from "./channels/webhook";
+import { type RefreshContext, prepareAlertmanager, prepareAlertmanagerRefresh } from "./channel-alertmanager";
+import { prepareDiscord } from "./channel-discord";
+import { preparePagerDuty } from "./channel-pagerduty";
+import { prepareSlack } from "./channel-slack";
+import { prepareTelegram } from "./channel-telegram";
+import { prepareWebhook } from "./channel-webhook";
 import type { NotificationEvent } from "./event";
 import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel } from "./request";
 import type { ChannelOf, NotificationChannel } from "../config/notifications";

@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { NotificationEvent } from "./event";
 import { routeChannels } from "./route";
 import { type SendDeps, sendNotification } from "./send";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { AlertmanagerMonitor } from "../config/monitors/alertmanager";
+import type { AlertmanagerMonitor } from "../config/alertmanager-monitor";
 import { type FiringAlert, LIST_CAP, alertName, plural, summariseAlerts } from "./alert-summary";
 import { openSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";

@@ -1,4 +1,4 @@
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 import type { CheckReport } from "./probe-deps";
 
 // Words health endpoints use. A closed circuit breaker passes; an open one fails; half-open is a warning.

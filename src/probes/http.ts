@@ -6,7 +6,7 @@ import { readCapped } from "./read-body";
 import { fetchFollowing } from "./follow-redirects";
 import { redactUrl } from "./redact-url";
 import { resolveHeaders } from "./resolve-headers";
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 import type { CheckReport, HttpProbeResult, ProbeDeps } from "./probe-deps";
 
 const USER_AGENT = "Edgewatch/0.1 (health monitor)";

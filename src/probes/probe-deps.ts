@@ -1,5 +1,5 @@
 import type { connect } from "cloudflare:sockets";
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 
 /** Where a probe failed, so a message can say what broke and where (`connect`, `timeout`, `status`, ...). */
 export interface ProbeError {

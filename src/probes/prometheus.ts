@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { PrometheusMonitor, PrometheusQuery } from "../config/monitors/prometheus";
+import type { PrometheusMonitor, PrometheusQuery } from "../config/prometheus-monitor";
 import { type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
 import { type GetResult, openSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";

@@ -1,4 +1,4 @@
-import type { TlsMonitor } from "../config/monitors/tls";
+import type { TlsMonitor } from "../config/tls-monitor";
 import { assessCertificate } from "../tls/assess-certificate";
 import { isCloudflareAddress } from "../tls/cloudflare-ranges";
 import { certificatesFor, DEFAULT_API_URL, inactivePackStatuses, listCertificatePacks } from "../tls/cloudflare-api";
@@ -11,7 +11,7 @@ import { TlsFailure, type TlsPhase } from "../tls/tls-failure";
 import { runtimeTrusts } from "../tls/trust-check";
 import { type Certificate, describeName, fingerprintSha256, parseCertificate } from "../tls/x509";
 import { describeFetchError } from "./fetch-error";
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 import type { ProbeDeps, ProbeResultBase } from "./probe-deps";
 
 /** What a TLS check found. Fields are null when the source or the failure left them unknown. */

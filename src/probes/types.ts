@@ -4,7 +4,7 @@ import type { HttpProbeResult, ProbeDeps } from "./probe-deps";
 import type { PrometheusProbeResult } from "./prometheus";
 import type { TlsProbeResult } from "./tls";
 
-export type { MonitorStatus, ProbeStatus } from "../vocabulary";
+export type { MonitorStatus, ProbeStatus } from "../core/vocabulary";
 export type { CheckReport, HttpDetails, HttpProbeResult, ProbeDeps, ProbeError, ProbeResultBase } from "./probe-deps";
 
 /** A discriminated union on `type`: each monitor type brings its own `details`. */

@@ -1,5 +1,5 @@
 import type { GetFailure } from "./fetch-json";
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 import type { ProbeDeps, ProbeError, ProbeResultBase } from "./probe-deps";
 
 /** One thing wrong with a target, as a probe of several requests finds them. */

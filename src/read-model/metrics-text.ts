@@ -1,5 +1,5 @@
 import type { MonitorStatus } from "../probes/types";
-import type { LocationReport } from "../shards/location-report";
+import type { LocationReport } from "../probes/location-report";
 import type { MonitorView, StatusView } from "./status-view";
 
 /**

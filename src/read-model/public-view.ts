@@ -1,7 +1,7 @@
 import type { Config, Monitor } from "../config/schema";
 import type { Incident } from "../incidents/types";
 import type { LatestView } from "../storage/latest-object";
-import type { StateSnapshot, StoredResult } from "../storage/snapshot";
+import type { StateSnapshot, StoredResult } from "../decide/snapshot";
 
 /**
  * What a visitor may see. Probes keep everything they learn (a scrape target's instance and last error, the

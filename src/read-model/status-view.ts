@@ -3,7 +3,7 @@ import { RECENT_RESOLVED_MS } from "../incidents/transition";
 import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
 import type { LatestView } from "../storage/latest-object";
-import type { StateSnapshot } from "../storage/snapshot";
+import type { StateSnapshot } from "../decide/snapshot";
 
 /** Data older than this is stale: three missed one-minute ticks. */
 export const STALE_AFTER_MS = 3 * 60_000;

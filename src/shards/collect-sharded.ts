@@ -1,7 +1,7 @@
 import type { Config, Monitor } from "../config/schema";
-import type { Log } from "../log";
-import { type CollectedResult, unknownResult } from "../tick/probe-batch";
-import { MAX_CONCURRENT_PROBES, mapPool } from "../tick/pool";
+import type { Log } from "../core/log";
+import { type CollectedResult, unknownResult } from "../probes/probe-batch";
+import { MAX_CONCURRENT_PROBES, mapPool } from "../probes/pool";
 import { type LocationResult, mergeLocations } from "./merge-locations";
 import { type ShardPlan, type TickPlan, worstCaseWallMs } from "./plan-shards";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";

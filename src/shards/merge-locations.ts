@@ -1,7 +1,7 @@
 import type { LocationHint } from "../config/base";
 import type { Monitor } from "../config/schema";
-import { type CollectedResult, unknownResult } from "../tick/probe-batch";
-import type { LocationReport } from "./location-report";
+import { type CollectedResult, unknownResult } from "../probes/probe-batch";
+import type { LocationReport } from "../probes/location-report";
 
 /** One location's probe of a monitor, and where it really ran (`colo`, when the runtime said). */
 export interface LocationResult {

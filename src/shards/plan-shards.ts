@@ -1,7 +1,7 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
-import { MAX_CONCURRENT_PROBES } from "../tick/pool";
-import { probeCost, RESERVED_SUBREQUESTS } from "../tick/subrequest-budget";
+import { MAX_CONCURRENT_PROBES } from "../probes/pool";
+import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
 /**
  * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends

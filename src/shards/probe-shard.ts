@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Bindings, probeDepsFrom } from "../deps";
+import { type Bindings, probeDepsFrom } from "../env/deps";
 import type { ProbeDeps } from "../probes/types";
-import { probeBatch } from "../tick/probe-batch";
+import { probeBatch } from "../probes/probe-batch";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";
 
 /** Sent with every HTTP probe from a located shard, so a target's logs (and tests) can tell the regions apart. */

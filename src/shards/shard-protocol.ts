@@ -1,6 +1,6 @@
 import type { LocationHint } from "../config/base";
 import type { Monitor } from "../config/schema";
-import type { CollectedResult } from "../tick/probe-batch";
+import type { CollectedResult } from "../probes/probe-batch";
 
 /** What the tick asks one probe shard to do (over Workers RPC, between this Worker's own code: not re-validated). */
 export interface ShardRequest {

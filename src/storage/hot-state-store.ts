@@ -1,7 +1,7 @@
 import type { DayAccumulators, HotState, HourMedians, KeptResult, Meta } from "../decide/hot-state";
 import type { Rollups } from "../history/schemas";
 import { emptyHotState } from "../decide/hot-state";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import { EMPTY_DELIVERY } from "../notify/delivery-state";
 import type { BlobName, CoordinatorSql } from "./coordinator-sql";
 

@@ -6,9 +6,9 @@ import { dayObjectKey, hourStartMs, rawHourKey } from "../history/keys";
 import { countsOf, ticksByMonitor } from "../history/rollup";
 import { HistoryCarry } from "../history/schemas";
 import type { IncidentState } from "../incidents/transition";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { HourRow } from "./coordinator-sql";
-import { LatestSnapshot, type StateSnapshot } from "./snapshot";
+import { LatestSnapshot, type StateSnapshot } from "../decide/snapshot";
 
 /**
  * What the coordinator starts from on its first run after an upgrade: everything the previous version kept in

@@ -1,4 +1,4 @@
-import { StateSnapshot } from "./snapshot";
+import { StateSnapshot } from "../decide/snapshot";
 import { parseStored } from "./parse-stored";
 import type { ReadResult, StateStore } from "./types";
 

@@ -4,7 +4,7 @@ import type { Uptime } from "../history/uptime-of";
 import type { Incident } from "../incidents/types";
 import type { ShownResult } from "../decide/hot-state";
 import { parseJson } from "./parse-stored";
-import { LatestSnapshot } from "./snapshot";
+import { LatestSnapshot } from "../decide/snapshot";
 import type { ReadResult } from "./parse-stored";
 
 /**

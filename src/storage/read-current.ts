@@ -1,6 +1,6 @@
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { LatestView } from "./latest-object";
-import type { StateSnapshot } from "./snapshot";
+import type { StateSnapshot } from "../decide/snapshot";
 import type { ReadResult, Stores } from "./types";
 
 async function safely<T>(what: string, read: () => Promise<ReadResult<T>>, log: Log): Promise<T | null> {

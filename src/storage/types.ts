@@ -2,7 +2,7 @@ import type { HistoryStore } from "./r2-history-store";
 import type { Incident } from "../incidents/types";
 import type { LatestView } from "./latest-object";
 import type { ReadResult } from "./parse-stored";
-import type { StateSnapshot } from "./snapshot";
+import type { StateSnapshot } from "../decide/snapshot";
 
 /** What a read found: the value, nothing there, or something there that could not be trusted. */
 export type { ReadResult } from "./parse-stored";

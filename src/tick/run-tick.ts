@@ -1,14 +1,14 @@
 import type { Config } from "../config/schema";
 import type { InvalidConfig } from "../coordinator/coordinator";
 import type { TickInput, TickSummary } from "../coordinator/commit-tick";
-import type { Log } from "../log";
+import type { Log } from "../core/log";
 import type { ProbeDeps } from "../probes/types";
 import { type CallShard, collectSharded } from "../shards/collect-sharded";
 import { planTick } from "../shards/plan-shards";
-import { shownCounts } from "./shown-counts";
+import { shownCounts } from "../decide/shown-counts";
 import { dueMonitors } from "./due-monitors";
-import { probeBatch } from "./probe-batch";
-import { RESERVED_SUBREQUESTS } from "./subrequest-budget";
+import { probeBatch } from "../probes/probe-batch";
+import { RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
 /** The writer of the tick: the coordinator object's `tick` (or anything that answers like it). */
 export interface TickWriter {

@@ -1,5 +1,5 @@
 // The verdict on a certificate chain read from a server: expiry, name, and why the runtime refused it if it did.
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 import { equalBytes } from "./bytes";
 import { expiryStatus, isoDate } from "./expiry-status";
 import { describeCertificateNames, matchesHost } from "./name-match";

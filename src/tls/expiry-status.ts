@@ -1,5 +1,5 @@
 // From a notAfter date to a status and words, shared by the socket and the Cloudflare API sources.
-import type { ProbeStatus } from "../vocabulary";
+import type { ProbeStatus } from "../core/vocabulary";
 
 const DAY_MS = 86_400_000;
 

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import type { Config } from "../../src/config/schema";
 import type { TickSummary } from "../../src/coordinator/commit-tick";
-import { storesFrom } from "../../src/deps";
-import type { Log } from "../../src/log";
+import { storesFrom } from "../../src/env/deps";
+import type { Log } from "../../src/core/log";
 import type { ProbeStatus } from "../../src/probes/types";
 import type { Stores } from "../../src/storage/types";
-import type { CollectedResult } from "../../src/tick/probe-batch";
+import type { CollectedResult } from "../../src/probes/probe-batch";
 import { probeDeps } from "../helpers/monitors";
 import { runJobs, testWriter } from "../helpers/writer";
 

@@ -4,7 +4,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { pruneStep } from "../../src/coordinator/archive-day";
 import { loadState } from "../../src/coordinator/writer-deps";
-import { storesFrom } from "../../src/deps";
+import { storesFrom } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { incident } from "../helpers/faces-app";
 import { configOf, inWriter } from "../helpers/writer";

@@ -2,7 +2,7 @@ import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProbeDeps } from "../../src/probes/types";
-import type { CollectedResult } from "../../src/tick/probe-batch";
+import type { CollectedResult } from "../../src/probes/probe-batch";
 import fixture from "../fixtures/v1-state.json";
 import { probeDeps } from "../helpers/monitors";
 import { configOf, runJobs, storedState, testWriter } from "../helpers/writer";

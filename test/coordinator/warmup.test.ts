@@ -5,7 +5,7 @@ import { HOUR_MS } from "../../src/history/keys";
 import { readPageData } from "../../src/http/page-data";
 import { buildPageView } from "../../src/read-model/page-view";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import type { CollectedResult } from "../../src/tick/probe-batch";
+import type { CollectedResult } from "../../src/probes/probe-batch";
 import { probeDeps } from "../helpers/monitors";
 import { configOf, runJobs, storedState, testWriter } from "../helpers/writer";
 

@@ -1,10 +1,10 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { Hono } from "hono";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { type AppEnv, app } from "../../src/http/app";
 import type { Incident } from "../../src/incidents/types";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import type { LatestSnapshot, StoredResult } from "../../src/storage/snapshot";
+import type { LatestSnapshot, StoredResult } from "../../src/decide/snapshot";
 
 /** The Worker's own app: the faces are tested as they are mounted, not through a copy of the wiring. */
 export function facesApp(): Hono<AppEnv> {

@@ -1,6 +1,6 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 
 /** The Worker's bindings with a config of the test's own (and any secrets). */
 export function envWith(config: unknown, extra: Record<string, string> = {}): Bindings {

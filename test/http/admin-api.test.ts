@@ -2,7 +2,7 @@ import { resetBindings } from "../helpers/reset";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { recorded, recorderUrl, uniquePrefix } from "../notify/fixtures";

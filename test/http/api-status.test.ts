@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import type * as z from "zod";
-import type { LatestSnapshot } from "../../src/storage/snapshot";
+import type { LatestSnapshot } from "../../src/decide/snapshot";
 import { countingBindings } from "../helpers/counting-bindings";
 import { envWith, fireCron, get } from "../helpers/worker";
 

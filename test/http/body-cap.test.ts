@@ -2,7 +2,7 @@ import { resetBindings } from "../helpers/reset";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { MAX_BODY_BYTES } from "../../src/http/body-cap";
 import { envWith } from "../helpers/worker";
 

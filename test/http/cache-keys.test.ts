@@ -2,7 +2,7 @@ import { resetBindings } from "../helpers/reset";
 
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Bindings, storesFrom } from "../../src/deps";
+import { type Bindings, storesFrom } from "../../src/env/deps";
 import { canonicalUrl } from "../../src/http/edge-cache";
 import { HistoryQuery } from "../../src/http/history-api";
 import { countingBindings } from "../helpers/counting-bindings";

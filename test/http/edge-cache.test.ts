@@ -3,7 +3,7 @@ import { resetBindings } from "../helpers/reset";
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { edgeCache } from "../../src/http/edge-cache";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { countingBindings } from "../helpers/counting-bindings";

@@ -1,7 +1,7 @@
 import { resetBindings } from "../helpers/reset";
 import { reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { bearerMatches, secretsEqual } from "../../src/http/constant-time";
 import { countingBindings } from "../helpers/counting-bindings";
 import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";

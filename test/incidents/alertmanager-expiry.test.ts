@@ -1,7 +1,7 @@
 import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { storesFrom } from "../../src/deps";
+import { storesFrom } from "../../src/env/deps";
 import { AlertmanagerWebhook, applyAlertmanagerWebhook } from "../../src/incidents/alertmanager-alerts";
 import { ALERT_EXPIRY_GRACE_MS, expireAlerts } from "../../src/incidents/alertmanager-expiry";
 import type { IncidentState } from "../../src/incidents/transition";

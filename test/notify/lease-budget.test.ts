@@ -1,8 +1,8 @@
 // Alertmanager lease renewals are subrequests of the writer's invocation like its sends: one POST per channel a tick
 // (all its open incidents in it), and sends plus renewals never pass limits.subrequests.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { notificationBudget } from "../../src/decide/decide-tick";
-import type { Log } from "../../src/log";
+import { notificationBudget } from "../../src/notify/notification-budget";
+import type { Log } from "../../src/core/log";
 import { leaseRenewalBudget } from "../../src/notify/deliver";
 import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";

@@ -6,7 +6,7 @@ import type { OutboxEntry } from "../../src/notify/delivery-state";
 import { EMPTY_DELIVERY } from "../../src/notify/delivery-state";
 import type { NotificationEvent } from "../../src/notify/event";
 import { claimDue, enqueue, logDropped, MAX_OUTBOX, MAX_OUTBOX_CHARS } from "../../src/notify/outbox";
-import type { Log } from "../../src/log";
+import type { Log } from "../../src/core/log";
 import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";
 import { configOf, inWriter, storedState, tick } from "../helpers/writer";

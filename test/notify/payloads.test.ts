@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { Incident } from "../../src/incidents/types";
-import { buildAlertmanagerPayload, buildAlertmanagerRefresh } from "../../src/notify/channels/alertmanager";
-import { buildDiscordPayload, embedLength } from "../../src/notify/channels/discord";
-import { buildPagerDutyPayload, pagerDutyAction } from "../../src/notify/channels/pagerduty";
-import { buildSlackPayload } from "../../src/notify/channels/slack";
-import { buildTelegramPayload } from "../../src/notify/channels/telegram";
-import { buildWebhookPayload } from "../../src/notify/channels/webhook";
+import { buildAlertmanagerPayload, buildAlertmanagerRefresh } from "../../src/notify/channel-alertmanager";
+import { buildDiscordPayload, embedLength } from "../../src/notify/channel-discord";
+import { buildPagerDutyPayload, pagerDutyAction } from "../../src/notify/channel-pagerduty";
+import { buildSlackPayload } from "../../src/notify/channel-slack";
+import { buildTelegramPayload } from "../../src/notify/channel-telegram";
+import { buildWebhookPayload } from "../../src/notify/channel-webhook";
 import { NotificationEvent, NotificationEventType } from "../../src/notify/event";
 import { escapeSlack, escapeTelegramHtml, fitEscaped, truncate } from "../../src/notify/render";
 import { HOSTILE, ROUTING_KEY, everyEvent, incident, opened } from "./fixtures";

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import { buildAlertmanagerPayload } from "../../src/notify/channels/alertmanager";
-import { buildDiscordPayload } from "../../src/notify/channels/discord";
-import { buildPagerDutyPayload } from "../../src/notify/channels/pagerduty";
-import { buildSlackPayload } from "../../src/notify/channels/slack";
-import { buildTelegramPayload } from "../../src/notify/channels/telegram";
-import { buildWebhookPayload } from "../../src/notify/channels/webhook";
+import { buildAlertmanagerPayload } from "../../src/notify/channel-alertmanager";
+import { buildDiscordPayload } from "../../src/notify/channel-discord";
+import { buildPagerDutyPayload } from "../../src/notify/channel-pagerduty";
+import { buildSlackPayload } from "../../src/notify/channel-slack";
+import { buildTelegramPayload } from "../../src/notify/channel-telegram";
+import { buildWebhookPayload } from "../../src/notify/channel-webhook";
 import type { NotificationEvent } from "../../src/notify/event";
 import { NotificationChannel } from "../../src/config/notifications";
 import { type SendResult, refreshAlertmanager, sendNotification } from "../../src/notify/send";

@@ -1,7 +1,7 @@
 import { connect } from "cloudflare:sockets";
 import { describe, expect, inject, it } from "vitest";
 import { monitoringDemoMonitors } from "../../scripts/demo/monitoring-stack";
-import { AlertmanagerMonitor } from "../../src/config/monitors/alertmanager";
+import { AlertmanagerMonitor } from "../../src/config/alertmanager-monitor";
 import { type AlertmanagerProbeResult, probeAlertmanager } from "../../src/probes/alertmanager";
 import type { ProbeDeps } from "../../src/probes/types";
 import { pollUntil } from "../helpers/poll";

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { HttpMonitor } from "../../src/config/schema";
 import { probeHttp } from "../../src/probes/http";
-import { probeBatch } from "../../src/tick/probe-batch";
+import { probeBatch } from "../../src/probes/probe-batch";
 import { httpMonitor, probeDeps } from "../helpers/monitors";
 
 const base = `http://127.0.0.1:${inject("httpPort")}`;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { monitoringDemoMonitors } from "../../scripts/demo/monitoring-stack";
 import { HttpMonitor } from "../../src/config/schema";
 import { probeHttp } from "../../src/probes/http";
-import { PrometheusMonitor } from "../../src/config/monitors/prometheus";
+import { PrometheusMonitor } from "../../src/config/prometheus-monitor";
 import { type PrometheusProbeResult, probePrometheus } from "../../src/probes/prometheus";
 import type { ProbeDeps } from "../../src/probes/types";
 import { pollUntil } from "../helpers/poll";

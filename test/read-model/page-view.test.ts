@@ -12,7 +12,7 @@ import { buildPageView, type PageInput } from "../../src/read-model/page-view";
 import { sparkline } from "../../src/read-model/sparkline";
 import { dayRuns, dayState } from "../../src/read-model/uptime-bar";
 import type { LatestView } from "../../src/storage/latest-object";
-import type { StoredResult } from "../../src/storage/snapshot";
+import type { StoredResult } from "../../src/decide/snapshot";
 import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-28T21:01:17.000Z");

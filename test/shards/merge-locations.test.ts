@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { LocationHint } from "../../src/config/base";
 import { type HttpMonitor, HttpMonitor as HttpMonitorSchema } from "../../src/config/schema";
 import type { ProbeError, ProbeStatus } from "../../src/probes/types";
-import { type CollectedResult, unknownResult } from "../../src/tick/probe-batch";
-import type { LocationReport } from "../../src/shards/location-report";
+import { type CollectedResult, unknownResult } from "../../src/probes/probe-batch";
+import type { LocationReport } from "../../src/probes/location-report";
 import { type LocationResult, mergeLocations, quorumOf, regionSummary } from "../../src/shards/merge-locations";
 
 const AT = Date.parse("2026-03-01T12:00:00.000Z");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
-import { RESERVED_SUBREQUESTS } from "../../src/tick/subrequest-budget";
-import { probeCost } from "../../src/tick/subrequest-budget";
+import { RESERVED_SUBREQUESTS } from "../../src/probes/subrequest-budget";
+import { probeCost } from "../../src/probes/subrequest-budget";
 import {
   PROBE_CPU_MS,
   SHARD_BASE_CPU_MS,

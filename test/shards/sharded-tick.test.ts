@@ -7,7 +7,7 @@ import type { CallShard } from "../../src/shards/collect-sharded";
 import { planTick } from "../../src/shards/plan-shards";
 import { shardCaller } from "../../src/shards/probe-shard";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import { probeBatch } from "../../src/tick/probe-batch";
+import { probeBatch } from "../../src/probes/probe-batch";
 import { runTick, type TickWriter } from "../../src/tick/run-tick";
 import { probeDeps } from "../helpers/monitors";
 import { envWith, fireCron, get } from "../helpers/worker";

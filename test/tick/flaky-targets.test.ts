@@ -5,7 +5,7 @@ import { runNextJob } from "../../src/coordinator/archive-jobs";
 import { commitTick } from "../../src/coordinator/commit-tick";
 import { type IncidentState, transition } from "../../src/incidents/transition";
 import type { ProbeDeps } from "../../src/probes/types";
-import { probeBatch } from "../../src/tick/probe-batch";
+import { probeBatch } from "../../src/probes/probe-batch";
 import { probeDeps } from "../helpers/monitors";
 import { rng } from "../helpers/rng";
 import { configOf, inWriter, storedState } from "../helpers/writer";

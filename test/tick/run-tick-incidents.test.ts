@@ -1,7 +1,7 @@
 import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import type { Bindings } from "../../src/deps";
+import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";

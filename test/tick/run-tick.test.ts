@@ -5,7 +5,7 @@ import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import { runTick } from "../../src/tick/run-tick";
 import { MIN_KV_WRITE_INTERVAL_MS } from "../../src/decide/decide-tick";
-import { probeBatch } from "../../src/tick/probe-batch";
+import { probeBatch } from "../../src/probes/probe-batch";
 import { storedState, testWriter, tickDeps } from "../helpers/writer";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";

@@ -95,7 +95,7 @@ describe("certificate expiry from the Cloudflare API", () => {
 
 describe("the Cloudflare API's pages and the subrequest budget", () => {
   it("counts each page read against the invocation's subrequests", async () => {
-    const { probeBatch } = await import("../../src/tick/probe-batch");
+    const { probeBatch } = await import("../../src/probes/probe-batch");
     const two = await probeBatch([apiMonitor("www.far.example.test")], deps(), 10, 50);
     expect(two.results[0]).toMatchObject({ status: "up", details: { daysLeft: 80 } });
     // Both pages of packs went through the metered fetch: the tick's count, and so its budget, includes them.

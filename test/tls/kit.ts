@@ -2,7 +2,7 @@
 import { connect } from "cloudflare:sockets";
 import { inject } from "vitest";
 import type * as z from "zod";
-import { TlsMonitor } from "../../src/config/monitors/tls";
+import { TlsMonitor } from "../../src/config/tls-monitor";
 import type { ProbeDeps } from "../../src/probes/types";
 
 /** Must match SERVER_NAME in test/helpers/tls-servers.ts (Node side; not importable inside workerd). */

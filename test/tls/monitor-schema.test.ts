@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TlsMonitor } from "../../src/config/monitors/tls";
+import { TlsMonitor } from "../../src/config/tls-monitor";
 
 const base = { id: "cert", name: "Certificate", type: "tls" as const };
 

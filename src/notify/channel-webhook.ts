@@ -1,8 +1,8 @@
 // The generic webhook: Edgewatch's own JSON body, optionally signed with HMAC-SHA256 over the exact bytes sent.
-import type { NotificationEvent } from "../event";
-import { alertSeverity, httpUrl, subject, summaryLine } from "../render";
-import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret, readSecretUrl } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+import type { NotificationEvent } from "./event";
+import { alertSeverity, httpUrl, subject, summaryLine } from "./render";
+import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret, readSecretUrl } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 /** Bumped only when a field changes meaning or goes away; new fields may appear at any time. */
 export const WEBHOOK_BODY_VERSION = 1;

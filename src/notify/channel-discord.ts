@@ -1,8 +1,8 @@
 // Discord channel webhook: one embed; `allowed_mentions` empty, so no name or title can ping anyone.
-import type { NotificationEvent } from "../event";
-import { colour, emoji, escapeDiscord, facts, fitEscaped, headline, httpUrl, subject } from "../render";
-import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+import type { NotificationEvent } from "./event";
+import { colour, emoji, escapeDiscord, facts, fitEscaped, headline, httpUrl, subject } from "./render";
+import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 /** Discord's documented embed limits; `total` counts title, description, field names and values, footer and author. */
 export const DISCORD_LIMITS = {

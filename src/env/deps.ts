@@ -1,11 +1,11 @@
 import { connect } from "cloudflare:sockets";
-import type { ConfigEnv } from "./config/source";
-import type { ProbeDeps } from "./probes/types";
-import { r2HistoryStore } from "./storage/r2-history-store";
-import { kvStateStore } from "./storage/kv-state-store";
-import { r2IncidentStore } from "./storage/r2-incident-store";
-import { r2LatestStore } from "./storage/r2-latest-store";
-import type { Stores } from "./storage/types";
+import type { ConfigEnv } from "../config/source";
+import type { ProbeDeps } from "../probes/types";
+import { r2HistoryStore } from "../storage/r2-history-store";
+import { kvStateStore } from "../storage/kv-state-store";
+import { r2IncidentStore } from "../storage/r2-incident-store";
+import { r2LatestStore } from "../storage/r2-latest-store";
+import type { Stores } from "../storage/types";
 
 /** The Worker's bindings: those in wrangler.toml, the optional config override, and secrets read by name. */
 export type Bindings = Env & ConfigEnv;

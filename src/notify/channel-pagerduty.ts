@@ -1,9 +1,9 @@
 // PagerDuty Events API v2: `trigger` on open (and on every update or escalation, which PagerDuty folds into the same
 // alert by dedup_key), `acknowledge` when someone acknowledged the incident, `resolve` on resolve.
-import type { NotificationEvent } from "../event";
-import { type AlertSeverity, alertSeverity, httpUrl, subjectKey, summaryLine, truncate } from "../render";
-import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+import type { NotificationEvent } from "./event";
+import { type AlertSeverity, alertSeverity, httpUrl, subjectKey, summaryLine, truncate } from "./render";
+import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 export const PAGERDUTY_API_URL = "https://events.pagerduty.com";
 export const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255 } as const;

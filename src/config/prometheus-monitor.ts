@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { HeaderMap, HttpUrl, interval, MonitorBase } from "../base";
+import { HeaderMap, HttpUrl, interval, MonitorBase } from "./base";
 import { AlertFilterFields } from "./alert-filter";
 
 /** Queries per monitor: each is one subrequest, on top of the four fixed ones (healthy, ready, targets, alerts). */

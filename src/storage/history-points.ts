@@ -1,7 +1,7 @@
 import type * as z from "zod";
-import type { Log } from "../log";
-import { todaySoFar } from "./day-accumulator";
-import { type HistoryStore, readObject } from "../storage/r2-history-store";
+import type { Log } from "../core/log";
+import { todaySoFar } from "../history/day-accumulator";
+import { type HistoryStore, readObject } from "./r2-history-store";
 import {
   addDays,
   dayKeyOf,
@@ -14,10 +14,10 @@ import {
   monthObjectKey,
   monthsBetween,
   rawHourKey,
-} from "./keys";
-import { type RawPoint, rawPointsOf, type RollupPoint, rollupPoint } from "./points";
-import { rollupHour } from "./rollup";
-import { DayObject, type HistoryCarry, HourObject, MonthObject, type RawHour, type Rollups } from "./schemas";
+} from "../history/keys";
+import { type RawPoint, rawPointsOf, type RollupPoint, rollupPoint } from "../history/points";
+import { rollupHour } from "../history/rollup";
+import { DayObject, type HistoryCarry, HourObject, MonthObject, type RawHour, type Rollups } from "../history/schemas";
 
 /**
  * One monitor's history over [fromMs, toMs], from the stored objects and, for what is not written yet (the current

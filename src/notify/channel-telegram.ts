@@ -1,6 +1,6 @@
 // Telegram Bot API: `POST {apiUrl}/bot<token>/sendMessage` with HTML text. The token sits in the path: the URL is
 // never shown, and the token is scrubbed from every error.
-import type { NotificationEvent } from "../event";
+import type { NotificationEvent } from "./event";
 import {
   type Fact,
   emoji,
@@ -12,9 +12,9 @@ import {
   httpUrl,
   humanTime,
   subject,
-} from "../render";
-import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+} from "./render";
+import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 export const TELEGRAM_API_URL = "https://api.telegram.org";
 /** sendMessage's text: 1-4096 characters after entities are parsed; the markup is kept within it too, to be safe. */

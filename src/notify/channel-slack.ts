@@ -1,8 +1,8 @@
 // Slack incoming webhook: `{ text, blocks }` with Block Kit section and context blocks in mrkdwn.
-import type { NotificationEvent } from "../event";
-import { type Fact, emoji, escapeSlack, facts, fitEscaped, headline, httpUrl, subject, summaryLine } from "../render";
-import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+import type { NotificationEvent } from "./event";
+import { type Fact, emoji, escapeSlack, facts, fitEscaped, headline, httpUrl, subject, summaryLine } from "./render";
+import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 /** Slack's documented limits: a text object 3000, a section field 2000 (10 of them), a context 10 elements. */
 export const SLACK_LIMITS = { text: 3000, sectionText: 3000, fieldText: 2000, fields: 10, contextElements: 10, blocks: 50 } as const;

@@ -1,4 +1,4 @@
-import type { TickResult } from "../decide/decide-tick";
+import type { TickResult } from "./decide-tick";
 
 /** How many results the tick shows in each status (`{ up: 198, down: 2 }`), for its log line. */
 export function shownCounts(results: readonly TickResult[]): Partial<Record<TickResult["shown"], number>> {

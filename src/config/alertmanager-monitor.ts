@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { HeaderMap, HttpUrl, interval, MonitorBase } from "../base";
+import { HeaderMap, HttpUrl, interval, MonitorBase } from "./base";
 import { AlertFilterFields } from "./alert-filter";
 
 export const AlertmanagerMonitor = z.strictObject({

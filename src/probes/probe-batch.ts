@@ -1,7 +1,7 @@
 import type { Monitor } from "../config/schema";
-import type { LocationReport } from "../shards/location-report";
-import { runProbe } from "../probes";
-import type { ProbeDeps, ProbeResult } from "../probes/types";
+import type { LocationReport } from "./location-report";
+import { runProbe } from ".";
+import type { ProbeDeps, ProbeResult } from "./types";
 import { MAX_CONCURRENT_PROBES, mapPool } from "./pool";
 import { probeCost, SubrequestBudget } from "./subrequest-budget";
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { interval, MonitorBase } from "../base";
-import { parseIp } from "../ip-address";
+import { interval, MonitorBase } from "./base";
+import { parseIp } from "./ip-address";
 
 const DnsName = z
   .string()

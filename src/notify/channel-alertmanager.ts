@@ -1,13 +1,13 @@
 // Prometheus Alertmanager: `POST {url}/api/v2/alerts`, so incidents join the team's existing routing, silences and
 // inhibitions. An open incident is an alert whose `endsAt` is a lease (`leaseMinutes` ahead) that the tick renews by
 // re-posting open incidents; a resolved one is posted once more with `endsAt` = the resolve time.
-import type { Incident } from "../../incidents/types";
-import { resolveHeaders } from "../../probes/resolve-headers";
-import { redactUrl } from "../../probes/redact-url";
-import type { NotificationEvent } from "../event";
-import { alertSeverity, httpUrl, subject, subjectKey, summaryLine, truncate } from "../render";
-import { type Prepared, type SecretLookup, jsonHeaders, joinUrl } from "../request";
-import type { ChannelOf } from "../../config/notifications";
+import type { Incident } from "../incidents/types";
+import { resolveHeaders } from "../probes/resolve-headers";
+import { redactUrl } from "../probes/redact-url";
+import type { NotificationEvent } from "./event";
+import { alertSeverity, httpUrl, subject, subjectKey, summaryLine, truncate } from "./render";
+import { type Prepared, type SecretLookup, jsonHeaders, joinUrl } from "./request";
+import type { ChannelOf } from "../config/notifications";
 
 export interface PostableAlert {
   labels: Record<string, string>;
