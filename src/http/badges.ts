@@ -9,6 +9,7 @@ import { invalidConfig, jsonError } from "./error-body";
 import { loadStatusView } from "./load-view";
 import { validQuery } from "./validate";
 import { type ConfiguredEnv, withConfig } from "./with-config";
+import { tickMsOf } from "./fresh-for";
 
 /**
  * Badges. `badges` is mounted at `/badge` and serves `/badge/:id.svg`; `badgeEndpoint` is mounted at `/api/badge` and
@@ -59,5 +60,5 @@ badgeEndpoint.get("/:id", validQuery(Query), withConfig, async (c) => {
   const found = await findBadge(c, c.req.param("id"), c.req.valid("query"));
   if ("response" in found) return found.response;
   c.header("Cache-Control", `public, max-age=${found.maxAge}`);
-  return c.json(endpointJson(found.badge));
+  return c.json(endpointJson(found.badge, Math.round(tickMsOf(c.env) / 1000)));
 });

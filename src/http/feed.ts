@@ -16,5 +16,7 @@ feed.get("/", async (c) => {
   if (!loaded.ok) return invalidConfig(c, loaded.errors);
   c.header("Cache-Control", `public, max-age=${loaded.maxAge}`);
   c.header("Content-Type", ATOM_CONTENT_TYPE);
-  return c.body(atomFeed(loaded.view, originOf(c), loaded.nowMs));
+  // With publicUrl set, ids and links are the same whichever hostname a reader subscribed through: no duplicates.
+  const base = loaded.config.publicUrl ? loaded.config.publicUrl.replace(/\/+$/, "") : originOf(c);
+  return c.body(atomFeed(loaded.view, base, loaded.nowMs));
 });

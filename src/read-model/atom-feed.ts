@@ -32,7 +32,8 @@ const readable = (iso: string) => iso.replace("T", " ").replace(/:\d{2}(\.\d+)?Z
 function entry(incident: Incident, origin: string, hostname: string): string {
   const updates = [...incident.updates].reverse();
   const updated = incident.updates.at(-1)?.at ?? incident.resolvedAt ?? incident.startedAt;
-  const published = incident.updates[0]?.at ?? incident.startedAt;
+  // When the incident began, not when its first update was written (the same minute, or later for a late import).
+  const published = incident.startedAt;
   const link = `${origin}/incidents/${encodeURIComponent(incident.id)}`;
   const state =
     incident.status === "resolved" ? "Resolved" : (STATUS_WORD[incident.updates.at(-1)?.status ?? "investigating"] ?? "Investigating");

@@ -78,8 +78,12 @@ export function badgeFor(monitor: MonitorView, metric: BadgeMetric, window: Badg
 }
 
 /** shields.io's endpoint badge schema: https://shields.io/badges/endpoint-badge */
-export function endpointJson(badge: Badge) {
-  return { schemaVersion: 1 as const, label: badge.label, message: badge.message, color: badge.color };
+/**
+ * shields.io's endpoint JSON. `cacheSeconds` is the tick period: the data changes no faster (shields.io itself
+ * applies a floor of 300 s to endpoint badges; a self-hosted shields honours less).
+ */
+export function endpointJson(badge: Badge, cacheSeconds: number) {
+  return { schemaVersion: 1 as const, label: badge.label, message: badge.message, color: badge.color, cacheSeconds };
 }
 
 /**

@@ -125,24 +125,34 @@ describe("GET /api/badge/:id (shields.io endpoint)", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(response.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
-    expect(await response.json()).toEqual({ schemaVersion: 1, label: "API gateway", message: "up", color: "brightgreen" });
+    // cacheSeconds: the tick period (60 s here); shields caches no longer than the data stays.
+    expect(await response.json()).toEqual({
+      schemaVersion: 1,
+      label: "API gateway",
+      message: "up",
+      color: "brightgreen",
+      cacheSeconds: 60,
+    });
     expect(await (await faceGet(bindings, "/api/badge/gw?metric=latency")).json()).toEqual({
       schemaVersion: 1,
       label: "latency",
       message: "71 ms",
       color: "brightgreen",
+      cacheSeconds: 60,
     });
     expect(await (await faceGet(bindings, "/api/badge/dead?metric=uptime&window=7d")).json()).toEqual({
       schemaVersion: 1,
       label: "uptime 7d",
       message: "no data",
       color: "lightgrey",
+      cacheSeconds: 60,
     });
     expect(await (await faceGet(bindings, "/api/badge/gw?metric=uptime&window=24h")).json()).toEqual({
       schemaVersion: 1,
       label: "uptime 24h",
       message: "100%",
       color: "brightgreen",
+      cacheSeconds: 60,
     });
     // JSON carries the name as data; shields escapes it where it draws it.
     expect(await (await faceGet(bindings, "/api/badge/evil")).json()).toMatchObject({ label: XSS, message: "degraded", color: "yellow" });

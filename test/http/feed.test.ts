@@ -86,7 +86,8 @@ describe("GET /feed.atom", () => {
     expect(first.id).toBe(`tag:status.example.com,${ago(10).slice(0, 10)}:incident/${open.id}`);
     expect(first.title["#text"]).toBe(`${XSS} is down`);
     expect(first.updated).toBe(ago(4));
-    expect(first.published).toBe(ago(9));
+    // The incident's start, not its first update's time.
+    expect(first.published).toBe(ago(10));
     expect(first.link).toEqual([{ "@rel": "alternate", "@type": "text/html", "@href": `${ORIGIN}/incidents/${open.id}` }]);
     expect(first.summary["#text"]).toBe("Identified: Found it");
     expect(first.content["@type"]).toBe("html");
