@@ -1,7 +1,7 @@
 import type { Config, MaintenanceWindow } from "../config/schema";
 import { expireAlerts } from "../incidents/alertmanager-expiry";
 import { maintenanceNow } from "../incidents/maintenance";
-import { type IncidentState, type Observation, transition } from "../incidents/transition";
+import { type IncidentState, type Observation, type Transition, transition } from "../incidents/transition";
 import type { Incident, IncidentEvent } from "../incidents/types";
 import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
 import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
@@ -15,7 +15,6 @@ import type { MinuteEntry } from "./minute-history";
 
 /** KV is rewritten at most this often, so even a monitor that flips every minute stays under 1,000 writes a day. */
 export const MIN_KV_WRITE_INTERVAL_MS = 120_000;
-/** Sends one tick may make; what does not fit waits for the next. */
 
 /** A result of this tick as shown: probed now, `unknown` when it could not be, `maintenance` in a window. */
 export type TickResult = CollectedResult & { shown: KeptResult["status"] };
@@ -77,6 +76,8 @@ function kvDue(fingerprint: string, previous: HotState["meta"]["kv"], nowMs: num
   return !Number.isFinite(last) || nowMs - last >= MIN_KV_WRITE_INTERVAL_MS;
 }
 
+type Maintenance = Map<string, MaintenanceWindow>;
+
 /**
  * The tick's decision, pure: maintenance, what each monitor shows (its probe now, or its kept result), the incident
  * state machine on what was probed, the notifications that follow, certificate tiers, history's minute and whether
@@ -96,53 +97,116 @@ export function decideTick(
     { monitors: config.monitors, maintenance: [...config.maintenance, ...adminMaintenance] },
     scheduledTime,
   );
-  const shownOf = (id: string, raw: KeptResult["status"], message: string) => {
-    const window = maintenance.get(id);
-    return window ? { shown: "maintenance" as const, message: `maintenance: ${window.title} (${message})` } : { shown: raw, message };
-  };
+  const shown = showProbes(collected, maintenance);
+  const { results, minute } = resultsAfter(config, hot, shown, maintenance, tickAt);
+  const probed = [...shown.probedById.values()];
+  const incidents = decideIncidents(config, hot, probed, scheduledTime);
 
+  const inMaintenance = new Set(maintenance.keys());
+  const planned = planNotifications({
+    config,
+    events: incidents.events,
+    incidents: incidents.state.incidents,
+    delivery: hot.delivery,
+    inMaintenance,
+    nowMs: scheduledTime,
+  });
+  const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
+  const certificateTiers = tiersAfter(certificates.tiers, hot.meta.certificateTiers, shown.probedById, results);
+  const queued = enqueue(planned, certificates.deliveries, tickAt);
+  const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
+
+  const kv = kvCopy(results, incidents.state.incidents, hot.meta.kv, nowMs, tickAt);
+  return {
+    results,
+    probed,
+    incidents: incidents.state,
+    changed: incidents.changed,
+    events: incidents.events,
+    delivery,
+    claimed,
+    dropped,
+    certificateTiers,
+    adminMaintenance,
+    minute,
+    kv,
+  };
+}
+
+/** What a monitor shows for a status: that status, or `maintenance` (saying which window) while one is in force. */
+function shownOf(maintenance: Maintenance, id: string, raw: KeptResult["status"], message: string) {
+  const window = maintenance.get(id);
+  return window ? { shown: "maintenance" as const, message: `maintenance: ${window.title} (${message})` } : { shown: raw, message };
+}
+
+/** This tick's probes as shown, by monitor, and the message each probe itself gave. */
+interface ShownProbes {
+  probedById: Map<string, TickResult>;
+  collectedMessage: Map<string, string>;
+}
+
+function showProbes(collected: readonly CollectedResult[], maintenance: Maintenance): ShownProbes {
   const probedById = new Map<string, TickResult>();
   const collectedMessage = new Map<string, string>();
   for (const { unknown, ...result } of collected) {
     collectedMessage.set(result.monitorId, result.message);
     const view = unknown
       ? { shown: "unknown" as const, message: result.message }
-      : shownOf(result.monitorId, result.status, result.message);
+      : shownOf(maintenance, result.monitorId, result.status, result.message);
     probedById.set(result.monitorId, { ...result, ...view, ...(unknown ? { unknown } : {}) } as TickResult);
   }
+  return { probedById, collectedMessage };
+}
 
+/** Every configured monitor's result after this tick, and its minute for history; one never probed has neither. */
+function resultsAfter(
+  config: Config,
+  hot: HotState,
+  { probedById, collectedMessage }: ShownProbes,
+  maintenance: Maintenance,
+  tickAt: string,
+): { results: Record<string, KeptResult>; minute: MinuteEntry[] } {
   const results: Record<string, KeptResult> = {};
   const minute: MinuteEntry[] = [];
   for (const monitor of config.monitors) {
     const before = hot.results[monitor.id];
     const now = probedById.get(monitor.id);
     let next: KeptResult;
-    if (now) {
-      const raw = now.unknown ? null : now.status;
-      const since = before && before.status === now.shown ? before.since : tickAt;
-      const shown: ShownResult = {
-        status: now.shown,
-        latencyMs: now.latencyMs,
-        checkedAt: now.checkedAt,
-        message: now.message,
-        details: { ...now.details },
-        since,
-      };
-      next = keep(shown, raw, collectedMessage.get(monitor.id) ?? now.message);
-    } else if (before) {
-      // Not due this minute: the last result stands, shown through any window now in force.
-      const view = before.raw === null ? { shown: "unknown" as const, message: before.said } : shownOf(monitor.id, before.raw, before.said);
-      if (view.shown === before.status) next = before;
-      else {
-        const shown = { ...(JSON.parse(before.json) as ShownResult), status: view.shown, message: view.message, since: tickAt };
-        next = keep(shown, before.raw, before.said);
-      }
-    } else continue;
+    if (now) next = probedResult(before, now, collectedMessage.get(monitor.id) ?? now.message, tickAt);
+    else if (before) next = keptResult(before, maintenance, monitor.id, tickAt);
+    else continue;
     results[monitor.id] = next;
     minute.push({ id: monitor.id, status: next.status, latencyMs: now && !now.unknown ? now.latencyMs : null });
   }
+  return { results, minute };
+}
 
-  const probed = [...probedById.values()];
+/** A monitor probed this tick: its probe as shown, since when it has shown that status. */
+function probedResult(before: KeptResult | undefined, now: TickResult, said: string, tickAt: string): KeptResult {
+  const raw = now.unknown ? null : now.status;
+  const since = before && before.status === now.shown ? before.since : tickAt;
+  const shown: ShownResult = {
+    status: now.shown,
+    latencyMs: now.latencyMs,
+    checkedAt: now.checkedAt,
+    message: now.message,
+    details: { ...now.details },
+    since,
+  };
+  return keep(shown, raw, said);
+}
+
+/** Not due this minute: the last result stands, shown through any window now in force. */
+function keptResult(before: KeptResult, maintenance: Maintenance, id: string, tickAt: string): KeptResult {
+  const view =
+    before.raw === null ? { shown: "unknown" as const, message: before.said } : shownOf(maintenance, id, before.raw, before.said);
+  if (view.shown === before.status) return before;
+  const shown = { ...(JSON.parse(before.json) as ShownResult), status: view.shown, message: view.message, since: tickAt };
+  return keep(shown, before.raw, before.said);
+}
+
+/** The incident state machine on what was probed. */
+function decideIncidents(config: Config, hot: HotState, probed: readonly TickResult[], scheduledTime: number): Transition {
   const observations: Observation[] = probed.map((r) => ({
     monitorId: r.monitorId,
     status: r.shown,
@@ -152,38 +216,29 @@ export function decideTick(
   // Alertmanager incidents no longer refreshed resolve first; the state machine never touches them.
   const expired = expireAlerts(hot.incidents, scheduledTime, config.alertmanagerReceiver.refreshWithinMinutes * 60_000);
   const next = transition(expired.state, observations, config, scheduledTime);
-  const changed = [...expired.changed, ...next.changed];
-  const events = [...expired.events, ...next.events];
-  const inMaintenance = new Set(maintenance.keys());
-  const planned = planNotifications({
-    config,
-    events,
-    incidents: next.state.incidents,
-    delivery: hot.delivery,
-    inMaintenance,
-    nowMs: scheduledTime,
-  });
-  const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
-  // A certificate not read this minute (its interval has not come round) keeps the tier it announced.
-  const certificateTiers = { ...certificates.tiers };
-  for (const [id, tier] of Object.entries(hot.meta.certificateTiers)) if (!probedById.has(id) && results[id]) certificateTiers[id] ??= tier;
-  const queued = enqueue(planned, certificates.deliveries, tickAt);
-  const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
+  return { state: next.state, changed: [...expired.changed, ...next.changed], events: [...expired.events, ...next.events] };
+}
 
-  const fingerprint = fingerprintOf(results, next.state.incidents);
-  const kv = kvDue(fingerprint, hot.meta.kv, nowMs) ? { state: stateOf(results, next.state.incidents, tickAt), fingerprint } : null;
-  return {
-    results,
-    probed,
-    incidents: next.state,
-    changed,
-    events,
-    delivery,
-    claimed,
-    dropped,
-    certificateTiers,
-    adminMaintenance,
-    minute,
-    kv,
-  };
+/** A certificate not read this minute (its interval has not come round) keeps the tier it announced. */
+function tiersAfter(
+  announced: CertificateTiers,
+  before: CertificateTiers,
+  probedById: ReadonlyMap<string, TickResult>,
+  results: Record<string, KeptResult>,
+): CertificateTiers {
+  const tiers = { ...announced };
+  for (const [id, tier] of Object.entries(before)) if (!probedById.has(id) && results[id]) tiers[id] ??= tier;
+  return tiers;
+}
+
+/** The KV copy to write, when the state that matters changed and the last write is old enough; else null. */
+function kvCopy(
+  results: Record<string, KeptResult>,
+  incidents: Incident[],
+  previous: HotState["meta"]["kv"],
+  nowMs: number,
+  tickAt: string,
+): TickDecision["kv"] {
+  const fingerprint = fingerprintOf(results, incidents);
+  return kvDue(fingerprint, previous, nowMs) ? { state: stateOf(results, incidents, tickAt), fingerprint } : null;
 }

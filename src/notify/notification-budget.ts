@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema";
 
+/** Sends one tick may make; what does not fit waits for the next. */
 export const MAX_NOTIFICATIONS_PER_TICK = 10;
 
 /**

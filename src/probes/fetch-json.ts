@@ -60,19 +60,47 @@ function endpointUrl(baseUrl: string, path: string, query: Record<string, string
   return url.toString();
 }
 
+/** What every request of one session shares: its server, headers and deadline. */
+interface Connection {
+  deps: ProbeDeps;
+  baseUrl: string;
+  timeoutMs: number;
+  headers: Headers;
+  /** Aborted with a ProbeDeadline when the session's time is up. */
+  signal: AbortSignal;
+}
+
+type Sent = { ok: true; response: Response; label: string; url: string } | GetFailure;
+
 export function openSession(deps: ProbeDeps, options: SessionOptions): ProbeSession {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new ProbeDeadline()), options.timeoutMs);
-  const headers = new Headers(options.headers);
+  const { baseUrl, timeoutMs } = options;
+  const connection: Connection = { deps, baseUrl, timeoutMs, headers: sessionHeaders(options.headers), signal: controller.signal };
+  const turn = semaphore(options.concurrency);
+  return {
+    check: (path) => turn(() => checkPath(connection, path)),
+    json: (path, schema, { query, maxBytes }) => turn(() => readJson(connection, path, schema, query, maxBytes)),
+    close() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+function sessionHeaders(given: Headers): Headers {
+  const headers = new Headers(given);
   headers.set("user-agent", headers.get("user-agent") ?? USER_AGENT);
   headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.1");
   headers.set("cache-control", "no-cache");
+  return headers;
+}
 
-  // A semaphore: `inFlight` turns are taken; a finished request hands its turn to the first waiting one.
+/** A semaphore: `inFlight` turns are taken; a finished request hands its turn to the first waiting one. */
+function semaphore(concurrency: number): <T>(work: () => Promise<T>) => Promise<T> {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  const turn = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (inFlight < options.concurrency) inFlight++;
+  return async (work) => {
+    if (inFlight < concurrency) inFlight++;
     else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await work();
@@ -82,108 +110,109 @@ export function openSession(deps: ProbeDeps, options: SessionOptions): ProbeSess
       else inFlight--;
     }
   };
+}
 
-  const fail = (label: string, url: string, phase: string, reason: string, apiError?: GetFailure["apiError"]): GetFailure => ({
+function fail(label: string, url: string, phase: string, reason: string, apiError?: GetFailure["apiError"]): GetFailure {
+  return {
     ok: false,
     phase,
     message: `${label}: ${reason}`,
     reason,
     detail: `GET ${redactUrl(url)}: ${reason}${apiError ? `: ${apiError.text}` : ""}`,
     ...(apiError ? { apiError } : {}),
-  });
-
-  const failure = (label: string, url: string, error: unknown): GetFailure => {
-    const timedOut = controller.signal.aborted && controller.signal.reason instanceof ProbeDeadline;
-    return timedOut
-      ? fail(label, url, "timeout", `timeout after ${options.timeoutMs} ms`)
-      : fail(label, url, "connect", describeFetchError(error));
   };
+}
 
-  /** Sends the GET; a non-2xx answer becomes a failure, with the server's error text when its body carries one. */
-  const send = async (
-    path: string,
-    query: Record<string, string> | undefined,
-  ): Promise<{ ok: true; response: Response; label: string; url: string } | GetFailure> => {
-    const label = `GET ${path}`;
-    const url = endpointUrl(options.baseUrl, path, query);
-    if (controller.signal.aborted) return failure(label, url, controller.signal.reason);
-    let response: Response;
-    try {
-      response = await deps.fetch(url, {
-        method: "GET",
-        headers,
-        signal: controller.signal,
-        redirect: "manual",
-        // Bypass any cache between the edge and the target: a health check must reach the origin.
-        cache: "no-store",
-      } as RequestInit);
-    } catch (error) {
-      return failure(label, url, error);
-    }
-    if (response.status >= 200 && response.status < 300) return { ok: true, response, label, url };
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => {});
-      const location = response.headers.get("location");
-      let host = "";
-      try {
-        host = location ? ` to ${new URL(location, url).host}` : "";
-      } catch {
-        // an unparsable Location: say nothing about where
-      }
-      return fail(label, url, "status", `HTTP ${response.status} (redirected${host}; redirects are not followed)`);
-    }
-    let apiError: GetFailure["apiError"];
-    try {
-      const body = await readCapped(response.body, 16_384);
-      apiError = parseApiError(body.text);
-    } catch (error) {
-      return failure(label, url, error);
-    }
-    return fail(label, url, "status", `HTTP ${response.status}${apiError?.type ? ` (${apiError.type})` : ""}`, apiError);
-  };
+/** A request that threw: a timeout once the session's deadline has passed, else what the fetch error says. */
+function failure(connection: Connection, label: string, url: string, error: unknown): GetFailure {
+  const { signal } = connection;
+  const timedOut = signal.aborted && signal.reason instanceof ProbeDeadline;
+  return timedOut
+    ? fail(label, url, "timeout", `timeout after ${connection.timeoutMs} ms`)
+    : fail(label, url, "connect", describeFetchError(error));
+}
 
-  return {
-    check: (path) =>
-      turn(async () => {
-        const sent = await send(path, undefined);
-        if (!sent.ok) return sent;
-        await sent.response.body?.cancel().catch(() => {});
-        return { ok: true, value: sent.response.status };
-      }),
-    json: (path, schema, { query, maxBytes }) => turn(() => readJson(path, schema, query, maxBytes)),
-    close() {
-      clearTimeout(timer);
-    },
-  };
-
-  async function readJson<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    query: Record<string, string> | undefined,
-    maxBytes: number,
-  ): Promise<GetResult<z.infer<S>>> {
-    const sent = await send(path, query);
-    if (!sent.ok) return sent;
-    const { response, label, url } = sent;
-    let text: string;
-    try {
-      const body = await readCapped(response.body, maxBytes);
-      if (body.truncated) return fail(label, url, "body", `body larger than ${maxBytes} bytes`);
-      text = body.text;
-    } catch (error) {
-      return failure(label, url, error);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      const type = (response.headers.get("content-type") ?? "no content-type").split(";")[0]?.trim();
-      return fail(label, url, "json", text.trim() === "" ? "empty body" : `invalid JSON (${type})`);
-    }
-    const checked = schema.safeParse(parsed);
-    if (!checked.success) return fail(label, url, "response", `unexpected response: ${describeIssue(checked.error, parsed)}`);
-    return { ok: true, value: checked.data };
+/** Sends the GET; a non-2xx answer becomes a failure, with the server's error text when its body carries one. */
+async function send(connection: Connection, path: string, query: Record<string, string> | undefined): Promise<Sent> {
+  const label = `GET ${path}`;
+  const url = endpointUrl(connection.baseUrl, path, query);
+  const { signal } = connection;
+  if (signal.aborted) return failure(connection, label, url, signal.reason);
+  let response: Response;
+  try {
+    response = await connection.deps.fetch(url, {
+      method: "GET",
+      headers: connection.headers,
+      signal,
+      redirect: "manual",
+      // Bypass any cache between the edge and the target: a health check must reach the origin.
+      cache: "no-store",
+    } as RequestInit);
+  } catch (error) {
+    return failure(connection, label, url, error);
   }
+  if (response.status >= 200 && response.status < 300) return { ok: true, response, label, url };
+  return refusal(connection, response, label, url);
+}
+
+/** A 3xx or an error status as a failure: where a redirect led, or what the server's error body said. */
+async function refusal(connection: Connection, response: Response, label: string, url: string): Promise<GetFailure> {
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => {});
+    const location = response.headers.get("location");
+    let host = "";
+    try {
+      host = location ? ` to ${new URL(location, url).host}` : "";
+    } catch {
+      // an unparsable Location: say nothing about where
+    }
+    return fail(label, url, "status", `HTTP ${response.status} (redirected${host}; redirects are not followed)`);
+  }
+  let apiError: GetFailure["apiError"];
+  try {
+    const body = await readCapped(response.body, 16_384);
+    apiError = parseApiError(body.text);
+  } catch (error) {
+    return failure(connection, label, url, error);
+  }
+  return fail(label, url, "status", `HTTP ${response.status}${apiError?.type ? ` (${apiError.type})` : ""}`, apiError);
+}
+
+async function checkPath(connection: Connection, path: string): Promise<GetResult<number>> {
+  const sent = await send(connection, path, undefined);
+  if (!sent.ok) return sent;
+  await sent.response.body?.cancel().catch(() => {});
+  return { ok: true, value: sent.response.status };
+}
+
+async function readJson<S extends z.ZodType>(
+  connection: Connection,
+  path: string,
+  schema: S,
+  query: Record<string, string> | undefined,
+  maxBytes: number,
+): Promise<GetResult<z.infer<S>>> {
+  const sent = await send(connection, path, query);
+  if (!sent.ok) return sent;
+  const { response, label, url } = sent;
+  let text: string;
+  try {
+    const body = await readCapped(response.body, maxBytes);
+    if (body.truncated) return fail(label, url, "body", `body larger than ${maxBytes} bytes`);
+    text = body.text;
+  } catch (error) {
+    return failure(connection, label, url, error);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const type = (response.headers.get("content-type") ?? "no content-type").split(";")[0]?.trim();
+    return fail(label, url, "json", text.trim() === "" ? "empty body" : `invalid JSON (${type})`);
+  }
+  const checked = schema.safeParse(parsed);
+  if (!checked.success) return fail(label, url, "response", `unexpected response: ${describeIssue(checked.error, parsed)}`);
+  return { ok: true, value: checked.data };
 }
 
 /** Prometheus answers errors as `{"status":"error","errorType":"bad_data","error":"..."}`, Alertmanager as a string or `{"message":...}`. */

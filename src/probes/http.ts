@@ -35,22 +35,51 @@ function locationOf(response: Response, requestUrl: string): { raw: string; abso
   }
 }
 
+/** What a result may say beyond its status and message. */
+interface Extra {
+  latencyMs?: number | null;
+  statusCode?: number | null;
+  checks?: Record<string, CheckReport> | null;
+  phase?: string;
+  redirects?: number;
+  location?: string | null;
+}
+type MakeResult = (status: ProbeStatus, message: string, extra?: Extra) => HttpProbeResult;
+
+/** An answer as received: the final response and as much of its body as the checks need. */
+interface Answer {
+  response: Response;
+  redirects: number;
+  bodyText: string | undefined;
+  truncated: boolean;
+  isJson: boolean;
+}
+
+/** A check the answer failed: the words after its head (`HTTP 200 in 12 ms`) and where it failed. */
+interface Miss {
+  message: string;
+  phase: string;
+}
+
 /** Probes one HTTP endpoint. Never throws: every failure becomes a `down` result that says where it failed. */
 export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<HttpProbeResult> {
-  const target = `${monitor.method} ${redactUrl(monitor.url)}`;
   const startedAt = deps.now();
-  const result = (
-    status: ProbeStatus,
-    message: string,
-    extra: {
-      latencyMs?: number | null;
-      statusCode?: number | null;
-      checks?: Record<string, CheckReport> | null;
-      phase?: string;
-      redirects?: number;
-      location?: string | null;
-    } = {},
-  ): HttpProbeResult => ({
+  const result = resultsOf(monitor, startedAt);
+  const headers = resolveHeaders(monitor.headers, deps.secret);
+  if (!headers.ok) return result("down", headers.message, { phase: "config" });
+  headers.value.set("user-agent", headers.value.get("user-agent") ?? USER_AGENT);
+  headers.value.set("cache-control", "no-cache");
+
+  const fetched = await fetchAnswer(monitor, deps, headers, result);
+  if ("failed" in fetched) return fetched.failed;
+  const latencyMs = Math.max(0, Math.round(deps.now() - startedAt));
+  return judgeAnswer(monitor, fetched, latencyMs, result);
+}
+
+/** Every result of one probe names the same monitor, start time and target. */
+function resultsOf(monitor: HttpMonitor, startedAt: number): MakeResult {
+  const target = `${monitor.method} ${redactUrl(monitor.url)}`;
+  return (status, message, extra = {}) => ({
     type: "http",
     monitorId: monitor.id,
     status,
@@ -65,18 +94,17 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
     },
     ...(extra.phase ? { error: { phase: extra.phase, detail: `${target}: ${message}` } } : {}),
   });
+}
 
-  const headers = resolveHeaders(monitor.headers, deps.secret);
-  if (!headers.ok) return result("down", headers.message, { phase: "config" });
-  headers.value.set("user-agent", headers.value.get("user-agent") ?? USER_AGENT);
-  headers.value.set("cache-control", "no-cache");
-
+/** Sends the request, following redirects when the monitor says so; a failure comes back as the probe's result. */
+async function fetchAnswer(
+  monitor: HttpMonitor,
+  deps: ProbeDeps,
+  headers: { value: Headers; secretNames: string[] },
+  result: MakeResult,
+): Promise<Answer | { failed: HttpProbeResult }> {
   const signal = AbortSignal.timeout(monitor.timeoutMs);
-  let response: Response;
   let redirects = 0;
-  let bodyText: string | undefined;
-  let truncated = false;
-  let isJson = false;
   try {
     const first = {
       url: monitor.url,
@@ -89,63 +117,41 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
     };
     const followed = await fetchFollowing(deps, first);
     redirects = followed.redirects;
-    if (!followed.ok) return result("down", followed.message, { phase: "redirect", redirects });
-    response = followed.response;
-    isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
-    const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
-    if (wantsBody) {
-      const body = await readCapped(response.body, monitor.maxBodyBytes);
-      bodyText = body.text;
-      truncated = body.truncated;
-    } else {
-      await response.body?.cancel().catch(() => {});
-    }
+    if (!followed.ok) return { failed: result("down", followed.message, { phase: "redirect", redirects }) };
+    return { ...(await readWanted(monitor, followed.response)), redirects };
   } catch (error) {
-    return signal.aborted
-      ? result("down", `timeout after ${monitor.timeoutMs} ms`, { phase: "timeout", redirects })
-      : result("down", describeFetchError(error), { phase: "connect", latencyMs: null, redirects });
+    return {
+      failed: signal.aborted
+        ? result("down", `timeout after ${monitor.timeoutMs} ms`, { phase: "timeout", redirects })
+        : result("down", describeFetchError(error), { phase: "connect", latencyMs: null, redirects }),
+    };
   }
+}
 
-  const latencyMs = Math.max(0, Math.round(deps.now() - startedAt));
-  const code = response.status;
+/** Reads the body (up to maxBodyBytes) when a check or a JSON health body needs it; otherwise lets it go. */
+async function readWanted(monitor: HttpMonitor, response: Response): Promise<Omit<Answer, "redirects">> {
+  const isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
+  const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
+  if (!wantsBody) {
+    await response.body?.cancel().catch(() => {});
+    return { response, isJson, bodyText: undefined, truncated: false };
+  }
+  const body = await readCapped(response.body, monitor.maxBodyBytes);
+  return { response, isJson, bodyText: body.text, truncated: body.truncated };
+}
+
+/** The monitor's expectations in order (status, Location, body, JSON), then the health body and the latency. */
+function judgeAnswer(monitor: HttpMonitor, answer: Answer, latencyMs: number, result: MakeResult): HttpProbeResult {
+  const code = answer.response.status;
   const head = `HTTP ${code} in ${latencyMs} ms`;
-  const location = locationOf(response, monitor.url);
-  const base = { latencyMs, statusCode: code, redirects, location: location && redactUrl(location.absolute) };
+  const location = locationOf(answer.response, monitor.url);
+  const base = { latencyMs, statusCode: code, redirects: answer.redirects, location: location && redactUrl(location.absolute) };
 
-  if (!statusMatches(code, monitor.expectStatus)) {
-    return result("down", `${head} (expected ${describeExpect(monitor.expectStatus)})`, { ...base, phase: "status" });
-  }
-  if (monitor.expectLocation !== undefined) {
-    const prefix = monitor.expectLocation;
-    if (!location) return result("down", `${head}; no Location header (expected a redirect)`, { ...base, phase: "location" });
-    if (!location.absolute.startsWith(prefix) && !location.raw.startsWith(prefix)) {
-      return result("down", `${head}; Location does not start with the expected prefix`, { ...base, phase: "location" });
-    }
-  }
-  if (truncated && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined)) {
-    return result("down", `${head}; body larger than ${monitor.maxBodyBytes} bytes`, { ...base, phase: "body" });
-  }
-  if (monitor.expectBodyIncludes !== undefined && !bodyText?.includes(monitor.expectBodyIncludes)) {
-    return result("down", `${head}; expected ${JSON.stringify(monitor.expectBodyIncludes)} in body`, { ...base, phase: "body" });
-  }
-
-  let json: unknown;
-  let jsonError = false;
-  if (bodyText !== undefined && !truncated && (isJson || monitor.expectJson !== undefined)) {
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      jsonError = true;
-    }
-  }
-  if (monitor.expectJson !== undefined) {
-    if (jsonError || json === undefined) return result("down", `${head}; invalid JSON body`, { ...base, phase: "json" });
-    const miss = findSubsetMismatch(monitor.expectJson, json);
-    if (miss) {
-      const found = miss.found === undefined ? "missing" : JSON.stringify(miss.found)?.slice(0, 60);
-      return result("down", `${head}; JSON ${miss.path} is ${found}`, { ...base, phase: "json" });
-    }
-  }
+  const miss = firstMiss(monitor, answer, location);
+  if (miss) return result("down", `${head}${miss.message}`, { ...base, phase: miss.phase });
+  const { json, jsonError } = parseBody(monitor, answer);
+  const jsonMiss = expectedJsonMiss(monitor.expectJson, json, jsonError);
+  if (jsonMiss) return result("down", `${head}${jsonMiss.message}`, { ...base, phase: jsonMiss.phase });
 
   const health = evaluateHealthBody(json, monitor.criticalChecks);
   const notes: string[] = [...health.reasons];
@@ -161,4 +167,46 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   }
   const message = notes.length ? `${head}; ${notes.join("; ")}` : head;
   return result(status, message, { ...base, checks: health.checks, ...(phase ? { phase } : {}) });
+}
+
+/** The first of the status, Location and body expectations the answer fails; null when it passes them all. */
+function firstMiss(monitor: HttpMonitor, answer: Answer, location: ReturnType<typeof locationOf>): Miss | null {
+  if (!statusMatches(answer.response.status, monitor.expectStatus)) {
+    return { message: ` (expected ${describeExpect(monitor.expectStatus)})`, phase: "status" };
+  }
+  if (monitor.expectLocation !== undefined) {
+    const prefix = monitor.expectLocation;
+    if (!location) return { message: "; no Location header (expected a redirect)", phase: "location" };
+    if (!location.absolute.startsWith(prefix) && !location.raw.startsWith(prefix)) {
+      return { message: "; Location does not start with the expected prefix", phase: "location" };
+    }
+  }
+  if (answer.truncated && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined)) {
+    return { message: `; body larger than ${monitor.maxBodyBytes} bytes`, phase: "body" };
+  }
+  if (monitor.expectBodyIncludes !== undefined && !answer.bodyText?.includes(monitor.expectBodyIncludes)) {
+    return { message: `; expected ${JSON.stringify(monitor.expectBodyIncludes)} in body`, phase: "body" };
+  }
+  return null;
+}
+
+/** The body as JSON when it is (or is expected to be) JSON and was read whole; `jsonError` when it did not parse. */
+function parseBody(monitor: HttpMonitor, answer: Answer): { json: unknown; jsonError: boolean } {
+  if (answer.bodyText === undefined || answer.truncated || !(answer.isJson || monitor.expectJson !== undefined)) {
+    return { json: undefined, jsonError: false };
+  }
+  try {
+    return { json: JSON.parse(answer.bodyText), jsonError: false };
+  } catch {
+    return { json: undefined, jsonError: true };
+  }
+}
+
+function expectedJsonMiss(expectJson: HttpMonitor["expectJson"], json: unknown, jsonError: boolean): Miss | null {
+  if (expectJson === undefined) return null;
+  if (jsonError || json === undefined) return { message: "; invalid JSON body", phase: "json" };
+  const miss = findSubsetMismatch(expectJson, json);
+  if (!miss) return null;
+  const found = miss.found === undefined ? "missing" : JSON.stringify(miss.found)?.slice(0, 60);
+  return { message: `; JSON ${miss.path} is ${found}`, phase: "json" };
 }

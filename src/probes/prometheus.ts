@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { PrometheusMonitor, PrometheusQuery } from "../config/prometheus-monitor";
 import { type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
-import { type GetResult, openSession } from "./fetch-json";
+import { type GetResult, openSession, type ProbeSession } from "./fetch-json";
 import { redactUrl } from "./redact-url";
 import { resolveHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
@@ -148,6 +148,15 @@ function judgeQuery(query: PrometheusQuery, answer: QueryAnswer): { report: Quer
   return outcome.ok ? { report } : { report, problem: { status: query.severity, text: `${prefix}${outcome.reason}`, phase: "query" } };
 }
 
+/** What the probe has found: its problems, and what its message says of the parts that are well. */
+interface Findings {
+  problems: Problem[];
+  upNotes: string[];
+}
+
+type TargetsAnswer = GetResult<z.infer<typeof TargetsResponse>>;
+type AlertsAnswer = GetResult<z.infer<typeof AlertsResponse>>;
+
 /**
  * Probes a Prometheus server: health and readiness, targets that are not up, firing alerts, and the monitor's
  * queries. Never throws. At most 4 + queries subrequests, 3 at a time, all within the monitor's timeout.
@@ -178,79 +187,101 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
     concurrency: CONCURRENCY,
   });
   try {
-    const [healthy, ready] = await Promise.all([session.check("/-/healthy"), session.check("/-/ready")]);
-    if (!healthy.ok) return finish([requestProblem(healthy)]);
-    details.ready = ready.ok;
-    if (!ready.ok) {
-      const problem =
-        ready.phase === "status" ? { ...requestProblem(ready), text: `Prometheus not ready (${ready.message})` } : requestProblem(ready);
-      return finish([problem]);
-    }
-
-    const readJson = <S extends z.ZodType>(path: string, schema: S, query?: Record<string, string>) =>
-      session.json(path, schema, { maxBytes: monitor.maxBodyBytes, ...(query ? { query } : {}) });
-    const checkAlerts = monitor.alertSeverities?.length !== 0; // `[]`: no alert counts, so none is fetched
+    const notReady = await checkReady(session, details);
+    if (notReady) return finish([notReady]);
     const queries = monitor.queries ?? [];
-    const [targets, alerts, answers] = await Promise.all([
-      readJson("/api/v1/targets", TargetsResponse, { state: "active" }),
-      checkAlerts ? readJson("/api/v1/alerts", AlertsResponse) : undefined,
-      Promise.all(queries.map((q) => readJson("/api/v1/query", QueryResponse, { query: q.expr }))),
-    ]);
-    const latencyMs = elapsed(deps, startedAt);
-    const problems: Problem[] = [];
-    const upNotes = [`healthy in ${latencyMs} ms`];
-
-    if (!targets.ok) problems.push(requestProblem(targets));
-    else {
-      const active = targets.value.data.activeTargets;
-      const down = active
-        .filter((t) => t.health !== "up")
-        .map((t) => ({
-          job: t.labels.job ?? t.scrapePool ?? "?",
-          instance: t.labels.instance ?? t.scrapeUrl ?? "?",
-          lastError: t.lastError ?? "",
-        }));
-      details.targetsTotal = active.length;
-      details.targetsDown = down.slice(0, LIST_CAP);
-      details.targetsDownTotal = down.length;
-      if (down.length > 0) {
-        // Jobs only: the message reaches the public page, and instances are internal addresses (details keep them).
-        const perJob = new Map<string, number>();
-        for (const t of down) perJob.set(t.job, (perJob.get(t.job) ?? 0) + 1);
-        const names = listWithMore(
-          [...perJob].map(([job, n]) => (n > 1 ? `${job} ×${n}` : job)),
-          3,
-        );
-        problems.push({
-          status: "degraded",
-          text: `${down.length} of ${plural(active.length, "target")} down (${names})`,
-          phase: "targets",
-        });
-      } else upNotes.push(`${plural(active.length, "target")} up`);
-    }
-
-    if (alerts && !alerts.ok) problems.push(requestProblem(alerts));
-    else if (alerts) {
-      const firing = alerts.value.data.alerts.filter((a) => a.state === "firing").map((a) => a.labels);
-      const summary = summariseAlerts(firing, monitor);
-      details.alertsFiring = summary.groups.slice(0, LIST_CAP);
-      details.alertsFiringTotal = summary.total;
-      if (summary.total === 1) problems.push({ status: "degraded", text: `alert ${summary.groups[0]?.name} firing`, phase: "alerts" });
-      else if (summary.total > 1) {
-        const names = summary.groups.map((a) => (a.count > 1 ? `${a.name} ×${a.count}` : a.name));
-        problems.push({ status: "degraded", text: `${summary.total} alerts firing (${listWithMore(names, 3)})`, phase: "alerts" });
-      } else upNotes.push("no alerts firing");
-    }
-
-    queries.forEach((query, i) => {
-      const { report, problem } = judgeQuery(query, answers[i] as QueryAnswer);
-      details.queries.push(report);
-      if (problem) problems.push(problem);
-    });
-    if (queries.length > 0 && details.queries.every((q) => q.ok)) upNotes.push(`${plural(queries.length, "query", "queries")} ok`);
-
-    return finish(problems, upNotes.join("; "));
+    const [targets, alerts, answers] = await readApis(session, monitor, queries);
+    const found: Findings = { problems: [], upNotes: [`healthy in ${elapsed(deps, startedAt)} ms`] };
+    judgeTargets(targets, details, found);
+    if (alerts) judgeAlerts(alerts, monitor, details, found);
+    judgeQueries(queries, answers, details, found);
+    return finish(found.problems, found.upNotes.join("; "));
   } finally {
     session.close();
   }
+}
+
+/** Health and readiness, asked together: a problem when Prometheus is not healthy or not ready, else null. */
+async function checkReady(session: ProbeSession, details: PrometheusDetails): Promise<Problem | null> {
+  const [healthy, ready] = await Promise.all([session.check("/-/healthy"), session.check("/-/ready")]);
+  if (!healthy.ok) return requestProblem(healthy);
+  details.ready = ready.ok;
+  if (ready.ok) return null;
+  return ready.phase === "status" ? { ...requestProblem(ready), text: `Prometheus not ready (${ready.message})` } : requestProblem(ready);
+}
+
+/** Targets, firing alerts (unless no alert counts) and the monitor's queries, asked all at once. */
+function readApis(session: ProbeSession, monitor: PrometheusMonitor, queries: readonly PrometheusQuery[]) {
+  const readJson = <S extends z.ZodType>(path: string, schema: S, query?: Record<string, string>) =>
+    session.json(path, schema, { maxBytes: monitor.maxBodyBytes, ...(query ? { query } : {}) });
+  const checkAlerts = monitor.alertSeverities?.length !== 0; // `[]`: no alert counts, so none is fetched
+  return Promise.all([
+    readJson("/api/v1/targets", TargetsResponse, { state: "active" }),
+    checkAlerts ? readJson("/api/v1/alerts", AlertsResponse) : undefined,
+    Promise.all(queries.map((q) => readJson("/api/v1/query", QueryResponse, { query: q.expr }))),
+  ]);
+}
+
+/** Targets not up make the probe degraded. */
+function judgeTargets(targets: TargetsAnswer, details: PrometheusDetails, found: Findings): void {
+  if (!targets.ok) {
+    found.problems.push(requestProblem(targets));
+    return;
+  }
+  const active = targets.value.data.activeTargets;
+  const down = active
+    .filter((t) => t.health !== "up")
+    .map((t) => ({
+      job: t.labels.job ?? t.scrapePool ?? "?",
+      instance: t.labels.instance ?? t.scrapeUrl ?? "?",
+      lastError: t.lastError ?? "",
+    }));
+  details.targetsTotal = active.length;
+  details.targetsDown = down.slice(0, LIST_CAP);
+  details.targetsDownTotal = down.length;
+  if (down.length === 0) {
+    found.upNotes.push(`${plural(active.length, "target")} up`);
+    return;
+  }
+  found.problems.push({
+    status: "degraded",
+    text: `${down.length} of ${plural(active.length, "target")} down (${jobsOf(down)})`,
+    phase: "targets",
+  });
+}
+
+/** Jobs only: the message reaches the public page, and instances are internal addresses (details keep them). */
+function jobsOf(down: readonly TargetDown[]): string {
+  const perJob = new Map<string, number>();
+  for (const t of down) perJob.set(t.job, (perJob.get(t.job) ?? 0) + 1);
+  return listWithMore(
+    [...perJob].map(([job, n]) => (n > 1 ? `${job} ×${n}` : job)),
+    3,
+  );
+}
+
+/** Firing alerts (of the severities that count) make the probe degraded. */
+function judgeAlerts(alerts: AlertsAnswer, monitor: PrometheusMonitor, details: PrometheusDetails, found: Findings): void {
+  if (!alerts.ok) {
+    found.problems.push(requestProblem(alerts));
+    return;
+  }
+  const firing = alerts.value.data.alerts.filter((a) => a.state === "firing").map((a) => a.labels);
+  const summary = summariseAlerts(firing, monitor);
+  details.alertsFiring = summary.groups.slice(0, LIST_CAP);
+  details.alertsFiringTotal = summary.total;
+  if (summary.total === 1) found.problems.push({ status: "degraded", text: `alert ${summary.groups[0]?.name} firing`, phase: "alerts" });
+  else if (summary.total > 1) {
+    const names = summary.groups.map((a) => (a.count > 1 ? `${a.name} ×${a.count}` : a.name));
+    found.problems.push({ status: "degraded", text: `${summary.total} alerts firing (${listWithMore(names, 3)})`, phase: "alerts" });
+  } else found.upNotes.push("no alerts firing");
+}
+
+function judgeQueries(queries: readonly PrometheusQuery[], answers: QueryAnswer[], details: PrometheusDetails, found: Findings): void {
+  queries.forEach((query, i) => {
+    const { report, problem } = judgeQuery(query, answers[i] as QueryAnswer);
+    details.queries.push(report);
+    if (problem) found.problems.push(problem);
+  });
+  if (queries.length > 0 && details.queries.every((q) => q.ok)) found.upNotes.push(`${plural(queries.length, "query", "queries")} ok`);
 }
