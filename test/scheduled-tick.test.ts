@@ -3,33 +3,11 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { LATEST_KEY } from "../src/storage/r2-latest-store";
 import { STATE_KEY } from "../src/storage/kv-state-store";
+import { localPlatformConfig, targetsBase } from "./helpers/targets";
 import { envWith, fireCron, get } from "./helpers/worker";
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
-const config = {
-  title: "AI Platform status",
-  monitors: [
-    {
-      id: "api-gateway",
-      name: "API gateway",
-      group: "Platform",
-      type: "http",
-      url: `${base}/gateway/health`,
-      severity: "SEV-1",
-      criticalChecks: ["database"],
-    },
-    { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${base}/slow?ms=150`, degradedAfterMs: 50 },
-    {
-      id: "grafana",
-      name: "Grafana",
-      group: "Monitoring",
-      type: "http",
-      url: `${base}/grafana/api/health`,
-      expectJson: { database: "ok" },
-    },
-    { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health` },
-  ],
-};
+const base = targetsBase();
+const config = localPlatformConfig();
 
 afterEach(resetBindings);
 

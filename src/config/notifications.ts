@@ -11,7 +11,7 @@ export const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be 
 const ChannelBase = { id: Slug };
 
 /** A generic webhook: Edgewatch's own JSON body (see docs/notifications.md), optionally signed. */
-export const WebhookChannel = z.strictObject({
+const WebhookChannel = z.strictObject({
   ...ChannelBase,
   type: z.literal("webhook"),
   /** The secret holding the URL to POST to. */
@@ -21,13 +21,13 @@ export const WebhookChannel = z.strictObject({
 });
 
 /** A Slack incoming webhook; the message is Block Kit. */
-export const SlackChannel = z.strictObject({ ...ChannelBase, type: z.literal("slack"), urlSecret: SecretName });
+const SlackChannel = z.strictObject({ ...ChannelBase, type: z.literal("slack"), urlSecret: SecretName });
 
 /** A Discord channel webhook; the message is one embed, and it can never mention anyone. */
-export const DiscordChannel = z.strictObject({ ...ChannelBase, type: z.literal("discord"), urlSecret: SecretName });
+const DiscordChannel = z.strictObject({ ...ChannelBase, type: z.literal("discord"), urlSecret: SecretName });
 
 /** PagerDuty Events API v2: trigger on open, resolve on resolve, dedup_key = the incident id. */
-export const PagerDutyChannel = z.strictObject({
+const PagerDutyChannel = z.strictObject({
   ...ChannelBase,
   type: z.literal("pagerduty"),
   /** The secret holding the 32-character integration (routing) key of an Events API v2 integration. */
@@ -37,7 +37,7 @@ export const PagerDutyChannel = z.strictObject({
 });
 
 /** Telegram Bot API `sendMessage` to one chat. */
-export const TelegramChannel = z.strictObject({
+const TelegramChannel = z.strictObject({
   ...ChannelBase,
   type: z.literal("telegram"),
   /** The secret holding the bot token (`123456789:AA...`) that @BotFather gave. */
@@ -52,7 +52,7 @@ export const TelegramChannel = z.strictObject({
 });
 
 /** A Prometheus Alertmanager: incidents become alerts (`POST /api/v2/alerts`) and join the team's existing routing. */
-export const AlertmanagerChannel = z.strictObject({
+const AlertmanagerChannel = z.strictObject({
   ...ChannelBase,
   type: z.literal("alertmanager"),
   /** The base URL, path prefix included (`https://alertmanager.example.com`). */
@@ -82,13 +82,13 @@ export type NotificationChannel = z.infer<typeof NotificationChannel>;
 export type NotificationChannelType = NotificationChannel["type"];
 export type ChannelOf<T extends NotificationChannelType> = Extract<NotificationChannel, { type: T }>;
 
-export const NotificationRoute = z.strictObject({
+const NotificationRoute = z.strictObject({
   monitors: z.array(Slug).optional(),
   groups: z.array(z.string().min(1)).optional(),
   channels: z.array(Slug).min(1),
 });
 
-export const EscalationLevel = z.strictObject({
+const EscalationLevel = z.strictObject({
   /** Minutes after the incident opened, without an acknowledgement, before this level's channels are told. */
   afterMinutes: z.int().min(1),
   channels: z.array(Slug).min(1),

@@ -3,7 +3,7 @@ import { HeaderMap, HttpUrl, interval, MonitorBase } from "./base";
 import { AlertFilterFields } from "./alert-filter";
 
 /** Queries per monitor: each is one subrequest, on top of the four fixed ones (healthy, ready, targets, alerts). */
-export const MAX_QUERIES = 10;
+const MAX_QUERIES = 10;
 
 export const PrometheusQuery = z.strictObject({
   /** Shown in messages and details instead of the expression. */

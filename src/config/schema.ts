@@ -54,7 +54,7 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-export const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 
 /**
  * A maintenance window: one-off (`start`/`end`) or weekly (`weekly`), covering the listed monitors and the monitors

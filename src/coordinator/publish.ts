@@ -6,7 +6,7 @@ import { latestText } from "../storage/latest-object";
 import type { WriterDeps } from "./writer-deps";
 
 /** latest.json from the writer's state: results, uptime and today's counts now, incidents, admin maintenance. */
-export function latestOf(state: HotState, nowMs: number): string {
+function latestOf(state: HotState, nowMs: number): string {
   const at = state.meta.lastTickAt ? Date.parse(state.meta.lastTickAt) : nowMs;
   const hour = state.hour ?? { h: hourKeyOf(at), ids: [], counts: [] };
   const { uptime, today } = uptimeNow(state.uptime, hour, at);

@@ -3,7 +3,7 @@ import { STALE_AFTER_MS } from "../read-model/status-view";
 import { loadState, type WriterDeps } from "./writer-deps";
 
 /** The watchdog looks this long after the last tick: the stale limit, and a margin for a tick running late. */
-export const STALE_CHECK_AFTER_MS = STALE_AFTER_MS + 30_000;
+const STALE_CHECK_AFTER_MS = STALE_AFTER_MS + 30_000;
 /**
  * Only a tick near the real clock arms the watchdog: a tick replayed for another time (a benchmark's simulated day,
  * a test's fixed minute) would otherwise page about ticks that never were due.

@@ -41,7 +41,7 @@ export interface TickDecision {
 }
 
 /** What KV holds: statuses and since when. Latency and wording are left out, so they never cost a KV write. */
-export function stateOf(results: Record<string, KeptResult>, incidents: Incident[], updatedAt: string): StateSnapshot {
+function stateOf(results: Record<string, KeptResult>, incidents: Incident[], updatedAt: string): StateSnapshot {
   const monitors: StateSnapshot["monitors"] = {};
   for (const [id, m] of Object.entries(results))
     monitors[id] = { status: m.status, since: m.since, message: m.message, checkedAt: m.checkedAt };
@@ -62,7 +62,7 @@ export function keep(shown: ShownResult, raw: KeptResult["raw"], said: string): 
 }
 
 /** Changes whenever a status or an incident changes, and never for a latency or a timestamp. */
-export function fingerprintOf(results: Record<string, Pick<KeptResult, "status" | "since">>, incidents: readonly Incident[]): string {
+function fingerprintOf(results: Record<string, Pick<KeptResult, "status" | "since">>, incidents: readonly Incident[]): string {
   // In the order the writer made them (the config's): stable from tick to tick, so no sort is needed.
   const statuses = Object.keys(results).map((id) => `${id}=${results[id]?.status}@${results[id]?.since}`);
   const incidentKeys = incidents.map((i) => `${i.id}:${i.status}:${i.impact}:${i.severity}:${i.flapping}:${i.updates.length}`);

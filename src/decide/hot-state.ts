@@ -103,7 +103,7 @@ export interface DayAccumulators {
   m: Record<string, DayAccumulator>;
 }
 
-export function emptyMeta(): Meta {
+function emptyMeta(): Meta {
   return {
     v: 2,
     seq: 0,

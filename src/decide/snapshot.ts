@@ -3,7 +3,7 @@ import { Incident, MonitorTrack } from "../incidents/types";
 import { MaintenanceWindow } from "../config/schema";
 import { DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
 
-export const IncidentStateSchema = z.object({ tracks: z.record(z.string(), MonitorTrack), incidents: z.array(Incident) });
+const IncidentStateSchema = z.object({ tracks: z.record(z.string(), MonitorTrack), incidents: z.array(Incident) });
 
 /** Stored forms are validated on read: a truncated or hand-edited object is treated as missing, never trusted. */
 export const StoredResult = z.object({

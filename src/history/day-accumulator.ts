@@ -4,7 +4,7 @@ import type { DayAccumulator, HistoryCarry, RawHour, Rollups } from "./schemas";
 
 /** Folding hours into a day, and the day's rollup from that. Pure. */
 
-export const emptyAccumulator = (): DayAccumulator => ({ c: zeroCounts(), max: null, b: [] });
+const emptyAccumulator = (): DayAccumulator => ({ c: zeroCounts(), max: null, b: [] });
 
 /** Today's accumulators with an hour's raw ticks folded in. */
 export function foldHour(into: Record<string, DayAccumulator>, hour: RawHour): Record<string, DayAccumulator> {

@@ -2,8 +2,7 @@ import { addDays, dayObjectKey, lastDayOfMonth, monthKeyOf, monthObjectKey, rawH
 import type { HistoryCarry } from "./schemas";
 
 /** Day objects (and the months made only of pruned days) are kept this many complete days. */
-export const DAY_RETENTION_DAYS = 400;
-export const DEFAULT_RAW_RETENTION_DAYS = 7;
+const DAY_RETENTION_DAYS = 400;
 /** Days of objects one prune covers: catches up after a gap without ever listing, in one bulk delete. */
 export const MAX_PRUNE_DAYS = 30;
 /** Without a record of earlier pruning (a fresh carry), how many days before the cutoff are deleted as well. */

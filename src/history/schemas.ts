@@ -9,7 +9,7 @@ export const HistoryStatus = z.enum(["up", "degraded", "down", "maintenance", "u
 export type HistoryStatus = z.infer<typeof HistoryStatus>;
 
 /** One tick's results, as history keeps them. */
-export const TickSample = z.object({
+const TickSample = z.object({
   tickAt: z.string(),
   monitors: z.record(z.string(), z.object({ status: HistoryStatus, latencyMs: z.number().nullable() })),
 });
@@ -36,7 +36,7 @@ export type Rollups = z.infer<typeof Rollups>;
  * One tick in compact form: milliseconds since the start of its hour, one status letter per monitor (in the order of
  * the hour's `ids`; `u` up, `d` degraded, `x` down, `m` maintenance, `n` unknown, `-` absent) and the latencies.
  */
-export const RawTick = z.tuple([z.int().min(0).max(3_599_999), z.string().regex(/^[udxmn-]*$/), z.array(Latency)]);
+const RawTick = z.tuple([z.int().min(0).max(3_599_999), z.string().regex(/^[udxmn-]*$/), z.array(Latency)]);
 export type RawTick = z.infer<typeof RawTick>;
 
 /** The raw ticks of one hour. */
@@ -98,9 +98,3 @@ export const HistoryCarry = z.object({
   pruned: z.object({ raw: DayKey.nullable(), days: DayKey.nullable() }),
 });
 export type HistoryCarry = z.infer<typeof HistoryCarry>;
-
-/**
- * The field to add to LatestSnapshot: a carry that does not validate (an older format, a hand edit) resets history
- * rather than making the whole snapshot, and with it every monitor's `since`, unreadable.
- */
-export const HistoryCarryField = HistoryCarry.optional().catch(undefined);

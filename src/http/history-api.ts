@@ -17,7 +17,7 @@ import { validQuery } from "./validate";
 import { withConfig } from "./with-config";
 
 /** How far back `from` defaults to, and the widest range each resolution serves (which bounds the objects read). */
-export const RESOLUTIONS = {
+const RESOLUTIONS = {
   raw: { defaultSpanMs: HOUR_MS, maxSpanMs: 24 * HOUR_MS, limit: "24 hours" },
   hour: { defaultSpanMs: 24 * HOUR_MS, maxSpanMs: 31 * DAY_MS, limit: "31 days" },
   day: { defaultSpanMs: 90 * DAY_MS, maxSpanMs: 400 * DAY_MS, limit: "400 days" },

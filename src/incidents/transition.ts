@@ -7,7 +7,7 @@ import type { Impact, Incident, IncidentEvent, MonitorTrack } from "./types";
 /** Resolved incidents /api/status lists. */
 export const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
 /** Resolved incidents the live state keeps (at most 50), for the status page's 30-day history; all stay in R2. */
-export const KEEP_RESOLVED_MS = 30 * 24 * 3600_000;
+const KEEP_RESOLVED_MS = 30 * 24 * 3600_000;
 const MAX_RECENT_RESOLVED = 50;
 
 export interface Observation {

@@ -34,7 +34,7 @@ function base64Utf8(text: string): string {
  * name, the monitors and `edgewatch_incident` = the incident id; `severity` maps the SEV level like PagerDuty's.
  * Certificate and staleness warnings have no resolve event: their lease ends them.
  */
-export function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number): PostableAlert {
+function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number): PostableAlert {
   const atMs = Date.parse(event.at);
   const now = Number.isFinite(atMs) ? atMs : 0;
   const incident = event.incident;

@@ -5,7 +5,7 @@ import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret
 import type { ChannelOf } from "../config/notifications";
 
 /** Discord's documented embed limits; `total` counts title, description, field names and values, footer and author. */
-export const DISCORD_LIMITS = {
+const DISCORD_LIMITS = {
   title: 256,
   description: 4096,
   fields: 25,

@@ -5,8 +5,8 @@ import { type AlertSeverity, alertSeverity, httpUrl, subjectKey, summaryLine, tr
 import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "./request";
 import type { ChannelOf } from "../config/notifications";
 
-export const PAGERDUTY_API_URL = "https://events.pagerduty.com";
-export const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255 } as const;
+const PAGERDUTY_API_URL = "https://events.pagerduty.com";
+const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255 } as const;
 
 export type PagerDutyAction = "trigger" | "acknowledge" | "resolve";
 

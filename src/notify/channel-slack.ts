@@ -5,7 +5,7 @@ import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecret
 import type { ChannelOf } from "../config/notifications";
 
 /** Slack's documented limits: a text object 3000, a section field 2000 (10 of them), a context 10 elements. */
-export const SLACK_LIMITS = { text: 3000, sectionText: 3000, fieldText: 2000, fields: 10, contextElements: 10, blocks: 50 } as const;
+const SLACK_LIMITS = { text: 3000, sectionText: 3000, fieldText: 2000, fields: 10, contextElements: 10, blocks: 50 } as const;
 
 type MrkdwnText = { type: "mrkdwn"; text: string };
 export type SlackBlock =

@@ -16,9 +16,9 @@ import {
 import { type Prepared, type SecretLookup, channelLabel, joinUrl, jsonHeaders, readSecret } from "./request";
 import type { ChannelOf } from "../config/notifications";
 
-export const TELEGRAM_API_URL = "https://api.telegram.org";
+const TELEGRAM_API_URL = "https://api.telegram.org";
 /** sendMessage's text: 1-4096 characters after entities are parsed; the markup is kept within it too, to be safe. */
-export const TELEGRAM_LIMITS = { text: 4096 } as const;
+const TELEGRAM_LIMITS = { text: 4096 } as const;
 
 export interface TelegramPayload {
   chat_id: number | string;

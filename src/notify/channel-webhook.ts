@@ -5,7 +5,7 @@ import { type ChannelRequest, type Prepared, type SecretLookup, channelLabel, js
 import type { ChannelOf } from "../config/notifications";
 
 /** Bumped only when a field changes meaning or goes away; new fields may appear at any time. */
-export const WEBHOOK_BODY_VERSION = 1;
+const WEBHOOK_BODY_VERSION = 1;
 
 /** The body documented in docs/notifications.md. Absent things are `null`, so receivers can rely on every key. */
 export function buildWebhookPayload(event: NotificationEvent) {
@@ -29,7 +29,7 @@ export function buildWebhookPayload(event: NotificationEvent) {
 export type WebhookPayload = ReturnType<typeof buildWebhookPayload>;
 
 /** `sha256=<hex>`: HMAC-SHA256 of `body`'s UTF-8 bytes under `key`. */
-export async function signBody(key: string, body: string | Uint8Array): Promise<string> {
+async function signBody(key: string, body: string | Uint8Array): Promise<string> {
   const encoder = new TextEncoder();
   const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const bytes = typeof body === "string" ? encoder.encode(body) : body;

@@ -2,7 +2,7 @@ import type { Log } from "../core/log";
 import type { DeliveryState, OutboxEntry } from "./delivery-state";
 import type { NotificationEvent } from "./event";
 
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 const DONE_KEEP_MS = 8 * 24 * 3600_000;
 const MAX_FAILED_KEPT = 50;
 /**

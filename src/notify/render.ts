@@ -6,7 +6,7 @@ import type { NotificationEvent } from "./event";
 export type AlertSeverity = "critical" | "error" | "warning" | "info";
 
 /** The guide's SEV levels in PagerDuty's (and Alertmanager's `severity` label's) words. */
-export const SEVERITY_OF: Record<Severity, AlertSeverity> = { "SEV-1": "critical", "SEV-2": "error", "SEV-3": "warning", "SEV-4": "info" };
+const SEVERITY_OF: Record<Severity, AlertSeverity> = { "SEV-1": "critical", "SEV-2": "error", "SEV-3": "warning", "SEV-4": "info" };
 
 export const ELLIPSIS = "…";
 
@@ -90,7 +90,7 @@ export function alertSeverity(event: NotificationEvent): AlertSeverity {
   return "warning";
 }
 
-export function isResolved(event: NotificationEvent): boolean {
+function isResolved(event: NotificationEvent): boolean {
   return event.type === "incident.resolved";
 }
 

@@ -38,7 +38,7 @@ export type SendResult =
       retryAfterMs?: number;
     };
 
-export const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
 /** The most of an error answer that is read, for its message; the rest is cancelled. */
 const ERROR_BODY_BYTES = 4_096;
 /** A fetch that ignores its abort signal is given up on this much later. */
@@ -47,7 +47,7 @@ const GRACE_MS = 2_000;
 class SendTimeout extends Error {}
 
 /** The request a channel makes for an event, or why it cannot be made (a missing secret, a malformed one). */
-export async function prepareRequest(channel: NotificationChannel, event: NotificationEvent, secret: SecretLookup): Promise<Prepared> {
+async function prepareRequest(channel: NotificationChannel, event: NotificationEvent, secret: SecretLookup): Promise<Prepared> {
   switch (channel.type) {
     case "webhook":
       return prepareWebhook(channel, event, secret);
@@ -107,7 +107,7 @@ export async function refreshAlertmanager(
 }
 
 /** Makes a prepared request. Never throws; gives up at the timeout, and at the latest two seconds after it. */
-export async function sendRequest(request: ChannelRequest, deps: SendDeps): Promise<SendResult> {
+async function sendRequest(request: ChannelRequest, deps: SendDeps): Promise<SendResult> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new SendTimeout()), timeoutMs);

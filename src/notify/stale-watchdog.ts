@@ -5,7 +5,7 @@ import { routeChannels } from "./route";
 import { type SendDeps, sendNotification } from "./send";
 
 /** `monitor.stale`: the ticks stopped at `lastTickAt`. Its id names the episode, so channels can tell repeats apart. */
-export function staleEvent(config: Config, lastTickAt: string, nowMs: number): NotificationEvent {
+function staleEvent(config: Config, lastTickAt: string, nowMs: number): NotificationEvent {
   const monitorIds = config.monitors.map((m) => m.id);
   const minutes = Math.round((nowMs - Date.parse(lastTickAt)) / 60_000);
   return {

@@ -2,7 +2,7 @@ import { crossOriginHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
 
 /** Redirects an http probe follows before it calls the chain broken; each one is a subrequest of its own. */
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface FirstRequest {

@@ -13,7 +13,7 @@ export const BADGE_WINDOWS = ["24h", "7d", "30d", "90d"] as const satisfies read
 export type BadgeWindow = (typeof BADGE_WINDOWS)[number];
 
 /** shields.io's named colours, and the hex each stands for in the SVG. */
-export const COLORS = {
+const COLORS = {
   brightgreen: "#4c1",
   green: "#97ca00",
   yellowgreen: "#a4a61d",

@@ -4,7 +4,7 @@ import type { Incident } from "../incidents/types";
 /** Incidents as the status page and the incident page show them. Pure. */
 
 /** Resolved incidents listed under "Past incidents": those of the last 30 days, at most 15 (the page's weight). */
-export const HISTORY_DAYS = 30;
+const HISTORY_DAYS = 30;
 export const HISTORY_MAX = 15;
 
 export interface PageUpdate {

@@ -34,7 +34,7 @@ export interface PageGroup {
   statusText: string;
 }
 
-export const STATUS_TEXT: Record<MonitorStatus, string> = {
+const STATUS_TEXT: Record<MonitorStatus, string> = {
   up: "Operational",
   degraded: "Degraded",
   down: "Down",

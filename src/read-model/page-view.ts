@@ -48,7 +48,7 @@ export interface PageView {
   maintenance: MaintenanceNotice[];
 }
 
-export const BANNER_TEXT: Record<BannerState, string> = {
+const BANNER_TEXT: Record<BannerState, string> = {
   operational: "All systems operational",
   degraded: "Degraded performance",
   partial_outage: "Partial outage",

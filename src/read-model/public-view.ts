@@ -10,7 +10,7 @@ import type { StateSnapshot, StoredResult } from "../decide/snapshot";
  * type keeps only the fields listed for it and every text of a monitor not marked `public` has its addresses hidden.
  */
 
-export const HIDDEN = "(address hidden)";
+const HIDDEN = "(address hidden)";
 
 type Details = Record<string, unknown>;
 
@@ -84,7 +84,7 @@ function privateHosts(config: Config): string[] {
 }
 
 /** Replaces URLs, IP addresses, `host:port`, internal-looking names and the private monitors' hosts in a text. */
-export function addressHider(config: Config): (text: string) => string {
+function addressHider(config: Config): (text: string) => string {
   const hosts = privateHosts(config);
   const hostPattern = hosts.length ? new RegExp(`(?<![a-z0-9.-])(?:${hosts.map(escapeRegExp).join("|")})(?![a-z0-9-])`, "gi") : null;
   return (text) => {

@@ -90,14 +90,14 @@ export function buildStatusView(
 }
 
 /** A monitor a tick had but could not probe: `unknown` with a check time (a monitor not checked yet has none). */
-export const couldNotCheck = (m: Pick<MonitorView, "status" | "checkedAt">) => m.status === "unknown" && m.checkedAt !== null;
+const couldNotCheck = (m: Pick<MonitorView, "status" | "checkedAt">) => m.status === "unknown" && m.checkedAt !== null;
 
 /**
  * All down, or any SEV-1 monitor down: major outage. Some down: partial. Any degraded, or any monitor the last tick
  * could not check: degraded (what could not be checked is never shown as operational). Otherwise maintenance when a
  * monitor is in maintenance, else operational. A monitor not checked yet (a new one) counts for nothing.
  */
-export function overallStatus(config: Config, monitors: readonly MonitorView[]): OverallStatus {
+function overallStatus(config: Config, monitors: readonly MonitorView[]): OverallStatus {
   const severity = new Map(config.monitors.map((m) => [m.id, m.severity]));
   const known = monitors.filter((m) => m.status !== "unknown" && m.status !== "maintenance");
   const down = known.filter((m) => m.status === "down");

@@ -19,7 +19,7 @@ export interface ShardedDeps {
 }
 
 /** A shard must answer within the worst case of its probes (six at a time, each retried once) and a margin. */
-export function shardDeadlineMs(shard: Pick<ShardPlan, "monitors">): number {
+function shardDeadlineMs(shard: Pick<ShardPlan, "monitors">): number {
   return worstCaseWallMs(shard.monitors) + 5_000;
 }
 

@@ -15,8 +15,8 @@ export const SHARD_BASE_CPU_MS = 2;
  * `npm run bench` (its writer section: 5 ms for 140 monitors on an ordinary minute, 17 ms for 1,000, flat through the
  * day), rounded up. It does not grow with the time of day, so an ordinary minute is the one to size for.
  */
-export const WRITER_BASE_CPU_MS = 3;
-export const WRITER_CPU_MS_PER_MONITOR = 0.015;
+const WRITER_BASE_CPU_MS = 3;
+const WRITER_CPU_MS_PER_MONITOR = 0.015;
 /**
  * A shard's probes must finish inside the minute even when every target hangs (six at a time, each timing out twice):
  * a mass outage has to show as down, not as a shard that missed its deadline.

@@ -5,7 +5,7 @@ import { probeBatch } from "../probes/probe-batch";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";
 
 /** Sent with every HTTP probe from a located shard, so a target's logs (and tests) can tell the regions apart. */
-export const LOCATION_HEADER = "edgewatch-location";
+const LOCATION_HEADER = "edgewatch-location";
 
 function fromLocation(deps: ProbeDeps, location: string): ProbeDeps {
   return {

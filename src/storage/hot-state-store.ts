@@ -12,7 +12,7 @@ type Part = Exclude<BlobName, "meta" | "results" | "dayacc" | "pending" | "recen
  * (JSON) TAB result (JSON)`. Read
  * back by splitting, so a cold start does not parse every monitor's details; JSON text holds no raw tab or newline.
  */
-export function encodeResults(results: HotState["results"]): string {
+function encodeResults(results: HotState["results"]): string {
   let out = "";
   for (const [id, r] of Object.entries(results)) {
     const said = r.said === r.message ? "=" : JSON.stringify(r.said);
@@ -21,7 +21,7 @@ export function encodeResults(results: HotState["results"]): string {
   return out;
 }
 
-export function decodeResults(text: string): HotState["results"] | null {
+function decodeResults(text: string): HotState["results"] | null {
   const out: HotState["results"] = {};
   for (const line of text.split("\n")) {
     if (!line) continue;

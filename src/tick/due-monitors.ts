@@ -20,14 +20,3 @@ export function isDue(monitor: Pick<Monitor, "id" | "interval">, scheduledTime: 
 export function dueMonitors<M extends Pick<Monitor, "id" | "interval">>(monitors: readonly M[], scheduledTime: number): M[] {
   return monitors.filter((m) => isDue(m, scheduledTime));
 }
-
-/** The due monitors of the busiest minute of a day from `fromMs`: what a plan must hold at worst. */
-export function busiestMinute<M extends Pick<Monitor, "id" | "interval">>(monitors: readonly M[], fromMs = 0): M[] {
-  if (monitors.every((m) => m.interval <= 1)) return [...monitors];
-  let busiest: M[] = [];
-  for (let minute = 0; minute < 1440; minute++) {
-    const due = dueMonitors(monitors, fromMs + minute * 60_000);
-    if (due.length > busiest.length) busiest = due;
-  }
-  return busiest;
-}

@@ -52,7 +52,7 @@ export function assessCertificate(input: AssessInput): Assessment {
  * Why the runtime refused a chain whose leaf is in date and for the right name, as far as the certificates
  * sent can tell; null when they cannot (an unknown root that was not sent looks like any trusted one).
  */
-export function explainUntrusted(chain: readonly Certificate[], now: number): string | null {
+function explainUntrusted(chain: readonly Certificate[], now: number): string | null {
   const leaf = chain[0]!;
   if (isSelfIssued(leaf)) return "self-signed certificate";
   const used = new Set<number>([0]);

@@ -2,7 +2,7 @@
 // addresses in production, so a host that resolves here can only be checked through the Cloudflare API.
 import { inCidr, parseIp } from "../config/ip-address";
 
-export const CLOUDFLARE_RANGES = [
+const CLOUDFLARE_RANGES = [
   "173.245.48.0/20",
   "103.21.244.0/22",
   "103.22.200.0/22",

@@ -2,7 +2,7 @@
 // (which a Worker's socket can never reach) from an ordinary outage.
 import * as z from "zod";
 
-export const DOH_URL = "https://cloudflare-dns.com/dns-query";
+const DOH_URL = "https://cloudflare-dns.com/dns-query";
 
 const DnsJson = z.object({
   Status: z.number(),

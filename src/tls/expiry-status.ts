@@ -4,7 +4,7 @@ import type { ProbeStatus } from "../core/vocabulary";
 const DAY_MS = 86_400_000;
 
 /** Whole days from `now` to `date`, rounded down: negative once the date has passed. */
-export const daysUntil = (date: Date, now: number) => Math.floor((date.getTime() - now) / DAY_MS);
+const daysUntil = (date: Date, now: number) => Math.floor((date.getTime() - now) / DAY_MS);
 
 export const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 

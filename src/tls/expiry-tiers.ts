@@ -1,6 +1,6 @@
 // Which expiry warning is due, so that a caller can notify once per tier rather than on every tick.
 
-export const EXPIRY_TIERS = [30, 14, 7, 1] as const;
+const EXPIRY_TIERS = [30, 14, 7, 1] as const;
 export type ExpiryTier = (typeof EXPIRY_TIERS)[number];
 
 /** The most urgent tier that `daysLeft` is within (at or below), or null when more than 30 days remain. */

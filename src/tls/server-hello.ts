@@ -1,6 +1,6 @@
 // Reads a ServerHello (or a HelloRetryRequest, which is a ServerHello with a special random).
 import { ByteReader, equalBytes } from "./bytes";
-import { ExtensionType, HELLO_RETRY_RANDOM, Version } from "./constants";
+import { ExtensionType, HELLO_RETRY_RANDOM } from "./constants";
 
 export interface ServerHello {
   helloRetry: boolean;
@@ -41,5 +41,3 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   }
   return hello;
 }
-
-export const isTls13 = (hello: ServerHello) => hello.version === Version.tls13;

@@ -18,7 +18,7 @@ export const socketAddress = (target: Target) => ({
 });
 
 /** The connect error text is the same for refused, unreachable, unresolvable and blocked destinations. */
-export const CONNECT_FAILED = "no TLS handshake: connection refused or host unreachable";
+const CONNECT_FAILED = "no TLS handshake: connection refused or host unreachable";
 
 export async function socketCertificates(
   connect: Connect,

@@ -3,14 +3,7 @@ import example from "../../edgewatch.config.json";
 import committedSchema from "../../edgewatch.schema.json";
 import { formatPath, parseConfig, parseConfigText } from "../../src/config/load";
 import { configJsonSchema } from "../../scripts/json-schema";
-
-const monitor = (fields: Record<string, unknown> = {}) => ({
-  id: "gw",
-  name: "Gateway",
-  type: "http",
-  url: "https://api.example.test/health",
-  ...fields,
-});
+import { monitorInput } from "../helpers/fixtures";
 
 describe("parseConfig", () => {
   it("accepts the example configuration and applies defaults", () => {
@@ -39,10 +32,10 @@ describe("parseConfig", () => {
     const result = parseConfig({
       title: "t",
       monitors: [
-        monitor(),
-        monitor({ id: "b" }),
-        monitor({ id: "c", url: "not a url" }),
-        monitor({ id: "gw", severity: "SEV-9", timeoutMs: 5 }),
+        monitorInput(),
+        monitorInput({ id: "b" }),
+        monitorInput({ id: "c", url: "not a url" }),
+        monitorInput({ id: "gw", severity: "SEV-9", timeoutMs: 5 }),
       ],
     });
     expect(result.ok).toBe(false);
@@ -54,18 +47,18 @@ describe("parseConfig", () => {
   });
 
   it("rejects unknown fields, unknown types, non-http URLs, missing title and an empty monitor list", () => {
-    const typo = parseConfig({ title: "t", monitors: [monitor({ timeout: 5 })] });
+    const typo = parseConfig({ title: "t", monitors: [monitorInput({ timeout: 5 })] });
     expect(typo.ok ? [] : typo.errors.join("\n")).toMatch(/^monitors\[0\]: Unrecognized key: "timeout"/);
-    const type = parseConfig({ title: "t", monitors: [monitor({ type: "ftp" })] });
+    const type = parseConfig({ title: "t", monitors: [monitorInput({ type: "ftp" })] });
     expect(type.ok ? [] : type.errors.join("\n")).toMatch(/^monitors\[0\]\.type: /);
-    const scheme = parseConfig({ title: "t", monitors: [monitor({ url: "javascript:alert(1)" })] });
+    const scheme = parseConfig({ title: "t", monitors: [monitorInput({ url: "javascript:alert(1)" })] });
     expect(scheme.ok ? [] : scheme.errors).toEqual(["monitors[0].url: Invalid URL (must be http:// or https://)"]);
     const empty = parseConfig({ monitors: [] });
     expect(empty.ok ? [] : empty.errors.map((e) => e.split(":")[0])).toEqual(["title", "monitors"]);
   });
 
   it("checks ids are slugs and header values are strings or secret references", () => {
-    const result = parseConfig({ title: "t", monitors: [monitor({ id: "Not A Slug", headers: { Authorization: { env: "X" } } })] });
+    const result = parseConfig({ title: "t", monitors: [monitorInput({ id: "Not A Slug", headers: { Authorization: { env: "X" } } })] });
     expect(result.ok ? [] : result.errors.map((e) => e.split(":")[0])).toEqual(["monitors[0].id", "monitors[0].headers.Authorization"]);
   });
 

@@ -6,7 +6,7 @@ import { pruneStep } from "../../src/coordinator/archive-day";
 import { loadState } from "../../src/coordinator/writer-deps";
 import { storesFrom } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
-import { incident } from "../helpers/faces-app";
+import { incident } from "../helpers/fixtures";
 import { configOf, inWriter } from "../helpers/writer";
 
 afterEach(resetBindings);
@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 const TODAY = "2096-06-01";
 const at = (daysAgo: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - daysAgo * DAY - 3_600_000).toISOString();
 
-function stored(daysAgo: number, status: "open" | "resolved") {
+function storedIncident(daysAgo: number, status: "open" | "resolved") {
   const startedAt = at(daysAgo);
   return incident({
     id: incidentId("gw", startedAt),
@@ -29,8 +29,8 @@ function stored(daysAgo: number, status: "open" | "resolved") {
 describe("incident records in R2 are pruned after their retention", () => {
   it("the day's prune deletes resolved incidents older than incidentRetentionDays (default 400), and keeps open ones", async () => {
     const stores = storesFrom(env);
-    const old = [stored(401, "resolved"), stored(500, "resolved"), stored(1200, "resolved")];
-    const keep = [stored(399, "resolved"), stored(10, "resolved"), stored(450, "open")];
+    const old = [storedIncident(401, "resolved"), storedIncident(500, "resolved"), storedIncident(1200, "resolved")];
+    const keep = [storedIncident(399, "resolved"), storedIncident(10, "resolved"), storedIncident(450, "open")];
     for (const i of [...old, ...keep]) await stores.incidents.putIncident(i);
 
     const config = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }] });
@@ -49,7 +49,7 @@ describe("incident records in R2 are pruned after their retention", () => {
 
   it("honours a shorter retention from the config", async () => {
     const stores = storesFrom(env);
-    const recent = stored(40, "resolved");
+    const recent = storedIncident(40, "resolved");
     await stores.incidents.putIncident(recent);
     const config = configOf({
       monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }],

@@ -2,8 +2,8 @@
 // A probe pointed at `http://127.0.0.1:PORT/<case>` gets the case's answer for the endpoints it overrides and a
 // healthy answer for the rest. It also mounts the demo imitation under /monitoring, so tests can probe the demo.
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { monitoringStackRoutes } from "../../scripts/demo/monitoring-stack";
+import { listenOnLoopback } from "./listen";
 
 type Res = http.ServerResponse;
 type Handler = (res: Res, endpoint: string, req: http.IncomingMessage) => boolean;
@@ -173,7 +173,6 @@ interface Stats {
 }
 
 export async function startBrokenMonitoring(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
   const stats = new Map<string, Stats>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -208,16 +207,5 @@ export async function startBrokenMonitoring(): Promise<{ port: number; close: ()
     if (handler(res, endpoint, req) || healthy(res, endpoint, req)) return;
     json(res, 404, { error: "not found" });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return listenOnLoopback(server);
 }

@@ -4,7 +4,8 @@ import type { Bindings } from "../../src/env/deps";
 import { type AppEnv, app } from "../../src/http/app";
 import type { Incident } from "../../src/incidents/types";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import type { LatestSnapshot, StoredResult } from "../../src/decide/snapshot";
+import type { LatestSnapshot } from "../../src/decide/snapshot";
+import { minutesAgo } from "./fixtures";
 
 /** The Worker's own app: the faces are tested as they are mounted, not through a copy of the wiring. */
 export function facesApp(): Hono<AppEnv> {
@@ -27,40 +28,6 @@ export async function faceGet(
   const response = await app.fetch(new Request(`${origin}${path}`, { headers: options.headers ?? {} }), bindings, ctx);
   await waitOnExecutionContext(ctx);
   return response;
-}
-
-export const minutesAgo = (minutes: number, nowMs = Date.now()) =>
-  new Date(Math.floor(nowMs / 60_000) * 60_000 - minutes * 60_000).toISOString();
-
-export function stored(fields: Partial<StoredResult> & Pick<StoredResult, "status">, at: string): StoredResult {
-  return {
-    type: "http",
-    latencyMs: 42,
-    checkedAt: at,
-    message: `HTTP 200 in 42 ms`,
-    details: { statusCode: 200, checks: null },
-    since: at,
-    ...fields,
-  };
-}
-
-export function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
-  return {
-    title: "Something is down",
-    severity: "SEV-3",
-    impact: "major",
-    status: "open",
-    flapping: false,
-    startedAt: minutesAgo(10),
-    resolvedAt: null,
-    durationMs: null,
-    cause: { message: "HTTP 500", phase: "status" },
-    updates: [{ at: minutesAgo(9), status: "investigating", message: "Something is down: HTTP 500" }],
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    source: "monitor",
-    ...fields,
-  };
 }
 
 type UptimeRecord = Record<string, Record<"24h" | "7d" | "30d" | "90d", number | null>>;

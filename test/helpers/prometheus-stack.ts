@@ -5,11 +5,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { BROKEN_ACCESS, startBrokenMonitoring } from "./broken-monitoring";
 import { freePort } from "./http-targets";
+import { listenOnLoopback } from "./listen";
 
 export const INSTALL_HINT = "apt-get install -y prometheus prometheus-alertmanager";
 
@@ -146,7 +146,6 @@ interface TargetState {
 /** The scrape target, and the control endpoints a test inside workerd reaches with fetch(). */
 async function startControlServer(onStopSpare: () => Promise<void>) {
   const state: TargetState = { fail: false, gauge: 1 };
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const reply = (status: number, body: unknown) => {
@@ -187,18 +186,7 @@ async function startControlServer(onStopSpare: () => Promise<void>) {
     }
     reply(404, { error: "not found" });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 const GLOBAL = { scrape_interval: "1s", scrape_timeout: "900ms", evaluation_interval: "1s" };

@@ -11,8 +11,8 @@
 // (PagerDuty 202, Telegram `{"ok":true}`, Discord 204, Slack `ok`, Alertmanager 200). Tests use a unique path prefix
 // each, so files running at once never see each other's requests.
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { freePort } from "./http-targets";
+import { listenOnLoopback } from "./listen";
 
 export interface RecordedRequest {
   seq: number;
@@ -62,7 +62,6 @@ function defaultAnswer(path: string): { status: number; headers: Record<string, 
 export async function startRecordingServer(): Promise<{ values: { recorder: RecorderInfo }; close(): Promise<void> }> {
   const recorded: RecordedRequest[] = [];
   const rules = new Map<string, Rule[]>();
-  const sockets = new Set<Socket>();
   let seq = 0;
   let hugeWritten = 0;
 
@@ -160,18 +159,8 @@ export async function startRecordingServer(): Promise<{ values: { recorder: Reco
       } else answer();
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port, close } = await listenOnLoopback(server);
   const refusedPort = await freePort();
-  const info: RecorderInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, refusedPort };
-  return {
-    values: { recorder: info },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  const info: RecorderInfo = { url: `http://127.0.0.1:${port}`, refusedPort };
+  return { values: { recorder: info }, close };
 }

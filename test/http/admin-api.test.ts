@@ -1,6 +1,6 @@
 import { resetBindings } from "../helpers/reset";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
@@ -9,8 +9,9 @@ import { recorded, recorderUrl, uniquePrefix } from "../notify/fixtures";
 import { probeDeps } from "../helpers/monitors";
 import { envWith, fireCron, get } from "../helpers/worker";
 import { configOf, tick } from "../helpers/writer";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const TOKEN = "adm-7c1e0f3b9a";
 // Ticks around the real clock: admin actions are stamped with it, and later ticks must come after them.
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
@@ -56,7 +57,7 @@ function setup(options: { escalation?: boolean } = {}) {
   };
   const secrets = { HOOK_OPS: `${recorderUrl()}${prefix}/ops`, HOOK_LEAD: `${recorderUrl()}${prefix}/lead` };
   const bindings = envWith(config, { ADMIN_TOKEN: TOKEN, ...secrets });
-  const fail = (status: number) => fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
+  const fail = (status: number) => setSwitch(key, status);
   const sent = async (channel: string) =>
     (await recorded(`${prefix}/${channel}`)).map((r) => JSON.parse(r.body) as { event: string; reason: string });
   // Ticks run in the coordinator with the test's secrets (the object's own bindings are the test pool's, without them).

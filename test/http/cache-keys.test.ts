@@ -6,7 +6,8 @@ import { type Bindings, storesFrom } from "../../src/env/deps";
 import { canonicalUrl } from "../../src/http/edge-cache";
 import { HistoryQuery } from "../../src/http/history-api";
 import { countingBindings } from "../helpers/counting-bindings";
-import { faceGet, incident, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { incident, stored } from "../helpers/fixtures";
 import { envWith } from "../helpers/worker";
 
 const config = {

@@ -7,7 +7,8 @@ import type { Bindings } from "../../src/env/deps";
 import { edgeCache } from "../../src/http/edge-cache";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { countingBindings } from "../helpers/counting-bindings";
-import { faceGet, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { stored } from "../helpers/fixtures";
 import { envWith } from "../helpers/worker";
 
 const config = {

@@ -2,7 +2,8 @@ import { resetBindings } from "../helpers/reset";
 
 import { XMLParser } from "fast-xml-parser";
 import { afterEach, describe, expect, it } from "vitest";
-import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { envWith } from "../helpers/worker";
 
 afterEach(resetBindings);

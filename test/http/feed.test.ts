@@ -2,7 +2,8 @@ import { resetBindings } from "../helpers/reset";
 
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterEach, describe, expect, it } from "vitest";
-import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { envWith } from "../helpers/worker";
 
 const XSS = "<img src=x onerror=alert(1)>";

@@ -3,35 +3,30 @@ import { resetBindings } from "../helpers/reset";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Incident } from "../../src/incidents/types";
 import { countingStores } from "../helpers/counting-stores";
+import { incident } from "../helpers/fixtures";
 import { envWith, get } from "../helpers/worker";
 
 const config = { title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://x.test/" }] };
 const bindings = envWith(config);
 
-const incident = (minute: number, status: Incident["status"]): Incident => {
+/** The gateway's incident started `minute` minutes into November (resolved on the spot when not open). */
+const gatewayIncident = (minute: number, status: Incident["status"]): Incident => {
   const startedAt = new Date(Date.parse("2026-11-01T00:00:00Z") + minute * 60_000).toISOString();
-  return {
+  return incident({
     id: `gw-${startedAt.replace(/\.\d{3}/, "").replace(/[-:]/g, "")}`,
     monitorIds: ["gw"],
     title: "Gateway is down",
-    severity: "SEV-3",
-    impact: "major",
     status,
-    flapping: false,
     startedAt,
     resolvedAt: status === "resolved" ? startedAt : null,
     durationMs: status === "resolved" ? 0 : null,
-    cause: { message: "HTTP 500", phase: "status" },
     updates: [],
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    source: "monitor",
-  };
+  });
 };
 
 beforeEach(async () => {
   const { incidents } = countingStores();
-  for (let i = 0; i < 7; i++) await incidents.putIncident(incident(i * 10, i === 3 || i === 6 ? "open" : "resolved"));
+  for (let i = 0; i < 7; i++) await incidents.putIncident(gatewayIncident(i * 10, i === 3 || i === 6 ? "open" : "resolved"));
 });
 afterEach(resetBindings);
 

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env/deps";
 import { bearerMatches, secretsEqual } from "../../src/http/constant-time";
 import { countingBindings } from "../helpers/counting-bindings";
-import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { envWith } from "../helpers/worker";
 
 const TOKEN = "metrics-token-5a6b7c8d9e";

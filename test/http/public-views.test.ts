@@ -2,7 +2,8 @@ import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { incidentKey } from "../../src/storage/r2-incident-store";
-import { incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
+import { seedLatest } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { envWith, get } from "../helpers/worker";
 
 // Everything a probe learns about the inside of the platform, as the real probes store it.

@@ -1,13 +1,12 @@
 import { resetBindings } from "../helpers/reset";
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { jsx } from "hono/jsx";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import type { Bindings } from "../../src/env/deps";
 import { addDays, dayKeyOf, HOUR_MS, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
-import { app } from "../../src/http/app";
 import { readPageData } from "../../src/http/page-data";
 import { contentSecurityPolicy } from "../../src/http/pages";
 import { BASE_CSS } from "../../src/http/views/layout";
@@ -18,24 +17,17 @@ import { buildPageView } from "../../src/read-model/page-view";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { StoredResult } from "../../src/decide/snapshot";
+import { faceGet } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { latestView } from "../helpers/monitors";
+import { localPlatformConfig } from "../helpers/targets";
 import { envWith, fireCron } from "../helpers/worker";
 import { configOf, runJobs } from "../helpers/writer";
 
-// ---- the Worker's own app, where the page is mounted next to the API ----
-
-let served = 0;
-/** A GET with a real execution context, on a host of its own: the edge cache (keyed by URL) never mixes tests. */
-async function page(bindings: Bindings, path = "/", headers: Record<string, string> = {}, origin?: string): Promise<Response> {
-  const ctx = createExecutionContext();
-  const host = origin ?? `http://p${++served}-${crypto.randomUUID().slice(0, 8)}.status.test`;
-  const response = await app.fetch(new Request(`${host}${path}`, { headers }), bindings, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+// ---- the Worker's own app (through faceGet), where the page is mounted next to the API ----
 
 async function html(bindings: Bindings, path = "/"): Promise<string> {
-  const response = await page(bindings, path);
+  const response = await faceGet(bindings, path);
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -59,39 +51,16 @@ afterEach(resetBindings);
 const NOW = Date.now();
 const MINUTE = 60_000;
 const TODAY = dayKeyOf(NOW);
-const at = (minutesAgo: number) => new Date(Math.floor(NOW / MINUTE) * MINUTE - minutesAgo * MINUTE).toISOString();
+const at = (minutes: number) => minutesAgo(minutes, NOW);
 
-function stored(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
+/** What a monitor's 503 looks like to the probe: the cause of this file's incidents, the message of its down results. */
+const CAUSE_503 = { message: "HTTP 503 in 12 ms (expected 200-299)", phase: "status" };
+
+/** A result checked now, unchanged for 30 minutes; a down one answered 503 in 12 ms. */
+function result(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
   const latencyMs = status === "down" ? null : 80;
-  return {
-    type: "http",
-    status,
-    latencyMs,
-    checkedAt: at(0),
-    message: status === "down" ? "HTTP 503 in 12 ms (expected 200-299)" : `HTTP 200 in ${latencyMs} ms`,
-    details: { statusCode: 200, checks: null },
-    since: at(30),
-    ...fields,
-  };
-}
-
-function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
-  return {
-    title: "Something is down",
-    severity: "SEV-3",
-    impact: "major",
-    status: "open",
-    flapping: false,
-    startedAt: at(20),
-    resolvedAt: null,
-    durationMs: null,
-    cause: { message: "HTTP 503 in 12 ms (expected 200-299)", phase: "status" },
-    updates: [{ at: at(19), status: "investigating", message: "Something is down: HTTP 503" }],
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    source: "monitor",
-    ...fields,
-  };
+  const message = status === "down" ? CAUSE_503.message : `HTTP 200 in ${latencyMs} ms`;
+  return stored({ status, latencyMs, message, since: at(30), ...fields }, at(0));
 }
 
 /** The carry's parts the page reads: 24 finished hours (p50 rising from 40 ms) and 30 ticks of the current hour. */
@@ -161,9 +130,9 @@ async function seed(options: {
 }
 
 function parsedConfig(raw: unknown): Config {
-  const result = parseConfig(raw);
-  if (!result.ok) throw new Error(result.errors.join("; "));
-  return result.config;
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) throw new Error(parsed.errors.join("; "));
+  return parsed.config;
 }
 
 // ---- a realistic page: 20 monitors in four groups, 90 days, incidents ----
@@ -211,6 +180,7 @@ const bigIncidents = [
     title: "Billing API is down",
     severity: "SEV-2",
     startedAt: at(42),
+    cause: CAUSE_503,
     updates: [
       { at: at(40), status: "investigating", message: "Billing API is down: HTTP 503 in 12 ms (expected 200-299)" },
       { at: at(25), status: "identified", message: "A bad deploy of the billing service; rolling back." },
@@ -224,6 +194,7 @@ const bigIncidents = [
     impact: "minor",
     flapping: true,
     startedAt: at(15),
+    cause: CAUSE_503,
     updates: [{ at: at(14), status: "investigating", message: "Embeddings is degraded: HTTP 200 in 2400 ms; slower than 2000 ms" }],
   }),
   ...[1, 2, 4, 6].map((daysAgo, k) =>
@@ -239,13 +210,14 @@ const bigIncidents = [
         { at: at(daysAgo * 1440 + 29), status: "investigating", message: `${NAMES[k * 3]} is down: timeout after 10000 ms` },
         { at: at(daysAgo * 1440), status: "resolved", message: `${NAMES[k * 3]} is up again` },
       ],
+      cause: CAUSE_503,
     }),
   ),
 ];
 
 async function seedBig(): Promise<void> {
   const monitors = Object.fromEntries(
-    BIG_IDS.map((id) => [id, stored(id === "billing-api" ? "down" : id === "embeddings" ? "degraded" : "up")]),
+    BIG_IDS.map((id) => [id, result(id === "billing-api" ? "down" : id === "embeddings" ? "degraded" : "up")]),
   );
   const uptime = Object.fromEntries(BIG_IDS.map((id, i) => [id, { "24h": 100, "7d": 100, "30d": 99.9, "90d": 99.9 - i / 100 }]));
   // Every monitor has a few bad days: some down, some degraded, one in maintenance.
@@ -269,38 +241,14 @@ function barsOf(markup: string): { state: string; days: number; label: string }[
 
 describe("GET / (status page)", () => {
   it("renders a real tick against the local servers: banner, groups, states, messages, sparklines, bars", async () => {
-    const base = `http://127.0.0.1:${inject("httpPort")}`;
-    const bindings = envWith({
-      title: "AI Platform status",
-      monitors: [
-        {
-          id: "api-gateway",
-          name: "API gateway",
-          group: "Platform",
-          type: "http",
-          url: `${base}/gateway/health`,
-          severity: "SEV-1",
-          criticalChecks: ["database"],
-        },
-        { id: "ai-worker", name: "AI worker", group: "Platform", type: "http", url: `${base}/slow?ms=150`, degradedAfterMs: 50 },
-        {
-          id: "grafana",
-          name: "Grafana",
-          group: "Monitoring",
-          type: "http",
-          url: `${base}/grafana/api/health`,
-          expectJson: { database: "ok" },
-        },
-        { id: "broken", name: "Broken", type: "http", url: `http://127.0.0.1:${inject("refusedPort")}/health` },
-      ],
-    });
+    const bindings = envWith(localPlatformConfig());
     // Two finished hours and this one: the sparklines draw from the hours' medians (recent.json, written by the
     // coordinator's archive jobs), so a new deployment shows its first one once two hours have passed.
     for (const at of [NOW - 2 * HOUR_MS, NOW - HOUR_MS, NOW]) {
       await fireCron(bindings, at);
       await runJobs({ config: configOf(JSON.parse(bindings.EDGEWATCH_CONFIG!)) });
     }
-    const response = await page(bindings);
+    const response = await faceGet(bindings, "/");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html; charset=UTF-8");
     const markup = await response.text();
@@ -363,7 +311,7 @@ describe("GET / (status page)", () => {
       [{ core: "up", a: "maintenance", b: "up" }, "maintenance", "Maintenance in progress"],
     ];
     for (const [statuses, state, words] of cases) {
-      await seed({ monitors: Object.fromEntries(Object.entries(statuses).map(([id, s]) => [id, stored(s)])) });
+      await seed({ monitors: Object.fromEntries(Object.entries(statuses).map(([id, s]) => [id, result(s)])) });
       const markup = await html(envWith(config));
       expect(markup).toContain(`<section class="ban b-${state}" aria-label="Overall status">`);
       expect(markup).toContain(`<strong>${words}</strong>`);
@@ -394,7 +342,7 @@ describe("GET / (status page)", () => {
       summary.monitors.gw!.uptime[i] = null;
     }
     await seed({
-      monitors: { gw: stored("up") },
+      monitors: { gw: result("up") },
       carry: carryOf(ids),
       summary,
       uptime: { gw: { "24h": 100, "7d": 100, "30d": 99.958, "90d": 99.979 } },
@@ -431,7 +379,7 @@ describe("GET / (status page)", () => {
   });
 
   it("draws a 24-hour latency sparkline as inline SVG, its numbers in words", async () => {
-    await seed({ monitors: { gw: stored("up") }, carry: carryOf(["gw"]) });
+    await seed({ monitors: { gw: result("up") }, carry: carryOf(["gw"]) });
     const markup = await html(
       envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }),
     );
@@ -488,8 +436,10 @@ describe("GET / (status page)", () => {
       startedAt: at(31 * 1440 + 60),
       resolvedAt: at(31 * 1440),
       durationMs: 60 * MINUTE,
+      cause: CAUSE_503,
+      updates: [{ at: at(19), status: "investigating", message: "Something is down: HTTP 503" }],
     });
-    await seed({ monitors: { gw: stored("up") }, incidents: [old] });
+    await seed({ monitors: { gw: result("up") }, incidents: [old] });
     const text = textOf(
       await html(envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] })),
     );
@@ -526,13 +476,13 @@ describe("GET / (status page)", () => {
       durationMs: 1,
       kv: null,
       monitors: {
-        gw: stored("up", { details: { daysLeft: 3 } }),
-        cert: stored("up", {
+        gw: result("up", { details: { daysLeft: 3 } }),
+        cert: result("up", {
           type: "tls",
           message: "certificate valid, TLSv1.3",
           details: { daysLeft: 23, notAfter: "2099-01-01T00:00:00Z" },
         }),
-        old: stored("down", { type: "tls", message: "certificate expired", details: { daysLeft: -2 } }),
+        old: result("down", { type: "tls", message: "certificate expired", details: { daysLeft: -2 } }),
       },
     });
     const view = buildPageView({ config, latest, carry: null, summary: null, nowMs: NOW });
@@ -570,7 +520,7 @@ describe("GET / (status page)", () => {
       ],
     };
     await seed({
-      monitors: { db: stored("maintenance", { message: "maintenance (Database upgrade): HTTP 200 in 5 ms" }), prom: stored("up") },
+      monitors: { db: result("maintenance", { message: "maintenance (Database upgrade): HTTP 200 in 5 ms" }), prom: result("up") },
     });
     const text = textOf(await html(envWith(config)));
     expect(text).toContain("Maintenance in progress: Database upgrade Until");
@@ -585,9 +535,9 @@ describe("GET / (status page)", () => {
 
   it("warns when the results are stale, and not otherwise", async () => {
     const bindings = envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] });
-    await seed({ monitors: { gw: stored("up") }, tickAt: at(0) });
+    await seed({ monitors: { gw: result("up") }, tickAt: at(0) });
     expect(await html(bindings)).not.toContain("out of date");
-    await seed({ monitors: { gw: stored("up") }, tickAt: at(10) });
+    await seed({ monitors: { gw: result("up") }, tickAt: at(10) });
     const text = textOf(await html(bindings));
     expect(text).toContain("These results may be out of date. The last check ran 10 minutes ago; checks normally run every minute.");
     await env.HISTORY.delete(LATEST_KEY);
@@ -614,10 +564,11 @@ describe("GET / (status page)", () => {
       id: "evil-20990101T000000Z",
       monitorIds: ["evil"],
       title: `${XSS} is down`,
+      startedAt: at(20),
       cause: { message: HOSTILE, phase: "status" },
       updates: [{ at: at(5), status: "investigating", message: `${XSS} is down: ${HOSTILE}` }],
     });
-    await seed({ monitors: { evil: stored("down", { message: HOSTILE }) }, incidents: [open], carry: carryOf(["evil"]) });
+    await seed({ monitors: { evil: result("down", { message: HOSTILE }) }, incidents: [open], carry: carryOf(["evil"]) });
     for (const path of ["/", "/incidents/evil-20990101T000000Z"]) {
       const markup = await html(envWith(config), path);
       expect(markup).not.toMatch(/<img/i);
@@ -662,7 +613,7 @@ describe("GET / (status page)", () => {
   it("sends a strict CSP (no script; the one stylesheet by hash), nosniff, a referrer policy, caching and an ETag", async () => {
     await seedBig();
     const bindings = envWith(bigConfig);
-    const response = await page(bindings);
+    const response = await faceGet(bindings, "/");
     const markup = await response.text();
     const css = /<style>([\s\S]*?)<\/style>/.exec(markup)![1]!;
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(css)));
@@ -682,11 +633,11 @@ describe("GET / (status page)", () => {
     const tag = response.headers.get("etag");
     expect(tag).toMatch(/^"[0-9a-f]+"$/);
     const origin = "http://etag.status.test";
-    const first = await page(bindings, "/", {}, origin);
-    const again = await page(bindings, "/", { "If-None-Match": first.headers.get("etag")! }, origin);
+    const first = await faceGet(bindings, "/", { origin });
+    const again = await faceGet(bindings, "/", { headers: { "If-None-Match": first.headers.get("etag")! }, origin });
     expect(again.status).toBe(304);
     // Mounted at `/`, the page adds none of its headers to the API.
-    const apiResponse = await page(bindings, "/api/status");
+    const apiResponse = await faceGet(bindings, "/api/status");
     expect(apiResponse.status).toBe(200);
     expect(apiResponse.headers.get("content-security-policy")).toBeNull();
     expect(apiResponse.headers.get("content-type")).toMatch(/^application\/json/);
@@ -727,7 +678,7 @@ describe("GET / (status page)", () => {
     expect(data.carry?.hours).toHaveLength(24);
     expect(data.summary?.days).toHaveLength(90);
     keys.length = 0;
-    const response = await page({ ...envWith(bigConfig), HISTORY: bucket, STATE: kv } as Bindings);
+    const response = await faceGet({ ...envWith(bigConfig), HISTORY: bucket, STATE: kv } as Bindings, "/");
     expect(response.status).toBe(200);
     expect(keys.filter((k) => k.startsWith("get") || k.startsWith("list") || k.startsWith("head")).sort()).toEqual([
       `get ${LATEST_KEY}`,
@@ -738,7 +689,7 @@ describe("GET / (status page)", () => {
   });
 
   it("survives a corrupt summary and a corrupt carry: no bars' history, no sparklines, the rest as usual", async () => {
-    await seed({ monitors: { gw: stored("up") }, carry: { v: 1, hour: "nonsense" }, summary: '{"v":1,"through":' });
+    await seed({ monitors: { gw: result("up") }, carry: { v: 1, hour: "nonsense" }, summary: '{"v":1,"through":' });
     const markup = await html(
       envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] }),
     );
@@ -750,7 +701,7 @@ describe("GET / (status page)", () => {
   });
 
   it("refreshes itself every minute without script, and stops when asked to (?refresh=off)", async () => {
-    await seed({ monitors: { gw: stored("up") } });
+    await seed({ monitors: { gw: result("up") } });
     const bindings = envWith({ title: "t", monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.internal.example/" }] });
     const on = await html(bindings);
     expect(on).toContain('<meta http-equiv="refresh" content="60"/>');
@@ -761,7 +712,7 @@ describe("GET / (status page)", () => {
   });
 
   it("answers 500, as a page that names no problem, for an invalid config", async () => {
-    const response = await page(envWith({ title: "t", monitors: [{ id: "a", name: "A", type: "http", url: "nope" }] }));
+    const response = await faceGet(envWith({ title: "t", monitors: [{ id: "a", name: "A", type: "http", url: "nope" }] }), "/");
     expect(response.status).toBe(500);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const text = textOf(await response.text());
@@ -786,13 +737,14 @@ describe("GET /incidents/:id", () => {
       startedAt: at(30),
       acknowledgedAt: at(20),
       acknowledgedBy: "oncall@example.com",
+      cause: CAUSE_503,
       updates: [
         { at: at(29), status: "investigating", message: "API gateway is down: HTTP 503" },
         { at: at(20), status: "identified", message: "Database failover in progress" },
       ],
     });
-    await seed({ monitors: { gw: stored("down") }, incidents: [open] });
-    const response = await page(envWith(config), "/incidents/gw-20990101T000000Z");
+    await seed({ monitors: { gw: result("down") }, incidents: [open] });
+    const response = await faceGet(envWith(config), "/incidents/gw-20990101T000000Z");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(response.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
@@ -824,10 +776,11 @@ describe("GET /incidents/:id", () => {
         { at: "2020-01-05T10:16:00.000Z", status: "investigating", message: "API gateway is down: timeout after 10000 ms" },
         { at: "2020-01-05T10:45:00.000Z", status: "resolved", message: "API gateway is up again" },
       ],
+      cause: CAUSE_503,
     });
     await r2IncidentStore(env.HISTORY).putIncident(old);
-    await seed({ monitors: { gw: stored("up") } });
-    const response = await page(envWith(config), "/incidents/gw-20200105T101500Z");
+    await seed({ monitors: { gw: result("up") } });
+    const response = await faceGet(envWith(config), "/incidents/gw-20200105T101500Z");
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("public, max-age=300");
     const text = textOf(await response.text());
@@ -836,9 +789,9 @@ describe("GET /incidents/:id", () => {
   });
 
   it("answers 404 with a page for an unknown or malformed id", async () => {
-    await seed({ monitors: { gw: stored("up") } });
+    await seed({ monitors: { gw: result("up") } });
     for (const id of ["gw-20990101T000000Z", "not-an-id", "%3Cscript%3E"]) {
-      const response = await page(envWith(config), `/incidents/${id}`);
+      const response = await faceGet(envWith(config), `/incidents/${id}`);
       expect(response.status).toBe(404);
       expect(response.headers.get("content-type")).toBe("text/html; charset=UTF-8");
       expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'/);

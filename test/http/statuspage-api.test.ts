@@ -3,7 +3,8 @@ import { reset } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { envWith } from "../helpers/worker";
-import { faceGet, incident, minutesAgo, seedLatest, stored } from "../helpers/faces-app";
+import { faceGet, seedLatest } from "../helpers/faces-app";
+import { incident, minutesAgo, stored } from "../helpers/fixtures";
 
 // ---- Atlassian Statuspage public API v2, as documented (https://<page>/api/v2/): every field, nothing else ----
 

@@ -1,13 +1,13 @@
 import { resetBindings } from "../helpers/reset";
 
 import { afterEach, describe, expect, it } from "vitest";
-import { inject } from "vitest";
 import { isDue } from "../../src/tick/due-monitors";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { loopbackDeps, port, SERVER_NAME } from "../tls/kit";
 import { recorded, recorderUrl, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 
 afterEach(resetBindings);
 
@@ -58,7 +58,7 @@ describe("certificate.expiring from the tick", () => {
     expect((await storedState(config)).meta.certificateTiers).toEqual({ "cert-20": 30 });
     // Nine days on, the delivered keys of the first announcement (kept 8 days) are gone: only the tier stops a repeat.
     const later = due + 9 * 24 * 3600_000;
-    await fetch(`${base}/switch/${key}?status=500`, { method: "POST" });
+    await setSwitch(key, 500);
     await tick({ config, probe }, later);
     await tick({ config, probe }, later + 60_000);
     await tick({ config, probe }, later + 15 * 60_000);

@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { recorded, recorderUrl, respond, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
 afterEach(resetBindings);
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
 const minute = (n: number) => T0 + n * 60_000;
 
@@ -21,9 +22,9 @@ describe("events reach each channel in the order they happened", () => {
     const probe = probeDeps({ HOOK: `${recorderUrl()}${prefix}` });
     // The receiver refuses its first two requests (HTTP 500: retried after 1, then 2 minutes).
     await respond(prefix, { status: 500, times: 2 });
-    await fetch(`${base}/switch/${key}?status=500`, { method: "POST" });
+    await setSwitch(key, 500);
     await tick({ config, probe }, minute(0)); // opened; refused
-    await fetch(`${base}/switch/${key}?status=200`, { method: "POST" });
+    await setSwitch(key, 200);
     await tick({ config, probe }, minute(1)); // opened retried, refused again; resolved must not go after it
     await tick({ config, probe }, minute(2)); // opened not due until minute 3: resolved waits behind it
     expect((await storedState(config)).delivery.outbox.map((e) => [e.event.type, e.attempts])).toEqual([

@@ -1,35 +1,30 @@
 // Runs inside workerd: events and incidents to notify about, and a client for the recording server (Node side,
 // test/helpers/recording-server.ts) that stands in for every provider.
 import { inject } from "vitest";
-import { Incident } from "../../src/incidents/types";
+import type { Incident } from "../../src/incidents/types";
 import type { NotificationEvent } from "../../src/notify/event";
 import type { SendDeps } from "../../src/notify/send";
+import { incident } from "../helpers/fixtures";
 import type { RecordedRequest } from "../helpers/recording-server";
 
 export const HOSTILE = "<img src=x onerror=alert(1)> & <@everyone>";
 
-export function incident(fields: Partial<Incident> = {}): Incident {
-  return Incident.parse({
-    id: "api-gateway-20261128T210100Z",
-    monitorIds: ["api-gateway"],
-    title: "API gateway is down",
-    severity: "SEV-1",
-    impact: "critical",
-    status: "open",
-    flapping: false,
-    startedAt: "2026-11-28T21:01:00.000Z",
-    resolvedAt: null,
-    durationMs: null,
-    cause: { message: "HTTP 503 in 41 ms (expected 200-299)", phase: "status" },
-    updates: [{ at: "2026-11-28T21:02:00.000Z", status: "investigating", message: "API gateway is down: HTTP 503 in 41 ms" }],
-    ...fields,
-  });
-}
+/** The incident every notification test is about: the API gateway, down since 21:01 (give it to `incident()`, with what a test changes). */
+export const GATEWAY_DOWN: Partial<Incident> & Pick<Incident, "id" | "monitorIds"> = {
+  id: "api-gateway-20261128T210100Z",
+  monitorIds: ["api-gateway"],
+  title: "API gateway is down",
+  severity: "SEV-1",
+  impact: "critical",
+  startedAt: "2026-11-28T21:01:00.000Z",
+  cause: { message: "HTTP 503 in 41 ms (expected 200-299)", phase: "status" },
+  updates: [{ at: "2026-11-28T21:02:00.000Z", status: "investigating", message: "API gateway is down: HTTP 503 in 41 ms" }],
+};
 
 export const RESOLVED = { status: "resolved", resolvedAt: "2026-11-28T21:13:00.000Z", durationMs: 12 * 60_000 } as const;
 
 export function opened(fields: Partial<NotificationEvent> = {}, incidentFields: Partial<Incident> = {}): NotificationEvent {
-  const i = incident(incidentFields);
+  const i = incident({ ...GATEWAY_DOWN, ...incidentFields });
   return {
     type: "incident.opened",
     id: `${i.id}:opened`,
@@ -45,9 +40,9 @@ export function opened(fields: Partial<NotificationEvent> = {}, incidentFields: 
 
 /** One event of every kind, as the tick would send them. */
 export function everyEvent(incidentFields: Partial<Incident> = {}): Record<string, NotificationEvent> {
-  const open = incident(incidentFields);
-  const resolved = incident({ ...incidentFields, ...RESOLVED });
-  const acked = incident({ ...incidentFields, acknowledgedAt: "2026-11-28T21:05:00.000Z", acknowledgedBy: "alice" });
+  const open = incident({ ...GATEWAY_DOWN, ...incidentFields });
+  const resolved = incident({ ...GATEWAY_DOWN, ...incidentFields, ...RESOLVED });
+  const acked = incident({ ...GATEWAY_DOWN, ...incidentFields, acknowledgedAt: "2026-11-28T21:05:00.000Z", acknowledgedBy: "alice" });
   return {
     opened: opened({}, incidentFields),
     updated: { ...opened({}, incidentFields), type: "incident.updated", id: `${open.id}:impact`, reason: "impact raised" },

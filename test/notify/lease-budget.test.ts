@@ -1,6 +1,6 @@
 // Alertmanager lease renewals are subrequests of the writer's invocation like its sends: one POST per channel a tick
 // (all its open incidents in it), and sends plus renewals never pass limits.subrequests.
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { notificationBudget } from "../../src/notify/notification-budget";
 import type { Log } from "../../src/core/log";
 import { leaseRenewalBudget } from "../../src/notify/deliver";
@@ -8,10 +8,11 @@ import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";
 import { configOf, tick } from "../helpers/writer";
 import { recorded, recorderUrl, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
 afterEach(resetBindings);
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const T0 = Date.parse("2096-08-01T06:00:00Z");
 
 /** A monitor that is down, and `channels` Alertmanager channels on the recording server that renew every minute. */
@@ -30,7 +31,7 @@ async function setup(name: string, channels: number, subrequests?: number) {
     },
     ...(subrequests ? { limits: { subrequests } } : {}),
   });
-  await fetch(`${base}/switch/${key}?status=500`, { method: "POST" }).then((r) => r.arrayBuffer());
+  await setSwitch(key, 500);
   const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
   const log: Log = (level, msg, fields) => void (level === "warn" && warnings.push({ msg, ...(fields ? { fields } : {}) }));
   const run = () => tick({ config, log, probe: { ...probeDeps(), now: () => T0 } }, T0);

@@ -1,6 +1,6 @@
 // The outbox holds at most MAX_OUTBOX entries: past it the oldest go (closed as done, so they cannot come back late),
 // never one being sent this tick, and what went is summed up for one warning.
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadState } from "../../src/coordinator/writer-deps";
 import type { OutboxEntry } from "../../src/notify/delivery-state";
 import { EMPTY_DELIVERY } from "../../src/notify/delivery-state";
@@ -11,10 +11,11 @@ import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";
 import { configOf, inWriter, storedState, tick } from "../helpers/writer";
 import { opened, recorded, recorderUrl, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
 afterEach(resetBindings);
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const T0 = Date.parse("2096-07-01T12:00:00Z");
 const NOW = new Date(T0).toISOString();
 
@@ -131,7 +132,7 @@ describe("the outbox cap", () => {
       const state = await loadState(deps);
       deps.hot.commit({ ...state, delivery: { ...state.delivery, outbox: backlog } });
     });
-    await fetch(`${base}/switch/${key}?status=200`, { method: "POST" }).then((r) => r.arrayBuffer());
+    await setSwitch(key, 200);
     const logged: { msg: string; fields?: Record<string, unknown> }[] = [];
     const log: Log = (_level, msg, fields) => void logged.push({ msg, ...(fields ? { fields } : {}) });
     await tick({ config, log, probe: { ...probeDeps({ HOOK: `${recorderUrl()}${prefix}` }), now: () => T0 } }, T0);

@@ -9,7 +9,8 @@ import { buildTelegramPayload } from "../../src/notify/channel-telegram";
 import { buildWebhookPayload } from "../../src/notify/channel-webhook";
 import { NotificationEvent, NotificationEventType } from "../../src/notify/event";
 import { escapeSlack, escapeTelegramHtml, fitEscaped, truncate } from "../../src/notify/render";
-import { HOSTILE, ROUTING_KEY, everyEvent, incident, opened } from "./fixtures";
+import { incident } from "../helpers/fixtures";
+import { GATEWAY_DOWN, HOSTILE, ROUTING_KEY, everyEvent, opened } from "./fixtures";
 import {
   AlertmanagerPostableAlerts,
   DiscordWebhookBody,
@@ -174,8 +175,9 @@ describe("Alertmanager postable alerts", () => {
   it("the lease renewal re-posts only open incidents, each a lease ahead of now", () => {
     const alerts = buildAlertmanagerRefresh(
       [
-        incident(),
+        incident(GATEWAY_DOWN),
         incident({
+          ...GATEWAY_DOWN,
           id: "grafana-20261128T200000Z",
           monitorIds: ["grafana"],
           ...{ status: "resolved", resolvedAt: "2026-11-28T20:30:00.000Z", durationMs: 1 },

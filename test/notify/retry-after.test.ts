@@ -1,16 +1,17 @@
 // A receiver's Retry-After (429 or 503, in seconds or as an HTTP date) holds its outbox entry back until then, through
 // real ticks of the writer and a real local receiver (the recording server), capped at MAX_RETRY_AFTER_MS.
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { MAX_RETRY_AFTER_MS } from "../../src/notify/outbox";
 import { sendNotification } from "../../src/notify/send";
 import { probeDeps } from "../helpers/monitors";
 import { resetBindings } from "../helpers/reset";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { opened, recorded, recorderUrl, respond, sendDeps, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
 afterEach(resetBindings);
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 // Far in the future: the writer arms the coordinator's alarm at its own clock, and a real alarm must not fire mid-test.
 const T0 = Date.parse("2096-06-01T08:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
@@ -28,7 +29,7 @@ async function setup(name: string) {
   });
   let clock = 0;
   const probe = { ...probeDeps({ HOOK: `${recorderUrl()}${prefix}` }), now: () => clock };
-  await fetch(`${base}/switch/${key}?status=500`, { method: "POST" }).then((r) => r.arrayBuffer());
+  await setSwitch(key, 500);
   const at = async (m: number) => {
     clock = minute(m) + LATE_MS;
     await tick({ config, probe }, minute(m));

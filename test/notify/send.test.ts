@@ -15,8 +15,8 @@ import {
   SIGNING_KEY,
   base64Bytes,
   everyEvent,
+  GATEWAY_DOWN,
   hugeWritten,
-  incident,
   opened,
   recorded,
   recorderUrl,
@@ -24,6 +24,7 @@ import {
   sendDeps,
   uniquePrefix,
 } from "./fixtures";
+import { incident } from "../helpers/fixtures";
 import {
   AlertmanagerPostableAlerts,
   DiscordWebhookBody,
@@ -174,9 +175,13 @@ describe("delivery to each provider (a local recording server stands in)", () =>
     const t = setup("am-refresh");
     const am = t.channels.alertmanager as Extract<NotificationChannel, { type: "alertmanager" }>;
     const now = Date.parse("2026-11-28T22:00:00.000Z");
-    expect(await refreshAlertmanager(am, [incident()], { ...t.deps, now: () => now })).toEqual({ ok: true, status: 200 });
+    expect(await refreshAlertmanager(am, [incident(GATEWAY_DOWN)], { ...t.deps, now: () => now })).toEqual({ ok: true, status: 200 });
     expect(
-      await refreshAlertmanager(am, [incident({ status: "resolved", resolvedAt: "2026-11-28T21:13:00.000Z", durationMs: 1 })], t.deps),
+      await refreshAlertmanager(
+        am,
+        [incident({ ...GATEWAY_DOWN, status: "resolved", resolvedAt: "2026-11-28T21:13:00.000Z", durationMs: 1 })],
+        t.deps,
+      ),
     ).toEqual({ ok: true, status: 204 });
     const requests = await recorded(t.prefix);
     expect(requests).toHaveLength(1);

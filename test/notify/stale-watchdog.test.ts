@@ -14,18 +14,20 @@ afterEach(resetBindings);
 const gateway = { id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" };
 const minuteAgo = (n: number) => Math.floor(Date.now() / 60_000) * 60_000 - n * 60_000;
 
+/** The gateway's probe result at `at`: up. */
+const gatewayUp = (at: number) => ({
+  type: "http" as const,
+  monitorId: "gw",
+  status: "up" as const,
+  latencyMs: 5,
+  checkedAt: new Date(at).toISOString(),
+  message: "HTTP 200 in 5 ms",
+  details: { statusCode: 200, checks: null },
+});
+
 /** A tick at `at` with the gateway up, through the coordinator. */
 async function tickAt(config: ReturnType<typeof configOf>, at: number) {
-  const result = {
-    type: "http" as const,
-    monitorId: "gw",
-    status: "up" as const,
-    latencyMs: 5,
-    checkedAt: new Date(at).toISOString(),
-    message: "HTTP 200 in 5 ms",
-    details: { statusCode: 200, checks: null },
-  };
-  const summary = await testWriter({ config }).tick({ scheduledTime: at, startedAt: at, configText: null, results: [result] });
+  const summary = await testWriter({ config }).tick({ scheduledTime: at, startedAt: at, configText: null, results: [gatewayUp(at)] });
   if ("errors" in summary) throw new Error(summary.errors.join());
 }
 
@@ -76,16 +78,7 @@ describe("monitor.stale when the ticks stop", () => {
     // A live tick four minutes ago, through the object as the cron sends it (the config travels with it, and its
     // alarm uses the same): the alarm stood at 3.5 minutes after the tick, so it fires now, on its own.
     const at = minuteAgo(4);
-    const result = {
-      type: "http" as const,
-      monitorId: "gw",
-      status: "up" as const,
-      latencyMs: 5,
-      checkedAt: new Date(at).toISOString(),
-      message: "HTTP 200 in 5 ms",
-      details: { statusCode: 200, checks: null },
-    };
-    await coordinatorOf(env).tick({ scheduledTime: at, startedAt: at, configText: JSON.stringify(raw), results: [result] });
+    await coordinatorOf(env).tick({ scheduledTime: at, startedAt: at, configText: JSON.stringify(raw), results: [gatewayUp(at)] });
     const sent = await pollUntil(
       () => recorded(prefix),
       (r) => r.length > 0,

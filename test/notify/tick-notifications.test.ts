@@ -1,6 +1,6 @@
 import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
@@ -9,13 +9,12 @@ import { pollUntil } from "../helpers/poll";
 import { adminPost, envWith, fireCron } from "../helpers/worker";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { recorded, recorderUrl, respond, uniquePrefix } from "./fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const setTarget = (key: string, status: number) =>
-  fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
 const TOKEN = "adm-notify-93fa";
 
 afterEach(resetBindings);
@@ -70,16 +69,16 @@ const admin = (bindings: Bindings, path: string, body: unknown) => adminPost(bin
 describe("notifications from the tick", () => {
   it("sends an incident's opening and resolution once each, however many ticks see it", async () => {
     const { key, at, events } = setup();
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     for (let i = 0; i < 4; i++) await at(i);
-    await setTarget(key, 200);
+    await setSwitch(key, 200);
     for (let i = 4; i < 7; i++) await at(i);
     expect((await events()).map((e) => e.event)).toEqual(["incident.opened", "incident.resolved"]);
   });
 
   it("never sends twice when two cron invocations overlap", async () => {
     const { key, config, bindings, alerts } = viaCron();
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     await fireCron(bindings, minute(0));
     await Promise.all([fireCron(bindings, minute(1)), fireCron(bindings, minute(2))]);
     await fireCron(bindings, minute(3));
@@ -95,7 +94,7 @@ describe("notifications from the tick", () => {
     const t = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const { key, prefix, config, bindings, alerts } = viaCron({ failureThreshold: 1 });
     await respond(`${prefix}/api/v2/alerts`, { delayMs: 1500, times: 1 });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     const ticking = fireCron(bindings, t);
     // The recorder has the opening (and holds its answer back): the tick is sending, its incident committed.
     expect(await pollUntil(alerts, (sent) => sent.length > 0, { intervalMs: 50 })).toHaveLength(1);
@@ -125,7 +124,7 @@ describe("notifications from the tick", () => {
   it("retries a failed delivery on a later tick, with backoff", async () => {
     const { key, prefix, at, events } = setup();
     await respond(`${prefix}/ops`, { status: 503, times: 1 });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     await at(0);
     await at(1); // opens; the first attempt gets 503
     expect(await recorded(`${prefix}/ops`)).toHaveLength(1);
@@ -145,7 +144,7 @@ describe("notifications from the tick", () => {
         { afterMinutes: 60, channels: ["manager"] },
       ],
     });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     // Opens at minute 1 (first failure at 0); escalations are due 15 and 60 minutes after it opened.
     for (const m of [0, 1, 15, 16, 59, 60, 61, 90]) await at(m);
     expect((await events("ops")).map((e) => e.event)).toEqual(["incident.opened"]);
@@ -158,13 +157,13 @@ describe("notifications from the tick", () => {
 
   it("routes by monitor and group, and sends nothing for monitors in maintenance", async () => {
     const routed = setup({ channels: ["ops", "other"], routes: [{ groups: ["Platform"], channels: ["ops"] }] });
-    await setTarget(routed.key, 500);
+    await setSwitch(routed.key, 500);
     for (let i = 0; i < 3; i++) await routed.at(i);
     expect((await routed.events("ops")).map((e) => e.event)).toEqual(["incident.opened"]);
     expect(await routed.events("other")).toEqual([]);
 
     const quiet = setup({ maintenance: [{ id: "mw", title: "Upgrade", monitors: ["gw"], start: iso(minute(0)), end: iso(minute(30)) }] });
-    await setTarget(quiet.key, 500);
+    await setSwitch(quiet.key, 500);
     for (let i = 0; i < 5; i++) await quiet.at(i);
     expect(await quiet.events()).toEqual([]);
   });
@@ -172,7 +171,7 @@ describe("notifications from the tick", () => {
   it("sends one message for a flapping monitor, not one per flip", async () => {
     const { key, at, events } = setup();
     for (let i = 0; i < 20; i++) {
-      await setTarget(key, i % 2 ? 500 : 200);
+      await setSwitch(key, i % 2 ? 500 : 200);
       await at(i);
     }
     const sent = (await events()).map((e) => `${e.event}:${e.reason}`);

@@ -3,24 +3,16 @@ import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/incidents/types";
 import { atomFeed, entryId } from "../../src/read-model/atom-feed";
 import type { StatusView } from "../../src/read-model/status-view";
+import { incident } from "../helpers/fixtures";
 
-const incident: Incident = {
+const open = incident({
   id: "a-20261125T100000Z",
   monitorIds: ["a"],
   title: "A & B <down>",
   severity: "SEV-2",
-  impact: "major",
-  status: "open",
-  flapping: false,
   startedAt: "2026-11-25T10:00:00.000Z",
-  resolvedAt: null,
-  durationMs: null,
-  cause: { message: "HTTP 500", phase: "status" },
   updates: [{ at: "2026-11-25T10:01:00.000Z", status: "investigating", message: "A is down: x]]>y" }],
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  source: "monitor",
-};
+});
 const view = (incidents: Incident[], updatedAt: string | null = "2026-11-25T10:05:00.000Z"): StatusView => ({
   title: "T",
   status: "operational",
@@ -33,14 +25,14 @@ const view = (incidents: Incident[], updatedAt: string | null = "2026-11-25T10:0
 
 describe("atomFeed", () => {
   it("is well-formed and deterministic", () => {
-    const a = atomFeed(view([incident]), "https://s.example:8443", 0);
+    const a = atomFeed(view([open]), "https://s.example:8443", 0);
     expect(XMLValidator.validate(a)).toBe(true);
-    expect(atomFeed(view([incident]), "https://s.example:8443", 1)).toBe(a);
+    expect(atomFeed(view([open]), "https://s.example:8443", 1)).toBe(a);
   });
 
   it("entry ids are tag: URIs on the host (no port) and the incident's start date", () => {
-    expect(entryId("s.example", incident)).toBe("tag:s.example,2026-11-25:incident/a-20261125T100000Z");
-    const feed = new XMLParser().parse(atomFeed(view([incident]), "https://s.example:8443", 0)).feed;
+    expect(entryId("s.example", open)).toBe("tag:s.example,2026-11-25:incident/a-20261125T100000Z");
+    const feed = new XMLParser().parse(atomFeed(view([open]), "https://s.example:8443", 0)).feed;
     expect(feed.entry.id).toBe("tag:s.example,2026-11-25:incident/a-20261125T100000Z");
     expect(feed.entry.content).toContain("x]]&gt;y");
   });

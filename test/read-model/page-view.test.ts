@@ -3,7 +3,6 @@ import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
 import { addDays, HOUR_MS } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
-import type { Incident } from "../../src/incidents/types";
 import { weeklyOccurrence } from "../../src/incidents/maintenance";
 import { dayName, dayRange, formatPercent } from "../../src/read-model/format";
 import { maintenanceNotices } from "../../src/read-model/maintenance-notices";
@@ -13,6 +12,7 @@ import { sparkline } from "../../src/read-model/sparkline";
 import { dayRuns, dayState } from "../../src/read-model/uptime-bar";
 import type { LatestView } from "../../src/storage/latest-object";
 import type { StoredResult } from "../../src/decide/snapshot";
+import { incident, stored } from "../helpers/fixtures";
 import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-28T21:01:17.000Z");
@@ -36,31 +36,13 @@ const http = (id: string, name: string, group?: string, extra: object = {}) => (
   ...extra,
 });
 
-function stored(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
-  return { type: "http", status, latencyMs: 50, checkedAt: ago(0), message: `it is ${status}`, details: {}, since: ago(10), ...fields };
+/** A result checked at NOW, unchanged for ten minutes. */
+function result(status: StoredResult["status"], fields: Partial<StoredResult> = {}): StoredResult {
+  return stored({ status, latencyMs: 50, message: `it is ${status}`, details: {}, since: ago(10), ...fields }, ago(0));
 }
 
 function latest(monitors: Record<string, StoredResult>, fields: Record<string, unknown> = {}): LatestView {
   return latestView({ tickAt: ago(0), monitors, ...fields });
-}
-
-function incident(fields: Partial<Incident> & Pick<Incident, "id" | "monitorIds">): Incident {
-  return {
-    title: "T",
-    severity: "SEV-3",
-    impact: "major",
-    status: "open",
-    flapping: false,
-    startedAt: ago(30),
-    resolvedAt: null,
-    durationMs: null,
-    cause: { message: "HTTP 500", phase: "status" },
-    updates: [],
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    source: "monitor",
-    ...fields,
-  };
 }
 
 const input = (fields: Partial<PageInput> & Pick<PageInput, "config">): PageInput => ({
@@ -222,7 +204,7 @@ describe("monitors and groups", () => {
 
   it("groups monitors in the order of the config, ungrouped ones last, each group with its worst state in words", () => {
     const view = buildPageView(
-      input({ config: cfg, latest: latest({ a: stored("down"), b: stored("up"), c: stored("up"), d: stored("degraded") }) }),
+      input({ config: cfg, latest: latest({ a: result("down"), b: result("up"), c: result("up"), d: result("degraded") }) }),
     );
     expect(view.groups.map((g) => [g.name, g.monitors.map((m) => m.id), g.status, g.statusText])).toEqual([
       ["Platform", ["a", "d"], "down", "1 down, 1 degraded"],
@@ -249,9 +231,9 @@ describe("monitors and groups", () => {
   });
 
   it("counts the minutes since the last tick when stale", () => {
-    const view = buildPageView(input({ config: cfg, latest: latest({ a: stored("up") }, { tickAt: ago(17) }) }));
+    const view = buildPageView(input({ config: cfg, latest: latest({ a: result("up") }, { tickAt: ago(17) }) }));
     expect(view).toMatchObject({ stale: true, staleMinutes: 17, updatedAt: ago(17) });
-    expect(buildPageView(input({ config: cfg, latest: latest({ a: stored("up") }) })).stale).toBe(false);
+    expect(buildPageView(input({ config: cfg, latest: latest({ a: result("up") }) })).stale).toBe(false);
   });
 
   it("shows where a monitor points only when it is marked public, without credentials or query values", () => {
@@ -266,8 +248,8 @@ describe("monitors and groups", () => {
       input({
         config: c,
         latest: latest({
-          cert: stored("up", { type: "tls", details: { daysLeft: 12.7 } }),
-          priv: stored("up", { details: { daysLeft: 5 } }),
+          cert: result("up", { type: "tls", details: { daysLeft: 12.7 } }),
+          priv: result("up", { details: { daysLeft: 5 } }),
         }),
       }),
     ).groups[0]!.monitors;
@@ -287,6 +269,7 @@ describe("incidents", () => {
     const older = incident({
       id: "gw-1",
       monitorIds: ["gw", "removed"],
+      title: "T",
       startedAt: ago(50),
       acknowledgedAt: ago(40),
       updates: [
@@ -294,7 +277,7 @@ describe("incidents", () => {
         { at: ago(20), status: "identified", message: "second" },
       ],
     });
-    const newer = incident({ id: "db-1", monitorIds: ["db"], startedAt: ago(5), flapping: true });
+    const newer = incident({ id: "db-1", monitorIds: ["db"], title: "T", startedAt: ago(5), flapping: true, updates: [] });
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents: [older, newer] } }) }));
     expect(view.openIncidents.map((i) => i.id)).toEqual(["db-1", "gw-1"]);
     expect(view.openIncidents[1]).toMatchObject({ monitors: ["Gateway"], acknowledged: true, flapping: false, cause: "HTTP 500" });
@@ -307,17 +290,19 @@ describe("incidents", () => {
       incident({
         id,
         monitorIds: ["gw"],
+        title: "T",
         status: "resolved",
         startedAt: ago(startedMinutesAgo),
         resolvedAt: ago(startedMinutesAgo - 10),
         durationMs: 10 * MIN,
+        updates: [],
       });
     const incidents = [
       resolved("a", 60),
       resolved("b", 120),
       resolved("c", 3 * 1440),
       resolved("old", 31 * 1440),
-      incident({ id: "open", monitorIds: ["gw"] }),
+      incident({ id: "open", monitorIds: ["gw"], title: "T", startedAt: ago(30), updates: [] }),
     ];
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents } }) }));
     expect(view.pastIncidents.map((d) => [d.day, d.incidents.map((i) => i.id)])).toEqual([
@@ -332,10 +317,12 @@ describe("incidents", () => {
       incident({
         id: `gw-${k}`,
         monitorIds: ["gw"],
+        title: "T",
         status: "resolved",
         startedAt: ago(1440 * k + 60),
         resolvedAt: ago(1440 * k + 50),
         durationMs: 10 * MIN,
+        updates: [],
       }),
     );
     const view = buildPageView(input({ config: cfg, latest: latest({}, { incidents: { tracks: {}, incidents } }) }));

@@ -7,6 +7,7 @@ import { statusOf, summaryDocument } from "../../src/read-model/statuspage";
 import { componentsOf, componentStatus } from "../../src/read-model/statuspage-components";
 import { incidentOf } from "../../src/read-model/statuspage-incidents";
 import { scheduledMaintenancesOf } from "../../src/read-model/statuspage-maintenances";
+import { incident } from "../helpers/fixtures";
 import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-25T10:30:20Z"); // a Wednesday
@@ -101,23 +102,17 @@ describe("components", () => {
 });
 
 describe("incidents", () => {
-  const base: Incident = {
+  const base = incident({
     id: "manual-1",
     monitorIds: [],
     title: "Planned chaos",
-    severity: "SEV-3",
     impact: "minor",
-    status: "open",
-    flapping: false,
     startedAt: "2026-11-25T10:00:00.000Z",
-    resolvedAt: null,
-    durationMs: null,
     cause: { message: "manual", phase: "manual" },
     updates: [],
-    acknowledgedAt: null,
     acknowledgedBy: "alice@example.com",
     source: "manual",
-  };
+  });
 
   it("an incident without monitors or updates still has every field, and no affected components", () => {
     const i = input({ title: "t", monitors: [http("a")] }, { a: "up" }, [base]);
@@ -141,7 +136,7 @@ describe("incidents", () => {
   });
 
   it("a minor incident moves its components to degraded_performance, then back to operational", () => {
-    const incident: Incident = {
+    const resolved = incident({
       ...base,
       id: "a-1",
       monitorIds: ["a"],
@@ -151,9 +146,9 @@ describe("incidents", () => {
         { at: "2026-11-25T10:01:00.000Z", status: "investigating", message: "slow" },
         { at: "2026-11-25T10:20:00.000Z", status: "resolved", message: "fine" },
       ],
-    };
-    const i = input({ title: "t", monitors: [http("a")] }, { a: "up" }, [incident]);
-    const sp = incidentOf(incident, i, componentsOf(i));
+    });
+    const i = input({ title: "t", monitors: [http("a")] }, { a: "up" }, [resolved]);
+    const sp = incidentOf(resolved, i, componentsOf(i));
     expect(sp.incident_updates.map((u) => u.affected_components)).toEqual([
       [{ code: "a", name: "A", old_status: "degraded_performance", new_status: "operational" }],
       [{ code: "a", name: "A", old_status: "operational", new_status: "degraded_performance" }],

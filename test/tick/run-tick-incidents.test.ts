@@ -1,6 +1,6 @@
 import { resetBindings } from "../helpers/reset";
 import { env } from "cloudflare:test";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
@@ -10,14 +10,14 @@ import { countingStores } from "../helpers/counting-stores";
 import { adminPost, envWith, fireCron } from "../helpers/worker";
 import { configOf, storedState, tick } from "../helpers/writer";
 import { pollUntil } from "../helpers/poll";
-import { incident, recorded, recorderUrl, respond, uniquePrefix } from "../notify/fixtures";
+import { incident } from "../helpers/fixtures";
+import { recorded, recorderUrl, respond, uniquePrefix } from "../notify/fixtures";
+import { setSwitch, targetsBase } from "../helpers/targets";
 
-const base = `http://127.0.0.1:${inject("httpPort")}`;
+const base = targetsBase();
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const setTarget = (key: string, status: number) =>
-  fetch(`${base}/switch/${key}?status=${status}`, { method: "POST" }).then((r) => r.arrayBuffer());
 const latestJson = async () => JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
 const TOKEN = "adm-incidents-5d21";
 
@@ -40,7 +40,7 @@ describe("runTick with incidents", () => {
   it("opens an incident on the second failing tick, stores it in R2 once, and resolves it after two good ticks", async () => {
     const { key, config } = gateway();
     const stores = countingStores();
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     expect((await tick({ config, stores }, minute(0))).events).toEqual([]);
     const opened = await tick({ config, stores }, minute(1));
     expect(opened.events).toEqual([{ type: "incident.opened", incidentId: "gw-20261128T100000Z", monitorIds: ["gw"], reason: "opened" }]);
@@ -48,7 +48,7 @@ describe("runTick with incidents", () => {
     await tick({ config, stores }, minute(2));
     expect(stores.counts.incidentWrites).toBe(1);
 
-    await setTarget(key, 200);
+    await setSwitch(key, 200);
     await tick({ config, stores }, minute(3));
     const resolved = await tick({ config, stores }, minute(4));
     expect(resolved.events.map((e) => e.type)).toEqual(["incident.resolved"]);
@@ -79,7 +79,7 @@ describe("runTick with incidents", () => {
   it("lets two overlapping cron invocations agree: the later minute lands whichever reaches the coordinator first, one incident", async () => {
     const { key, raw, config } = gateway();
     const bindings = envWith(raw);
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     await fireCron(bindings, minute(0));
     // The coordinator runs one call after the other: the earlier minute lands before the later one or is skipped
     // after it, never on top of it.
@@ -98,7 +98,7 @@ describe("runTick with incidents", () => {
     const { key, raw, config } = gateway({}, [], { notifications: { channels } });
     const bindings = envWith(raw);
     await respond(`${prefix}/api/v2/alerts`, { delayMs: 1500, times: 1 });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     await fireCron(bindings, minute(0));
     const earlier = fireCron(bindings, minute(1));
     // The recorder has the opening and holds its answer back: minute 1 is inside the coordinator, sending.
@@ -128,7 +128,7 @@ describe("runTick with incidents", () => {
       { id: "slow", name: "Slow", type: "http", url: `${base}/slow?ms=1500` },
     ]);
     const bindings = envWith(raw, { ADMIN_TOKEN: TOKEN });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     await fireCron(bindings, t);
     const id = incidentId("gw", iso(t));
     const before = await storedState(config);
@@ -167,7 +167,7 @@ describe("runTick with incidents", () => {
 
   it("retries an incident write that failed on the next tick", async () => {
     const { key, config } = gateway({ failureThreshold: 1 });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     const counting = countingStores();
     let fail = true;
     const stores: Stores = {
@@ -194,13 +194,16 @@ describe("the writer's state and a corrupt latest.json", () => {
       id,
       monitorIds: ["gw"],
       title: "Gateway is down",
+      severity: "SEV-1",
+      impact: "critical",
       startedAt: iso(minute(0)),
+      cause: { message: "HTTP 503 in 41 ms (expected 200-299)", phase: "status" },
       updates: [{ at: iso(minute(0)), status: "investigating", message: "Gateway is down" }],
     });
     const gw = { status: "down", since: iso(minute(0)), message: "HTTP 500", checkedAt: iso(minute(0)) };
     await env.STATE.put(STATE_KEY, JSON.stringify({ version: 1, updatedAt: iso(minute(0)), monitors: { gw }, incidents: [open] }));
     await env.HISTORY.put(LATEST_KEY, '{"version":1,"tickAt":"2026');
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
 
     // Still failing: the imported incident carries on, no second one opens.
     expect((await tick({ config }, minute(1))).events).toEqual([]);
@@ -210,7 +213,7 @@ describe("the writer's state and a corrupt latest.json", () => {
     expect(latest.incidents.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual([[id, "open"]]);
     expect((await storedState(config)).incidents.tracks.gw).toMatchObject({ incidentId: id });
 
-    await setTarget(key, 200);
+    await setSwitch(key, 200);
     await tick({ config }, minute(2));
     const resolved = await tick({ config }, minute(3));
     expect(resolved.events).toEqual([expect.objectContaining({ type: "incident.resolved", incidentId: id })]);
@@ -218,7 +221,7 @@ describe("the writer's state and a corrupt latest.json", () => {
 
   it("after its first run never reads latest.json again: a corrupt one changes nothing and is rewritten", async () => {
     const { key, config } = gateway({ failureThreshold: 1 });
-    await setTarget(key, 500);
+    await setSwitch(key, 500);
     const stores = countingStores();
     expect((await tick({ config, stores }, minute(0))).events.map((e) => e.type)).toEqual(["incident.opened"]);
     await env.HISTORY.put(LATEST_KEY, '{"version":1,"tickAt":"2026');

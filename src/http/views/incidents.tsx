@@ -44,7 +44,7 @@ function Tags(props: { incident: PageIncident }) {
 }
 
 /** The updates, newest first, as a vertical timeline. */
-export function Timeline(props: { incident: PageIncident; nowMs: number }) {
+function Timeline(props: { incident: PageIncident; nowMs: number }) {
   return (
     <ol class="tl" aria-label="Updates">
       {props.incident.updates.map((u) => (

@@ -82,7 +82,7 @@ const FAVICON_COLOURS: Record<string, string> = {
   unknown: "8c959f",
 };
 
-export function faviconOf(state: string): string {
+function faviconOf(state: string): string {
   const colour = FAVICON_COLOURS[state] ?? FAVICON_COLOURS.unknown;
   return `data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 viewBox=%270 0 16 16%27%3E%3Ccircle cx=%278%27 cy=%278%27 r=%277%27 fill=%27%23${colour}%27/%3E%3C/svg%3E`;
 }

@@ -4,7 +4,7 @@ import { Sparkline } from "./sparkline";
 import { UptimeBar } from "./uptime-bar";
 
 /** One monitor: its state in colour and words, its latest message, latency, certificate days and 90-day bar. */
-export function MonitorRow(props: { monitor: PageMonitor }) {
+function MonitorRow(props: { monitor: PageMonitor }) {
   const m = props.monitor;
   return (
     <li class={`s-${m.status}`}>
@@ -29,7 +29,7 @@ export function MonitorRow(props: { monitor: PageMonitor }) {
   );
 }
 
-export function certificateWords(daysLeft: number): string {
+function certificateWords(daysLeft: number): string {
   if (daysLeft < 0) return `certificate expired ${-daysLeft === 1 ? "1 day" : `${-daysLeft} days`} ago`;
   if (daysLeft === 0) return "certificate expires today";
   return `certificate expires in ${daysLeft === 1 ? "1 day" : `${daysLeft} days`}`;

@@ -27,7 +27,7 @@ export function Sparkline(props: { spark: SparklineData | null }) {
  * start of each stretch, then relative lines `l dx dy dx dy ...`. A stretch of one point is a dot (a zero-length line
  * with round caps).
  */
-export function pathOf(points: readonly (number | null)[]): string {
+function pathOf(points: readonly (number | null)[]): string {
   const step = points.length > 1 ? (WIDTH - 2 * PAD) / (points.length - 1) : 0;
   const signed = (n: number) => (n < 0 ? `${n}` : ` ${n}`);
   let d = "";

@@ -1,7 +1,7 @@
 import { BAR_DAYS, type DayRun, type DayState } from "../../read-model/uptime-bar";
 
 /** One letter a state: 20 monitors' bars must stay small. */
-export const CELL_CLASS: Record<DayState, string> = { up: "u", degraded: "g", down: "x", maintenance: "m", none: "n" };
+const CELL_CLASS: Record<DayState, string> = { up: "u", degraded: "g", down: "x", maintenance: "m", none: "n" };
 
 /**
  * The 90-day bar: a grid of 90 equal columns, one per day, coloured by the day's worst state. Consecutive days that
