@@ -166,6 +166,8 @@ export function monitoringDemoMonitors(baseUrl: string): object[] {
       name: "Prometheus",
       group: "Monitoring",
       type: "prometheus",
+      // Every minute in the demo (2 by default): a newcomer sees every monitor from the first tick.
+      interval: 1,
       url: `${base}/prometheus`,
       queries: [
         { name: "gateway-up", expr: 'up{job="api-gateway"}', op: "==", value: 1, severity: "degraded" },
@@ -177,6 +179,7 @@ export function monitoringDemoMonitors(baseUrl: string): object[] {
       name: "Alertmanager",
       group: "Monitoring",
       type: "alertmanager",
+      interval: 1,
       url: `${base}/alertmanager`,
       watchdog: "Watchdog",
     },
