@@ -3,6 +3,7 @@ import type { Config, Monitor, Severity } from "../config/schema";
 import { incidentId } from "./incident-id";
 import type { IncidentState } from "./transition";
 import type { Impact, Incident, IncidentEvent } from "./types";
+import { addUpdate } from "./add-update";
 
 /** Alertmanager's webhook payload, version 4 (what `webhook_configs` POSTs). */
 export const AlertmanagerWebhook = z.object({
@@ -138,7 +139,7 @@ export function applyAlertmanagerWebhook(state: IncidentState, config: Config, p
       incident.status = "resolved";
       incident.resolvedAt = now;
       incident.durationMs = nowMs - Date.parse(incident.startedAt);
-      incident.updates.push({ at: now, status: "resolved", message: `Alertmanager: ${alertName(alert)} resolved` });
+      addUpdate(incident, { at: now, status: "resolved", message: `Alertmanager: ${alertName(alert)} resolved` });
       incidents[index] = incident;
       changed.push(incident);
       events.push({ type: "incident.resolved", incidentId: id, monitorIds: incident.monitorIds, reason: "resolved" });

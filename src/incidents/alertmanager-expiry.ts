@@ -1,5 +1,6 @@
 import type { IncidentState } from "./transition";
 import type { Incident, IncidentEvent } from "./types";
+import { addUpdate } from "./add-update";
 
 /**
  * How long past its alert's `endsAt` an Alertmanager incident stays open without a refresh: room for a re-send that
@@ -31,8 +32,9 @@ export function expireAlerts(state: IncidentState, nowMs: number, refreshWithinM
       status: "resolved",
       resolvedAt: now,
       durationMs: nowMs - Date.parse(incident.startedAt),
-      updates: [...incident.updates, { at: now, status: "resolved", message: `Alertmanager: ${why}; resolved as ended` }],
+      updates: [...incident.updates],
     };
+    addUpdate(resolved, { at: now, status: "resolved", message: `Alertmanager: ${why}; resolved as ended` });
     changed.push(resolved);
     events.push({ type: "incident.resolved", incidentId: resolved.id, monitorIds: resolved.monitorIds, reason: "resolved" });
     return resolved;

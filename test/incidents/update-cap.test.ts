@@ -34,3 +34,24 @@ describe("incident updates are capped", () => {
     expect(updates.map((u) => Date.parse(u.at))).toEqual([...updates.map((u) => Date.parse(u.at))].sort((a, b) => a - b));
   });
 });
+
+describe("the cap holds for Alertmanager's own updates", () => {
+  it("an incident already at the cap that expires keeps 50 updates, its resolution last", async () => {
+    const { expireAlerts } = await import("../../src/incidents/alertmanager-expiry");
+    const { incident } = await import("../helpers/fixtures");
+    const at = (n: number) => new Date(T0 + n * 1000).toISOString();
+    const full = incident({
+      id: "gw-am-a1b2c3d4-20960101T000000Z",
+      monitorIds: ["gw"],
+      source: "alertmanager",
+      startedAt: at(0),
+      alertSeenAt: at(0),
+      updates: Array.from({ length: MAX_UPDATES }, (_, i) => ({ at: at(i), status: "monitoring" as const, message: `u${i}` })),
+    });
+    const expired = expireAlerts({ tracks: {}, incidents: [full] }, T0 + 10 * 3_600_000, 300 * 60_000);
+    const updates = expired.changed[0]!.updates;
+    expect(updates).toHaveLength(MAX_UPDATES);
+    expect(updates[0]!.message).toBe("u0");
+    expect(updates.at(-1)!.status).toBe("resolved");
+  });
+});
