@@ -22,7 +22,7 @@ export const ROOT = resolve(import.meta.dirname, "..");
 /** The harness, as an ES module next to the bundle (`./index.js`). Plain JavaScript: it runs inside workerd. */
 const HARNESS = `
 import { connect } from "cloudflare:sockets";
-import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShard } from "./index.js";
+import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShard } from "./index.js.ts.ts";
 
 const ops = {};
 const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };

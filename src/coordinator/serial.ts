@@ -1,12 +1,12 @@
+import { settleWithin } from "../core/settle-within";
+
 /**
  * Waits for `previous`, but not longer than `ms`: work somehow still running after the minute (storage that hangs)
  * must not hold every later call back. The timer is cleared as soon as `previous` ends: a pending one would keep the
  * object awake, and billed.
  */
 export async function waitAtMost(previous: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const cap = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([previous, cap]).finally(() => clearTimeout(timer));
+  await settleWithin(previous, ms, () => undefined);
 }
 
 /**

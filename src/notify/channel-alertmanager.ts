@@ -3,7 +3,7 @@
 // re-posting open incidents; a resolved one is posted once more with `endsAt` = the resolve time.
 import type { Incident } from "../incidents/types";
 import { resolveHeaders } from "../probes/resolve-headers";
-import { redactUrl } from "../probes/redact-url";
+import { redactUrl } from "../net/redact-url";
 import type { NotificationEvent } from "./event";
 import { alertSeverity, httpUrl, subject, subjectKey, summaryLine, truncate } from "./render";
 import { type Prepared, type SecretLookup, jsonHeaders, joinUrl } from "./request";

@@ -2,7 +2,7 @@ import type { Config } from "../config/schema";
 import type { Incident } from "../incidents/types";
 import type { Log } from "../core/log";
 import { notificationBudget } from "./notification-budget";
-import { mapPool } from "../probes/pool";
+import { mapPool } from "../net/pool";
 import type { OutboxEntry } from "./delivery-state";
 import { NotificationEvent } from "./event";
 import { orderKey, type Outcome } from "./outbox";

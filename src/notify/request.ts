@@ -1,7 +1,6 @@
 // What a channel builder hands to send.ts: the request to make, and what must never be shown of it.
 import type { NotificationChannel } from "../config/notifications";
-
-export const USER_AGENT = "Edgewatch/0.1 (notifications)";
+import { NOTIFY_USER_AGENT } from "../net/user-agent";
 
 export interface ChannelRequest {
   url: string;
@@ -79,5 +78,5 @@ export function joinUrl(base: string, path: string): string {
 }
 
 export function jsonHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { "content-type": "application/json; charset=utf-8", accept: "application/json", "user-agent": USER_AGENT, ...extra };
+  return { "content-type": "application/json; charset=utf-8", accept: "application/json", "user-agent": NOTIFY_USER_AGENT, ...extra };
 }

@@ -2,8 +2,10 @@
 // no error ever carries a secret: not a token, a routing key, a signing key, nor a webhook URL (Slack's and
 // Discord's URLs are credentials in themselves; Telegram's token sits in its path).
 import type { Incident } from "../incidents/types";
-import { describeFetchError } from "../probes/fetch-error";
-import { readCapped } from "../probes/read-body";
+import { settleWithin } from "../core/settle-within";
+import { deadline } from "../net/deadline";
+import { readCapped } from "../net/read-body";
+import { discard, send } from "../net/request";
 import { type RefreshContext, prepareAlertmanager, prepareAlertmanagerRefresh } from "./channel-alertmanager";
 import { prepareDiscord } from "./channel-discord";
 import { preparePagerDuty } from "./channel-pagerduty";
@@ -43,8 +45,6 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const ERROR_BODY_BYTES = 4_096;
 /** A fetch that ignores its abort signal is given up on this much later. */
 const GRACE_MS = 2_000;
-
-class SendTimeout extends Error {}
 
 /** The request a channel makes for an event, or why it cannot be made (a missing secret, a malformed one). */
 async function prepareRequest(channel: NotificationChannel, event: NotificationEvent, secret: SecretLookup): Promise<Prepared> {
@@ -109,49 +109,24 @@ export async function refreshAlertmanager(
 /** Makes a prepared request. Never throws; gives up at the timeout, and at the latest two seconds after it. */
 async function sendRequest(request: ChannelRequest, deps: SendDeps): Promise<SendResult> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new SendTimeout()), timeoutMs);
-  let guardTimer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<SendResult>((resolve) => {
-    guardTimer = setTimeout(() => {
-      controller.abort(new SendTimeout());
-      resolve({ ok: false, retryable: true, error: `${request.label}: timeout after ${timeoutMs} ms` });
-    }, timeoutMs + GRACE_MS);
-  });
-  try {
-    return await Promise.race([attempt(request, deps, controller.signal, timeoutMs), guard]);
-  } catch (error) {
-    return { ok: false, retryable: true, error: `${request.label}: ${scrub(describeFetchError(error), request.redact)}` };
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(guardTimer);
-  }
+  const late = (): SendResult => ({ ok: false, retryable: true, error: `${request.label}: timeout after ${timeoutMs} ms` });
+  return settleWithin(attempt(request, deps, timeoutMs), timeoutMs + GRACE_MS, late);
 }
 
-async function attempt(request: ChannelRequest, deps: SendDeps, signal: AbortSignal, timeoutMs: number): Promise<SendResult> {
-  const timedOut = () => signal.aborted && signal.reason instanceof SendTimeout;
+async function attempt(request: ChannelRequest, deps: SendDeps, timeoutMs: number): Promise<SendResult> {
   const fail = (retryable: boolean, words: string, extra: { status?: number; retryAfterMs?: number } = {}): SendResult => ({
     ok: false,
     retryable,
     error: `${request.label}: ${scrub(words, request.redact)}`,
     ...extra,
   });
-  let response: Response;
-  try {
-    response = await deps.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      // A redirect would re-send the body (and its signature) somewhere the config never named.
-      redirect: "manual",
-    });
-  } catch (error) {
-    return timedOut() ? fail(true, `timeout after ${timeoutMs} ms`) : fail(true, describeFetchError(error));
-  }
+  // The label names the channel; the URL, even redacted, may be a credential (Slack's, Discord's): never in words.
+  const sent = await send(deps.fetch, request, deadline(timeoutMs));
+  if (!sent.ok) return fail(true, sent.reason);
+  const { response } = sent;
   const status = response.status;
   if (status >= 200 && status < 300) {
-    await response.body?.cancel().catch(() => {});
+    await discard(response);
     return { ok: true, status };
   }
   let text = "";

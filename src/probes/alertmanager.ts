@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { AlertmanagerMonitor } from "../config/alertmanager-monitor";
 import { type FiringAlert, LIST_CAP, alertName, plural, summariseAlerts } from "./alert-summary";
 import { openSession } from "./fetch-json";
-import { redactUrl } from "./redact-url";
+import { redactUrl } from "../net/redact-url";
 import { resolveHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
 import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "./verdict";

@@ -1,12 +1,9 @@
 import type * as z from "zod";
-import { describeFetchError } from "./fetch-error";
-import { readCapped } from "./read-body";
-import { redactUrl } from "./redact-url";
+import { type Deadline, deadline } from "../net/deadline";
+import { redactUrl } from "../net/redact-url";
+import { type NetFailure, discard, readBody, send as sendRequest } from "../net/request";
+import { PROBE_USER_AGENT } from "../net/user-agent";
 import type { ProbeDeps } from "./probe-deps";
-
-const USER_AGENT = "Edgewatch/0.1 (health monitor)";
-
-class ProbeDeadline extends Error {}
 
 export interface GetFailure {
   ok: false;
@@ -64,32 +61,31 @@ function endpointUrl(baseUrl: string, path: string, query: Record<string, string
 interface Connection {
   deps: ProbeDeps;
   baseUrl: string;
-  timeoutMs: number;
   headers: Headers;
-  /** Aborted with a ProbeDeadline when the session's time is up. */
-  signal: AbortSignal;
+  limit: Deadline;
 }
 
 type Sent = { ok: true; response: Response; label: string; url: string } | GetFailure;
 
 export function openSession(deps: ProbeDeps, options: SessionOptions): ProbeSession {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new ProbeDeadline()), options.timeoutMs);
-  const { baseUrl, timeoutMs } = options;
-  const connection: Connection = { deps, baseUrl, timeoutMs, headers: sessionHeaders(options.headers), signal: controller.signal };
+  const connection: Connection = {
+    deps,
+    baseUrl: options.baseUrl,
+    headers: sessionHeaders(options.headers),
+    limit: deadline(options.timeoutMs),
+  };
   const turn = semaphore(options.concurrency);
   return {
     check: (path) => turn(() => checkPath(connection, path)),
     json: (path, schema, { query, maxBytes }) => turn(() => readJson(connection, path, schema, query, maxBytes)),
-    close() {
-      clearTimeout(timer);
-    },
+    // An AbortSignal.timeout needs no clearing; kept so callers need not know how the deadline is kept.
+    close() {},
   };
 }
 
 function sessionHeaders(given: Headers): Headers {
   const headers = new Headers(given);
-  headers.set("user-agent", headers.get("user-agent") ?? USER_AGENT);
+  headers.set("user-agent", headers.get("user-agent") ?? PROBE_USER_AGENT);
   headers.set("accept", "application/json, text/plain;q=0.9, */*;q=0.1");
   headers.set("cache-control", "no-cache");
   return headers;
@@ -123,34 +119,18 @@ function fail(label: string, url: string, phase: string, reason: string, apiErro
   };
 }
 
-/** A request that threw: a timeout once the session's deadline has passed, else what the fetch error says. */
-function failure(connection: Connection, label: string, url: string, error: unknown): GetFailure {
-  const { signal } = connection;
-  const timedOut = signal.aborted && signal.reason instanceof ProbeDeadline;
-  return timedOut
-    ? fail(label, url, "timeout", `timeout after ${connection.timeoutMs} ms`)
-    : fail(label, url, "connect", describeFetchError(error));
+/** A request that failed under the session's deadline (a timeout) or before an answer (a connection failure). */
+function failure(label: string, url: string, net: NetFailure): GetFailure {
+  return fail(label, url, net.kind, net.reason);
 }
 
 /** Sends the GET; a non-2xx answer becomes a failure, with the server's error text when its body carries one. */
 async function send(connection: Connection, path: string, query: Record<string, string> | undefined): Promise<Sent> {
   const label = `GET ${path}`;
   const url = endpointUrl(connection.baseUrl, path, query);
-  const { signal } = connection;
-  if (signal.aborted) return failure(connection, label, url, signal.reason);
-  let response: Response;
-  try {
-    response = await connection.deps.fetch(url, {
-      method: "GET",
-      headers: connection.headers,
-      signal,
-      redirect: "manual",
-      // Bypass any cache between the edge and the target: a health check must reach the origin.
-      cache: "no-store",
-    } as RequestInit);
-  } catch (error) {
-    return failure(connection, label, url, error);
-  }
+  const sent = await sendRequest(connection.deps.fetch, { url, headers: connection.headers, noStore: true }, connection.limit);
+  if (!sent.ok) return failure(label, url, sent);
+  const { response } = sent;
   if (response.status >= 200 && response.status < 300) return { ok: true, response, label, url };
   return refusal(connection, response, label, url);
 }
@@ -158,7 +138,7 @@ async function send(connection: Connection, path: string, query: Record<string, 
 /** A 3xx or an error status as a failure: where a redirect led, or what the server's error body said. */
 async function refusal(connection: Connection, response: Response, label: string, url: string): Promise<GetFailure> {
   if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel().catch(() => {});
+    await discard(response);
     const location = response.headers.get("location");
     let host = "";
     try {
@@ -168,20 +148,16 @@ async function refusal(connection: Connection, response: Response, label: string
     }
     return fail(label, url, "status", `HTTP ${response.status} (redirected${host}; redirects are not followed)`);
   }
-  let apiError: GetFailure["apiError"];
-  try {
-    const body = await readCapped(response.body, 16_384);
-    apiError = parseApiError(body.text);
-  } catch (error) {
-    return failure(connection, label, url, error);
-  }
+  const body = await readBody(response, 16_384, { url }, connection.limit);
+  if (!body.ok) return failure(label, url, body);
+  const apiError = parseApiError(body.text);
   return fail(label, url, "status", `HTTP ${response.status}${apiError?.type ? ` (${apiError.type})` : ""}`, apiError);
 }
 
 async function checkPath(connection: Connection, path: string): Promise<GetResult<number>> {
   const sent = await send(connection, path, undefined);
   if (!sent.ok) return sent;
-  await sent.response.body?.cancel().catch(() => {});
+  await discard(sent.response);
   return { ok: true, value: sent.response.status };
 }
 
@@ -195,14 +171,10 @@ async function readJson<S extends z.ZodType>(
   const sent = await send(connection, path, query);
   if (!sent.ok) return sent;
   const { response, label, url } = sent;
-  let text: string;
-  try {
-    const body = await readCapped(response.body, maxBytes);
-    if (body.truncated) return fail(label, url, "body", `body larger than ${maxBytes} bytes`);
-    text = body.text;
-  } catch (error) {
-    return failure(connection, label, url, error);
-  }
+  const body = await readBody(response, maxBytes, { url }, connection.limit);
+  if (!body.ok) return failure(label, url, body);
+  if (body.truncated) return fail(label, url, "body", `body larger than ${maxBytes} bytes`);
+  const text = body.text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,5 +1,7 @@
-import { crossOriginHeaders } from "./resolve-headers";
+import type { Deadline } from "../net/deadline";
+import { type NetFailure, discard, send } from "../net/request";
 import type { ProbeDeps } from "./probe-deps";
+import { crossOriginHeaders } from "./resolve-headers";
 
 /** Redirects an http probe follows before it calls the chain broken; each one is a subrequest of its own. */
 const MAX_REDIRECTS = 5;
@@ -12,18 +14,25 @@ export interface FirstRequest {
   /** Lower-case names of headers whose values are secrets: sent to the configured origin only. */
   secretNames: readonly string[];
   body: string | null;
-  signal: AbortSignal;
+  /** One deadline for the whole chain. */
+  limit: Deadline;
   follow: boolean;
 }
 
-/** The answer at the end of the chain, or why the chain was not followed to its end (the target is then down). */
-export type Followed = { ok: true; response: Response; redirects: number } | { ok: false; message: string; redirects: number };
+/**
+ * The answer at the end of the chain, or why the chain was not followed to its end (the target is then down): a
+ * request that failed (`failed`), or a redirect that was refused (`message`).
+ */
+export type Followed =
+  | { ok: true; response: Response; redirects: number }
+  | { ok: false; message: string; redirects: number }
+  | { ok: false; failed: NetFailure; redirects: number };
 
 /**
  * Sends the request and follows redirects itself (the runtime's own following would carry every header, secrets
  * included, to whatever origin a Location names). Secret headers, credentials and the body go to the configured
- * origin only; 303, and 301/302 after a POST, continue as GET without a body, as the Fetch standard says. Throws
- * what fetch() throws.
+ * origin only; 303, and 301/302 after a POST, continue as GET without a body, as the Fetch standard says. Never
+ * throws.
  */
 export async function fetchFollowing(deps: ProbeDeps, first: FirstRequest): Promise<Followed> {
   const origin = new URL(first.url).origin;
@@ -33,12 +42,12 @@ export async function fetchFollowing(deps: ProbeDeps, first: FirstRequest): Prom
   for (let redirects = 0; ; redirects++) {
     const home = new URL(url).origin === origin;
     const headers = home ? first.headers : (elsewhere ??= crossOriginHeaders(first.headers, first.secretNames));
-    const init = { method, headers, body, signal: first.signal, redirect: "manual", cache: "no-store" };
-    // `cache: "no-store"`: bypass any cache between the edge and the target; a health check must reach the origin.
-    const response = await deps.fetch(url, init as RequestInit);
+    const sent = await send(deps.fetch, { url, method, headers, body, noStore: true }, first.limit);
+    if (!sent.ok) return { ok: false, failed: sent, redirects };
+    const { response } = sent;
     const location = response.headers.get("location");
     if (!first.follow || !REDIRECT_STATUSES.has(response.status) || location === null) return { ok: true, response, redirects };
-    await response.body?.cancel().catch(() => {});
+    await discard(response);
     const code = response.status;
     const stop = (message: string): Followed => ({ ok: false, message, redirects });
     if (redirects === MAX_REDIRECTS) return stop(`more than ${MAX_REDIRECTS} redirects`);

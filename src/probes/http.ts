@@ -1,15 +1,14 @@
 import type { HttpMonitor } from "../config/schema";
-import { describeFetchError } from "./fetch-error";
+import { type Deadline, deadline } from "../net/deadline";
 import { evaluateHealthBody } from "./health-checks";
 import { findSubsetMismatch } from "./json-subset";
-import { readCapped } from "./read-body";
+import { type NetFailure, discard, readBody } from "../net/request";
+import { PROBE_USER_AGENT } from "../net/user-agent";
 import { fetchFollowing } from "./follow-redirects";
-import { redactUrl } from "./redact-url";
+import { redactUrl } from "../net/redact-url";
 import { resolveHeaders } from "./resolve-headers";
 import type { ProbeStatus } from "../core/vocabulary";
 import type { CheckReport, HttpProbeResult, ProbeDeps } from "./probe-deps";
-
-const USER_AGENT = "Edgewatch/0.1 (health monitor)";
 
 function statusMatches(code: number, expect: HttpMonitor["expectStatus"]): boolean {
   const ranges = Array.isArray(expect) ? expect : [expect];
@@ -67,7 +66,7 @@ export async function probeHttp(monitor: HttpMonitor, deps: ProbeDeps): Promise<
   const result = resultsOf(monitor, startedAt);
   const headers = resolveHeaders(monitor.headers, deps.secret);
   if (!headers.ok) return result("down", headers.message, { phase: "config" });
-  headers.value.set("user-agent", headers.value.get("user-agent") ?? USER_AGENT);
+  headers.value.set("user-agent", headers.value.get("user-agent") ?? PROBE_USER_AGENT);
   headers.value.set("cache-control", "no-cache");
 
   const fetched = await fetchAnswer(monitor, deps, headers, result);
@@ -103,41 +102,48 @@ async function fetchAnswer(
   headers: { value: Headers; secretNames: string[] },
   result: MakeResult,
 ): Promise<Answer | { failed: HttpProbeResult }> {
-  const signal = AbortSignal.timeout(monitor.timeoutMs);
-  let redirects = 0;
-  try {
-    const first = {
-      url: monitor.url,
-      method: monitor.method,
-      headers: headers.value,
-      secretNames: headers.secretNames,
-      body: monitor.body ?? null,
-      signal,
-      follow: monitor.followRedirects,
-    };
-    const followed = await fetchFollowing(deps, first);
-    redirects = followed.redirects;
-    if (!followed.ok) return { failed: result("down", followed.message, { phase: "redirect", redirects }) };
-    return { ...(await readWanted(monitor, followed.response)), redirects };
-  } catch (error) {
-    return {
-      failed: signal.aborted
-        ? result("down", `timeout after ${monitor.timeoutMs} ms`, { phase: "timeout", redirects })
-        : result("down", describeFetchError(error), { phase: "connect", latencyMs: null, redirects }),
-    };
+  const limit = deadline(monitor.timeoutMs);
+  const first = {
+    url: monitor.url,
+    method: monitor.method,
+    headers: headers.value,
+    secretNames: headers.secretNames,
+    body: monitor.body ?? null,
+    limit,
+    follow: monitor.followRedirects,
+  };
+  const followed = await fetchFollowing(deps, first);
+  const { redirects } = followed;
+  if (!followed.ok) {
+    if ("failed" in followed) return { failed: netResult(followed.failed, redirects, result) };
+    return { failed: result("down", followed.message, { phase: "redirect", redirects }) };
   }
+  const read = await readWanted(monitor, followed.response, limit);
+  if (!read.ok) return { failed: netResult(read, redirects, result) };
+  return { ...read, redirects };
+}
+
+function netResult(failed: NetFailure, redirects: number, result: MakeResult): HttpProbeResult {
+  return failed.kind === "timeout"
+    ? result("down", failed.reason, { phase: "timeout", redirects })
+    : result("down", failed.reason, { phase: "connect", latencyMs: null, redirects });
 }
 
 /** Reads the body (up to maxBodyBytes) when a check or a JSON health body needs it; otherwise lets it go. */
-async function readWanted(monitor: HttpMonitor, response: Response): Promise<Omit<Answer, "redirects">> {
+async function readWanted(
+  monitor: HttpMonitor,
+  response: Response,
+  limit: Deadline,
+): Promise<({ ok: true } & Omit<Answer, "redirects">) | NetFailure> {
   const isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
   const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
   if (!wantsBody) {
-    await response.body?.cancel().catch(() => {});
-    return { response, isJson, bodyText: undefined, truncated: false };
+    await discard(response);
+    return { ok: true, response, isJson, bodyText: undefined, truncated: false };
   }
-  const body = await readCapped(response.body, monitor.maxBodyBytes);
-  return { response, isJson, bodyText: body.text, truncated: body.truncated };
+  const body = await readBody(response, monitor.maxBodyBytes, monitor, limit);
+  if (!body.ok) return body;
+  return { ok: true, response, isJson, bodyText: body.text, truncated: body.truncated };
 }
 
 /** The monitor's expectations in order (status, Location, body, JSON), then the health body and the latency. */

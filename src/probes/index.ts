@@ -1,4 +1,5 @@
 import type { Monitor } from "../config/schema";
+import { settleWithin } from "../core/settle-within";
 import { probeAlertmanager } from "./alertmanager";
 import { probeHttp } from "./http";
 import { probePrometheus } from "./prometheus";
@@ -35,16 +36,11 @@ export async function runProbe(monitor: Monitor, deps: ProbeDeps): Promise<Probe
       details: {},
       error: { phase, detail: `${monitor.type} probe of ${monitor.id}: ${message}` },
     }) as unknown as ProbeResult;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hardTimeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve(fail("timeout", `timeout after ${monitor.timeoutMs} ms`)), monitor.timeoutMs + HARD_TIMEOUT_GRACE_MS);
-  });
+  const late = () => fail("timeout", `timeout after ${monitor.timeoutMs} ms`);
   try {
     const probe = probes[monitor.type] as (m: Monitor, d: ProbeDeps) => Promise<ProbeResult>;
-    return capProbeTexts(await Promise.race([probe(monitor, deps), hardTimeout]));
+    return capProbeTexts(await settleWithin(probe(monitor, deps), monitor.timeoutMs + HARD_TIMEOUT_GRACE_MS, late));
   } catch (error) {
     return capProbeTexts(fail("internal", `probe failed: ${error instanceof Error ? error.message : String(error)}`));
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -2,7 +2,7 @@ import type { Monitor } from "../config/schema";
 import type { LocationReport } from "./location-report";
 import { runProbe } from ".";
 import type { ProbeDeps, ProbeResult } from "./types";
-import { MAX_CONCURRENT_PROBES, mapPool } from "./pool";
+import { MAX_CONCURRENT_PROBES, mapPool } from "../net/pool";
 import { probeCost, SubrequestBudget } from "./subrequest-budget";
 
 /**

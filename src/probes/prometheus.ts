@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { PrometheusMonitor, PrometheusQuery } from "../config/prometheus-monitor";
 import { type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
 import { type GetResult, openSession, type ProbeSession } from "./fetch-json";
-import { redactUrl } from "./redact-url";
+import { redactUrl } from "../net/redact-url";
 import { resolveHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
 import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "./verdict";

@@ -2,7 +2,7 @@ import type { TlsMonitor } from "../config/tls-monitor";
 import { assessCertificate } from "../tls/assess-certificate";
 import { isCloudflareAddress } from "../tls/cloudflare-ranges";
 import { certificatesFor, DEFAULT_API_URL, inactivePackStatuses, listCertificatePacks } from "../tls/cloudflare-api";
-import { Deadline } from "../tls/deadline";
+import { RaceDeadline } from "../tls/race-deadline";
 import { lookupAddresses } from "../tls/doh-lookup";
 import { expiryStatus } from "../tls/expiry-status";
 import { parseIp } from "../config/ip-address";
@@ -10,7 +10,6 @@ import { type Target, socketCertificates } from "../tls/socket-certificates";
 import { TlsFailure, type TlsPhase } from "../tls/tls-failure";
 import { runtimeTrusts } from "../tls/trust-check";
 import { type Certificate, describeName, fingerprintSha256, parseCertificate } from "../tls/x509";
-import { describeFetchError } from "./fetch-error";
 import type { ProbeStatus } from "../core/vocabulary";
 import type { ProbeDeps, ProbeResultBase } from "./probe-deps";
 
@@ -70,7 +69,7 @@ interface Outcome {
  */
 export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<TlsProbeResult> {
   const startedAt = deps.now();
-  const deadline = new Deadline(monitor.timeoutMs);
+  const deadline = new RaceDeadline(monitor.timeoutMs);
   const target = `${monitor.host}:${monitor.port}`;
   const progress: { phase: TlsPhase } = { phase: "connect" };
   let outcome: Outcome;
@@ -120,7 +119,7 @@ async function viaSocket(
   monitor: TlsMonitor,
   deps: ProbeDeps,
   now: number,
-  deadline: Deadline,
+  deadline: RaceDeadline,
   progress: { phase: TlsPhase },
 ): Promise<Outcome> {
   const target: Target = { host: monitor.host, port: monitor.port };
@@ -192,10 +191,10 @@ async function viaSocket(
 }
 
 /** After a failed connect: does the host name resolve to Cloudflare, which a Worker's socket may never reach? */
-async function isProxied(host: string, hostIsIp: boolean, deps: ProbeDeps, deadline: Deadline): Promise<boolean> {
+async function isProxied(host: string, hostIsIp: boolean, deps: ProbeDeps, deadline: RaceDeadline): Promise<boolean> {
   if (hostIsIp) return false;
   try {
-    const addresses = await deadline.race(lookupAddresses(deps.fetch, host, deadline.signal));
+    const addresses = await deadline.race(lookupAddresses(deps.fetch, host, deadline));
     return addresses.some(isCloudflareAddress);
   } catch {
     return false;
@@ -206,7 +205,7 @@ async function viaApi(
   monitor: TlsMonitor,
   deps: ProbeDeps,
   now: number,
-  deadline: Deadline,
+  deadline: RaceDeadline,
   progress: { phase: TlsPhase },
 ): Promise<Outcome> {
   progress.phase = "config";
@@ -219,12 +218,9 @@ async function viaApi(
     apiUrl: monitor.apiUrl ?? DEFAULT_API_URL,
     zoneId: monitor.zoneId,
     token,
-    signal: deadline.signal,
+    limit: deadline,
   });
-  const packs = await deadline.race(request).catch((error: unknown) => {
-    if (error instanceof TlsFailure) throw error;
-    throw new TlsFailure("api", `Cloudflare API unreachable: ${describeFetchError(error)}`);
-  });
+  const packs = await deadline.race(request);
   const latencyMs = Math.max(0, Math.round(deps.now() - now));
   const host = monitor.servername ?? monitor.host;
   const [earliest] = certificatesFor(packs, host);

@@ -1,6 +1,6 @@
 import type { Config, Monitor } from "../config/schema";
 import type { MonitorStatus } from "../probes/types";
-import { redactUrl } from "../probes/redact-url";
+import { redactUrl } from "../net/redact-url";
 import type { Sparkline } from "./sparkline";
 import type { StatusView } from "./status-view";
 import type { DayRun } from "./uptime-bar";

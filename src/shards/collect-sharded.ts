@@ -1,7 +1,8 @@
 import type { Config, Monitor } from "../config/schema";
+import { settleWithin } from "../core/settle-within";
 import type { Log } from "../core/log";
 import { type CollectedResult, unknownResult } from "../probes/probe-batch";
-import { MAX_CONCURRENT_PROBES, mapPool } from "../probes/pool";
+import { MAX_CONCURRENT_PROBES, mapPool } from "../net/pool";
 import { type LocationResult, mergeLocations } from "./merge-locations";
 import { type ShardPlan, type TickPlan, worstCaseWallMs } from "./plan-shards";
 import type { ShardRequest, ShardResponse } from "./shard-protocol";
@@ -27,19 +28,11 @@ type Outcome = { ok: true; response: ShardResponse } | { ok: false; why: string 
 
 async function callWithDeadline(shard: ShardPlan, request: ShardRequest, deps: ShardedDeps): Promise<Outcome> {
   const deadline = shardDeadlineMs(shard);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, why: `did not answer within ${deadline} ms` }), deadline);
-  });
   const call = deps.call(shard, request).then(
     (response): Outcome => ({ ok: true, response }),
     (error: unknown): Outcome => ({ ok: false, why: `failed: ${error instanceof Error ? error.message : String(error)}` }),
   );
-  try {
-    return await Promise.race([call, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return settleWithin(call, deadline, () => ({ ok: false, why: `did not answer within ${deadline} ms` }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
-import { MAX_CONCURRENT_PROBES } from "../probes/pool";
+import { MAX_CONCURRENT_PROBES } from "../net/pool";
 import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
 /**

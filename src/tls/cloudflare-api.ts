@@ -1,6 +1,8 @@
 // Certificate expiry from the Cloudflare API, for hosts that Cloudflare proxies (a Worker's socket cannot reach
 // them). GET /zones/{zone_id}/ssl/certificate_packs?status=all, in the documented v4 envelope.
 import * as z from "zod";
+import type { Deadline } from "../net/deadline";
+import { readBody, send } from "../net/request";
 import { matchesHost } from "./name-match";
 import { TlsFailure } from "./tls-failure";
 
@@ -41,34 +43,53 @@ export interface PackRequest {
   apiUrl: string;
   zoneId: string;
   token: string;
-  signal?: AbortSignal;
+  limit: Deadline;
 }
 
+/** A page of 50 packs is tens of KiB; a body past this is not the API's. */
+const MAX_PAGE_BYTES = 1_048_576;
+
+/** Every page of the zone's certificate packs. Throws a TlsFailure that says what went wrong, never the token. */
 export async function listCertificatePacks(fetchFn: typeof fetch, request: PackRequest): Promise<CertificatePack[]> {
   const packs: CertificatePack[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const url = `${request.apiUrl.replace(/\/$/, "")}/zones/${encodeURIComponent(request.zoneId)}/ssl/certificate_packs?status=all&per_page=${PER_PAGE}&page=${page}`;
-    const response = await fetchFn(url, {
-      headers: { authorization: `Bearer ${request.token}`, accept: "application/json" },
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      throw new TlsFailure("api", `Cloudflare API answered HTTP ${response.status} without JSON`);
-    }
-    const parsed = Envelope.safeParse(body);
-    if (!parsed.success) throw new TlsFailure("api", `unexpected Cloudflare API response (HTTP ${response.status})`);
-    const { success, errors, result, result_info } = parsed.data;
-    if (!success || !response.ok) {
-      const reason = errors.map((e) => `${e.message} (${e.code})`).join("; ") || "no reason given";
-      throw new TlsFailure("api", `Cloudflare API answered HTTP ${response.status}: ${reason}`.slice(0, 200));
-    }
-    packs.push(...(result ?? []));
-    if (page >= (result_info?.total_pages ?? 1)) break;
+    const { result, totalPages } = await fetchPage(fetchFn, request, page);
+    packs.push(...result);
+    if (page >= totalPages) break;
   }
   return packs;
+}
+
+async function fetchPage(
+  fetchFn: typeof fetch,
+  request: PackRequest,
+  page: number,
+): Promise<{ result: CertificatePack[]; totalPages: number }> {
+  const url = `${request.apiUrl.replace(/\/$/, "")}/zones/${encodeURIComponent(request.zoneId)}/ssl/certificate_packs?status=all&per_page=${PER_PAGE}&page=${page}`;
+  const headers = { authorization: `Bearer ${request.token}`, accept: "application/json" };
+  const sent = await send(fetchFn, { url, headers }, request.limit);
+  if (!sent.ok) throw new TlsFailure(sent.kind === "timeout" ? "timeout" : "api", unreachable(sent.kind, sent.reason));
+  const { response } = sent;
+  const read = await readBody(response, MAX_PAGE_BYTES, { url }, request.limit);
+  if (!read.ok) throw new TlsFailure(read.kind === "timeout" ? "timeout" : "api", unreachable(read.kind, read.reason));
+  let body: unknown;
+  try {
+    body = JSON.parse(read.text);
+  } catch {
+    throw new TlsFailure("api", `Cloudflare API answered HTTP ${response.status} without JSON`);
+  }
+  const parsed = Envelope.safeParse(body);
+  if (!parsed.success) throw new TlsFailure("api", `unexpected Cloudflare API response (HTTP ${response.status})`);
+  const { success, errors, result, result_info } = parsed.data;
+  if (!success || !response.ok) {
+    const reason = errors.map((e) => `${e.message} (${e.code})`).join("; ") || "no reason given";
+    throw new TlsFailure("api", `Cloudflare API answered HTTP ${response.status}: ${reason}`.slice(0, 200));
+  }
+  return { result: result ?? [], totalPages: result_info?.total_pages ?? 1 };
+}
+
+function unreachable(kind: "timeout" | "connect", reason: string): string {
+  return kind === "timeout" ? reason : `Cloudflare API unreachable: ${reason}`;
 }
 
 export interface HostCertificate {

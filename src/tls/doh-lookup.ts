@@ -1,6 +1,8 @@
 // Resolves a host over DNS-over-HTTPS. Only used after a connect() failed, to tell "proxied by Cloudflare"
 // (which a Worker's socket can never reach) from an ordinary outage.
 import * as z from "zod";
+import type { Deadline } from "../net/deadline";
+import { discard, readBody, send } from "../net/request";
 
 const DOH_URL = "https://cloudflare-dns.com/dns-query";
 
@@ -12,22 +14,32 @@ const DnsJson = z.object({
 const A = 1;
 const AAAA = 28;
 
+/** A DNS JSON answer for two record types fits in far less; anything bigger is not an answer. */
+const MAX_ANSWER_BYTES = 65_536;
+
 /** The host's IPv4 and IPv6 addresses; empty when it does not resolve or the lookup fails. */
-export async function lookupAddresses(fetchFn: typeof fetch, host: string, signal?: AbortSignal): Promise<string[]> {
+export async function lookupAddresses(fetchFn: typeof fetch, host: string, limit: Deadline): Promise<string[]> {
   const query = async (type: "A" | "AAAA") => {
-    try {
-      const url = `${DOH_URL}?name=${encodeURIComponent(host)}&type=${type}`;
-      const response = await fetchFn(url, { headers: { accept: "application/dns-json" }, ...(signal ? { signal } : {}) });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return [];
-      }
-      const parsed = DnsJson.safeParse(await response.json());
-      if (!parsed.success) return [];
-      return (parsed.data.Answer ?? []).filter((a) => a.type === A || a.type === AAAA).map((a) => a.data);
-    } catch {
+    const url = `${DOH_URL}?name=${encodeURIComponent(host)}&type=${type}`;
+    const sent = await send(fetchFn, { url, headers: { accept: "application/dns-json" } }, limit);
+    if (!sent.ok) return [];
+    if (!sent.response.ok) {
+      await discard(sent.response);
       return [];
     }
+    const body = await readBody(sent.response, MAX_ANSWER_BYTES, { url }, limit);
+    if (!body.ok || body.truncated) return [];
+    const parsed = DnsJson.safeParse(parseJson(body.text));
+    if (!parsed.success) return [];
+    return (parsed.data.Answer ?? []).filter((a) => a.type === A || a.type === AAAA).map((a) => a.data);
   };
   return (await Promise.all([query("A"), query("AAAA")])).flat();
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 // Opens a plain TCP connection with cloudflare:sockets and reads the server's certificates over it.
 import type { connect as connectFn } from "cloudflare:sockets";
-import type { Deadline } from "./deadline";
+import { settleWithin } from "../core/settle-within";
+import type { RaceDeadline } from "./race-deadline";
 import { type ReadOptions, readServerCertificates, type ServerCertificates } from "./read-certificates";
 import { TlsFailure } from "./tls-failure";
 
@@ -24,7 +25,7 @@ export async function socketCertificates(
   connect: Connect,
   target: Target,
   options: ReadOptions,
-  deadline: Deadline,
+  deadline: RaceDeadline,
 ): Promise<ServerCertificates> {
   let socket: ReturnType<Connect>;
   try {
@@ -57,9 +58,11 @@ export async function socketCertificates(
   } finally {
     // Once something was written, close() alone leaves the TCP connection open in workerd (seen locally with a
     // server that never answers); closing the writable side first sends the FIN that ends it.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([writer.close().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 100)))]);
-    clearTimeout(timer);
+    await settleWithin(
+      writer.close().catch(() => {}),
+      100,
+      () => undefined,
+    );
     await reader.cancel().catch(() => {});
     await closeQuietly(socket);
   }

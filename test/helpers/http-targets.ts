@@ -43,6 +43,12 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       return;
     }
     if (path === "/hang") return; // headers never come
+    if (path === "/slow-body") {
+      // Headers at once, then a first chunk, then nothing: a body that stalls after the answer began.
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("partial");
+      return;
+    }
     if (path === "/noisy") {
       // A health answer written to bloat whoever stores it (600 KB): 150 failing checks with 2,000-character names.
       const checks = Object.fromEntries(

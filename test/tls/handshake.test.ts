@@ -3,13 +3,13 @@ import { connect } from "cloudflare:sockets";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../src/tls/bytes";
 import { NamedGroup } from "../../src/tls/constants";
-import { Deadline } from "../../src/tls/deadline";
+import { RaceDeadline } from "../../src/tls/race-deadline";
 import { readServerCertificates } from "../../src/tls/read-certificates";
 import { socketCertificates } from "../../src/tls/socket-certificates";
 import { base64ToBytes, port, SERVER_NAME, values } from "./kit";
 
 const read = async (server: string, keyShareGroups?: number[]) => {
-  const deadline = new Deadline(5000);
+  const deadline = new RaceDeadline(5000);
   try {
     return await socketCertificates(
       connect,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapPool } from "../../src/probes/pool";
+import { mapPool } from "../../src/net/pool";
 
 describe("mapPool", () => {
   it("never runs more than the limit at once and keeps the order of the input", async () => {
