@@ -78,7 +78,7 @@ history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), validQu
   const store = r2HistoryStore(c.env.HISTORY);
   const { carry, failed } = await liveHistoryOf(c.env, id);
   const read = resolution === "raw" ? readRawPoints : resolution === "hour" ? readHourPoints : readDayPoints;
-  const result: Points<unknown> = await read(store, carry, id, from, to, consoleLog);
+  const result: Points<unknown> = await read({ store, carry, id, fromMs: from, toMs: to, log: consoleLog });
   const incomplete = failed || result.incomplete;
 
   const lastTickMs = carry?.hour.ticks.length ? hourStartMs(carry.hour.h) + carry.hour.ticks.at(-1)![0] : null;

@@ -6,6 +6,7 @@ import type { Incident } from "../incidents/types";
 import { consoleLog, type Log } from "../core/log";
 import type { PageCarry } from "../read-model/page-carry";
 import { parseStored } from "../storage/parse-stored";
+import { readObjectText } from "../storage/r2-text";
 import { LATEST_KEY } from "../storage/r2-latest-store";
 import { incidentKey, r2IncidentStore } from "../storage/r2-incident-store";
 import type { HourMedians } from "../decide/hot-state";
@@ -35,7 +36,7 @@ export interface PageData {
  */
 export async function readPageData(env: Pick<Bindings, "HISTORY">, log: Log = consoleLog): Promise<PageData> {
   const [latestText, summaryText, recentText] = await Promise.all(
-    [LATEST_KEY, SUMMARY_KEY, RECENT_KEY].map((key) => textOf(env.HISTORY, key, log)),
+    [LATEST_KEY, SUMMARY_KEY, RECENT_KEY].map((key) => readObjectText(env.HISTORY, key, log)),
   );
   const latest = parseLatestText(latestText ?? null);
   if (latest.kind === "corrupt") log("warn", "R2 latest is corrupt", { reason: latest.reason });
@@ -47,16 +48,6 @@ export async function readPageData(env: Pick<Bindings, "HISTORY">, log: Log = co
     carry: view ? carryOf(view, latestText!, recentText ?? null, log) : null,
     summary: summary.kind === "ok" ? summary.value : null,
   };
-}
-
-async function textOf(bucket: R2Bucket, key: string, log: Log): Promise<string | null> {
-  try {
-    const object = await bucket.get(key);
-    return object ? await object.text() : null;
-  } catch (error) {
-    log("error", `R2 ${key} read failed`, { error: String(error) });
-    return null;
-  }
 }
 
 /** Medians as the page's rollup rows: the sparkline reads the median (index 5) only. */
@@ -126,7 +117,7 @@ function warmupHour(latest: LatestView, tickMs: number): PageCarry["hour"] {
  */
 export async function readIncident(env: Pick<Bindings, "HISTORY">, id: string, log: Log = consoleLog): Promise<Incident | null> {
   if (incidentKey(id) === null) return null;
-  const latest = parseLatestText(await textOf(env.HISTORY, LATEST_KEY, log));
+  const latest = parseLatestText(await readObjectText(env.HISTORY, LATEST_KEY, log));
   const recent = latest.kind === "ok" ? latest.value.incidents.find((i) => i.id === id) : undefined;
   if (recent) return recent;
   try {

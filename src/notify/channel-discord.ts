@@ -1,7 +1,7 @@
 // Discord channel webhook: one embed; `allowed_mentions` empty, so no name or title can ping anyone.
 import type { NotificationEvent } from "./event";
 import { colour, emoji, escapeDiscord, facts, fitEscaped, headline, httpUrl, subject } from "./render";
-import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "./request";
+import { type Prepared, type SecretLookup, postToSecretUrl } from "./request";
 import type { ChannelOf } from "../config/notifications";
 
 /** Discord's documented embed limits; `total` counts title, description, field names and values, footer and author. */
@@ -81,11 +81,5 @@ export function buildDiscordPayload(event: NotificationEvent): DiscordPayload {
 }
 
 export function prepareDiscord(channel: ChannelOf<"discord">, event: NotificationEvent, secret: SecretLookup): Prepared {
-  const target = readSecretUrl(secret, channel.urlSecret);
-  if (!target.ok) return target;
-  const body = JSON.stringify(buildDiscordPayload(event));
-  return {
-    ok: true,
-    request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact },
-  };
+  return postToSecretUrl(channel, buildDiscordPayload(event), secret);
 }

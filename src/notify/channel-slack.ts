@@ -1,7 +1,7 @@
 // Slack incoming webhook: `{ text, blocks }` with Block Kit section and context blocks in mrkdwn.
 import type { NotificationEvent } from "./event";
 import { type Fact, emoji, escapeSlack, facts, fitEscaped, headline, httpUrl, subject, summaryLine } from "./render";
-import { type Prepared, type SecretLookup, channelLabel, jsonHeaders, readSecretUrl } from "./request";
+import { type Prepared, type SecretLookup, postToSecretUrl } from "./request";
 import type { ChannelOf } from "../config/notifications";
 
 /** Slack's documented limits: a text object 3000, a section field 2000 (10 of them), a context 10 elements. */
@@ -56,11 +56,5 @@ export function buildSlackPayload(event: NotificationEvent): SlackPayload {
 }
 
 export function prepareSlack(channel: ChannelOf<"slack">, event: NotificationEvent, secret: SecretLookup): Prepared {
-  const target = readSecretUrl(secret, channel.urlSecret);
-  if (!target.ok) return target;
-  const body = JSON.stringify(buildSlackPayload(event));
-  return {
-    ok: true,
-    request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact },
-  };
+  return postToSecretUrl(channel, buildSlackPayload(event), secret);
 }

@@ -80,3 +80,18 @@ export function joinUrl(base: string, path: string): string {
 export function jsonHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return { "content-type": "application/json; charset=utf-8", accept: "application/json", "user-agent": NOTIFY_USER_AGENT, ...extra };
 }
+
+/** A JSON POST to the URL a secret holds (Slack's and Discord's webhooks), scrubbing every part of that URL from errors. */
+export function postToSecretUrl(
+  channel: Pick<NotificationChannel, "type" | "id"> & { urlSecret: string },
+  payload: unknown,
+  secret: SecretLookup,
+): Prepared {
+  const target = readSecretUrl(secret, channel.urlSecret);
+  if (!target.ok) return target;
+  const body = JSON.stringify(payload);
+  return {
+    ok: true,
+    request: { url: target.url, method: "POST", headers: jsonHeaders(), body, label: channelLabel(channel), redact: target.redact },
+  };
+}

@@ -46,22 +46,21 @@ const ERROR_BODY_BYTES = 4_096;
 /** A fetch that ignores its abort signal is given up on this much later. */
 const GRACE_MS = 2_000;
 
+type Prepare<C> = (channel: C, event: NotificationEvent, secret: SecretLookup) => Prepared | Promise<Prepared>;
+
+/** Each channel type's request builder; a new type that is missing here is a compile error. */
+const preparers: { [T in NotificationChannel["type"]]: Prepare<ChannelOf<T>> } = {
+  webhook: prepareWebhook,
+  slack: prepareSlack,
+  discord: prepareDiscord,
+  pagerduty: preparePagerDuty,
+  telegram: prepareTelegram,
+  alertmanager: prepareAlertmanager,
+};
+
 /** The request a channel makes for an event, or why it cannot be made (a missing secret, a malformed one). */
 async function prepareRequest(channel: NotificationChannel, event: NotificationEvent, secret: SecretLookup): Promise<Prepared> {
-  switch (channel.type) {
-    case "webhook":
-      return prepareWebhook(channel, event, secret);
-    case "slack":
-      return prepareSlack(channel, event, secret);
-    case "discord":
-      return prepareDiscord(channel, event, secret);
-    case "pagerduty":
-      return preparePagerDuty(channel, event, secret);
-    case "telegram":
-      return prepareTelegram(channel, event, secret);
-    case "alertmanager":
-      return prepareAlertmanager(channel, event, secret);
-  }
+  return (preparers[channel.type] as Prepare<NotificationChannel>)(channel, event, secret);
 }
 
 export async function sendNotification(channel: NotificationChannel, event: NotificationEvent, deps: SendDeps): Promise<SendResult> {

@@ -63,6 +63,15 @@ interface Outcome {
   details: TlsDetails;
 }
 
+/** One probe's run through a source: what it reads, when it started, its deadline, and how far it got. */
+interface SourceRun {
+  monitor: TlsMonitor;
+  deps: ProbeDeps;
+  now: number;
+  deadline: RaceDeadline;
+  progress: { phase: TlsPhase };
+}
+
 /**
  * Checks the certificate a TLS server presents, or the one Cloudflare holds for a proxied host.
  * Never throws: a broken target, a hung socket or a bug here all become a `down` result naming the phase.
@@ -72,12 +81,10 @@ export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<Tl
   const deadline = new RaceDeadline(monitor.timeoutMs);
   const target = `${monitor.host}:${monitor.port}`;
   const progress: { phase: TlsPhase } = { phase: "connect" };
+  const run: SourceRun = { monitor, deps, now: startedAt, deadline, progress };
   let outcome: Outcome;
   try {
-    outcome =
-      monitor.source === "cloudflare-api"
-        ? await viaApi(monitor, deps, startedAt, deadline, progress)
-        : await viaSocket(monitor, deps, startedAt, deadline, progress);
+    outcome = monitor.source === "cloudflare-api" ? await viaApi(run) : await viaSocket(run);
   } catch (error) {
     const failure =
       error instanceof TlsFailure
@@ -115,13 +122,8 @@ export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<Tl
   };
 }
 
-async function viaSocket(
-  monitor: TlsMonitor,
-  deps: ProbeDeps,
-  now: number,
-  deadline: RaceDeadline,
-  progress: { phase: TlsPhase },
-): Promise<Outcome> {
+async function viaSocket(run: SourceRun): Promise<Outcome> {
+  const { monitor, deps, now, deadline, progress } = run;
   const target: Target = { host: monitor.host, port: monitor.port };
   const bareHost = monitor.host.replace(/^\[(.*)\]$/, "$1");
   const hostIsIp = parseIp(bareHost) !== null;
@@ -201,13 +203,8 @@ async function isProxied(host: string, hostIsIp: boolean, deps: ProbeDeps, deadl
   }
 }
 
-async function viaApi(
-  monitor: TlsMonitor,
-  deps: ProbeDeps,
-  now: number,
-  deadline: RaceDeadline,
-  progress: { phase: TlsPhase },
-): Promise<Outcome> {
+async function viaApi(run: SourceRun): Promise<Outcome> {
+  const { monitor, deps, now, deadline, progress } = run;
   progress.phase = "config";
   if (!monitor.zoneId || !monitor.apiTokenSecret) throw new TlsFailure("config", 'source "cloudflare-api" needs zoneId and apiTokenSecret');
   const token = deps.secret(monitor.apiTokenSecret);

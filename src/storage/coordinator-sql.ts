@@ -101,15 +101,8 @@ export class CoordinatorSql {
       fromMs,
       toMs,
     );
-    const out: RawPointRow[] = [];
-    for (const row of rows) {
-      try {
-        out.push({ t: row.t, letters: row.letters, latencies: JSON.parse(row.latencies) as (number | null)[] });
-      } catch {
-        // a damaged row is a gap in the archive, not a failed hour
-      }
-    }
-    return out;
+    // A damaged row is a gap in the archive, not a failed hour.
+    return parsedRows(rows, (row) => ({ t: row.t, letters: row.letters, latencies: JSON.parse(row.latencies) as (number | null)[] }));
   }
 
   deletePoints(beforeMs: number): void {
@@ -132,20 +125,13 @@ export class CoordinatorSql {
       "SELECT h, ids, counts, rollup FROM hours WHERE h >= ? ORDER BY h",
       fromHour,
     );
-    const out: HourRow[] = [];
-    for (const row of rows) {
-      try {
-        out.push({
-          h: row.h,
-          ids: JSON.parse(row.ids) as string[],
-          counts: JSON.parse(row.counts) as CountsOf,
-          rollup: row.rollup === null ? null : (JSON.parse(row.rollup) as Rollups),
-        });
-      } catch {
-        // a damaged row counts as an hour without data
-      }
-    }
-    return out;
+    // A damaged row counts as an hour without data.
+    return parsedRows(rows, (row) => ({
+      h: row.h,
+      ids: JSON.parse(row.ids) as string[],
+      counts: JSON.parse(row.counts) as CountsOf,
+      rollup: row.rollup === null ? null : (JSON.parse(row.rollup) as Rollups),
+    }));
   }
 
   /** Only the counts of finished hours from `fromHour` on, oldest first: what the uptime sums need, nothing more parsed. */
@@ -155,33 +141,18 @@ export class CoordinatorSql {
       fromHour,
       toHour,
     );
-    const out: { h: string; counts: CountsOf }[] = [];
-    for (const row of rows) {
-      try {
-        out.push({ h: row.h, counts: JSON.parse(row.counts) as CountsOf });
-      } catch {
-        // a damaged row counts as an hour without data
-      }
-    }
-    return out;
+    // A damaged row counts as an hour without data.
+    return parsedRows(rows, (row) => ({ h: row.h, counts: JSON.parse(row.counts) as CountsOf }));
   }
 
   /** Only the rollups of archived hours in [fromHour, toHour], oldest first. */
   hourRollups(fromHour: string, toHour: string): { h: string; rollup: Rollups }[] {
-    const rows = this.run<{ h: string; rollup: string }>(
-      "SELECT h, rollup FROM hours WHERE h >= ? AND h <= ? AND rollup IS NOT NULL ORDER BY h",
-      fromHour,
-      toHour,
-    );
-    const out: { h: string; rollup: Rollups }[] = [];
-    for (const row of rows) {
-      try {
-        out.push({ h: row.h, rollup: JSON.parse(row.rollup) as Rollups });
-      } catch {
-        // a damaged row is an hour without a rollup
-      }
-    }
-    return out;
+    const sql = "SELECT h, rollup FROM hours WHERE h >= ? AND h <= ? AND rollup IS NOT NULL ORDER BY h";
+    // A damaged row is an hour without a rollup.
+    return parsedRows(this.run<{ h: string; rollup: string }>(sql, fromHour, toHour), (row) => ({
+      h: row.h,
+      rollup: JSON.parse(row.rollup) as Rollups,
+    }));
   }
 
   /** Sets an archived hour's rollup, leaving its counts as the tick wrote them. */
@@ -218,4 +189,17 @@ export class CoordinatorSql {
   getAlarm(): Promise<number | null> {
     return this.storage.getAlarm();
   }
+}
+
+/** Each row through `parse`, leaving out the rows it throws on: one damaged row must not hide the others. */
+function parsedRows<R, T>(rows: Iterable<R>, parse: (row: R) => T): T[] {
+  const out: T[] = [];
+  for (const row of rows) {
+    try {
+      out.push(parse(row));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return out;
 }

@@ -52,15 +52,19 @@ function readerOf(store: HistoryStore, log: Log): Reader {
   return reader;
 }
 
+/** One monitor's points between two times, from the stored objects and the live carry. */
+export interface PointsQuery {
+  store: HistoryStore;
+  carry: HistoryCarry | null;
+  id: string;
+  fromMs: number;
+  toMs: number;
+  log: Log;
+}
+
 /** Every tick (raw resolution): the hour objects the range touches, at most 25 for 24 hours. */
-export async function readRawPoints(
-  store: HistoryStore,
-  carry: HistoryCarry | null,
-  id: string,
-  fromMs: number,
-  toMs: number,
-  log: Log,
-): Promise<Points<RawPoint>> {
+export async function readRawPoints(query: PointsQuery): Promise<Points<RawPoint>> {
+  const { store, carry, id, fromMs, toMs, log } = query;
   const reader = readerOf(store, log);
   const local = new Map<string, RawHour>((carry?.pending.hours ?? []).map((h) => [h.h, h]));
   if (carry) local.set(carry.hour.h, carry.hour);
@@ -73,14 +77,8 @@ export async function readRawPoints(
 }
 
 /** Hourly rollups: the day objects the range touches (at most 32 for 31 days), and today's hours from the carry. */
-export async function readHourPoints(
-  store: HistoryStore,
-  carry: HistoryCarry | null,
-  id: string,
-  fromMs: number,
-  toMs: number,
-  log: Log,
-): Promise<Points<RollupPoint>> {
+export async function readHourPoints(query: PointsQuery): Promise<Points<RollupPoint>> {
+  const { store, carry, id, fromMs, toMs, log } = query;
   const reader = readerOf(store, log);
   const byHour = new Map<string, Rollups>();
   const days: string[] = [];
@@ -99,14 +97,8 @@ export async function readHourPoints(
 }
 
 /** Daily rollups: the month objects the range touches (at most 15 for 400 days), and today so far from the carry. */
-export async function readDayPoints(
-  store: HistoryStore,
-  carry: HistoryCarry | null,
-  id: string,
-  fromMs: number,
-  toMs: number,
-  log: Log,
-): Promise<Points<RollupPoint>> {
+export async function readDayPoints(query: PointsQuery): Promise<Points<RollupPoint>> {
+  const { store, carry, id, fromMs, toMs, log } = query;
   const reader = readerOf(store, log);
   const byDay = new Map<string, Rollups>();
   const months = monthsBetween(dayKeyOf(fromMs), dayKeyOf(toMs)).filter((m) => !carry || m <= monthKeyOf(carry.today.d));
