@@ -6,7 +6,7 @@ import { HeaderMap, HttpUrl, Slug } from "./base";
  * The NAME of a Worker secret (`wrangler secret put SLACK_WEBHOOK_URL`). Webhook URLs, routing keys and tokens never
  * go into the config: a Slack or Discord webhook URL is itself the credential.
  */
-export const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of a Worker secret (A-Z, a-z, 0-9, _)");
+const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of a Worker secret (A-Z, a-z, 0-9, _)");
 
 const ChannelBase = { id: Slug };
 

@@ -71,7 +71,7 @@ export function ticksByMonitor(hour: RawHour): Map<string, MonitorTicks> {
   return out;
 }
 
-export function rollupOf(counts: Counts, sortedLatencies: readonly number[]): Rollup {
+function rollupOf(counts: Counts, sortedLatencies: readonly number[]): Rollup {
   return [...counts, exactPercentile(sortedLatencies, 0.5), exactPercentile(sortedLatencies, 0.95), sortedLatencies.at(-1) ?? null];
 }
 

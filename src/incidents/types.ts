@@ -5,7 +5,7 @@ export const Impact = z.enum(["minor", "major", "critical"]);
 export type Impact = z.infer<typeof Impact>;
 
 /** Statuspage's words for where an incident stands, so its API can be served without translation. */
-export const UpdateStatus = z.enum(["investigating", "identified", "monitoring", "update", "resolved"]);
+const UpdateStatus = z.enum(["investigating", "identified", "monitoring", "update", "resolved"]);
 
 export const Incident = z.object({
   id: z.string(),

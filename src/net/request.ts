@@ -51,7 +51,7 @@ export async function send(fetchFn: typeof fetch, request: NetRequest, limit: De
 }
 
 /** What a request that threw (or whose body stopped) comes to. */
-export function netFailure(method: string, url: string, limit: Deadline, error: unknown): NetFailure {
+function netFailure(method: string, url: string, limit: Deadline, error: unknown): NetFailure {
   const timedOut = limit.signal.aborted;
   const reason = timedOut ? `timeout after ${limit.ms} ms` : describeFetchError(error);
   return { ok: false, kind: timedOut ? "timeout" : "connect", reason, detail: `${method} ${redactUrl(url)}: ${reason}` };

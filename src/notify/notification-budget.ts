@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema";
 
 /** Sends one tick may make; what does not fit waits for the next. */
-export const MAX_NOTIFICATIONS_PER_TICK = 10;
+const MAX_NOTIFICATIONS_PER_TICK = 10;
 
 /**
  * Sends one invocation of the writer may make: at most MAX_NOTIFICATIONS_PER_TICK, and never more than its

@@ -8,7 +8,7 @@ export type AlertSeverity = "critical" | "error" | "warning" | "info";
 /** The guide's SEV levels in PagerDuty's (and Alertmanager's `severity` label's) words. */
 const SEVERITY_OF: Record<Severity, AlertSeverity> = { "SEV-1": "critical", "SEV-2": "error", "SEV-3": "warning", "SEV-4": "info" };
 
-export const ELLIPSIS = "…";
+const ELLIPSIS = "…";
 
 /** Cuts to at most `max` UTF-16 code units (what Telegram counts; never less than what the others count), ending in `…`. */
 export function truncate(text: string, max: number): string {

@@ -181,7 +181,7 @@ function retryAfter(header: string | null, text: string, nowMs: number): number 
 }
 
 /** Every secret value (and its URL-encoded and JSON-escaped forms) replaced by `[redacted]`, longest first. */
-export function scrub(text: string, secrets: readonly string[]): string {
+function scrub(text: string, secrets: readonly string[]): string {
   const forms = new Set<string>();
   for (const value of secrets) {
     if (value.length < 4) continue;

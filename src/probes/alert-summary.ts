@@ -31,7 +31,7 @@ const bySeverityThenName = (a: { severity: string; name?: string }, b: { severit
   rank(a.severity) - rank(b.severity) || a.severity.localeCompare(b.severity) || (a.name ?? "").localeCompare(b.name ?? "");
 
 export const alertName = (labels: Record<string, string>) => labels.alertname ?? "(unnamed)";
-export const alertSeverity = (labels: Record<string, string>) => labels.severity || "none";
+const alertSeverity = (labels: Record<string, string>) => labels.severity || "none";
 
 /** Groups the firing alerts (given by their labels) that the filter counts. `alsoIgnore` names one more to leave out. */
 export function summariseAlerts(firing: Record<string, string>[], filter: AlertFilter, alsoIgnore?: string): AlertSummary {

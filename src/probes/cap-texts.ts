@@ -21,7 +21,7 @@ export const TEXT_LIMITS = {
 
 const ELLIPSIS = "…";
 
-export function cut(text: string, max: number): string {
+function cut(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - ELLIPSIS.length) + ELLIPSIS;
 }
 

@@ -21,7 +21,7 @@ export const requestProblem = (failure: GetFailure, prefix = ""): Problem => ({
 });
 
 /** The worst status among the problems, their words (the `down` ones first), and the error for the log. */
-export function verdict(problems: Problem[], describeTarget: string): { status: ProbeStatus; message: string; error?: ProbeError } {
+function verdict(problems: Problem[], describeTarget: string): { status: ProbeStatus; message: string; error?: ProbeError } {
   if (problems.length === 0) return { status: "up", message: "" };
   const ordered = [...problems.filter((p) => p.status === "down"), ...problems.filter((p) => p.status !== "down")];
   const first = ordered[0] as Problem;

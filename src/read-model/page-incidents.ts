@@ -5,7 +5,7 @@ import type { Incident } from "../incidents/types";
 
 /** Resolved incidents listed under "Past incidents": those of the last 30 days, at most 15 (the page's weight). */
 const HISTORY_DAYS = 30;
-export const HISTORY_MAX = 15;
+const HISTORY_MAX = 15;
 
 export interface PageUpdate {
   at: string;
