@@ -22,7 +22,7 @@ export const ROOT = resolve(import.meta.dirname, "..");
 /** The harness, as an ES module next to the bundle (`./index.js`). Plain JavaScript: it runs inside workerd. */
 const HARNESS = `
 import { connect } from "cloudflare:sockets";
-import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShard } from "./index.js.ts.ts";
+import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShard } from "./index.js";
 
 const ops = {};
 const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };
@@ -396,7 +396,7 @@ export async function startWorker(
   Miniflare: typeof MiniflareClass,
   bundle: string,
   configText: string,
-  options: { verbose?: boolean } = {},
+  options: { verbose?: boolean; inspectorPort?: number } = {},
 ): Promise<RunningWorker> {
   const before = new Set(ourWorkerdPids());
   const ticksDone: TickDone[] = [];
@@ -430,6 +430,7 @@ export async function startWorker(
     host: "127.0.0.1",
     port: 0,
     unsafeTriggerHandlers: true,
+    ...(options.inspectorPort !== undefined ? { inspectorPort: options.inspectorPort } : {}),
     modules: [
       { type: "ESModule", path: "bench-harness.js", contents: HARNESS },
       { type: "ESModule", path: "index.js", contents: bundle },

@@ -1,0 +1,133 @@
+// Where a tick's CPU goes: runs ticks of the bench's Worker (the deploy bundle under Miniflare, as `npm run bench`)
+// with V8's sampling profiler on, and prints the functions with the most self time. Not a figure for the README (the
+// profiler adds its own cost); a map for deciding what to make cheaper.
+//   node --experimental-websocket --import tsx bench/profile-tick.ts [--monitors 1] [--kinds http,tls,prometheus]
+//        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose]
+// (Node 20's WebSocket is behind that flag; it talks to workerd's inspector.)
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { OFFLINE_ENV } from "../scripts/offline-env.ts";
+import { prepareTestCa } from "../test/helpers/test-ca.ts";
+import { configFor, type MonitorKind, startTargets } from "./targets.ts";
+import { bundleWorker, type RunningWorker, startWorker } from "./worker-runtime.ts";
+
+const { values } = parseArgs({
+  options: {
+    monitors: { type: "string", default: "1" },
+    kinds: { type: "string", default: "http" },
+    ticks: { type: "string", default: "200" },
+    out: { type: "string" },
+    top: { type: "string", default: "40" },
+    /** Print the Worker's own log lines. */
+    verbose: { type: "boolean", default: false },
+    /** The simulated time of the first measured tick (UTC, three days ago), after ten ticks before it. */
+    at: { type: "string", default: "09:00" },
+    /** Only the process CPU a tick, without the profiler (whose console forwarding and sampling cost CPU too). */
+    "cpu-only": { type: "boolean", default: false },
+  },
+});
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
+async function inspector(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl: string; title: string }[];
+  const target = targets.find((t) => !t.title.includes("loopback")) ?? targets[0];
+  if (!target) throw new Error("no inspector target");
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
+  let next = 1;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.addEventListener("message", (event: MessageEvent) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send: <T>(method: string, params: Record<string, unknown> = {}) =>
+      new Promise<T>((resolve) => {
+        const id = next++;
+        waiting.set(id, resolve as (r: unknown) => void);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+function selfTimes(profile: Profile): { ms: number; name: string }[] {
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber + 1}`;
+    byName.set(name, (byName.get(name) ?? 0) + (byNode.get(node.id) ?? 0) / 1000);
+  }
+  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+async function profileTicks(worker: RunningWorker, port: number, ticks: number, at: (k: number) => number): Promise<void> {
+  const cdp = await inspector(port);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  await cdp.send("Profiler.start");
+  const cpuBefore = worker.cpuMs();
+  for (let k = 0; k < ticks; k++) await worker.tick(at(k));
+  const cpuMs = (worker.cpuMs() - cpuBefore) / ticks;
+  const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
+  cdp.close();
+  if (values.out) writeFileSync(values.out, JSON.stringify(profile));
+  const times = selfTimes(profile);
+  const busy = times.filter((t) => !/^\((idle|program|garbage collector)\)/.test(t.name));
+  const sum = (xs: { ms: number }[]) => xs.reduce((a, t) => a + t.ms, 0);
+  console.log(`${ticks} ticks, ${values.monitors} monitors (${values.kinds}): process CPU ${cpuMs.toFixed(2)} ms a tick (profiler on)`);
+  const gc = sum(times.filter((t) => t.name.startsWith("(garbage")));
+  console.log(`JS samples ${(sum(busy) / ticks).toFixed(3)} ms a tick; GC ${(gc / ticks).toFixed(3)} ms`);
+  for (const t of times.slice(0, Number(values.top))) console.log(`${(t.ms / ticks).toFixed(4).padStart(9)} ms  ${t.name}`);
+}
+
+Object.assign(process.env, OFFLINE_ENV);
+const tmp = mkdtempSync(join(os.tmpdir(), "edgewatch-profile-"));
+const ca = prepareTestCa(join(tmp, "ca"));
+const { Miniflare } = await import("miniflare");
+const bundle = await bundleWorker(tmp);
+const targets = await startTargets(ca);
+const port = 9_300 + Math.floor(Math.random() * 500);
+const limits = { subrequests: 10_000, cpuMs: 300_000, monitorsPerShard: 500 };
+const kinds = values.kinds.split(",") as MonitorKind[];
+const config = configFor(targets, Number(values.monitors), kinds, 5, { limits });
+const worker = await startWorker(Miniflare, bundle.code, config, { inspectorPort: port, verbose: values.verbose });
+try {
+  const minute = 60_000;
+  const [hh, mm] = values.at.split(":").map(Number) as [number, number];
+  const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + (hh * 60 + mm - 10) * minute;
+  for (let k = 0; k < 10; k++) await worker.tick(start + k * minute);
+  const ticks = Number(values.ticks);
+  if (values["cpu-only"]) {
+    const before = worker.cpuMs();
+    for (let k = 10; k < 10 + ticks; k++) await worker.tick(start + k * minute);
+    const cpuMs = (worker.cpuMs() - before) / ticks;
+    console.log(`${ticks} ticks, ${values.monitors} monitors (${values.kinds}): process CPU ${cpuMs.toFixed(2)} ms a tick`);
+  } else {
+    await profileTicks(worker, port, ticks, (k) => start + (10 + k) * minute);
+  }
+} finally {
+  await worker.dispose();
+  await targets.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
