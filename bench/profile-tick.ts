@@ -12,6 +12,9 @@ import { OFFLINE_ENV } from "../scripts/offline-env.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type MonitorKind, startTargets } from "./targets.ts";
 import { bundleWorker, type RunningWorker, startWorker } from "./worker-runtime.ts";
+import { isDown, resultFor, writerConfig } from "./writer-cpu.ts";
+import { parseConfigText } from "../src/config/load.ts";
+import { dueMonitors } from "../src/tick/due-monitors.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,10 @@ const { values } = parseArgs({
     verbose: { type: "boolean", default: false },
     /** The simulated time of the first measured tick (UTC, three days ago), after ten ticks before it. */
     at: { type: "string", default: "09:00" },
+    /** Write latest.json as the last tick left it to this file. */
+    "dump-latest": { type: "string" },
+    /** Profile the writer alone (the Coordinator object fed pre-built results, as in the bench's writer day). */
+    writer: { type: "string" },
     /** Only the process CPU a tick, without the profiler (whose console forwarding and sampling cost CPU too). */
     "cpu-only": { type: "boolean", default: false },
   },
@@ -81,13 +88,13 @@ function selfTimes(profile: Profile): { ms: number; name: string }[] {
   return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
-async function profileTicks(worker: RunningWorker, port: number, ticks: number, at: (k: number) => number): Promise<void> {
+async function profileTicks(worker: RunningWorker, port: number, ticks: number, run: (k: number) => Promise<unknown>): Promise<void> {
   const cdp = await inspector(port);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
   await cdp.send("Profiler.start");
   const cpuBefore = worker.cpuMs();
-  for (let k = 0; k < ticks; k++) await worker.tick(at(k));
+  for (let k = 0; k < ticks; k++) await run(k);
   const cpuMs = (worker.cpuMs() - cpuBefore) / ticks;
   const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
   cdp.close();
@@ -110,22 +117,42 @@ const targets = await startTargets(ca);
 const port = 9_300 + Math.floor(Math.random() * 500);
 const limits = { subrequests: 10_000, cpuMs: 300_000, monitorsPerShard: 500 };
 const kinds = values.kinds.split(",") as MonitorKind[];
-const config = configFor(targets, Number(values.monitors), kinds, 5, { limits });
+const config = values.writer
+  ? writerConfig(values.writer as "free" | "paid")
+  : configFor(targets, Number(values.monitors), kinds, 5, { limits });
 const worker = await startWorker(Miniflare, bundle.code, config, { inspectorPort: port, verbose: values.verbose });
+/** A tick at `at`: the cron's (probes, then the writer), or with --writer the writer's alone. */
+function ticker(worker: RunningWorker): (at: number) => Promise<unknown> {
+  if (!values.writer) return (at) => worker.tick(at);
+  const parsed = parseConfigText(config);
+  if (!parsed.ok) throw new Error(parsed.errors.join("; "));
+  const monitors = parsed.config.monitors;
+  return async (at) => {
+    const minute = Math.floor((at % 86_400_000) / 60_000);
+    const results = dueMonitors(monitors, at).map((m) => resultFor(m, at, isDown(monitors.indexOf(m), monitors.length, minute)));
+    const body = JSON.stringify({ scheduledTime: at, startedAt: at, results });
+    const response = await fetch(new URL("/__bench/commit", worker.url), { method: "POST", body });
+    if (!response.ok) throw new Error(`commit: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  };
+}
+
 try {
   const minute = 60_000;
+  const tick = ticker(worker);
   const [hh, mm] = values.at.split(":").map(Number) as [number, number];
   const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + (hh * 60 + mm - 10) * minute;
-  for (let k = 0; k < 10; k++) await worker.tick(start + k * minute);
+  for (let k = 0; k < 10; k++) await tick(start + k * minute);
   const ticks = Number(values.ticks);
   if (values["cpu-only"]) {
     const before = worker.cpuMs();
-    for (let k = 10; k < 10 + ticks; k++) await worker.tick(start + k * minute);
+    for (let k = 10; k < 10 + ticks; k++) await tick(start + k * minute);
     const cpuMs = (worker.cpuMs() - before) / ticks;
     console.log(`${ticks} ticks, ${values.monitors} monitors (${values.kinds}): process CPU ${cpuMs.toFixed(2)} ms a tick`);
   } else {
-    await profileTicks(worker, port, ticks, (k) => start + (10 + k) * minute);
+    await profileTicks(worker, port, ticks, (k) => tick(start + (10 + k) * minute));
   }
+  if (values["dump-latest"]) writeFileSync(values["dump-latest"], (await worker.objectText("latest.json")) ?? "");
 } finally {
   await worker.dispose();
   await targets.close();

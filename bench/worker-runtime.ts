@@ -380,6 +380,8 @@ export interface RunningWorker {
   ops(): Promise<OpCounts>;
   /** R2 objects the Worker has written, with their sizes. */
   objects(): Promise<{ key: string; size: number }[]>;
+  /** An R2 object's text, read through Miniflare (not counted). */
+  objectText(key: string): Promise<string | null>;
   /** The Worker's `tick done` log lines so far. */
   ticksDone: TickDone[];
   /** The last lines the Worker logged (for errors). */
@@ -472,6 +474,10 @@ export async function startWorker(
     ticksDone,
     recentLog: () => [...recent],
     messages,
+    async objectText(key) {
+      const object = await (await mf.getR2Bucket("HISTORY")).get(key);
+      return object ? await object.text() : null;
+    },
     dispose: () => mf.dispose(),
   };
 }

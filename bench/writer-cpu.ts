@@ -15,7 +15,7 @@ const MINUTE = 60_000;
  * What each probe type reports, as the real probes shape it (sizes matter: they are what the writer moves). http
  * monitors answer like the guide's gateway /health: `{ "status": "ok", "checks": { "database", "circuit_breaker" } }`.
  */
-function resultFor(m: Monitor, at: number, down: boolean) {
+export function resultFor(m: Monitor, at: number, down: boolean) {
   const latency = 20 + ((at / MINUTE + m.id.length * 7) % 180);
   const base = { monitorId: m.id, checkedAt: new Date(at).toISOString() };
   if (down)
@@ -94,7 +94,7 @@ const hotBytes = (blobs: Record<string, number>) =>
   Object.entries(blobs).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0);
 
 /** Every 10th minute a new 2 % of the monitors (at least one) go down for 5 minutes: incidents open and resolve all day. */
-const isDown = (index: number, n: number, minute: number) => {
+export const isDown = (index: number, n: number, minute: number) => {
   const share = Math.max(1, Math.round(n * 0.02));
   const wave = Math.floor(minute / 10);
   return minute % 10 < 5 && (index - wave * share + n * 1000) % n < share;
