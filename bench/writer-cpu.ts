@@ -100,8 +100,22 @@ export const isDown = (index: number, n: number, minute: number) => {
   return minute % 10 < 5 && (index - wave * share + n * 1000) % n < share;
 };
 
+/**
+ * Minutes per measured window: thirty single invocations, so that one garbage collection (which lands in some minute
+ * whatever the time of day) moves a window's mean by a thirtieth, not a tenth, and the median is not moved at all.
+ */
+const WINDOW = 30;
+
+/** Which window a minute of the simulated day (0 = day 1's 00:00) is measured in, if any. */
+function windowOf(minute: number): "at0900" | "at2359" | "at0005" | null {
+  if (minute >= 540 && minute < 540 + WINDOW) return "at0900";
+  if (minute >= 1440 - WINDOW && minute < 1440) return "at2359";
+  if (minute >= 1445 && minute < 1445 + WINDOW) return "at0005";
+  return null;
+}
+
 export interface WriterWindows {
-  /** Ordinary ticks at 09:00–09:09, 23:50–23:59 of day 1 and 00:05–00:14 of day 2. */
+  /** Ordinary ticks from 09:00, up to 23:59 of day 1 and from 00:05 of day 2, WINDOW of each. */
   at0900: number[];
   at2359: number[];
   at0005: number[];
@@ -189,7 +203,7 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   const jobsOf = async () =>
     (await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> };
   const noop = async () => (await timed(async () => (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer())).cpuMs;
-  const last = 24 * 60 + 15;
+  const last = 24 * 60 + 5 + WINDOW;
   for (let minute = 0; minute < last; minute++) {
     const at = day1 + minute * MINUTE;
     const due = dueMonitors(monitors, at);
@@ -199,12 +213,10 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
       results: due.map((m) => resultFor(m, at, isDown(monitors.indexOf(m), monitors.length, minute))),
     });
     const commit = await timed(() => post("/__bench/commit", body));
-    const measured = minute % 60 === 0 || (minute >= 540 && minute < 550) || (minute >= 1430 && minute < 1440) || minute >= 1445;
+    const window = windowOf(minute);
     let cpuMs = NaN;
-    if (measured) cpuMs = commit.cpuMs - (await timed(() => post("/__bench/echo", body))).cpuMs;
-    if (minute >= 540 && minute < 550) windows.at0900.push(cpuMs);
-    if (minute >= 1430 && minute < 1440) windows.at2359.push(cpuMs);
-    if (minute >= 1445) windows.at0005.push(cpuMs);
+    if (window || minute % 60 === 0) cpuMs = commit.cpuMs - (await timed(() => post("/__bench/echo", body))).cpuMs;
+    if (window) windows[window].push(cpuMs);
     if (minute % 60 === 0 && minute > 0) windows.hourBoundary.push(cpuMs);
     if (minute === 1440) windows.dayBoundary = cpuMs;
     if (minute === 1439) windows.hotBytes2359 = hotBytes((await jobsOf()).blobs);

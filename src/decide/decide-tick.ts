@@ -10,6 +10,7 @@ import { notificationBudget } from "../notify/notification-budget";
 import { planNotifications } from "../notify/plan";
 import type { StateSnapshot } from "./snapshot";
 import type { CollectedResult } from "../probes/probe-batch";
+import { decodeShown, encodeShown } from "./compact-result";
 import type { HotState, KeptResult, ShownResult } from "./hot-state";
 import type { MinuteEntry } from "./minute-history";
 
@@ -57,7 +58,7 @@ export function keep(shown: ShownResult, raw: KeptResult["raw"], said: string): 
     message: shown.message,
     raw,
     said,
-    json: JSON.stringify(shown),
+    json: encodeShown(shown),
   };
 }
 
@@ -181,6 +182,11 @@ function resultsAfter(
   return { results, minute };
 }
 
+/** What a kept result whose JSON was unreadable still says. */
+function emptyShown(before: KeptResult): ShownResult {
+  return { status: before.status, latencyMs: null, checkedAt: before.checkedAt, message: before.message, details: {}, since: before.since };
+}
+
 /** A monitor probed this tick: its probe as shown, since when it has shown that status. */
 function probedResult(before: KeptResult | undefined, now: TickResult, said: string, tickAt: string): KeptResult {
   const raw = now.unknown ? null : now.status;
@@ -201,7 +207,8 @@ function keptResult(before: KeptResult, maintenance: Maintenance, id: string, ti
   const view =
     before.raw === null ? { shown: "unknown" as const, message: before.said } : shownOf(maintenance, id, before.raw, before.said);
   if (view.shown === before.status) return before;
-  const shown = { ...(JSON.parse(before.json) as ShownResult), status: view.shown, message: view.message, since: tickAt };
+  const kept = decodeShown(JSON.parse(before.json));
+  const shown = { ...(kept ?? emptyShown(before)), status: view.shown, message: view.message, since: tickAt };
   return keep(shown, before.raw, before.said);
 }
 

@@ -3,6 +3,7 @@ import type { Counts } from "../history/schemas";
 import type { Uptime } from "../history/uptime-of";
 import type { Incident } from "../incidents/types";
 import type { ShownResult } from "../decide/hot-state";
+import { decodeShown } from "../decide/compact-result";
 import { parseJson } from "./parse-stored";
 import { LatestSnapshot } from "../decide/snapshot";
 import type { ReadResult } from "./parse-stored";
@@ -11,8 +12,9 @@ import type { ReadResult } from "./parse-stored";
  * `latest.json`, what every public face reads: each monitor's last result, uptime and counts today, the open and
  * recent incidents, and maintenance windows added through the admin API. Its size is bounded by the number of
  * monitors and incidents, never by the time of day (history lives in its own objects), and it is written once a
- * tick by the coordinator. Version 2; version 1 (written before the coordinator kept the state, with the history
- * carry inside) is still read, for the minute between an upgrade and its first tick.
+ * tick by the coordinator. Version 3 (each result in the compact form of decide/compact-result.ts); version 2 (the
+ * same with results as objects) and version 1 (written before the coordinator kept the state, with the history
+ * carry inside) are still read, for the minute between an upgrade and its first tick.
  */
 export interface LatestView {
   tickAt: string;
@@ -35,7 +37,7 @@ export interface LatestParts extends Omit<LatestView, "monitors"> {
 const NO_COUNTS: Counts = [0, 0, 0, 0, 0];
 
 /**
- * `{ v: 2, tickAt, durationMs, monitors: { id: result }, uptime: { id: [24h, 7d, 30d, 90d, and today's up,
+ * `{ v: 3, tickAt, durationMs, monitors: { id: [compact result] }, uptime: { id: [24h, 7d, 30d, 90d, and today's up,
  * degraded, down, maintenance, unknown] }, incidents, adminMaintenance }`. Each monitor's result is spliced in as the
  * text the writer keeps, not serialised again: a tick rewrites only what it measured.
  */
@@ -48,7 +50,7 @@ export function latestText(parts: LatestParts): string {
     const u = parts.uptime[id];
     uptime[id] = [u?.["24h"] ?? null, u?.["7d"] ?? null, u?.["30d"] ?? null, u?.["90d"] ?? null, ...(parts.today[id] ?? NO_COUNTS)];
   }
-  const head = JSON.stringify({ v: 2, tickAt: parts.tickAt, durationMs: parts.durationMs });
+  const head = JSON.stringify({ v: 3, tickAt: parts.tickAt, durationMs: parts.durationMs });
   const tail = JSON.stringify({
     uptime,
     incidents: parts.incidents,
@@ -75,7 +77,7 @@ function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
     value: {
       tickAt: raw.tickAt,
       durationMs: typeof raw.durationMs === "number" ? raw.durationMs : 0,
-      monitors: raw.monitors as Record<string, ShownResult>,
+      monitors: shownResults(raw.monitors),
       uptime,
       today,
       incidents: raw.incidents as Incident[],
@@ -85,13 +87,23 @@ function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
   };
 }
 
-/** Reads either version. Version 2 is this code's own output: shape-checked, not validated field by field. */
+/** Each monitor's result, in the compact form (version 3) or as the object version 2 wrote. */
+function shownResults(raw: Record<string, unknown>): Record<string, ShownResult> {
+  const out: Record<string, ShownResult> = {};
+  for (const [id, value] of Object.entries(raw)) {
+    const shown = decodeShown(value);
+    if (shown) out[id] = shown;
+  }
+  return out;
+}
+
+/** Reads any version. Versions 2 and 3 are this code's own output: shape-checked, not validated field by field. */
 export function parseLatestText(text: string | null): ReadResult<LatestView> {
   const json = parseJson(text);
   if (json.kind !== "ok") return json;
   const raw = json.raw;
   if (!isObject(raw)) return { kind: "corrupt", reason: "not an object" };
-  if (raw.v === 2) return fromV2(raw);
+  if (raw.v === 2 || raw.v === 3) return fromV2(raw);
   const v1 = LatestSnapshot.safeParse(raw);
   if (!v1.success) return { kind: "corrupt", reason: v1.error.issues[0]?.message ?? "invalid" };
   const { tickAt, durationMs, monitors, uptime, incidents, adminMaintenance } = v1.data;

@@ -5,6 +5,7 @@ import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { decodeShown } from "../../src/decide/compact-result";
 import type { Stores } from "../../src/storage/types";
 import { countingStores } from "../helpers/counting-stores";
 import { adminPost, envWith, fireCron } from "../helpers/worker";
@@ -18,7 +19,11 @@ const base = targetsBase();
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const latestJson = async () => JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
+/** latest.json as stored, with each monitor's compact result read back into its fields. */
+const latestJson = async () => {
+  const raw = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
+  return { ...raw, monitors: Object.fromEntries(Object.entries(raw.monitors).map(([id, r]) => [id, decodeShown(r)])) };
+};
 const TOKEN = "adm-incidents-5d21";
 
 /** A gateway monitor on a switchable target (and any other monitors), as raw config and parsed. */
@@ -208,7 +213,7 @@ describe("the writer's state and a corrupt latest.json", () => {
     // Still failing: the imported incident carries on, no second one opens.
     expect((await tick({ config }, minute(1))).events).toEqual([]);
     const latest = await latestJson();
-    expect(latest.v).toBe(2);
+    expect(latest.v).toBe(3);
     expect(latest.monitors.gw).toMatchObject({ status: "down", since: iso(minute(0)) });
     expect(latest.incidents.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual([[id, "open"]]);
     expect((await storedState(config)).incidents.tracks.gw).toMatchObject({ incidentId: id });

@@ -9,6 +9,7 @@ import { probeBatch } from "../../src/probes/probe-batch";
 import { storedState, testWriter, tickDeps } from "../helpers/writer";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { decodeShown } from "../../src/decide/compact-result";
 import { countingStores } from "../helpers/counting-stores";
 import { probeDeps } from "../helpers/monitors";
 
@@ -74,7 +75,7 @@ describe("runTick", () => {
     const summary = await runTick(tickDeps({ config }), t0 + 60_000);
     expect(summary.wroteLatest).toBe(true);
     const latest = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
-    expect(latest.monitors.a).toMatchObject({ status: "up", since: new Date(t0).toISOString() });
+    expect(decodeShown(latest.monitors.a)).toMatchObject({ status: "up", since: new Date(t0).toISOString() });
   });
 
   it("survives failing stores: results are still returned and the failures logged", async () => {
