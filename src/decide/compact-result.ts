@@ -10,9 +10,38 @@ export function encodeShown(shown: ShownResult): string {
   return JSON.stringify([shown.status, shown.latencyMs, timeOf(shown.checkedAt), shown.message, shown.details, timeOf(shown.since)]);
 }
 
+/** `2096-03-10T09:41:00.512Z` as epoch ms; any other text (another format, an impossible date) stays as it is. */
 function timeOf(iso: string): number | string {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms : iso;
+  const ms = isoMs(iso);
+  return ms === null ? iso : ms;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Reads exactly the form toISOString() writes, by hand: the writer converts two times a monitor every tick, and
+ * Date.parse with a round-trip check cost more than the rest of the encoding. Null unless the text is that form
+ * with every field in range, so what comes back through toISOString() is the same text.
+ */
+function isoMs(t: string): number | null {
+  if (t.length !== 24 || t[4] !== "-" || t[7] !== "-" || t[10] !== "T" || t[13] !== ":" || t[16] !== ":" || t[19] !== "." || t[23] !== "Z")
+    return null;
+  const n = (from: number, to: number) => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const [y, mo, d, h, mi, s, ms] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)];
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && !leap ? 28 : (DAYS_IN_MONTH[mo - 1] as number))) return null;
+  const out = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // Date.UTC reads years 0-99 as 1900-1999.
+  return y < 100 ? null : out;
 }
 
 function isoOf(time: unknown): string {

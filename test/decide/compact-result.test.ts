@@ -51,9 +51,39 @@ describe("the compact result of latest.json and the writer's state", () => {
   });
 
   it("still reads a version 2 latest.json, written by the previous release", () => {
-    const v2 = JSON.stringify({ ...latestParts({}), v: 2, monitors: { gw: gateway }, uptime: { gw: [99.5, null, null, null, 1, 0, 0, 0, 0] } });
+    const v2 = JSON.stringify({
+      ...latestParts({}),
+      v: 2,
+      monitors: { gw: gateway },
+      uptime: { gw: [99.5, null, null, null, 1, 0, 0, 0, 0] },
+    });
     const read = parseLatestText(v2);
     expect(read.kind === "ok" && read.value.monitors.gw).toEqual(gateway);
     expect(read.kind === "ok" && read.value.uptime.gw?.["24h"]).toBe(99.5);
+  });
+});
+
+describe("times in the compact form", () => {
+  it("read back exactly, across months, leap days and the year's end", () => {
+    for (const iso of ["2096-02-29T23:59:59.999Z", "2024-12-31T00:00:00.000Z", "2100-03-01T12:30:45.007Z", "1970-01-01T00:00:00.000Z"]) {
+      const text = encodeShown({ ...gateway, checkedAt: iso, since: iso });
+      expect(typeof JSON.parse(text)[2]).toBe("number");
+      expect(decodeShown(JSON.parse(text))).toMatchObject({ checkedAt: iso, since: iso });
+    }
+  });
+
+  it("leave impossible or other forms as text", () => {
+    for (const iso of [
+      "2100-02-29T00:00:00.000Z",
+      "2096-13-01T00:00:00.000Z",
+      "2096-04-31T00:00:00.000Z",
+      "2096-01-01T24:00:00.000Z",
+      "0099-01-01T00:00:00.000Z",
+      "2096-01-01 00:00:00.000Z",
+    ]) {
+      const text = encodeShown({ ...gateway, checkedAt: iso });
+      expect(JSON.parse(text)[2]).toBe(iso);
+      expect(decodeShown(JSON.parse(text))?.checkedAt).toBe(iso);
+    }
   });
 });
