@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--sizes 10,20,50,200] [--ticks 20] [--api-seconds 10] [--connections 10] ... (--help)
+// npm run bench [-- --quick] [--sizes 10,20,50,200] [--ticks 60] [--api-seconds 10] [--connections 10] ... (--help)
 //
 // Runs the Worker locally (the `wrangler deploy --dry-run` bundle in Miniflare's workerd, see worker-runtime.ts)
 // against local targets with a set latency, and measures: CPU per tick (utime+stime of the workerd process from
@@ -37,8 +37,8 @@ import {
 const HELP = `npm run bench [-- options]
   --quick                 a smoke run of about a minute (small sizes, few ticks, 2 s of load)
   --sizes 1,10,20,50,200  monitors per CPU run (mixed http/tls/prometheus; 1 gives the fixed cost of a tick)
-  --ticks 20              measured ticks per CPU run (after --warmup ticks)
-  --warmup 5              ticks run before measuring (the first one's CPU is reported on its own)
+  --ticks 60              measured ticks per CPU run (after --warmup ticks; fewer leave the JIT cold and the figure noisy)
+  --warmup 10             ticks run before measuring (the first one's CPU is reported on its own)
   --type-size 50          monitors for the per-type CPU runs (0: skip)
   --cpu-latency 5         ms every http/prometheus target waits in the CPU runs
   --wall-sizes 10,50,200  monitors for the wall-time runs (http only)
@@ -116,8 +116,8 @@ function fail(message: string): never {
 const settings = {
   quick,
   sizes: list("sizes", "1,10,20,50,200", "1,10,20,50"),
-  ticks: int("ticks", "20", "5", 1),
-  warmup: int("warmup", "5", "2", 1),
+  ticks: int("ticks", "60", "5", 1),
+  warmup: int("warmup", "10", "2", 1),
   typeSize: int("type-size", "50", "10"),
   cpuLatencyMs: int("cpu-latency", "5", "5"),
   wallSizes: list("wall-sizes", "10,50,200", "10,50"),
