@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import http from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/http-targets";
 import { poll as waitFor } from "./poll";
@@ -32,6 +33,17 @@ async function stopWithCtrlC(proc: ChildProcess): Promise<number | string | null
 }
 
 const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs, () => output);
+
+const run = promisify(execFile);
+async function verify(port: number): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await run("npm", ["run", "-s", "verify", "--", `http://127.0.0.1:${port}`]);
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, out: e.stdout };
+  }
+}
 
 const status = async (port: number) => (await fetch(`http://127.0.0.1:${port}/api/status`)).json() as Promise<any>;
 
@@ -127,6 +139,17 @@ describe("npm start", () => {
       body: "x".repeat(1024 * 1024),
     });
     expect(big.status).toBe(413);
+
+    // `npm run verify` passes against it, and fails once it is stopped.
+    const running = await verify(port);
+    expect(running).toMatchObject({ code: 0 });
+    expect(running.out).toMatch(/^ok {3}\/health: HTTP 200/m);
+    expect(running.out).toMatch(/^ok {3}page: HTTP 200, [\d.]+ KiB of 30$/m);
+    expect(running.out).toContain("all 5 checks passed");
+    await stopWithCtrlC(child!);
+    const stopped = await verify(port);
+    expect(stopped.code).toBe(1);
+    expect(stopped.out).toMatch(/^FAIL \/health: no answer/m);
   });
 
   it("refuses a bad config file before starting anything", async () => {
