@@ -20,7 +20,7 @@ export const Incident = z.object({
   durationMs: z.number().nullable(),
   cause: z.object({ message: z.string(), phase: z.string() }),
   updates: z.array(z.object({ at: z.string(), status: UpdateStatus, message: z.string() })),
-  /** Set by the admin API: acknowledging stops escalation. */
+  /** Set by the admin API: shown everywhere; stops escalation only under `escalateUntil: "acknowledged"`. */
   acknowledgedAt: z.string().nullable().default(null),
   acknowledgedBy: z.string().nullable().default(null),
   /** Opened through the admin API (or an Alertmanager alert) rather than by the state machine: only a person or that source resolves it. */

@@ -43,7 +43,7 @@ export function certificateEvents(
         certificate: { monitorId: result.monitorId, daysLeft, notAfter, tier: check.crossed },
         ...(group ? { group } : {}),
       },
-      channelIds: routeChannels(config.notifications, [result.monitorId], config.monitors),
+      channelIds: routeChannels(config.notifications, { type: "certificate.expiring", monitorIds: [result.monitorId] }, config.monitors),
     });
   }
   return { tiers, deliveries };

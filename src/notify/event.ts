@@ -1,15 +1,8 @@
 import * as z from "zod";
+import { NotificationEventType } from "../config/notifications";
 import { Incident } from "../incidents/types";
 
-export const NotificationEventType = z.enum([
-  "incident.opened",
-  "incident.updated",
-  "incident.resolved",
-  "incident.escalated",
-  "certificate.expiring",
-  "monitor.stale",
-]);
-export type NotificationEventType = z.infer<typeof NotificationEventType>;
+export { NotificationEventType } from "../config/notifications";
 
 /**
  * One thing worth telling people, as every channel receives it. The channel builders turn it into each provider's

@@ -48,6 +48,8 @@ export function planNotifications(input: {
   if (notifications.channels.length === 0) return delivery;
   const byId = new Map(input.incidents.map((i) => [i.id, i]));
   const quiet = (monitorIds: readonly string[]) => monitorIds.length > 0 && monitorIds.every((id) => input.inMaintenance.has(id));
+  const configured = new Set(notifications.channels.map((c) => c.id));
+  const toldOf = (incidentId: string) => channelsTold(delivery, incidentId).filter((id) => configured.has(id));
 
   const deliveries: { event: NotificationEvent; channelIds: string[] }[] = [];
   for (const e of input.events) {
@@ -65,7 +67,9 @@ export function planNotifications(input: {
       ...optional("group", groupOf(config, e.monitorIds)),
       ...optional("statusPageUrl", statusPageUrl(config, incident.id)),
     };
-    deliveries.push({ event, channelIds: routeChannels(notifications, e.monitorIds, config.monitors) });
+    const routed = routeChannels(notifications, { type: e.type, monitorIds: e.monitorIds, severity: incident.severity }, config.monitors);
+    const channelIds = e.type === "incident.opened" ? routed : [...new Set([...routed, ...toldOf(incident.id)])];
+    deliveries.push({ event, channelIds });
   }
 
   const open = input.incidents.filter((i) => i.status === "open" && !quiet(i.monitorIds));
@@ -82,6 +86,22 @@ export function planNotifications(input: {
   }
   // Incidents that are no longer open stop escalating; their level is forgotten.
   return enqueue({ ...delivery, escalation: escalation.reached }, deliveries, now);
+}
+
+/**
+ * The channels already told something about an incident (sent, or waiting in the outbox). Its later events go to them
+ * too, whatever the routes say now: a chat that saw a SEV-3 open hears it resolve after it was raised to SEV-1, and
+ * a level an escalation reached hears the acknowledgement and the end, so no page is left open.
+ */
+function channelsTold(delivery: DeliveryState, incidentId: string): string[] {
+  const prefix = `${incidentId}:`;
+  const out = new Set<string>();
+  const add = (key: string) => {
+    if (key.startsWith(prefix)) out.add(key.slice(key.lastIndexOf("@") + 1));
+  };
+  for (const key of Object.keys(delivery.done)) add(key);
+  for (const entry of delivery.outbox) add(entry.key);
+  return [...out];
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -57,7 +57,7 @@ export function everyEvent(incidentFields: Partial<Incident> = {}): Record<strin
       ...opened({}, incidentFields),
       type: "incident.escalated",
       id: `${open.id}:escalated:2`,
-      reason: "escalated to level 2 (no acknowledgement after 15 min)",
+      reason: "escalated to level 2 (not resolved after 15 min)",
       escalationLevel: 2,
     },
     resolved: {
