@@ -43,6 +43,11 @@ export const MonitorBase = {
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   degradedAfterMs: z.int().positive().optional(),
   severity: Severity.default("SEV-3"),
+  /**
+   * Where responders find what to do (the guide's "update runbooks"): every notification and the admin views carry
+   * it; public faces show it only for a `public` monitor, as a runbook is often an internal address.
+   */
+  runbook: HttpUrl.optional(),
   /** Show the monitor's URL (or host:port) on the public status page; by default only its name and state are shown. */
   public: z.boolean().default(false),
   /**

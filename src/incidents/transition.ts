@@ -146,6 +146,7 @@ function openIncident(changes: IncidentChanges, { monitor, track, seen, raw, fla
     acknowledgedAt: null,
     acknowledgedBy: null,
     source: "monitor",
+    ...(monitor.runbook ? { runbook: monitor.runbook } : {}),
   };
   changes.add(opened);
   track.incidentId = opened.id;

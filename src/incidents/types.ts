@@ -32,6 +32,8 @@ export const Incident = z.object({
   alertEndsAt: z.string().optional(),
   /** When Alertmanager last sent this alert as firing (its repeats come every `repeat_interval`). */
   alertSeenAt: z.string().optional(),
+  /** The runbook of its monitor when it opened. Absent when the monitor had none, and in incidents stored before it existed. */
+  runbook: z.string().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

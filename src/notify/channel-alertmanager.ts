@@ -59,6 +59,9 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
     annotations.edgewatch_severity = incident.severity;
     annotations.impact = incident.impact;
   }
+  // Prometheus's own convention for where a rule's runbook lives: Alertmanager templates and UIs link it.
+  const runbook = httpUrl(event.runbook);
+  if (runbook) annotations.runbook_url = runbook;
   let startsAt = event.at;
   let endsAt = lease;
   if (incident) {
@@ -108,6 +111,7 @@ export function buildAlertmanagerRefresh(
         reason: "still open",
         ...(group ? { group } : {}),
         ...(statusPageUrl ? { statusPageUrl } : {}),
+        ...(incident.runbook ? { runbook: incident.runbook } : {}),
       };
       return buildAlertmanagerAlert(event, leaseMinutes);
     });

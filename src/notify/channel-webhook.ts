@@ -24,6 +24,7 @@ export function buildWebhookPayload(event: NotificationEvent) {
     certificate: event.certificate ?? null,
     group: event.group ?? null,
     statusPageUrl: httpUrl(event.statusPageUrl) ?? null,
+    runbook: httpUrl(event.runbook) ?? null,
   };
 }
 export type WebhookPayload = ReturnType<typeof buildWebhookPayload>;

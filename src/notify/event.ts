@@ -23,6 +23,8 @@ export const NotificationEvent = z.object({
   certificate: z.object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).optional(),
   /** A link for people: the status page, or the incident on it. Only http(s) URLs are rendered. */
   statusPageUrl: z.string().optional(),
+  /** What responders should read: the incident's runbook, or its monitor's. Only http(s) URLs are rendered. */
+  runbook: z.string().optional(),
   /** The monitors' group, when they have one: Alertmanager's `group` label, PagerDuty's `group`. */
   group: z.string().optional(),
 });

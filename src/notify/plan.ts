@@ -29,6 +29,16 @@ export function groupOf(config: Config, monitorIds: readonly string[]): string |
   return config.monitors.find((m) => monitorIds.includes(m.id) && m.group)?.group;
 }
 
+/** The runbook an event points responders to: its incident's, else that of the first of its monitors with one. */
+export function runbookOf(config: Config, monitorIds: readonly string[], incident?: Incident): string | undefined {
+  if (incident?.runbook) return incident.runbook;
+  for (const id of monitorIds) {
+    const runbook = config.monitors.find((m) => m.id === id)?.runbook;
+    if (runbook) return runbook;
+  }
+  return undefined;
+}
+
 /**
  * From this tick's incident events and escalations to outbox entries (pure). Nothing is queued for monitors in
  * maintenance; a flapping monitor produces one `flapping` update, not one message per flip, because the state
@@ -66,6 +76,7 @@ export function planNotifications(input: {
       reason,
       ...optional("group", groupOf(config, e.monitorIds)),
       ...optional("statusPageUrl", statusPageUrl(config, incident.id)),
+      ...optional("runbook", runbookOf(config, e.monitorIds, incident)),
     };
     const routed = routeChannels(notifications, { type: e.type, monitorIds: e.monitorIds, severity: incident.severity }, config.monitors);
     const channelIds = e.type === "incident.opened" ? routed : [...new Set([...routed, ...toldOf(incident.id)])];
@@ -80,6 +91,7 @@ export function planNotifications(input: {
         ...event,
         ...optional("group", groupOf(config, event.monitorIds)),
         ...optional("statusPageUrl", statusPageUrl(config, event.incident!.id)),
+        ...optional("runbook", runbookOf(config, event.monitorIds, event.incident)),
       },
       channelIds,
     });

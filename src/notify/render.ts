@@ -214,6 +214,7 @@ export function facts(event: NotificationEvent): Fact[] {
   }
   if (event.group) add("Group", event.group);
   add("Why", event.reason, false);
+  add("Runbook", httpUrl(event.runbook), false);
   return out;
 }
 

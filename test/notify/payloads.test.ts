@@ -39,6 +39,7 @@ const DocumentedWebhookBody = z.strictObject({
   certificate: z.strictObject({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).nullable(),
   group: z.string().nullable(),
   statusPageUrl: z.url().nullable(),
+  runbook: z.url().nullable(),
 });
 
 const HUGE = "x".repeat(5000) + " <b>&amp; " + "é🙂".repeat(3000);
@@ -73,6 +74,30 @@ describe("every payload passes its provider's documented schema", () => {
     const webhook = buildWebhookPayload(event);
     expect(DocumentedWebhookBody.safeParse(webhook).error).toBeUndefined();
     expect(JSON.parse(JSON.stringify(webhook))).toEqual(webhook);
+  });
+});
+
+describe("runbooks", () => {
+  const RUNBOOK = "https://docs.example.test/troubleshooting#5xx-errors";
+  it("every channel carries the event's runbook", () => {
+    const event = opened({ runbook: RUNBOOK });
+    expect(buildWebhookPayload(event).runbook).toBe(RUNBOOK);
+    expect(JSON.stringify(buildSlackPayload(event).blocks)).toContain(RUNBOOK);
+    expect(buildDiscordPayload(event).embeds[0].description).toContain("docs.example.test");
+    expect(buildTelegramPayload(event, 1).text).toContain(`<b>Runbook:</b> ${RUNBOOK}`);
+    const trigger = buildPagerDutyPayload(event, ROUTING_KEY) as { links?: unknown; payload: { custom_details: Record<string, unknown> } };
+    expect(trigger.links).toContainEqual({ href: RUNBOOK, text: "Runbook" });
+    expect(trigger.payload.custom_details.runbook).toBe(RUNBOOK);
+    expect(buildAlertmanagerPayload(event)[0]!.annotations.runbook_url).toBe(RUNBOOK);
+    const refreshed = buildAlertmanagerRefresh([incident({ ...GATEWAY_DOWN, runbook: RUNBOOK })], event.at, 15);
+    expect(refreshed[0]!.annotations.runbook_url).toBe(RUNBOOK);
+  });
+
+  it("renders nothing for a runbook that is not an http(s) URL", () => {
+    const event = opened({ runbook: "javascript:alert(1)" });
+    expect(buildWebhookPayload(event).runbook).toBeNull();
+    expect(JSON.stringify(buildSlackPayload(event))).not.toContain("javascript");
+    expect(buildAlertmanagerPayload(event)[0]!.annotations).not.toHaveProperty("runbook_url");
   });
 });
 
