@@ -69,4 +69,9 @@ export const MonitorBase = {
     .optional(),
   /** How many locations must see the monitor down before it is down; fewer make it degraded. Default: half, rounded up. */
   quorum: z.int().min(1).max(9).optional(),
+  /**
+   * Monitors this one needs (`["api-gateway"]`): while one of them is down, this one failing joins that incident as an
+   * affected component instead of opening (and paging) its own. See also `groups`.
+   */
+  dependsOn: z.array(Slug).min(1).optional(),
 };

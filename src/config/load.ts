@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { dependencyProblems } from "./dependencies";
 import { Config } from "./schema";
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -122,6 +123,7 @@ export function parseConfig(raw: unknown): ConfigResult {
     ...unknownReferences(raw),
     ...unknownNotificationReferences(raw),
     ...impossibleQuorums(raw),
+    ...dependencyProblems(raw),
   ];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }

@@ -32,6 +32,11 @@ export const Incident = z.object({
   alertEndsAt: z.string().optional(),
   /** When Alertmanager last sent this alert as firing (its repeats come every `repeat_interval`). */
   alertSeenAt: z.string().optional(),
+  /**
+   * Dependants (`dependsOn`) that failed while this incident's monitor was down and joined it as affected components
+   * (they are in `monitorIds` too). Absent when none did, and in incidents stored before it existed.
+   */
+  affected: z.array(z.string()).optional(),
   /** The runbook of its monitor when it opened. Absent when the monitor had none, and in incidents stored before it existed. */
   runbook: z.string().optional(),
 });

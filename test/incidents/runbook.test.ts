@@ -51,6 +51,7 @@ describe("runbooks", () => {
     const { runbook: _none, ...old } = incident({ id: "gw-20960301T000000Z", monitorIds: ["gw"] });
     const parsed = Incident.parse(JSON.parse(JSON.stringify(old)));
     expect(parsed).not.toHaveProperty("runbook");
+    expect(parsed).not.toHaveProperty("affected");
     const planned = planNotifications({
       config,
       events: [{ type: "incident.updated", incidentId: parsed.id, monitorIds: ["gw"], reason: "update posted" }],
