@@ -90,6 +90,8 @@ export const NotificationEventType = z.enum([
   "incident.escalated",
   "certificate.expiring",
   "monitor.stale",
+  "maintenance.started",
+  "maintenance.ended",
 ]);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
 
@@ -97,7 +99,7 @@ export type NotificationEventType = z.infer<typeof NotificationEventType>;
  * Where events go. Each filter a route sets narrows it, and an event goes to every route it passes: `monitors` or
  * `groups` (either one naming the event's monitors; neither set matches every monitor), `severities` (the incident's
  * SEV level; events that are not about an incident have none, so a route with `severities` never gets them) and
- * `events` (the event types).
+ * `events` (the event types). Maintenance windows starting and ending reach only routes with `notifyMaintenance`.
  */
 const NotificationRoute = z.strictObject({
   monitors: z.array(Slug).optional(),
@@ -105,6 +107,8 @@ const NotificationRoute = z.strictObject({
   /** The guide's levels: `["SEV-1"]` for the channels that wake someone, the rest for chat and tickets. */
   severities: z.array(Severity).min(1).optional(),
   events: z.array(NotificationEventType).min(1).optional(),
+  /** Tell these channels when a maintenance window covering the route's monitors starts and ends. */
+  notifyMaintenance: z.boolean().optional(),
   channels: z.array(Slug).min(1),
 });
 export type NotificationRoute = z.infer<typeof NotificationRoute>;

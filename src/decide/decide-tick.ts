@@ -6,6 +6,7 @@ import type { Incident, IncidentEvent } from "../incidents/types";
 import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
 import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
 import { claimDue, type Dropped, enqueue } from "../notify/outbox";
+import { maintenanceEvents } from "../notify/maintenance-events";
 import { notificationBudget } from "../notify/notification-budget";
 import { planNotifications } from "../notify/plan";
 import type { StateSnapshot } from "./snapshot";
@@ -113,7 +114,10 @@ export function decideTick(
   });
   const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
   const certificateTiers = tiersAfter(certificates.tiers, hot.meta.certificateTiers, shown.probedById, results);
-  const queued = enqueue(planned, certificates.deliveries, tickAt);
+  // Every admin window, ended ones too: a window that just ended is news.
+  const lastTickMs = hot.meta.lastTickAt === null ? null : Date.parse(hot.meta.lastTickAt);
+  const windows = maintenanceEvents(config, [...config.maintenance, ...hot.meta.adminMaintenance], lastTickMs, scheduledTime);
+  const queued = enqueue(planned, [...certificates.deliveries, ...windows], tickAt);
   const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
 
   const kv = kvCopy(results, incidents.state.incidents, hot.meta.kv, nowMs, tickAt);

@@ -21,6 +21,7 @@ const ALERTNAME = {
   incident: "EdgewatchIncident",
   "certificate.expiring": "EdgewatchCertificateExpiring",
   "monitor.stale": "EdgewatchMonitorStale",
+  maintenance: "EdgewatchMaintenance",
 } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,7 +45,9 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
       ? ALERTNAME.incident
       : event.type === "certificate.expiring"
         ? ALERTNAME["certificate.expiring"]
-        : ALERTNAME["monitor.stale"],
+        : event.maintenance
+          ? ALERTNAME.maintenance
+          : ALERTNAME["monitor.stale"],
     monitor: event.certificate?.monitorId ?? event.monitorIds.join(","),
     severity: alertSeverity(event),
   };
@@ -64,6 +67,11 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
   if (runbook) annotations.runbook_url = runbook;
   let startsAt = event.at;
   let endsAt = lease;
+  if (event.maintenance) {
+    // The window's own span: the alert lasts as long as the work, and the end's post ends it at once.
+    startsAt = event.maintenance.start;
+    endsAt = event.type === "maintenance.ended" ? event.at : event.maintenance.end;
+  }
   if (incident) {
     startsAt = incident.startedAt;
     if (event.type === "incident.resolved" || incident.status === "resolved")

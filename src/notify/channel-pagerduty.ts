@@ -40,7 +40,7 @@ export type PagerDutyEvent = PagerDutyTrigger | PagerDutyFollowUp;
  * acknowledges the incident) is an `acknowledge`; any other update re-triggers, which updates the alert in place.
  */
 export function pagerDutyAction(event: NotificationEvent): PagerDutyAction {
-  if (event.type === "incident.resolved") return "resolve";
+  if (event.type === "incident.resolved" || event.type === "maintenance.ended") return "resolve";
   if (
     event.type === "incident.updated" &&
     event.incident?.acknowledgedAt &&

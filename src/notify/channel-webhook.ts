@@ -22,6 +22,7 @@ export function buildWebhookPayload(event: NotificationEvent) {
     incident: event.incident ?? null,
     escalationLevel: event.escalationLevel ?? null,
     certificate: event.certificate ?? null,
+    maintenance: event.maintenance ?? null,
     group: event.group ?? null,
     statusPageUrl: httpUrl(event.statusPageUrl) ?? null,
     runbook: httpUrl(event.runbook) ?? null,

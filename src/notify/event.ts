@@ -21,6 +21,8 @@ export const NotificationEvent = z.object({
   reason: z.string(),
   escalationLevel: z.int().positive().optional(),
   certificate: z.object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).optional(),
+  /** For `maintenance.*`: the window and the occurrence that started or ended (ISO times). */
+  maintenance: z.object({ id: z.string(), title: z.string(), start: z.string(), end: z.string() }).optional(),
   /** A link for people: the status page, or the incident on it. Only http(s) URLs are rendered. */
   statusPageUrl: z.string().optional(),
   /** What responders should read: the incident's runbook, or its monitor's. Only http(s) URLs are rendered. */

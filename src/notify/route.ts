@@ -9,7 +9,11 @@ export interface Routable {
   severity?: Severity | undefined;
 }
 
+const isMaintenance = (event: Routable) => event.type === "maintenance.started" || event.type === "maintenance.ended";
+
 function matches(route: NotificationRoute, event: Routable, groups: ReadonlySet<string | undefined>): boolean {
+  // Planned work is news only to those who asked for it: it wakes nobody by default.
+  if (isMaintenance(event) && !route.notifyMaintenance) return false;
   const anyTarget = !route.monitors?.length && !route.groups?.length;
   const target = anyTarget || route.monitors?.some((id) => event.monitorIds.includes(id)) || route.groups?.some((g) => groups.has(g));
   if (!target) return false;
@@ -20,13 +24,13 @@ function matches(route: NotificationRoute, event: Routable, groups: ReadonlySet<
 }
 
 /**
- * The channels an event goes to: every channel when no routes are configured, else the union of the routes it
- * passes. Each filter a route sets narrows it: the monitors or groups it names (neither: every monitor), the
- * incident severities, the event types.
+ * The channels an event goes to: every channel when no routes are configured (but maintenance, which needs a route
+ * with `notifyMaintenance`), else the union of the routes it passes. Each filter a route sets narrows it: the
+ * monitors or groups it names (neither: every monitor), the incident severities, the event types.
  */
 export function routeChannels(notifications: Notifications, event: Routable, monitors: readonly Pick<Monitor, "id" | "group">[]): string[] {
   const routes = notifications.routes;
-  if (!routes?.length) return notifications.channels.map((c) => c.id);
+  if (!routes?.length) return isMaintenance(event) ? [] : notifications.channels.map((c) => c.id);
   const groups = new Set(monitors.filter((m) => event.monitorIds.includes(m.id)).map((m) => m.group));
   const out = new Set<string>();
   for (const route of routes) if (matches(route, event, groups)) for (const id of route.channels) out.add(id);

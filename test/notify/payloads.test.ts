@@ -40,6 +40,7 @@ const DocumentedWebhookBody = z.strictObject({
   group: z.string().nullable(),
   statusPageUrl: z.url().nullable(),
   runbook: z.url().nullable(),
+  maintenance: z.strictObject({ id: z.string(), title: z.string(), start: z.iso.datetime(), end: z.iso.datetime() }).nullable(),
 });
 
 const HUGE = "x".repeat(5000) + " <b>&amp; " + "é🙂".repeat(3000);
@@ -98,6 +99,35 @@ describe("runbooks", () => {
     expect(buildWebhookPayload(event).runbook).toBeNull();
     expect(JSON.stringify(buildSlackPayload(event))).not.toContain("javascript");
     expect(buildAlertmanagerPayload(event)[0]!.annotations).not.toHaveProperty("runbook_url");
+  });
+});
+
+describe("maintenance windows", () => {
+  it("a start raises an informational alert for the window's span and its end closes the same one", () => {
+    const { maintenanceStarted: started, maintenanceEnded: ended } = everyEvent();
+    const [start, end] = [buildPagerDutyPayload(started!, ROUTING_KEY), buildPagerDutyPayload(ended!, ROUTING_KEY)];
+    expect(start).toMatchObject({
+      event_action: "trigger",
+      payload: {
+        severity: "info",
+        summary: "[MAINTENANCE] Maintenance: Database upgrade (Database upgrade started; planned until 2026-12-01T03:00:00.000Z)",
+      },
+    });
+    expect(end).toMatchObject({ event_action: "resolve", dedup_key: start.dedup_key });
+    const [a, b] = [buildAlertmanagerPayload(started!)[0]!, buildAlertmanagerPayload(ended!)[0]!];
+    expect(a).toMatchObject({
+      labels: { alertname: "EdgewatchMaintenance", severity: "info" },
+      startsAt: "2026-12-01T02:00:00.000Z",
+      endsAt: "2026-12-01T03:00:00.000Z",
+    });
+    expect(b.labels).toEqual(a.labels);
+    expect(b.endsAt).toBe(ended!.at);
+    expect(buildWebhookPayload(started!)).toMatchObject({
+      event: "maintenance.started",
+      maintenance: { id: "db-upgrade" },
+      incident: null,
+    });
+    expect(buildTelegramPayload(ended!, 1).text).toContain("<b>Maintenance ended</b>");
   });
 });
 
