@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { Slo } from "./slo";
 
 // The pieces every monitor schema shares. Monitor types import them from here, and schema.ts imports the monitor
 // types: keeping them apart avoids an import cycle.
@@ -74,4 +75,6 @@ export const MonitorBase = {
    * affected component instead of opening (and paging) its own. See also `groups`.
    */
   dependsOn: z.array(Slug).min(1).optional(),
+  /** An objective with an error budget and burn-rate alerts (`{ "objective": 99.9, "window": "30d" }`). */
+  slo: Slo.optional(),
 };

@@ -92,6 +92,8 @@ export const NotificationEventType = z.enum([
   "monitor.stale",
   "maintenance.started",
   "maintenance.ended",
+  "slo.fast_burn",
+  "slo.slow_burn",
 ]);
 export type NotificationEventType = z.infer<typeof NotificationEventType>;
 
@@ -99,7 +101,9 @@ export type NotificationEventType = z.infer<typeof NotificationEventType>;
  * Where events go. Each filter a route sets narrows it, and an event goes to every route it passes: `monitors` or
  * `groups` (either one naming the event's monitors; neither set matches every monitor), `severities` (the incident's
  * SEV level; events that are not about an incident have none, so a route with `severities` never gets them) and
- * `events` (the event types). Maintenance windows starting and ending reach only routes with `notifyMaintenance`.
+ * `events` (the event types). Maintenance windows starting and ending reach only routes with `notifyMaintenance`,
+ * and burn-rate alerts only routes that list them in `events` (the SRE Workbook pages a fast burn and files a slow
+ * one, whatever the monitor's severity).
  */
 const NotificationRoute = z.strictObject({
   monitors: z.array(Slug).optional(),

@@ -5,6 +5,7 @@ import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
+import { Slo } from "./slo";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
 
@@ -96,6 +97,8 @@ export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 export const GroupSettings = z.strictObject({
   /** Monitors every member depends on (a member never depends on itself), as a monitor's own `dependsOn`. */
   dependsOn: z.array(Slug).min(1).optional(),
+  /** An objective for the group as a whole: a minute is bad when any member's is. */
+  slo: Slo.optional(),
 });
 export type GroupSettings = z.infer<typeof GroupSettings>;
 

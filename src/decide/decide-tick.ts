@@ -9,6 +9,7 @@ import { claimDue, type Dropped, enqueue } from "../notify/outbox";
 import { maintenanceEvents } from "../notify/maintenance-events";
 import { notificationBudget } from "../notify/notification-budget";
 import { planNotifications } from "../notify/plan";
+import { sloStep } from "../notify/slo-alerts";
 import type { StateSnapshot } from "./snapshot";
 import type { CollectedResult } from "../probes/probe-batch";
 import type { HotState, KeptResult, ShownResult } from "./hot-state";
@@ -35,6 +36,8 @@ export interface TickDecision {
   dropped: Dropped | null;
   certificateTiers: CertificateTiers;
   adminMaintenance: MaintenanceWindow[];
+  /** Every SLO's running counts after this minute. */
+  slo: HotState["slo"];
   /** Every monitor's minute for history. */
   minute: MinuteEntry[];
   /** The KV copy to write, when the state that matters changed and the last write is old enough. */
@@ -117,7 +120,8 @@ export function decideTick(
   // Every admin window, ended ones too: a window that just ended is news.
   const lastTickMs = hot.meta.lastTickAt === null ? null : Date.parse(hot.meta.lastTickAt);
   const windows = maintenanceEvents(config, [...config.maintenance, ...hot.meta.adminMaintenance], lastTickMs, scheduledTime);
-  const queued = enqueue(planned, [...certificates.deliveries, ...windows], tickAt);
+  const slo = sloStep(config, hot.slo, minute, scheduledTime);
+  const queued = enqueue(planned, [...certificates.deliveries, ...windows, ...slo.deliveries], tickAt);
   const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
 
   const kv = kvCopy(results, incidents.state.incidents, hot.meta.kv, nowMs, tickAt);
@@ -132,6 +136,7 @@ export function decideTick(
     dropped,
     certificateTiers,
     adminMaintenance,
+    slo: slo.tracks,
     minute,
     kv,
   };

@@ -22,6 +22,7 @@ const ALERTNAME = {
   "certificate.expiring": "EdgewatchCertificateExpiring",
   "monitor.stale": "EdgewatchMonitorStale",
   maintenance: "EdgewatchMaintenance",
+  slo: "EdgewatchErrorBudgetBurn",
 } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -47,7 +48,9 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
         ? ALERTNAME["certificate.expiring"]
         : event.maintenance
           ? ALERTNAME.maintenance
-          : ALERTNAME["monitor.stale"],
+          : event.slo
+            ? ALERTNAME.slo
+            : ALERTNAME["monitor.stale"],
     monitor: event.certificate?.monitorId ?? event.monitorIds.join(","),
     severity: alertSeverity(event),
   };

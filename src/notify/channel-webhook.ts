@@ -23,6 +23,7 @@ export function buildWebhookPayload(event: NotificationEvent) {
     escalationLevel: event.escalationLevel ?? null,
     certificate: event.certificate ?? null,
     maintenance: event.maintenance ?? null,
+    slo: event.slo ?? null,
     group: event.group ?? null,
     statusPageUrl: httpUrl(event.statusPageUrl) ?? null,
     runbook: httpUrl(event.runbook) ?? null,

@@ -21,6 +21,17 @@ export const NotificationEvent = z.object({
   reason: z.string(),
   escalationLevel: z.int().positive().optional(),
   certificate: z.object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).optional(),
+  /** For `slo.*`: which objective, how fast its error budget burns (× the sustainable rate) and how much is left (%). */
+  slo: z
+    .object({
+      key: z.string(),
+      name: z.string(),
+      objective: z.number(),
+      window: z.string(),
+      burnRate: z.object({ long: z.number(), short: z.number(), longWindow: z.string(), shortWindow: z.string(), threshold: z.number() }),
+      budgetRemaining: z.number().nullable(),
+    })
+    .optional(),
   /** For `maintenance.*`: the window and the occurrence that started or ended (ISO times). */
   maintenance: z.object({ id: z.string(), title: z.string(), start: z.string(), end: z.string() }).optional(),
   /** A link for people: the status page, or the incident on it. Only http(s) URLs are rendered. */

@@ -87,6 +87,7 @@ export function httpUrl(value: string | undefined): string | undefined {
 export function alertSeverity(event: NotificationEvent): AlertSeverity {
   if (event.incident) return SEVERITY_OF[event.incident.severity];
   if (event.maintenance) return "info";
+  if (event.slo) return event.type === "slo.fast_burn" ? "critical" : "warning";
   if (event.type === "certificate.expiring" && event.certificate) {
     const days = event.certificate.daysLeft;
     return days <= 1 ? "critical" : days <= 7 ? "error" : days <= 14 ? "warning" : "info";
@@ -117,6 +118,10 @@ export function headline(event: NotificationEvent): string {
       return "Maintenance started";
     case "maintenance.ended":
       return "Maintenance ended";
+    case "slo.fast_burn":
+      return "Error budget burning fast";
+    case "slo.slow_burn":
+      return "Error budget burning slowly";
   }
 }
 
@@ -137,6 +142,7 @@ export function subject(event: NotificationEvent): string {
     return `TLS certificate of ${c.monitorId} ${c.daysLeft < 0 ? "has expired" : `expires ${inDays(c.daysLeft)}`}${date}`;
   }
   if (event.maintenance) return `Maintenance: ${event.maintenance.title.replace(/\s+/g, " ").trim()}`;
+  if (event.slo) return `SLO of ${event.slo.name}: ${event.slo.objective}% over ${event.slo.window}`;
   const monitors = event.monitorIds.join(", ") || "Edgewatch";
   return event.type === "monitor.stale" ? `${monitors}: no fresh results` : monitors;
 }
@@ -151,7 +157,9 @@ export function summaryLine(event: NotificationEvent): string {
       ? "CERTIFICATE"
       : event.maintenance
         ? "MAINTENANCE"
-        : "STALE";
+        : event.slo
+          ? "SLO"
+          : "STALE";
   return `[${tag}] ${subject(event)} (${event.reason})`;
 }
 
@@ -161,6 +169,7 @@ export function emoji(event: NotificationEvent): string {
   if (event.type === "certificate.expiring") return "🔒";
   if (event.type === "monitor.stale") return "⏸️";
   if (event.maintenance) return event.type === "maintenance.ended" ? "✅" : "🛠️";
+  if (event.slo) return event.type === "slo.fast_burn" ? "🔥" : "📉";
   return { critical: "🔴", error: "🟠", warning: "🟡", info: "🔵" }[alertSeverity(event)];
 }
 
@@ -215,6 +224,12 @@ export function facts(event: NotificationEvent): Fact[] {
       add("Acknowledged", `${incident.acknowledgedBy ? `by ${incident.acknowledgedBy} ` : ""}at ${incident.acknowledgedAt}`);
     if (event.escalationLevel) add("Escalation", `level ${event.escalationLevel}`);
     add("Cause", incident.cause.message, false);
+  } else if (event.slo) {
+    const { burnRate: b, budgetRemaining } = event.slo;
+    add("Objective", `${event.slo.objective}% over ${event.slo.window}`);
+    add("Burn rate", `${b.long}× over ${b.longWindow}, ${b.short}× over ${b.shortWindow} (alert at ${b.threshold}×)`);
+    if (budgetRemaining !== null) add("Budget left", `${budgetRemaining}%`);
+    add("Monitors", event.monitorIds.join(", "));
   } else if (event.maintenance) {
     add("Monitors", event.monitorIds.join(", "));
     add("Starts", event.maintenance.start, true, true);
@@ -240,5 +255,6 @@ export function subjectKey(event: NotificationEvent): string {
   if (event.certificate) return `certificate:${event.certificate.monitorId}:${event.certificate.notAfter}`;
   // Started and ended share it: PagerDuty resolves, Alertmanager ends, the alert the start raised.
   if (event.maintenance) return `maintenance:${event.maintenance.id}:${event.maintenance.start}`;
+  if (event.slo) return `slo:${event.slo.key}:${event.type}`;
   return `${event.type}:${event.monitorIds.join(",") || event.id}`;
 }

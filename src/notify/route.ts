@@ -10,10 +10,13 @@ export interface Routable {
 }
 
 const isMaintenance = (event: Routable) => event.type === "maintenance.started" || event.type === "maintenance.ended";
+const isBurn = (event: Routable) => event.type === "slo.fast_burn" || event.type === "slo.slow_burn";
 
 function matches(route: NotificationRoute, event: Routable, groups: ReadonlySet<string | undefined>): boolean {
   // Planned work is news only to those who asked for it: it wakes nobody by default.
   if (isMaintenance(event) && !route.notifyMaintenance) return false;
+  // A burn-rate alert has a destination of its own (a page, or a ticket): only a route that names it gets it.
+  if (isBurn(event) && !route.events?.includes(event.type)) return false;
   const anyTarget = !route.monitors?.length && !route.groups?.length;
   const target = anyTarget || route.monitors?.some((id) => event.monitorIds.includes(id)) || route.groups?.some((g) => groups.has(g));
   if (!target) return false;
@@ -25,7 +28,7 @@ function matches(route: NotificationRoute, event: Routable, groups: ReadonlySet<
 
 /**
  * The channels an event goes to: every channel when no routes are configured (but maintenance, which needs a route
- * with `notifyMaintenance`), else the union of the routes it passes. Each filter a route sets narrows it: the
+ * with `notifyMaintenance`), else the union of the routes it passes (burn-rate alerts: those naming them in `events`). Each filter a route sets narrows it: the
  * monitors or groups it names (neither: every monitor), the incident severities, the event types.
  */
 export function routeChannels(notifications: Notifications, event: Routable, monitors: readonly Pick<Monitor, "id" | "group">[]): string[] {

@@ -1,6 +1,7 @@
 import { dependenciesOf } from "../config/dependencies";
 import type { Config, Monitor } from "../config/schema";
 import { RECENT_RESOLVED_MS } from "../incidents/transition";
+import type { SloStatus } from "../history/slo-budget";
 import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
 import type { LatestView } from "../storage/latest-object";
@@ -46,6 +47,8 @@ export interface StatusView {
   notChecked: number;
   /** Open incidents and those resolved in the last 7 days, newest first. */
   incidents: Incident[];
+  /** Every SLO (a monitor's or a group's): attainment, error budget left and burn rates as of the last tick. */
+  slos: SloStatus[];
 }
 
 /**
@@ -101,7 +104,8 @@ export function buildStatusView(
   // Listed as affected while it fails; once it recovered it is no longer affected by anything.
   for (const m of monitors) if (m.status === "down" || m.status === "degraded") m.affectedBy = affected.get(m.id) ?? null;
   const notChecked = monitors.filter(couldNotCheck).length;
-  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, notChecked, incidents };
+  const slos = latest?.slos ?? [];
+  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, notChecked, incidents, slos };
 }
 
 /** The dependants listed in open incidents, by monitor, with the incident and the monitor it is about. */
