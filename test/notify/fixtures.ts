@@ -94,6 +94,22 @@ export function everyEvent(incidentFields: Partial<Incident> = {}): Record<strin
       maintenance: { id: "db-upgrade", title: "Database upgrade", start: "2026-12-01T02:00:00.000Z", end: "2026-12-01T03:00:00.000Z" },
       group: "Platform",
     },
+    fastBurn: {
+      type: "slo.fast_burn",
+      id: "slo:api-gateway:fast:2026-11-28T21:02:00.000Z",
+      at: "2026-11-28T21:02:00.000Z",
+      monitorIds: ["api-gateway"],
+      reason: "error budget burning 16.67× over 1h (200× over 5m; alert at 14.4×); 97.7% of the 30d error budget left",
+      slo: {
+        key: "api-gateway",
+        name: "API gateway",
+        objective: 99.9,
+        window: "30d",
+        burnRate: { long: 16.67, short: 200, longWindow: "1h", shortWindow: "5m", threshold: 14.4 },
+        budgetRemaining: 97.7,
+      },
+      group: "Platform",
+    },
     stale: {
       type: "monitor.stale",
       id: "stale:grafana:2026-11-28T21:02",
