@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { Slo } from "./slo";
 
 // The pieces every monitor schema shares. Monitor types import them from here, and schema.ts imports the monitor
 // types: keeping them apart avoids an import cycle.
@@ -43,6 +44,11 @@ export const MonitorBase = {
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   degradedAfterMs: z.int().positive().optional(),
   severity: Severity.default("SEV-3"),
+  /**
+   * Where responders find what to do (the guide's "update runbooks"): every notification and the admin views carry
+   * it; public faces show it only for a `public` monitor, as a runbook is often an internal address.
+   */
+  runbook: HttpUrl.optional(),
   /** Show the monitor's URL (or host:port) on the public status page; by default only its name and state are shown. */
   public: z.boolean().default(false),
   /**
@@ -64,4 +70,11 @@ export const MonitorBase = {
     .optional(),
   /** How many locations must see the monitor down before it is down; fewer make it degraded. Default: half, rounded up. */
   quorum: z.int().min(1).max(9).optional(),
+  /**
+   * Monitors this one needs (`["api-gateway"]`): while one of them is down, this one failing joins that incident as an
+   * affected component instead of opening (and paging) its own. See also `groups`.
+   */
+  dependsOn: z.array(Slug).min(1).optional(),
+  /** An objective with an error budget and burn-rate alerts (`{ "objective": 99.9, "window": "30d" }`). */
+  slo: Slo.optional(),
 };

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { dependencyProblems } from "./dependencies";
 import { Config } from "./schema";
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -14,8 +15,25 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || "(root)";
 }
 
+/**
+ * The issues of the one branch of a union that came closest, with the union's path before theirs: the branch with
+ * the fewest issues, when it has strictly fewer than any other and got the type right (a plain list of escalation
+ * levels and a list of policies differ only inside). Otherwise the union's own "Invalid input".
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | null {
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return null;
+  const ranked = [...issue.errors].sort((a, b) => a.length - b.length);
+  const best = ranked[0]!;
+  if (best.length === 0 || (ranked[1] && ranked[1].length === best.length)) return null;
+  if (best.some((i) => i.path.length === 0 && i.code === "invalid_type")) return null;
+  return best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+}
+
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return issues.flatMap((issue) => {
+    const branch = closestBranch(issue);
+    return branch ? formatIssues(branch) : [`${formatPath(issue.path)}: ${issue.message}`];
+  });
 }
 
 /** Ids used twice, read from the raw input so they are reported even when other fields are wrong too. */
@@ -72,9 +90,14 @@ function unknownNotificationReferences(raw: unknown): string[] {
     check(route?.monitors, ids, `notifications.routes[${i}].monitors`, "monitor");
     check(route?.groups, groups, `notifications.routes[${i}].groups`, "group");
   });
-  (Array.isArray(n.escalation) ? n.escalation : []).forEach((l, i) =>
-    check((l as { channels?: unknown } | null)?.channels, channels, `notifications.escalation[${i}].channels`, "channel"),
-  );
+  (Array.isArray(n.escalation) ? n.escalation : []).forEach((entry, i) => {
+    // A policy's levels, or (the older form) a level itself.
+    const { levels, channels: own } = (entry ?? {}) as { levels?: unknown; channels?: unknown };
+    if (!Array.isArray(levels)) return check(own, channels, `notifications.escalation[${i}].channels`, "channel");
+    levels.forEach((l, j) =>
+      check((l as { channels?: unknown } | null)?.channels, channels, `notifications.escalation[${i}].levels[${j}].channels`, "channel"),
+    );
+  });
   return errors;
 }
 
@@ -100,6 +123,7 @@ export function parseConfig(raw: unknown): ConfigResult {
     ...unknownReferences(raw),
     ...unknownNotificationReferences(raw),
     ...impossibleQuorums(raw),
+    ...dependencyProblems(raw),
   ];
   return result.success && errors.length === 0 ? { ok: true, config: result.data } : { ok: false, errors };
 }

@@ -1,6 +1,6 @@
 import * as z from "zod";
 // From base.ts, not schema.ts: schema.ts imports this file, and the other way round would be a cycle.
-import { HeaderMap, HttpUrl, Slug } from "./base";
+import { HeaderMap, HttpUrl, Severity, Slug } from "./base";
 
 /**
  * The NAME of a Worker secret (`wrangler secret put SLACK_WEBHOOK_URL`). Webhook URLs, routing keys and tokens never
@@ -82,17 +82,68 @@ export type NotificationChannel = z.infer<typeof NotificationChannel>;
 export type NotificationChannelType = NotificationChannel["type"];
 export type ChannelOf<T extends NotificationChannelType> = Extract<NotificationChannel, { type: T }>;
 
+/** Every event Edgewatch sends; routes may filter on them. */
+export const NotificationEventType = z.enum([
+  "incident.opened",
+  "incident.updated",
+  "incident.resolved",
+  "incident.escalated",
+  "certificate.expiring",
+  "monitor.stale",
+  "maintenance.started",
+  "maintenance.ended",
+  "slo.fast_burn",
+  "slo.slow_burn",
+]);
+export type NotificationEventType = z.infer<typeof NotificationEventType>;
+
+/**
+ * Where events go. Each filter a route sets narrows it, and an event goes to every route it passes: `monitors` or
+ * `groups` (either one naming the event's monitors; neither set matches every monitor), `severities` (the incident's
+ * SEV level; events that are not about an incident have none, so a route with `severities` never gets them) and
+ * `events` (the event types). Maintenance windows starting and ending reach only routes with `notifyMaintenance`,
+ * and burn-rate alerts only routes that list them in `events` (the SRE Workbook pages a fast burn and files a slow
+ * one, whatever the monitor's severity).
+ */
 const NotificationRoute = z.strictObject({
   monitors: z.array(Slug).optional(),
   groups: z.array(z.string().min(1)).optional(),
+  /** The guide's levels: `["SEV-1"]` for the channels that wake someone, the rest for chat and tickets. */
+  severities: z.array(Severity).min(1).optional(),
+  events: z.array(NotificationEventType).min(1).optional(),
+  /** Tell these channels when a maintenance window covering the route's monitors starts and ends. */
+  notifyMaintenance: z.boolean().optional(),
   channels: z.array(Slug).min(1),
 });
+export type NotificationRoute = z.infer<typeof NotificationRoute>;
 
 const EscalationLevel = z.strictObject({
-  /** Minutes after the incident opened, without an acknowledgement, before this level's channels are told. */
+  /** Minutes after the incident opened, while it is still unresolved (or unacknowledged, see escalateUntil), before this level's channels are told. */
   afterMinutes: z.int().min(1),
   channels: z.array(Slug).min(1),
 });
+export type EscalationLevel = z.infer<typeof EscalationLevel>;
+
+/** Levels come in the order they fall due: a tick that finds several due sends the last of them. */
+function inOrder(levels: readonly EscalationLevel[], ctx: z.RefinementCtx<EscalationLevel[]>): void {
+  levels.forEach((level, i) => {
+    const before = levels[i - 1];
+    if (before && level.afterMinutes <= before.afterMinutes)
+      ctx.addIssue({ code: "custom", path: [i, "afterMinutes"], message: `must be after the level before (${before.afterMinutes})` });
+  });
+}
+
+/**
+ * One escalation path, for the incidents of `severities` (every severity when left out). The guide escalates "if
+ * unresolved": by default an acknowledgement is shown but the path goes on until the incident resolves;
+ * `escalateUntil: "acknowledged"` stops it at the acknowledgement instead.
+ */
+const EscalationPolicy = z.strictObject({
+  severities: z.array(Severity).min(1).optional(),
+  escalateUntil: z.enum(["resolved", "acknowledged"]).default("resolved"),
+  levels: z.array(EscalationLevel).min(1).superRefine(inOrder),
+});
+export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
 
 /**
  * `notifications` in the config. Cross-references (route and escalation channel ids, monitors, groups) are checked
@@ -102,7 +153,11 @@ export const Notifications = z
   .strictObject({
     channels: z.array(NotificationChannel).default([]),
     routes: z.array(NotificationRoute).optional(),
-    escalation: z.array(EscalationLevel).optional(),
+    /**
+     * A list of policies (`{ severities?, escalateUntil?, levels }`), the first matching an incident's severity
+     * applying; or, as configs written before policies did, a plain list of levels: one policy for every severity.
+     */
+    escalation: z.union([z.array(EscalationPolicy), z.array(EscalationLevel).superRefine(inOrder)]).optional(),
   })
   .superRefine((n, ctx) => {
     const seen = new Map<string, number>();
@@ -119,3 +174,16 @@ export const Notifications = z
   });
 export type Notifications = z.infer<typeof Notifications>;
 export type NotificationsInput = z.input<typeof Notifications>;
+
+/** The escalation policies, whichever form the config used: a plain list of levels is one policy for every severity. */
+export function escalationPolicies(notifications: Pick<Notifications, "escalation">): EscalationPolicy[] {
+  const list = notifications.escalation ?? [];
+  if (list.length === 0) return [];
+  if ("levels" in list[0]!) return list as EscalationPolicy[];
+  return [{ escalateUntil: "resolved", levels: list as EscalationLevel[] }];
+}
+
+/** The policy for incidents of this severity: the first that lists it, or lists no severity; none when none does. */
+export function escalationPolicyFor(notifications: Pick<Notifications, "escalation">, severity: Severity): EscalationPolicy | undefined {
+  return escalationPolicies(notifications).find((p) => !p.severities || p.severities.includes(severity));
+}

@@ -5,6 +5,7 @@ import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
+import { Slo } from "./slo";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
 
@@ -92,6 +93,15 @@ export const MaintenanceWindow = z
   });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
+/** Settings for every monitor of a group (by the `group` name the monitors give). */
+const GroupSettings = z.strictObject({
+  /** Monitors every member depends on (a member never depends on itself), as a monitor's own `dependsOn`. */
+  dependsOn: z.array(Slug).min(1).optional(),
+  /** An objective for the group as a whole: a minute is bad when any member's is. */
+  slo: Slo.optional(),
+});
+export type GroupSettings = z.infer<typeof GroupSettings>;
+
 /** The whole configuration. Cross-references (unique ids, known monitors) are checked in load.ts with every other problem. */
 export const Config = z.strictObject({
   $schema: z.string().optional(),
@@ -100,6 +110,8 @@ export const Config = z.strictObject({
   publicUrl: HttpUrl.optional(),
   monitors: z.array(Monitor).min(1),
   maintenance: z.array(MaintenanceWindow).default([]),
+  /** Per group name: `{ "Services": { "dependsOn": ["api-gateway"] } }`. */
+  groups: z.record(z.string().min(1), GroupSettings).default({}),
   incidents: z
     .strictObject({
       /** A monitor that changes between good and failing this many times within the window is flapping. */

@@ -151,6 +151,7 @@ function commitDecision(
     hour: recorded.hour,
     uptime: tick.uptime,
     warmup: state.meta.sparkReady ? null : warmupWith(state.warmup, decision.minute),
+    slo: decision.slo,
   };
   return deps.hot.commit(next, () => {
     deps.sql.addPoint(recorded.point);

@@ -1,12 +1,15 @@
 import type { HotState } from "../decide/hot-state";
 import { uptimeNow } from "../decide/minute-history";
+import type { Config } from "../config/schema";
+import { sloSubjects } from "../config/slo";
 import { hourKeyOf } from "../history/keys";
+import { sloStatus } from "../history/slo-budget";
 import type { Incident } from "../incidents/types";
 import { latestText } from "../storage/latest-object";
 import type { WriterDeps } from "./writer-deps";
 
 /** latest.json from the writer's state: results, uptime and today's counts now, incidents, admin maintenance. */
-function latestOf(state: HotState, nowMs: number): string {
+function latestOf(config: Config, state: HotState, nowMs: number): string {
   const at = state.meta.lastTickAt ? Date.parse(state.meta.lastTickAt) : nowMs;
   const hour = state.hour ?? { h: hourKeyOf(at), ids: [], counts: [] };
   const { uptime, today } = uptimeNow(state.uptime, hour, at);
@@ -22,13 +25,14 @@ function latestOf(state: HotState, nowMs: number): string {
     incidents: state.incidents.incidents,
     adminMaintenance: state.meta.adminMaintenance,
     ...(state.warmup ? { warmup: state.warmup } : {}),
+    slos: sloSubjects(config).map((subject) => sloStatus(subject, state.slo[subject.key])),
   });
 }
 
 /** Writes latest.json; a failure is logged and the next tick writes it again. Returns whether it was written. */
-export async function publishLatest(deps: Pick<WriterDeps, "stores" | "log">, state: HotState, nowMs: number): Promise<boolean> {
+export async function publishLatest(deps: Pick<WriterDeps, "config" | "stores" | "log">, state: HotState, nowMs: number): Promise<boolean> {
   try {
-    await deps.stores.latest.writeLatest(latestOf(state, nowMs));
+    await deps.stores.latest.writeLatest(latestOf(deps.config, state, nowMs));
     return true;
   } catch (error) {
     deps.log("error", "R2 latest write failed", { error: String(error) });

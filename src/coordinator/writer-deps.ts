@@ -1,6 +1,8 @@
 import type { Config } from "../config/schema";
 import { emptyHotState, type HotState } from "../decide/hot-state";
 import type { Log } from "../core/log";
+import type { Incident } from "../incidents/types";
+import { escalationMinutes } from "../notify/escalation";
 import type { SendDeps } from "../notify/send";
 import type { CoordinatorSql } from "../storage/coordinator-sql";
 import type { HotStateStore } from "../storage/hot-state-store";
@@ -84,5 +86,5 @@ async function importFromKv(deps: WriterDeps): Promise<Imported | null> {
   return null;
 }
 
-/** Minutes after opening at which each escalation level is due. */
-const escalationsOf = (deps: WriterDeps) => (deps.config.notifications.escalation ?? []).map((level) => level.afterMinutes);
+/** Minutes after opening at which each escalation level of an incident's policy is due. */
+const escalationsOf = (deps: WriterDeps) => (incident: Incident) => escalationMinutes(deps.config.notifications, incident);

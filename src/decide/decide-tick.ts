@@ -6,8 +6,10 @@ import type { Incident, IncidentEvent } from "../incidents/types";
 import { type CertificateTiers, certificateEvents } from "../notify/certificate-events";
 import type { DeliveryState, OutboxEntry } from "../notify/delivery-state";
 import { claimDue, type Dropped, enqueue } from "../notify/outbox";
+import { maintenanceEvents } from "../notify/maintenance-events";
 import { notificationBudget } from "../notify/notification-budget";
 import { planNotifications } from "../notify/plan";
+import { sloStep } from "../notify/slo-alerts";
 import type { StateSnapshot } from "./snapshot";
 import type { CollectedResult } from "../probes/probe-batch";
 import { decodeShown, encodeShown } from "./compact-result";
@@ -35,6 +37,8 @@ export interface TickDecision {
   dropped: Dropped | null;
   certificateTiers: CertificateTiers;
   adminMaintenance: MaintenanceWindow[];
+  /** Every SLO's running counts after this minute. */
+  slo: HotState["slo"];
   /** Every monitor's minute for history. */
   minute: MinuteEntry[];
   /** The KV copy to write, when the state that matters changed and the last write is old enough. */
@@ -114,7 +118,11 @@ export function decideTick(
   });
   const certificates = certificateEvents(config, probed, hot.meta.certificateTiers, inMaintenance, scheduledTime);
   const certificateTiers = tiersAfter(certificates.tiers, hot.meta.certificateTiers, shown.probedById, results);
-  const queued = enqueue(planned, certificates.deliveries, tickAt);
+  // Every admin window, ended ones too: a window that just ended is news.
+  const lastTickMs = hot.meta.lastTickAt === null ? null : Date.parse(hot.meta.lastTickAt);
+  const windows = maintenanceEvents(config, [...config.maintenance, ...hot.meta.adminMaintenance], lastTickMs, scheduledTime);
+  const slo = sloStep(config, hot.slo, minute, scheduledTime);
+  const queued = enqueue(planned, [...certificates.deliveries, ...windows, ...slo.deliveries], tickAt);
   const { state: delivery, claimed, dropped } = claimDue(queued, scheduledTime, notificationBudget(config));
 
   const kv = kvCopy(results, incidents.state.incidents, hot.meta.kv, nowMs, tickAt);
@@ -129,6 +137,7 @@ export function decideTick(
     dropped,
     certificateTiers,
     adminMaintenance,
+    slo: slo.tracks,
     minute,
     kv,
   };

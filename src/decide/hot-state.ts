@@ -3,6 +3,7 @@ import type { Counts, DayAccumulator } from "../history/schemas";
 import type { IncidentState } from "../incidents/transition";
 import type { CertificateTiers } from "../notify/certificate-events";
 import { type DeliveryState, EMPTY_DELIVERY } from "../notify/delivery-state";
+import type { SloTracks } from "../history/slo-budget";
 import type { ProbeStatus } from "../probes/types";
 import type { StoredResult } from "./snapshot";
 
@@ -92,6 +93,8 @@ export interface HotState {
   uptime: UptimeSums;
   /** A new deployment's last measured latencies per monitor (at most WARMUP_POINTS), until `meta.sparkReady`. */
   warmup: Record<string, number[]> | null;
+  /** Each SLO's running counts (history/slo-budget.ts); empty in state stored before SLOs existed. */
+  slo: SloTracks;
 }
 
 /** Latencies a new deployment's page draws before two hours are archived. */
@@ -129,5 +132,6 @@ export function emptyHotState(): HotState {
     hour: null,
     uptime: { sum24: null, today: { d: "", m: {} }, yesterday: null, windows: null },
     warmup: null,
+    slo: {},
   };
 }

@@ -90,7 +90,9 @@ export interface ManualIncident {
 /** Opens an incident by hand on chosen monitors; only a person resolves it. */
 export function openManual(state: IncidentState, config: Config, input: ManualIncident, nowMs: number): ActionResult {
   const now = new Date(nowMs).toISOString();
-  const severities = config.monitors.filter((m) => input.monitorIds.includes(m.id)).map((m) => m.severity);
+  const monitors = config.monitors.filter((m) => input.monitorIds.includes(m.id));
+  const severities = monitors.map((m) => m.severity);
+  const runbook = monitors.find((m) => m.runbook)?.runbook;
   const severity = input.severity ?? ([...severities].sort()[0] as Severity | undefined) ?? "SEV-3";
   const incident: Incident = {
     id: incidentId(`manual-${input.monitorIds[0]}`.slice(0, 64), now),
@@ -108,6 +110,7 @@ export function openManual(state: IncidentState, config: Config, input: ManualIn
     acknowledgedAt: null,
     acknowledgedBy: null,
     source: "manual",
+    ...(runbook ? { runbook } : {}),
   };
   if (state.incidents.some((i) => i.id === incident.id)) return { ok: false, status: 409, error: `incident ${incident.id} already exists` };
   return {

@@ -102,6 +102,7 @@ function opened(alert: Alert, monitor: Monitor, id: string, now: string): Incide
     source: "alertmanager",
     ...(endsAt ? { alertEndsAt: endsAt } : {}),
     alertSeenAt: now,
+    ...(monitor.runbook ? { runbook: monitor.runbook } : {}),
   };
 }
 

@@ -41,6 +41,12 @@ export class IncidentChanges {
     this.events.push({ type, incidentId: incident.id, monitorIds: incident.monitorIds, reason });
   }
 
+  /** An update on the incident's timeline that notifies nobody (a dependant joining or leaving it). */
+  note(incident: Incident, update: Update): void {
+    addUpdate(incident, { at: this.now, ...update });
+    this.changed.add(incident.id);
+  }
+
   resolve(original: Incident, message: string): void {
     const incident = this.editable(original);
     incident.status = "resolved";

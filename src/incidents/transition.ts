@@ -1,5 +1,7 @@
+import { dependenciesOf } from "../config/dependencies";
 import type { Config, Monitor } from "../config/schema";
 import type { MonitorStatus } from "../probes/types";
+import { followAsDependant, joinedAsDependant, joinIncident, parentOutage } from "./dependants";
 import { IncidentChanges } from "./incident-changes";
 import { incidentId } from "./incident-id";
 import type { Impact, Incident, IncidentEvent, MonitorTrack } from "./types";
@@ -34,6 +36,13 @@ export interface Transition {
 type Raw = NonNullable<MonitorTrack["lastRaw"]>;
 type FlapSettings = Config["incidents"];
 
+/** What judging one monitor needs beyond its own track: flap settings, its parents and their tracks this tick. */
+interface Context {
+  settings: FlapSettings;
+  parentIds: readonly string[];
+  tracks: Readonly<Record<string, MonitorTrack>>;
+}
+
 /** One monitor's counted observation this tick: what the steps after the counting look at. */
 interface Step {
   monitor: Monitor;
@@ -66,10 +75,16 @@ function impactOf(status: "degraded" | "down", monitor: Monitor): Impact {
 export function transition(previous: IncidentState, observations: readonly Observation[], config: Config, nowMs: number): Transition {
   const changes = new IncidentChanges(previous.incidents, nowMs);
   const observed = new Map(observations.map((o) => [o.monitorId, o]));
-  const tracks: Record<string, MonitorTrack> = {};
-  for (const monitor of config.monitors) {
-    tracks[monitor.id] = observeMonitor(changes, monitor, previous.tracks[monitor.id], observed.get(monitor.id), config.incidents);
+  const { order, parents } = dependenciesOf(config);
+  // Parents first, so a dependant sees its parents' incidents as this tick left them.
+  const judged: Record<string, MonitorTrack> = {};
+  for (const monitor of order) {
+    const context: Context = { settings: config.incidents, parentIds: parents.get(monitor.id) ?? [], tracks: judged };
+    judged[monitor.id] = observeMonitor(changes, monitor, previous.tracks[monitor.id], observed.get(monitor.id), context);
   }
+  // In config order, as stored before: the record's text does not change with the judging order.
+  const tracks: Record<string, MonitorTrack> = {};
+  for (const monitor of config.monitors) tracks[monitor.id] = judged[monitor.id]!;
   raiseGroupOutages(config, observed, tracks, changes);
   const tracksChanged = keepUnchangedTracks(previous.tracks, tracks, config.monitors.length);
   resolveUnconfigured(changes, tracks);
@@ -86,7 +101,7 @@ function observeMonitor(
   monitor: Monitor,
   before: MonitorTrack | undefined,
   seen: Observation | undefined,
-  settings: FlapSettings,
+  { settings, parentIds, tracks }: Context,
 ): MonitorTrack {
   const track: MonitorTrack = before ? { ...before, flips: [...before.flips] } : freshTrack();
   const open = track.incidentId ? changes.incidents.get(track.incidentId) : undefined;
@@ -99,9 +114,13 @@ function observeMonitor(
 
   const step: Step = { monitor, track, seen, raw, flapping };
   const incident = track.incidentId ? changes.incidents.get(track.incidentId) : undefined;
-  if (incident) followIncident(changes, step, incident, settings.flapWindowMinutes);
-  else if (raw !== "up" && (track.failStreak >= monitor.failureThreshold || flapping)) openIncident(changes, step);
-  else if (raw === "up") {
+  if (incident && joinedAsDependant(incident, monitor.id)) followAsDependant(changes, monitor, track, incident, seen.message);
+  else if (incident) followIncident(changes, step, incident, settings.flapWindowMinutes);
+  else if (raw !== "up" && (track.failStreak >= monitor.failureThreshold || flapping)) {
+    const outage = parentOutage(changes, parentIds, tracks);
+    if (outage === null) openIncident(changes, step);
+    else if (outage !== "wait") joinIncident(changes, monitor, track, outage, `${raw}: ${seen.message}`);
+  } else if (raw === "up") {
     track.streakStart = null;
     track.worst = null;
   }
@@ -146,6 +165,7 @@ function openIncident(changes: IncidentChanges, { monitor, track, seen, raw, fla
     acknowledgedAt: null,
     acknowledgedBy: null,
     source: "monitor",
+    ...(monitor.runbook ? { runbook: monitor.runbook } : {}),
   };
   changes.add(opened);
   track.incidentId = opened.id;
@@ -219,14 +239,11 @@ function sameTrack(a: MonitorTrack, b: MonitorTrack): boolean {
   );
 }
 
-/** Incidents of monitors no longer configured would stay open forever. */
+/** Incidents of monitors no longer configured would stay open forever (dependants in them never resolve them). */
 function resolveUnconfigured(changes: IncidentChanges, tracks: Record<string, MonitorTrack>): void {
   for (const incident of changes.incidents.values()) {
-    if (
-      incident.status === "open" &&
-      incident.source === "monitor" &&
-      !incident.monitorIds.some((id) => tracks[id]?.incidentId === incident.id)
-    ) {
+    const owner = incident.monitorIds[0];
+    if (incident.status === "open" && incident.source === "monitor" && (owner === undefined || tracks[owner]?.incidentId !== incident.id)) {
       changes.resolve(incident, "monitor removed from the configuration");
     }
   }

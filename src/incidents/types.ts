@@ -20,7 +20,7 @@ export const Incident = z.object({
   durationMs: z.number().nullable(),
   cause: z.object({ message: z.string(), phase: z.string() }),
   updates: z.array(z.object({ at: z.string(), status: UpdateStatus, message: z.string() })),
-  /** Set by the admin API: acknowledging stops escalation. */
+  /** Set by the admin API: shown everywhere; stops escalation only under `escalateUntil: "acknowledged"`. */
   acknowledgedAt: z.string().nullable().default(null),
   acknowledgedBy: z.string().nullable().default(null),
   /** Opened through the admin API (or an Alertmanager alert) rather than by the state machine: only a person or that source resolves it. */
@@ -32,6 +32,13 @@ export const Incident = z.object({
   alertEndsAt: z.string().optional(),
   /** When Alertmanager last sent this alert as firing (its repeats come every `repeat_interval`). */
   alertSeenAt: z.string().optional(),
+  /**
+   * Dependants (`dependsOn`) that failed while this incident's monitor was down and joined it as affected components
+   * (they are in `monitorIds` too). Absent when none did, and in incidents stored before it existed.
+   */
+  affected: z.array(z.string()).optional(),
+  /** The runbook of its monitor when it opened. Absent when the monitor had none, and in incidents stored before it existed. */
+  runbook: z.string().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -2,7 +2,7 @@ import type { Config } from "../config/schema";
 import type { ProbeResult } from "../probes/types";
 import { checkExpiryTier, type ExpiryTier } from "../tls/expiry-tiers";
 import type { NotificationEvent } from "./event";
-import { groupOf } from "./plan";
+import { groupOf, runbookOf } from "./plan";
 import { routeChannels } from "./route";
 
 /** The expiry tier each tls monitor last reached (30, 14, 7, 1 days), so each is announced once. */
@@ -33,6 +33,7 @@ export function certificateEvents(
     if (check.tier !== null) tiers[result.monitorId] = check.tier;
     if (check.crossed === null || inMaintenance.has(result.monitorId) || config.notifications.channels.length === 0) continue;
     const group = groupOf(config, [result.monitorId]);
+    const runbook = runbookOf(config, [result.monitorId]);
     deliveries.push({
       event: {
         type: "certificate.expiring",
@@ -42,8 +43,9 @@ export function certificateEvents(
         reason: daysLeft < 0 ? "certificate expired" : `${daysLeft} day${daysLeft === 1 ? "" : "s"} left`,
         certificate: { monitorId: result.monitorId, daysLeft, notAfter, tier: check.crossed },
         ...(group ? { group } : {}),
+        ...(runbook ? { runbook } : {}),
       },
-      channelIds: routeChannels(config.notifications, [result.monitorId], config.monitors),
+      channelIds: routeChannels(config.notifications, { type: "certificate.expiring", monitorIds: [result.monitorId] }, config.monitors),
     });
   }
   return { tiers, deliveries };

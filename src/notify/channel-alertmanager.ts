@@ -21,6 +21,8 @@ const ALERTNAME = {
   incident: "EdgewatchIncident",
   "certificate.expiring": "EdgewatchCertificateExpiring",
   "monitor.stale": "EdgewatchMonitorStale",
+  maintenance: "EdgewatchMaintenance",
+  slo: "EdgewatchErrorBudgetBurn",
 } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,7 +46,11 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
       ? ALERTNAME.incident
       : event.type === "certificate.expiring"
         ? ALERTNAME["certificate.expiring"]
-        : ALERTNAME["monitor.stale"],
+        : event.maintenance
+          ? ALERTNAME.maintenance
+          : event.slo
+            ? ALERTNAME.slo
+            : ALERTNAME["monitor.stale"],
     monitor: event.certificate?.monitorId ?? event.monitorIds.join(","),
     severity: alertSeverity(event),
   };
@@ -59,8 +65,16 @@ function buildAlertmanagerAlert(event: NotificationEvent, leaseMinutes: number):
     annotations.edgewatch_severity = incident.severity;
     annotations.impact = incident.impact;
   }
+  // Prometheus's own convention for where a rule's runbook lives: Alertmanager templates and UIs link it.
+  const runbook = httpUrl(event.runbook);
+  if (runbook) annotations.runbook_url = runbook;
   let startsAt = event.at;
   let endsAt = lease;
+  if (event.maintenance) {
+    // The window's own span: the alert lasts as long as the work, and the end's post ends it at once.
+    startsAt = event.maintenance.start;
+    endsAt = event.type === "maintenance.ended" ? event.at : event.maintenance.end;
+  }
   if (incident) {
     startsAt = incident.startedAt;
     if (event.type === "incident.resolved" || incident.status === "resolved")
@@ -108,6 +122,7 @@ export function buildAlertmanagerRefresh(
         reason: "still open",
         ...(group ? { group } : {}),
         ...(statusPageUrl ? { statusPageUrl } : {}),
+        ...(incident.runbook ? { runbook: incident.runbook } : {}),
       };
       return buildAlertmanagerAlert(event, leaseMinutes);
     });

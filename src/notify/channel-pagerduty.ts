@@ -40,7 +40,7 @@ export type PagerDutyEvent = PagerDutyTrigger | PagerDutyFollowUp;
  * acknowledges the incident) is an `acknowledge`; any other update re-triggers, which updates the alert in place.
  */
 export function pagerDutyAction(event: NotificationEvent): PagerDutyAction {
-  if (event.type === "incident.resolved") return "resolve";
+  if (event.type === "incident.resolved" || event.type === "maintenance.ended") return "resolve";
   if (
     event.type === "incident.updated" &&
     event.incident?.acknowledgedAt &&
@@ -73,6 +73,8 @@ export function buildPagerDutyPayload(event: NotificationEvent, routingKey: stri
   }
   if (event.escalationLevel) custom_details.escalation_level = event.escalationLevel;
   if (event.certificate) custom_details.certificate = event.certificate;
+  const runbook = httpUrl(event.runbook);
+  if (runbook) custom_details.runbook = runbook;
   const trigger: PagerDutyTrigger = {
     routing_key: routingKey,
     event_action: "trigger",
@@ -89,10 +91,9 @@ export function buildPagerDutyPayload(event: NotificationEvent, routingKey: stri
   };
   if (Number.isFinite(at)) trigger.payload.timestamp = new Date(at).toISOString();
   if (event.group) trigger.payload.group = truncate(event.group, 255);
-  if (link) {
-    trigger.client_url = link;
-    trigger.links = [{ href: link, text: "Edgewatch status" }];
-  }
+  if (link) trigger.client_url = link;
+  const links = [...(link ? [{ href: link, text: "Edgewatch status" }] : []), ...(runbook ? [{ href: runbook, text: "Runbook" }] : [])];
+  if (links.length) trigger.links = links;
   return trigger;
 }
 

@@ -22,8 +22,11 @@ export function buildWebhookPayload(event: NotificationEvent) {
     incident: event.incident ?? null,
     escalationLevel: event.escalationLevel ?? null,
     certificate: event.certificate ?? null,
+    maintenance: event.maintenance ?? null,
+    slo: event.slo ?? null,
     group: event.group ?? null,
     statusPageUrl: httpUrl(event.statusPageUrl) ?? null,
+    runbook: httpUrl(event.runbook) ?? null,
   };
 }
 export type WebhookPayload = ReturnType<typeof buildWebhookPayload>;

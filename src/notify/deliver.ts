@@ -108,9 +108,10 @@ export async function renewAlertmanagerLeases(
     if (channel.type !== "alertmanager") continue;
     const every = Math.max(1, Math.floor(channel.leaseMinutes / 3));
     if (Math.floor(nowMs / 60_000) % every !== 0) continue;
-    const mine = incidents.filter(
-      (i) => i.status === "open" && routeChannels(config.notifications, i.monitorIds, config.monitors).includes(channel.id),
-    );
+    // The channels its opening was routed to hold its alert.
+    const routed = (i: Incident) =>
+      routeChannels(config.notifications, { type: "incident.opened", monitorIds: i.monitorIds, severity: i.severity }, config.monitors);
+    const mine = incidents.filter((i) => i.status === "open" && routed(i).includes(channel.id));
     if (!mine.length) continue;
     if (requests >= budget) {
       skipped.push(channel.id);

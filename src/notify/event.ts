@@ -1,15 +1,8 @@
 import * as z from "zod";
+import { NotificationEventType } from "../config/notifications";
 import { Incident } from "../incidents/types";
 
-export const NotificationEventType = z.enum([
-  "incident.opened",
-  "incident.updated",
-  "incident.resolved",
-  "incident.escalated",
-  "certificate.expiring",
-  "monitor.stale",
-]);
-export type NotificationEventType = z.infer<typeof NotificationEventType>;
+export { NotificationEventType } from "../config/notifications";
 
 /**
  * One thing worth telling people, as every channel receives it. The channel builders turn it into each provider's
@@ -28,8 +21,23 @@ export const NotificationEvent = z.object({
   reason: z.string(),
   escalationLevel: z.int().positive().optional(),
   certificate: z.object({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).optional(),
+  /** For `slo.*`: which objective, how fast its error budget burns (× the sustainable rate) and how much is left (%). */
+  slo: z
+    .object({
+      key: z.string(),
+      name: z.string(),
+      objective: z.number(),
+      window: z.string(),
+      burnRate: z.object({ long: z.number(), short: z.number(), longWindow: z.string(), shortWindow: z.string(), threshold: z.number() }),
+      budgetRemaining: z.number().nullable(),
+    })
+    .optional(),
+  /** For `maintenance.*`: the window and the occurrence that started or ended (ISO times). */
+  maintenance: z.object({ id: z.string(), title: z.string(), start: z.string(), end: z.string() }).optional(),
   /** A link for people: the status page, or the incident on it. Only http(s) URLs are rendered. */
   statusPageUrl: z.string().optional(),
+  /** What responders should read: the incident's runbook, or its monitor's. Only http(s) URLs are rendered. */
+  runbook: z.string().optional(),
   /** The monitors' group, when they have one: Alertmanager's `group` label, PagerDuty's `group`. */
   group: z.string().optional(),
 });

@@ -80,9 +80,14 @@ export function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-/** How severe an event is: the incident's SEV level; certificates by how soon they expire; a stale monitor, a warning. */
+/**
+ * How severe an event is: the incident's SEV level; certificates by how soon they expire; planned maintenance is
+ * information; a stale monitor, a warning.
+ */
 export function alertSeverity(event: NotificationEvent): AlertSeverity {
   if (event.incident) return SEVERITY_OF[event.incident.severity];
+  if (event.maintenance) return "info";
+  if (event.slo) return event.type === "slo.fast_burn" ? "critical" : "warning";
   if (event.type === "certificate.expiring" && event.certificate) {
     const days = event.certificate.daysLeft;
     return days <= 1 ? "critical" : days <= 7 ? "error" : days <= 14 ? "warning" : "info";
@@ -109,6 +114,14 @@ export function headline(event: NotificationEvent): string {
       return "Certificate expiring";
     case "monitor.stale":
       return "Monitor stale";
+    case "maintenance.started":
+      return "Maintenance started";
+    case "maintenance.ended":
+      return "Maintenance ended";
+    case "slo.fast_burn":
+      return "Error budget burning fast";
+    case "slo.slow_burn":
+      return "Error budget burning slowly";
   }
 }
 
@@ -128,6 +141,8 @@ export function subject(event: NotificationEvent): string {
     const date = Number.isFinite(Date.parse(c.notAfter)) ? ` (${new Date(c.notAfter).toISOString().slice(0, 10)})` : "";
     return `TLS certificate of ${c.monitorId} ${c.daysLeft < 0 ? "has expired" : `expires ${inDays(c.daysLeft)}`}${date}`;
   }
+  if (event.maintenance) return `Maintenance: ${event.maintenance.title.replace(/\s+/g, " ").trim()}`;
+  if (event.slo) return `SLO of ${event.slo.name}: ${event.slo.objective}% over ${event.slo.window}`;
   const monitors = event.monitorIds.join(", ") || "Edgewatch";
   return event.type === "monitor.stale" ? `${monitors}: no fresh results` : monitors;
 }
@@ -140,7 +155,11 @@ export function summaryLine(event: NotificationEvent): string {
       : event.incident.severity
     : event.type === "certificate.expiring"
       ? "CERTIFICATE"
-      : "STALE";
+      : event.maintenance
+        ? "MAINTENANCE"
+        : event.slo
+          ? "SLO"
+          : "STALE";
   return `[${tag}] ${subject(event)} (${event.reason})`;
 }
 
@@ -149,6 +168,8 @@ export function emoji(event: NotificationEvent): string {
   if (isResolved(event)) return "✅";
   if (event.type === "certificate.expiring") return "🔒";
   if (event.type === "monitor.stale") return "⏸️";
+  if (event.maintenance) return event.type === "maintenance.ended" ? "✅" : "🛠️";
+  if (event.slo) return event.type === "slo.fast_burn" ? "🔥" : "📉";
   return { critical: "🔴", error: "🟠", warning: "🟡", info: "🔵" }[alertSeverity(event)];
 }
 
@@ -203,6 +224,16 @@ export function facts(event: NotificationEvent): Fact[] {
       add("Acknowledged", `${incident.acknowledgedBy ? `by ${incident.acknowledgedBy} ` : ""}at ${incident.acknowledgedAt}`);
     if (event.escalationLevel) add("Escalation", `level ${event.escalationLevel}`);
     add("Cause", incident.cause.message, false);
+  } else if (event.slo) {
+    const { burnRate: b, budgetRemaining } = event.slo;
+    add("Objective", `${event.slo.objective}% over ${event.slo.window}`);
+    add("Burn rate", `${b.long}× over ${b.longWindow}, ${b.short}× over ${b.shortWindow} (alert at ${b.threshold}×)`);
+    if (budgetRemaining !== null) add("Budget left", `${budgetRemaining}%`);
+    add("Monitors", event.monitorIds.join(", "));
+  } else if (event.maintenance) {
+    add("Monitors", event.monitorIds.join(", "));
+    add("Starts", event.maintenance.start, true, true);
+    add("Ends", event.maintenance.end, true, true);
   } else if (event.certificate) {
     const c = event.certificate;
     add("Monitor", c.monitorId);
@@ -214,6 +245,7 @@ export function facts(event: NotificationEvent): Fact[] {
   }
   if (event.group) add("Group", event.group);
   add("Why", event.reason, false);
+  add("Runbook", httpUrl(event.runbook), false);
   return out;
 }
 
@@ -221,5 +253,8 @@ export function facts(event: NotificationEvent): Fact[] {
 export function subjectKey(event: NotificationEvent): string {
   if (event.incident) return event.incident.id;
   if (event.certificate) return `certificate:${event.certificate.monitorId}:${event.certificate.notAfter}`;
+  // Started and ended share it: PagerDuty resolves, Alertmanager ends, the alert the start raised.
+  if (event.maintenance) return `maintenance:${event.maintenance.id}:${event.maintenance.start}`;
+  if (event.slo) return `slo:${event.slo.key}:${event.type}`;
   return `${event.type}:${event.monitorIds.join(",") || event.id}`;
 }

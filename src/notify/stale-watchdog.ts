@@ -22,7 +22,7 @@ function staleEvent(config: Config, lastTickAt: string, nowMs: number): Notifica
 export async function sendStale(config: Config, lastTickAt: string, deps: SendDeps, log: Log, nowMs: number): Promise<number> {
   const event = staleEvent(config, lastTickAt, nowMs);
   let sent = 0;
-  for (const id of routeChannels(config.notifications, event.monitorIds, config.monitors)) {
+  for (const id of routeChannels(config.notifications, event, config.monitors)) {
     const channel = config.notifications.channels.find((c) => c.id === id);
     if (!channel) continue;
     const result = await sendNotification(channel, event, deps);

@@ -1,4 +1,5 @@
 import { dayKeyOf } from "../history/keys";
+import type { SloStatus } from "../history/slo-budget";
 
 /** Numbers, durations, days and times in words for people: the status page's and the badges'. Pure. */
 
@@ -70,4 +71,16 @@ export function formatDateTime(iso: string, nowMs: number): string {
 export function longDay(day: string): string {
   const weekday = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][new Date(`${day}T00:00:00Z`).getUTCDay()];
   return `${weekday}, ${monthDay(day)}, ${day.slice(0, 4)}`;
+}
+
+/**
+ * An SLO in a line: `99.9% good minutes over 30d (within 2000 ms): 99.952% attained, 52.0% of the error budget
+ * left, burning 0.4× over 1 h`, and `; burning fast` while a burn-rate alert is in its episode.
+ */
+export function describeSlo(s: SloStatus): string {
+  const what = `${s.objective}% good minutes over ${s.window}${s.latencyMs === null ? "" : ` (within ${s.latencyMs} ms)`}`;
+  if (s.attainment === null || s.budgetRemaining === null) return `${what}: no minutes counted yet`;
+  const burn = s.burnRate["1h"] === null ? "" : `, burning ${s.burnRate["1h"]}× over 1 h`;
+  const alert = s.burning === null ? "" : `; burning ${s.burning}`;
+  return `${what}: ${formatPercent(s.attainment, { places: 3 })} attained, ${s.budgetRemaining.toFixed(1)}% of the error budget left${burn}${alert}`;
 }

@@ -65,6 +65,31 @@ function locationsOf(m: MonitorView): Pick<LocationReport, "location" | "status"
 /** A result the tick actually stored (not a monitor never checked, nor the KV copy without latencies and details). */
 const hasResult = (m: MonitorView) => m.status !== "unknown" && m.checkedAt !== null;
 
+/** Each SLO's objective, attainment, budget left and burn rates, labelled `slo` (a monitor's id, or `group:<name>`). */
+function sloFamilies(view: StatusView): string[] {
+  const objective: Sample[] = [];
+  const attainment: Sample[] = [];
+  const budget: Sample[] = [];
+  const burn: Sample[] = [];
+  for (const s of view.slos) {
+    const labels = { slo: s.key };
+    objective.push([labels, s.objective / 100]);
+    if (s.attainment !== null) attainment.push([labels, Math.round(s.attainment * 1000) / 100_000]);
+    if (s.budgetRemaining !== null) budget.push([labels, s.budgetRemaining / 100]);
+    for (const [window, rate] of Object.entries(s.burnRate)) if (rate !== null) burn.push([{ ...labels, window }, rate]);
+  }
+  return [
+    family("edgewatch_slo_objective_ratio", "The SLO's objective: the share of counted minutes that must be good (0 to 1).", objective),
+    family("edgewatch_slo_attainment_ratio", "Share of counted minutes in the SLO's window that were good (0 to 1).", attainment),
+    family(
+      "edgewatch_slo_error_budget_remaining_ratio",
+      "Share of the SLO window's error budget left (1 untouched, 0 spent, negative overspent).",
+      budget,
+    ),
+    family("edgewatch_slo_burn_rate", "How many times the sustainable rate the error budget burns over the window.", burn),
+  ];
+}
+
 export function metricsText(view: StatusView): string {
   const monitors = view.monitors;
   const success: Sample[] = [];
@@ -137,6 +162,7 @@ export function metricsText(view: StatusView): string {
       family("edgewatch_data_stale", "1 when the last tick is over 3 minutes old, missing, or only the KV copy could be read.", [
         [{}, view.stale ? 1 : 0],
       ]),
+      ...sloFamilies(view),
     ].join("\n") + "\n"
   );
 }

@@ -29,6 +29,8 @@ export interface PageIncident {
   monitors: string[];
   /** Newest first. */
   updates: PageUpdate[];
+  /** Its runbook, when the visitor may see it (public-view.ts leaves it only on public incidents) and it is http(s). */
+  runbook: string | null;
 }
 
 /** One UTC day of past incidents, by the day they started. */
@@ -55,6 +57,7 @@ export function pageIncident(incident: Incident, names: ReadonlyMap<string, stri
     updates: [...incident.updates]
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .map(({ at, status, message }) => ({ at, status, message })),
+    runbook: incident.runbook && /^https?:\/\//i.test(incident.runbook) ? incident.runbook : null,
   };
 }
 

@@ -24,6 +24,8 @@ export interface PageMonitor {
   tlsDaysLeft: number | null;
   /** Only for monitors marked `public`: where it points (credentials and query values removed). */
   target: string | null;
+  /** A dependant failing within a parent's incident: that incident, and the name of the monitor it is about. */
+  affectedBy: { incidentId: string; name: string } | null;
 }
 
 export interface PageGroup {
@@ -55,6 +57,8 @@ export function pageGroups(
   sparkOf: (id: string) => Sparkline | null,
 ): PageGroup[] {
   const byId = new Map(view.monitors.map((m) => [m.id, m]));
+  const affectedBy = (m: StatusView["monitors"][number]) =>
+    m.affectedBy && { incidentId: m.affectedBy.incidentId, name: byId.get(m.affectedBy.monitorId)?.name ?? m.affectedBy.monitorId };
   const monitors = config.monitors.map((monitor): PageMonitor & { group: string | null } => {
     const m = byId.get(monitor.id)!;
     return {
@@ -70,6 +74,7 @@ export function pageGroups(
       spark: sparkOf(monitor.id),
       tlsDaysLeft: tlsDaysLeft(monitor, m.details),
       target: publicTarget(monitor),
+      affectedBy: affectedBy(m),
     };
   });
 

@@ -6,6 +6,7 @@ import type { PageCarry } from "./page-carry";
 import { pageIncidents, type PageIncident, type PastIncidentDay } from "./page-incidents";
 import { type PageGroup, pageGroups } from "./page-monitors";
 import { sparkline } from "./sparkline";
+import { describeSlo } from "./format";
 import { buildStatusView, type OverallStatus } from "./status-view";
 import { uptimeBars } from "./uptime-bar";
 
@@ -46,6 +47,8 @@ export interface PageView {
   /** How many more were resolved in those 30 days. */
   pastMore: number;
   maintenance: MaintenanceNotice[];
+  /** Each SLO: whose, and how it stands in words. */
+  slos: { name: string; text: string }[];
 }
 
 const BANNER_TEXT: Record<BannerState, string> = {
@@ -85,5 +88,6 @@ export function buildPageView(input: PageInput): PageView {
       { monitors: config.monitors, maintenance: [...config.maintenance, ...(latest?.adminMaintenance ?? [])] },
       nowMs,
     ),
+    slos: view.slos.map((s) => ({ name: s.name, text: describeSlo(s) })),
   };
 }

@@ -117,8 +117,10 @@ function publicResult<R extends Pick<StoredResult, "message" | "details">>(
 export function publicIncident(config: Config, incident: Incident, hide = addressHider(config)): Incident {
   const isPublic = new Map(config.monitors.map((m) => [m.id, m.public]));
   if (incident.monitorIds.length > 0 && incident.monitorIds.every((id) => isPublic.get(id) === true)) return incident;
+  // A runbook is often an internal address: a visitor sees it only with a public incident.
+  const { runbook: _runbook, ...shown } = incident;
   return {
-    ...incident,
+    ...shown,
     title: hide(incident.title),
     cause: { ...incident.cause, message: hide(incident.cause.message) },
     updates: incident.updates.map((u) => ({ ...u, message: hide(u.message) })),

@@ -1,5 +1,7 @@
+import { dependenciesOf } from "../config/dependencies";
 import type { Config, Monitor } from "../config/schema";
 import { RECENT_RESOLVED_MS } from "../incidents/transition";
+import type { SloStatus } from "../history/slo-budget";
 import type { Incident } from "../incidents/types";
 import type { MonitorStatus } from "../probes/types";
 import type { LatestView } from "../storage/latest-object";
@@ -26,6 +28,13 @@ export interface MonitorView {
   message: string;
   details: Record<string, unknown>;
   uptime: Uptime;
+  /** The monitors it depends on (its own `dependsOn` and its group's). */
+  dependsOn: string[];
+  /**
+   * While it fails as an affected component of a parent's open incident: that incident and the monitor it is about.
+   * Such a monitor has no incident (and sent no page) of its own.
+   */
+  affectedBy: { incidentId: string; monitorId: string } | null;
 }
 
 export interface StatusView {
@@ -38,6 +47,8 @@ export interface StatusView {
   notChecked: number;
   /** Open incidents and those resolved in the last 7 days, newest first. */
   incidents: Incident[];
+  /** Every SLO (a monitor's or a group's): attainment, error budget left and burn rates as of the last tick. */
+  slos: SloStatus[];
 }
 
 /**
@@ -51,6 +62,9 @@ export function buildStatusView(
 ): StatusView {
   const latest = source.latest;
   const fallback = latest ? null : source.state;
+  const allIncidents = latest?.incidents ?? fallback?.incidents ?? [];
+  const affected = affectedBy(allIncidents);
+  const { parents } = dependenciesOf(config);
   const monitors = config.monitors.map((monitor): MonitorView => {
     const base = {
       id: monitor.id,
@@ -58,6 +72,8 @@ export function buildStatusView(
       type: monitor.type,
       group: monitor.group ?? null,
       uptime: latest?.uptime[monitor.id] ?? NO_UPTIME,
+      dependsOn: [...(parents.get(monitor.id) ?? [])],
+      affectedBy: null,
     };
     const stored = latest?.monitors[monitor.id];
     if (stored) {
@@ -82,11 +98,24 @@ export function buildStatusView(
   const updatedMs = updatedAt ? Date.parse(updatedAt) : NaN;
   // Without the latest tick the view comes from the slower KV copy: say so.
   const stale = !latest || !Number.isFinite(updatedMs) || nowMs - updatedMs > STALE_AFTER_MS;
-  const incidents = (latest?.incidents ?? fallback?.incidents ?? []).filter(
+  const incidents = allIncidents.filter(
     (i) => i.status === "open" || (i.resolvedAt !== null && nowMs - Date.parse(i.resolvedAt) < RECENT_RESOLVED_MS),
   );
+  // Listed as affected while it fails; once it recovered it is no longer affected by anything.
+  for (const m of monitors) if (m.status === "down" || m.status === "degraded") m.affectedBy = affected.get(m.id) ?? null;
   const notChecked = monitors.filter(couldNotCheck).length;
-  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, notChecked, incidents };
+  const slos = latest?.slos ?? [];
+  return { title: config.title, status: overallStatus(config, monitors), updatedAt, stale, monitors, notChecked, incidents, slos };
+}
+
+/** The dependants listed in open incidents, by monitor, with the incident and the monitor it is about. */
+function affectedBy(incidents: readonly Incident[]): Map<string, { incidentId: string; monitorId: string }> {
+  const out = new Map<string, { incidentId: string; monitorId: string }>();
+  for (const incident of incidents) {
+    if (incident.status !== "open" || !incident.affected?.length) continue;
+    for (const id of incident.affected) if (!out.has(id)) out.set(id, { incidentId: incident.id, monitorId: incident.monitorIds[0]! });
+  }
+  return out;
 }
 
 /** A monitor a tick had but could not probe: `unknown` with a check time (a monitor not checked yet has none). */

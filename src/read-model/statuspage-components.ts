@@ -1,5 +1,6 @@
 import type { Config, Severity } from "../config/schema";
 import type { MonitorStatus } from "../probes/types";
+import { describeSlo } from "./format";
 import type { MonitorView } from "./status-view";
 import { pageOf, type StatuspageInput } from "./statuspage-page";
 
@@ -80,6 +81,11 @@ export function componentsOf(input: StatuspageInput): SpComponent[] {
   const page = pageOf(input);
   const severity = new Map(config.monitors.map((m) => [m.id, m.severity]));
   const groups = groupIds(config);
+  // Statuspage has no field for an objective: its component description carries it.
+  const sloOf = (key: string) => {
+    const slo = view.slos.find((s) => s.key === key);
+    return slo ? `SLO: ${describeSlo(slo)}` : null;
+  };
   const byGroup = new Map<string, MonitorView[]>();
   for (const m of view.monitors) if (m.group !== null) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m]);
 
@@ -91,7 +97,7 @@ export function componentsOf(input: StatuspageInput): SpComponent[] {
       status: componentStatus(m.status, severity.get(m.id) ?? "SEV-3"),
       created_at: at,
       updated_at: at,
-      description: null,
+      description: sloOf(m.id),
       showcase: true,
       start_date: null,
       group_id: m.group === null ? null : (groups.get(m.group) ?? null),
@@ -118,7 +124,7 @@ export function componentsOf(input: StatuspageInput): SpComponent[] {
       status: members.reduce<ComponentStatus>((worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst), "operational"),
       created_at: times[0] ?? page.updated_at,
       updated_at: times.at(-1) ?? page.updated_at,
-      description: null,
+      description: sloOf(`group:${m.group}`),
       showcase: false,
       start_date: null,
       group_id: null,

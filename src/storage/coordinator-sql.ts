@@ -21,7 +21,8 @@ export type BlobName =
   | "pending"
   | "recent"
   | "dayrollup"
-  | "warmup";
+  | "warmup"
+  | "slo";
 
 export type BlobRead = { kind: "ok"; value: unknown; text: string } | { kind: "missing" } | { kind: "corrupt"; reason: string };
 

@@ -59,6 +59,7 @@ const CHECKS: Record<Part, (v: unknown) => boolean> = {
   hour: (v) => v === null || (isObject(v) && typeof v.h === "string" && Array.isArray(v.ids) && Array.isArray(v.counts)),
   uptime: (v) => isObject(v) && isObject(v.today),
   warmup: (v) => v === null || isObject(v),
+  slo: isObject,
 };
 
 const isMeta = (v: unknown): v is Meta => isObject(v) && v.v === 2 && typeof v.seq === "number" && Array.isArray(v.jobs);
@@ -121,6 +122,8 @@ export class HotStateStore {
       hour: part("hour", null),
       uptime: part("uptime", empty.uptime),
       warmup: meta.sparkReady ? null : part("warmup", null),
+      // Missing in state stored before SLOs existed: every SLO starts counting.
+      slo: part("slo", empty.slo),
     };
     this.cached = state;
     return state;
@@ -137,6 +140,7 @@ export class HotStateStore {
       ["hour", next.hour],
       ["uptime", next.uptime],
       ["warmup", next.warmup],
+      ["slo", next.slo],
       ["meta", next.meta],
     ];
     const changes: [BlobName, unknown, string][] = [];

@@ -6,6 +6,7 @@ import { dayObjectKey, hourStartMs, rawHourKey } from "../history/keys";
 import { countsOf, ticksByMonitor } from "../history/rollup";
 import { HistoryCarry } from "../history/schemas";
 import type { IncidentState } from "../incidents/transition";
+import type { Incident } from "../incidents/types";
 import type { Log } from "../core/log";
 import type { HourRow } from "./coordinator-sql";
 import { LatestSnapshot, type StateSnapshot } from "../decide/snapshot";
@@ -109,11 +110,15 @@ function historyOf(carry: HistoryCarry, state: HotState): Omit<Imported, "state"
  */
 /**
  * The statuses and incidents a latest.json or the KV copy keeps, when the writer's own storage is gone. The outbox and
- * the delivered keys went with it: an open incident's escalation levels already due count as sent (`escalations`,
- * minutes after opening), because a page sent twice at 3 a.m. is the fatigue the guide warns of, and the opening
+ * the delivered keys went with it: an open incident's escalation levels already due count as sent (`escalations`:
+ * the minutes after opening at which each level of the incident's policy is due), because a page sent twice at 3 a.m. is the fatigue the guide warns of, and the opening
  * itself is never sent again (it is no transition).
  */
-export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">, nowMs: number, escalations: readonly number[]): Imported {
+export function importStatuses(
+  kv: Pick<StateSnapshot, "monitors" | "incidents">,
+  nowMs: number,
+  escalations: (incident: Incident) => readonly number[],
+): Imported {
   const state = emptyHotState();
   const tracks: IncidentState["tracks"] = {};
   for (const incident of kv.incidents.filter((i) => i.status === "open")) {
@@ -132,7 +137,7 @@ export function importStatuses(kv: Pick<StateSnapshot, "monitors" | "incidents">
   state.incidents = { tracks, incidents: kv.incidents };
   for (const incident of kv.incidents.filter((i) => i.status === "open")) {
     const minutes = (nowMs - Date.parse(incident.updates[0]?.at ?? incident.startedAt)) / 60_000;
-    const reached = escalations.filter((after) => minutes >= after).length;
+    const reached = escalations(incident).filter((after) => minutes >= after).length;
     if (reached) state.delivery = { ...state.delivery, escalation: { ...state.delivery.escalation, [incident.id]: reached } };
   }
   state.results = Object.fromEntries(

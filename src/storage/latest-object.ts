@@ -1,5 +1,6 @@
 import type { MaintenanceWindow } from "../config/schema";
 import type { Counts } from "../history/schemas";
+import type { SloStatus } from "../history/slo-budget";
 import type { Uptime } from "../history/uptime-of";
 import type { Incident } from "../incidents/types";
 import type { ShownResult } from "../decide/hot-state";
@@ -27,6 +28,8 @@ export interface LatestView {
   adminMaintenance: MaintenanceWindow[];
   /** A new deployment's last latencies per monitor, until two hours are archived for the sparklines. */
   warmup?: Record<string, number[]>;
+  /** Every SLO as of the tick; absent from objects written before SLOs existed and when none is configured. */
+  slos?: SloStatus[];
 }
 
 /** What the writer hands over: each monitor's result as JSON text already (it keeps them so), the rest as values. */
@@ -56,6 +59,7 @@ export function latestText(parts: LatestParts): string {
     incidents: parts.incidents,
     adminMaintenance: parts.adminMaintenance,
     ...(parts.warmup ? { warmup: parts.warmup } : {}),
+    ...(parts.slos?.length ? { slos: parts.slos } : {}),
   });
   return `${head.slice(0, -1)},"monitors":{${monitors}},${tail.slice(1)}`;
 }
@@ -83,6 +87,7 @@ function fromV2(raw: Record<string, unknown>): ReadResult<LatestView> {
       incidents: raw.incidents as Incident[],
       adminMaintenance: Array.isArray(raw.adminMaintenance) ? (raw.adminMaintenance as MaintenanceWindow[]) : [],
       ...(isObject(raw.warmup) ? { warmup: raw.warmup as Record<string, number[]> } : {}),
+      ...(Array.isArray(raw.slos) ? { slos: raw.slos as SloStatus[] } : {}),
     },
   };
 }

@@ -62,6 +62,32 @@ describe("parseConfig", () => {
     expect(result.ok ? [] : result.errors.map((e) => e.split(":")[0])).toEqual(["monitors[0].id", "monitors[0].headers.Authorization"]);
   });
 
+  it("names routes and escalation levels that point at channels, monitors or groups the config lacks", () => {
+    const result = parseConfig({
+      title: "t",
+      monitors: [monitorInput()],
+      notifications: {
+        channels: [{ id: "pager", type: "webhook", urlSecret: "U" }],
+        routes: [{ monitors: ["nope"], groups: ["Nowhere"], severities: ["SEV-1"], channels: ["pager", "chat"] }],
+        escalation: [
+          {
+            severities: ["SEV-1"],
+            levels: [
+              { afterMinutes: 15, channels: ["pager"] },
+              { afterMinutes: 60, channels: ["lead"] },
+            ],
+          },
+        ],
+      },
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      'notifications.routes[0].channels[1]: unknown channel "chat"',
+      'notifications.routes[0].monitors[0]: unknown monitor "nope"',
+      'notifications.routes[0].groups[0]: unknown group "Nowhere"',
+      'notifications.escalation[0].levels[1].channels[0]: unknown channel "lead"',
+    ]);
+  });
+
   it("reports text that is not JSON instead of throwing", () => {
     const result = parseConfigText("{ nope");
     expect(result.ok).toBe(false);

@@ -2,6 +2,7 @@
 // Plain objects only (no bindings, no runtime), so any test, in workerd or in Node, can use them.
 import type { StoredResult } from "../../src/decide/snapshot";
 import type { Incident } from "../../src/incidents/types";
+import type { CollectedResult } from "../../src/probes/probe-batch";
 
 /** An ISO time `minutes` before `nowMs`, on the minute. */
 export const minutesAgo = (minutes: number, nowMs = Date.now()) =>
@@ -53,3 +54,18 @@ export const monitorInput = (fields: Record<string, unknown> = {}) => ({
   url: "https://api.example.test/health",
   ...fields,
 });
+
+/** An http probe's result as the tick hands it to the writer: `up` answers 200 in `latencyMs`, the others 500 (or slowly). */
+export function probed(monitorId: string, status: "up" | "degraded" | "down", atMs: number, latencyMs = 40): CollectedResult {
+  const code = status === "down" ? 500 : 200;
+  return {
+    type: "http",
+    monitorId,
+    status,
+    latencyMs,
+    checkedAt: new Date(atMs).toISOString(),
+    message: `HTTP ${code} in ${latencyMs} ms`,
+    details: { statusCode: code, checks: null },
+    ...(status === "down" ? { error: { phase: "status", detail: `HTTP ${code}` } } : {}),
+  } as CollectedResult;
+}

@@ -9,6 +9,7 @@ import { loadState, type WriterDeps } from "../../src/coordinator/writer-deps";
 import { storesFrom } from "../../src/env/deps";
 import type { HotState } from "../../src/decide/hot-state";
 import type { Log } from "../../src/core/log";
+import type { CollectedResult } from "../../src/probes/probe-batch";
 import type { ProbeDeps } from "../../src/probes/types";
 import { shardCaller } from "../../src/shards/probe-shard";
 import { CoordinatorSql } from "../../src/storage/coordinator-sql";
@@ -74,6 +75,27 @@ export function tickDeps(options: WriterOptions & { probe?: ProbeDeps }): TickDe
 /** One tick at `scheduledTime`. */
 export function tick(options: WriterOptions & { probe?: ProbeDeps }, scheduledTime: number) {
   return runTick(tickDeps(options), scheduledTime);
+}
+
+/**
+ * A writer whose clock the test sets: each `at(ms, results)` commits one tick at that minute, as the cron's
+ * invocation hands it over, and `change` applies an admin action at the time last set. Notifications go out through
+ * `secrets` (the recording server's URLs).
+ */
+export function clockedWriter(config: Config, secrets: Record<string, string> = {}) {
+  let clock = 0;
+  const send: ProbeDeps = { ...probeDeps(secrets), now: () => clock };
+  return {
+    send,
+    at(ms: number, results: CollectedResult[]) {
+      clock = ms;
+      return inWriter({ config, send }, (deps) => commitTick(deps, { scheduledTime: ms, startedAt: ms, results }));
+    },
+    change(ms: number, what: Change) {
+      clock = ms;
+      return inWriter({ config, send }, (deps) => applyChange(deps, what));
+    },
+  };
 }
 
 /** Applies an admin change through the writer. */

@@ -52,7 +52,10 @@ function setup(options: { escalation?: boolean } = {}) {
         { id: "lead", type: "webhook", urlSecret: "HOOK_LEAD" },
       ],
       routes: [{ channels: ["ops"] }],
-      ...(options.escalation ? { escalation: [{ afterMinutes: 15, channels: ["lead"] }] } : {}),
+      // A policy that stops at the acknowledgement (the default escalates until resolved: severity-escalation.test.ts).
+      ...(options.escalation
+        ? { escalation: [{ escalateUntil: "acknowledged", levels: [{ afterMinutes: 15, channels: ["lead"] }] }] }
+        : {}),
     },
   };
   const secrets = { HOOK_OPS: `${recorderUrl()}${prefix}/ops`, HOOK_LEAD: `${recorderUrl()}${prefix}/lead` };
@@ -92,7 +95,7 @@ describe("admin API authorisation", () => {
 });
 
 describe("admin API actions", () => {
-  it("acknowledging an incident stops its escalation, and is sent to the channels", async () => {
+  it('acknowledging an incident stops an escalateUntil: "acknowledged" policy, and is sent to the channels', async () => {
     const { bindings, fail, sent, runTick } = setup({ escalation: true });
     await fail(500);
     await runTick(minute(0));

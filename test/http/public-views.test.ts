@@ -11,14 +11,16 @@ const INSTANCE = "10.0.3.4:9100";
 const LAST_ERROR = `Get "http://${INSTANCE}/metrics": dial tcp ${INSTANCE}: connect: connection refused`;
 const INTERNAL_HOST = "gateway.prod.internal";
 const CERT_NAME = "api.corp-secret.example";
+const INTERNAL_RUNBOOK = "https://runbooks.corp-secret.example/gateway#5xx-errors";
+const PUBLIC_RUNBOOK = "https://help.example.com/website";
 
 const config = {
   title: "Platform",
   monitors: [
     { id: "prom", name: "Prometheus", type: "prometheus", url: "https://prom.tunnel.example.com" },
-    { id: "gw", name: "API gateway", type: "http", url: `https://${INTERNAL_HOST}/health` },
+    { id: "gw", name: "API gateway", type: "http", url: `https://${INTERNAL_HOST}/health`, runbook: INTERNAL_RUNBOOK },
     { id: "cert", name: "Gateway certificate", type: "tls", host: CERT_NAME },
-    { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true },
+    { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true, runbook: PUBLIC_RUNBOOK },
   ],
 };
 
@@ -41,12 +43,14 @@ async function seed() {
     title: "API gateway is down",
     cause: { message: gwMessage, phase: "connect" },
     updates: [{ at, status: "investigating", message: `API gateway is down: ${gwMessage}` }],
+    runbook: INTERNAL_RUNBOOK,
   });
   const siteIncident = incident({
     id: "site-20261202T100000Z",
     monitorIds: ["site"],
     title: "Website is down",
     cause: { message: "GET https://www.example.com/ failed", phase: "connect" },
+    runbook: PUBLIC_RUNBOOK,
   });
   await seedLatest(
     {
@@ -93,10 +97,11 @@ async function seed() {
     [open, siteIncident],
   );
   await env.HISTORY.put(incidentKey(open.id)!, JSON.stringify(open));
+  await env.HISTORY.put(incidentKey(siteIncident.id)!, JSON.stringify(siteIncident));
   return open;
 }
 
-const SECRETS = [INSTANCE, "10.0.3.4", "10.0.9.9", "10.1.1.1", INTERNAL_HOST, CERT_NAME, "lastError", "connection refused"];
+const SECRETS = [INSTANCE, "10.0.3.4", "10.0.9.9", "10.1.1.1", INTERNAL_HOST, CERT_NAME, "lastError", "connection refused", "runbooks."];
 
 afterEach(resetBindings);
 
@@ -150,6 +155,23 @@ describe("public views show what a visitor may see", () => {
       message: "GET https://www.example.com/ failed",
       details: { location: "https://www.example.com/maintenance" },
     });
+  });
+
+  it("shows a public incident's runbook on its page and in /api/incidents, and every runbook in the admin view", async () => {
+    await seed();
+    const bindings = envWith(config, { ADMIN_TOKEN: "admin-token" });
+    const page = await (await get(bindings, "/incidents/site-20261202T100000Z")).text();
+    expect(page).toContain(`<a href="${PUBLIC_RUNBOOK}" rel="noopener noreferrer">Runbook</a>`);
+    expect(await (await get(bindings, "/api/incidents/site-20261202T100000Z")).json()).toMatchObject({ runbook: PUBLIC_RUNBOOK });
+    const listed = (await (await get(bindings, "/api/incidents")).json()) as { incidents: { id: string; runbook?: string }[] };
+    expect(Object.fromEntries(listed.incidents.map((i) => [i.id, i.runbook]))).toEqual({
+      "gw-20261202T100000Z": undefined,
+      "site-20261202T100000Z": PUBLIC_RUNBOOK,
+    });
+    const admin = (await (await get(bindings, "/api/admin/status", { Authorization: "Bearer admin-token" })).json()) as {
+      incidents: { id: string; runbook?: string }[];
+    };
+    expect(admin.incidents.map((i) => i.runbook).sort()).toEqual([INTERNAL_RUNBOOK, PUBLIC_RUNBOOK].sort());
   });
 
   it("the admin view keeps the full details", async () => {

@@ -39,6 +39,10 @@ const DocumentedWebhookBody = z.strictObject({
   certificate: z.strictObject({ monitorId: z.string(), daysLeft: z.number(), notAfter: z.string(), tier: z.number() }).nullable(),
   group: z.string().nullable(),
   statusPageUrl: z.url().nullable(),
+  runbook: z.url().nullable(),
+  maintenance: z.strictObject({ id: z.string(), title: z.string(), start: z.iso.datetime(), end: z.iso.datetime() }).nullable(),
+  // The event's own shape: the same fields, documented in docs/notifications.md.
+  slo: NotificationEvent.shape.slo.unwrap().nullable(),
 });
 
 const HUGE = "x".repeat(5000) + " <b>&amp; " + "é🙂".repeat(3000);

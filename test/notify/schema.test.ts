@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatIssues } from "../../src/config/load";
-import { NotificationChannel, Notifications } from "../../src/config/notifications";
+import { escalationPolicies, escalationPolicyFor, NotificationChannel, Notifications } from "../../src/config/notifications";
 
 const problems = (raw: unknown) => {
   const r = Notifications.safeParse(raw);
@@ -75,5 +75,41 @@ describe("notifications config", () => {
       url: "http://127.0.0.1:9093",
       leaseMinutes: 5,
     });
+  });
+
+  it("takes escalation policies by severity, and the older plain list of levels as one policy for every severity", () => {
+    const policies = Notifications.parse({
+      channels: [{ id: "pager", type: "webhook", urlSecret: "U" }],
+      escalation: [
+        { severities: ["SEV-1"], levels: [{ afterMinutes: 15, channels: ["pager"] }] },
+        { escalateUntil: "acknowledged", levels: [{ afterMinutes: 60, channels: ["pager"] }] },
+      ],
+    });
+    expect(escalationPolicyFor(policies, "SEV-1")).toMatchObject({ escalateUntil: "resolved", levels: [{ afterMinutes: 15 }] });
+    expect(escalationPolicyFor(policies, "SEV-3")).toMatchObject({ escalateUntil: "acknowledged", levels: [{ afterMinutes: 60 }] });
+    const plain = Notifications.parse({ escalation: [{ afterMinutes: 15, channels: ["pager"] }] });
+    expect(escalationPolicies(plain)).toEqual([{ escalateUntil: "resolved", levels: [{ afterMinutes: 15, channels: ["pager"] }] }]);
+    expect(escalationPolicyFor(Notifications.parse({ escalation: [{ severities: ["SEV-1"], levels: plain.escalation }] }), "SEV-2")).toBe(
+      undefined,
+    );
+  });
+
+  it("names the field of a bad policy, a level out of order, an unknown severity or event", () => {
+    expect(problems({ escalation: [{ levels: [{ afterMinutes: 0, channels: ["a"] }] }] })).toEqual([
+      "escalation[0].levels[0].afterMinutes: Too small: expected number to be >=1",
+    ]);
+    expect(
+      problems({ escalation: [{ severities: ["SEV-1"], escalateUntil: "never", levels: [{ afterMinutes: 5, channels: ["a"] }] }] })[0],
+    ).toMatch(/^escalation\[0\]\.escalateUntil: /);
+    expect(
+      problems({
+        escalation: [
+          { afterMinutes: 60, channels: ["a"] },
+          { afterMinutes: 15, channels: ["b"] },
+        ],
+      }),
+    ).toEqual(["escalation[1].afterMinutes: must be after the level before (60)"]);
+    expect(problems({ routes: [{ severities: ["SEV-5"], channels: ["a"] }] })[0]).toMatch(/^routes\[0\]\.severities\[0\]: /);
+    expect(problems({ routes: [{ events: ["incident.paged"], channels: ["a"] }] })[0]).toMatch(/^routes\[0\]\.events\[0\]: /);
   });
 });

@@ -149,9 +149,7 @@ describe("notifications from the tick", () => {
     for (const m of [0, 1, 15, 16, 59, 60, 61, 90]) await at(m);
     expect((await events("ops")).map((e) => e.event)).toEqual(["incident.opened"]);
     const lead = await events("lead");
-    expect(lead.map((e) => [e.event, e.reason])).toEqual([
-      ["incident.escalated", "escalated to level 1 (no acknowledgement after 15 min)"],
-    ]);
+    expect(lead.map((e) => [e.event, e.reason])).toEqual([["incident.escalated", "escalated to level 1 (not resolved after 15 min)"]]);
     expect((await events("manager")).map((e) => e.event)).toEqual(["incident.escalated"]);
   });
 

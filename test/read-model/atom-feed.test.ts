@@ -15,6 +15,7 @@ const open = incident({
 });
 const view = (incidents: Incident[], updatedAt: string | null = "2026-11-25T10:05:00.000Z"): StatusView => ({
   title: "T",
+  slos: [],
   status: "operational",
   updatedAt,
   stale: false,

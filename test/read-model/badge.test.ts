@@ -8,6 +8,8 @@ const monitor = (fields: Partial<MonitorView> = {}): MonitorView => ({
   name: "A",
   type: "http",
   group: null,
+  dependsOn: [],
+  affectedBy: null,
   status: "up",
   latencyMs: 10,
   checkedAt: "2026-11-25T10:00:00.000Z",

@@ -6,6 +6,8 @@ const monitor = (fields: Partial<MonitorView> & Pick<MonitorView, "id">): Monito
   name: fields.id,
   type: "http",
   group: null,
+  dependsOn: [],
+  affectedBy: null,
   status: "up",
   latencyMs: 10,
   checkedAt: "2026-11-25T10:00:00.000Z",
@@ -17,6 +19,7 @@ const monitor = (fields: Partial<MonitorView> & Pick<MonitorView, "id">): Monito
 });
 const view = (monitors: MonitorView[]): StatusView => ({
   title: "t",
+  slos: [],
   status: "operational",
   updatedAt: "2026-11-25T10:00:00.000Z",
   stale: false,

@@ -78,6 +78,13 @@ export function IncidentCard(props: { incident: PageIncident; nowMs: number; hea
       <p class="mu">
         <Tags incident={i} /> {facts(i, props.nowMs)}
       </p>
+      {i.runbook ? (
+        <p>
+          <a href={i.runbook} rel="noopener noreferrer">
+            Runbook
+          </a>
+        </p>
+      ) : null}
       <Timeline incident={i} nowMs={props.nowMs} />
     </article>
   );

@@ -22,6 +22,12 @@ function MonitorRow(props: { monitor: PageMonitor }) {
             <span>{m.target}</span>
           </>
         )}
+        {m.affectedBy === null ? null : (
+          <>
+            {" · affected by "}
+            <a href={`/incidents/${encodeURIComponent(m.affectedBy.incidentId)}`}>{`the ${m.affectedBy.name} incident`}</a>
+          </>
+        )}
       </p>
       <UptimeBar days={m.days} />
       <p class="ax">{m.uptime90d === null ? "No uptime data" : `${formatPercent(m.uptime90d)} uptime`}</p>

@@ -96,8 +96,27 @@ export function StatusPage(props: { view: PageView; css: string; nowMs: number; 
       {view.groups.map((group) => (
         <MonitorGroup group={group} only={view.groups.length === 1} />
       ))}
+      <Objectives view={view} />
       <PastIncidents view={view} nowMs={nowMs} />
     </Frame>
+  );
+}
+
+/** Each SLO with its attainment, budget left and burn rate. */
+function Objectives(props: { view: PageView }) {
+  if (props.view.slos.length === 0) return null;
+  return (
+    <section aria-labelledby="slos">
+      <h2 id="slos">Service level objectives</h2>
+      <ul class="past">
+        {props.view.slos.map((s) => (
+          <li>
+            <strong>{s.name}</strong>
+            <p>{s.text}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
