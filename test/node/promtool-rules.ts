@@ -24,9 +24,9 @@ export function parseExposition(text: string): Sample[] {
 
 /** A PromQL series selector; label values escaped as PromQL strings (the same escapes as the text format's). */
 function selector(name: string, labels: Record<string, string>): string {
-  const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  const quoted = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
   return `${name}{${Object.entries(labels)
-    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .map(([k, v]) => `${k}="${quoted(v)}"`)
     .join(",")}}`;
 }
 
