@@ -323,7 +323,7 @@ function procStat(pid: number): { comm: string; ppid: number; cpuTicks: number }
 }
 
 /** The workerd processes whose ancestors include this process (Miniflare starts exactly one per instance). */
-function ourWorkerdPids(): number[] {
+export function ourWorkerdPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -389,7 +389,7 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
-const COMPATIBILITY_DATE =
+export const COMPATIBILITY_DATE =
   /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))?.[1] ?? "2026-04-20";
 
 export async function startWorker(
