@@ -20,8 +20,11 @@ export type { AppEnv } from "./app-env";
 
 export const app = new Hono<AppEnv>();
 
-// First of all: an answer this isolate already sent and may still send is sent again, with nothing else run.
-app.use(frontCache());
+/** Answers this isolate already sent and may still send: the Worker's fetch() asks it before the app. */
+export const front = frontCache();
+
+// First of all (for requests that come through the app itself, as in tests): the same answers, nothing else run.
+app.use(front.middleware);
 
 // Hono's defaults, less two that would break what the Worker is for. No CSP here: the status page and the badges
 // set their own (the page's allows its stylesheet by hash), and a JSON answer needs none.

@@ -39,15 +39,26 @@ export function guard(request: Request): void {
   guarded.add(request);
 }
 
-export function frontCache(limits: { entries: number; bytes: number } = FRONT_LIMITS): MiddlewareHandler {
+export interface FrontCache {
+  /** The app's first middleware: answers from the kept answers, and keeps what the routes answered. */
+  middleware: MiddlewareHandler;
+  /** The same lookup for the Worker's fetch(), before the app builds anything for the request. */
+  answer(request: Request): Response | undefined;
+}
+
+export function frontCache(limits: { entries: number; bytes: number } = FRONT_LIMITS): FrontCache {
   const kept = keptAnswers(limits);
-  return async (c, next) => {
-    if (c.req.method !== "GET") return next();
+  const answer = (request: Request, nowMs = Date.now()) => {
+    if (request.method !== "GET") return undefined;
+    const found = kept.lookup(request.url, nowMs);
+    return found && sent(found, request.headers.get("If-None-Match"), nowMs);
+  };
+  const middleware: MiddlewareHandler = async (c, next) => {
     const nowMs = Date.now();
-    const answer = kept.lookup(c.req.url, nowMs);
-    if (answer) return sent(answer, c.req.header("If-None-Match"), nowMs);
+    const found = answer(c.req.raw, nowMs);
+    if (found) return found;
     await next();
-    if (c.res.status !== 200 || guarded.has(c.req.raw) || !c.res.headers.has("X-Edge-Cache")) return;
+    if (c.req.method !== "GET" || c.res.status !== 200 || guarded.has(c.req.raw) || !c.res.headers.has("X-Edge-Cache")) return;
     const maxAge = sharedMaxAge(c.res.headers);
     if (maxAge === null) return;
     const bytes = await c.res.arrayBuffer();
@@ -55,6 +66,7 @@ export function frontCache(limits: { entries: number; bytes: number } = FRONT_LI
     c.res = new Response(bytes, { status: 200, headers });
     kept.keep(c.req.url, keptOf(headers, bytes, maxAge, nowMs));
   };
+  return { middleware, answer: (request) => answer(request) };
 }
 
 function keptOf(response: Headers, bytes: ArrayBuffer, maxAge: number, nowMs: number): Kept {
@@ -85,7 +97,7 @@ function asText(bytes: ArrayBuffer): string | ArrayBuffer {
 }
 
 /** The answer as sent: 304 when the client has it (hono's etag() rules), else 200; with its Age and the tier's word. */
-function sent(answer: Kept, ifNoneMatch: string | undefined, nowMs: number): Response {
+function sent(answer: Kept, ifNoneMatch: string | null, nowMs: number): Response {
   const age: [string, string] = ["Age", String(Math.max(0, Math.floor((nowMs - answer.storedAtMs) / 1000)))];
   const state: [string, string] = ["X-Edge-Cache", "hit"];
   if (ifNoneMatch && answer.etag && matches(answer.etag, ifNoneMatch)) {

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Bindings } from "../../src/env/deps";
+import { app as faces } from "../../src/http/app";
 import { edgeCache } from "../../src/http/edge-cache";
 import { frontCache } from "../../src/http/front-cache";
 import { faceGet, seedLatest } from "../helpers/faces-app";
 import { stored } from "../helpers/fixtures";
 import { resetBindings } from "../helpers/reset";
-import { envWith } from "../helpers/worker";
+import { envWith, get } from "../helpers/worker";
 
 const config = {
   title: "Front",
@@ -68,6 +69,17 @@ describe("front cache", () => {
     }
   });
 
+  it("is asked by the Worker's fetch() before the app builds anything", async () => {
+    const origin = originFor();
+    const dispatched = vi.spyOn(faces, "fetch");
+    const first = await get(envWith(config), "/api/v2/summary.json", {}, origin);
+    expect(dispatched).toHaveBeenCalledTimes(1);
+    const again = await get(envWith(config), "/api/v2/summary.json", {}, origin);
+    expect(again.headers.get("x-edge-cache")).toBe("hit");
+    expect(await again.text()).toBe(await first.text());
+    expect(dispatched).toHaveBeenCalledTimes(1);
+  });
+
   it("answers If-None-Match from memory with 304, keeping the validators", async () => {
     const origin = originFor();
     const first = await faceGet(envWith(config), "/api/v2/summary.json", { origin });
@@ -94,7 +106,7 @@ describe("front cache", () => {
   it("keeps nothing a route did not mark shareable, nor what no edge cache served", async () => {
     let calls = 0;
     const app = new Hono();
-    app.use(frontCache());
+    app.use(frontCache().middleware);
     app.get("/private", edgeCache(), (c) => {
       calls++;
       c.header("Cache-Control", "private, max-age=60");
@@ -113,7 +125,7 @@ describe("front cache", () => {
   it("is bounded: past its entries, the longest kept go first", async () => {
     let calls = 0;
     const app = new Hono();
-    app.use(frontCache({ entries: 2, bytes: 1024 * 1024 }));
+    app.use(frontCache({ entries: 2, bytes: 1024 * 1024 }).middleware);
     // No Cache API behind it (a fresh origin each time would miss it anyway): count what reaches the route.
     app.get("/n/:n", (c) => {
       calls++;
