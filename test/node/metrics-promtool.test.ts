@@ -15,7 +15,7 @@ import { issueCertificate, TEST_CA_DIR_ENV, testCaIn } from "../helpers/test-ca"
 import { poll } from "./poll";
 import { expectedAlerts } from "./metrics-alerts";
 import { parseExposition, rulesTestFile } from "./promtool-rules";
-import { requireTool, run, stopGroup } from "./tools";
+import { requireTool, run, startPrometheus, stopGroup } from "./tools";
 
 const GROUP = 'Core "edge" \\ one';
 const RULES = resolve(import.meta.dirname, "../../docs/prometheus-rules.yml");
@@ -166,49 +166,12 @@ describe("/metrics under wrangler dev", () => {
 
   it("is scraped by a real Prometheus: honor_labels keeps each monitor's instance, without it Prometheus renames it", async (ctx) => {
     const bin = requireTool("prometheus", (note) => ctx.skip(note));
-    const promPort = await freePort();
-    const promDir = mkdtempSync(join(tmpdir(), "edgewatch-prom-"));
-    const job = (name: string, honor: boolean) => [
-      `  - job_name: ${name}`,
-      `    honor_labels: ${honor}`,
-      "    metrics_path: /metrics",
-      "    static_configs:",
-      `      - targets: ["127.0.0.1:${port}"]`,
-    ];
-    writeFileSync(
-      join(promDir, "prometheus.yml"),
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "  scrape_timeout: 1s",
-        "scrape_configs:",
-        ...job("edgewatch", true),
-        ...job("plain", false),
-        "",
-      ].join("\n"),
-    );
-    let promOutput = "";
-    const prom = spawn(
-      bin,
-      [
-        `--config.file=${join(promDir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(promDir, "data")}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        "--log.level=warn",
-      ],
-      { detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    prom.stdout?.on("data", (d) => (promOutput += d));
-    prom.stderr?.on("data", (d) => (promOutput += d));
+    const prom = await startPrometheus(bin, `127.0.0.1:${port}`, [
+      { name: "edgewatch", honorLabels: true },
+      { name: "plain", honorLabels: false },
+    ]);
     try {
-      const query = async (q: string) => {
-        const response = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-        const body = (await response.json()) as {
-          status: string;
-          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-        };
-        return body.status === "success" ? body.data.result : [];
-      };
+      const query = prom.query;
       const monitors = ["ai-worker", "api-gateway", "billing", "grafana", "maint", "site", "site-cert"];
       const series = await poll(
         "Prometheus to scrape probe_success",
@@ -217,7 +180,7 @@ describe("/metrics under wrangler dev", () => {
           return kept.length === monitors.length && plain.length === monitors.length ? { kept, plain } : undefined;
         },
         60_000,
-        () => promOutput,
+        prom.output,
       );
       const byMonitor = Object.fromEntries(series.kept.map((s) => [s.metric.monitor, s]));
       expect(Object.keys(byMonitor).sort()).toEqual(monitors);
@@ -238,7 +201,7 @@ describe("/metrics under wrangler dev", () => {
         expect(s.metric.exported_instance).toBe(byMonitor[s.metric.monitor!]!.metric.instance);
       }
 
-      const targets = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as {
+      const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as {
         data: { activeTargets: { health: string; lastError: string }[] };
       };
       expect(targets.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([
@@ -249,8 +212,7 @@ describe("/metrics under wrangler dev", () => {
         "billing",
       ]);
     } finally {
-      await stopGroup(prom, "SIGTERM");
-      rmSync(promDir, { recursive: true, force: true });
+      await prom.stop();
     }
   });
 });

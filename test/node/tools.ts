@@ -1,8 +1,10 @@
 // Node side: the real tools the /metrics tests run (promtool, prometheus), found on PATH, and the processes they
 // start, stopped by PID (their own process group).
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "../helpers/http-targets";
 
 function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
@@ -57,4 +59,62 @@ export async function stopGroup(child: ChildProcess | undefined, signal: NodeJS.
   }, 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+export interface RunningPrometheus {
+  url: string;
+  /** An instant query's result (empty when Prometheus answers with an error). */
+  query(q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** What Prometheus printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A real Prometheus on 127.0.0.1 scraping `target` every second, once per job given; its data in a temp dir. */
+export async function startPrometheus(
+  bin: string,
+  target: string,
+  jobs: { name: string; honorLabels: boolean }[],
+): Promise<RunningPrometheus> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "edgewatch-prom-"));
+  const scrape = jobs.flatMap((job) => [
+    `  - job_name: ${job.name}`,
+    `    honor_labels: ${job.honorLabels}`,
+    "    metrics_path: /metrics",
+    "    static_configs:",
+    `      - targets: ["${target}"]`,
+  ]);
+  const config = ["global:", "  scrape_interval: 1s", "  scrape_timeout: 1s", "scrape_configs:", ...scrape, ""].join("\n");
+  writeFileSync(join(dir, "prometheus.yml"), config);
+  let output = "";
+  const prom = spawn(
+    bin,
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
+    { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  prom.stdout?.on("data", (d) => (output += d));
+  prom.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    async query(q) {
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
+      const body = (await response.json()) as {
+        status: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      return body.status === "success" ? body.data.result : [];
+    },
+    output: () => output,
+    async stop() {
+      await stopGroup(prom, "SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
