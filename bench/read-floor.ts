@@ -167,6 +167,8 @@ async function floorOfPath(worker: RunningWorker, floor: FloorWorker, path: stri
     fractionPerRound: route.map((s, i) => round(s.requests / s.seconds / (base[i]!.requests / base[i]!.seconds), 2)),
     routeCpuMsPerRequest: round(cpuPerRequest(route), 3),
     floorCpuMsPerRequest: round(cpuPerRequest(base), 3),
+    // The same comparison in the runtime's CPU a request: far less moved by other work on the machine than req/s.
+    cpuFractionOfFloor: round(cpuPerRequest(base) / cpuPerRequest(route), 2),
     // A warm route must not read storage: anything above 0 means the cache missed during the run.
     storageReadsPerRequest: round(
       (reads.r2ClassB + reads.kvReads) /
