@@ -20,12 +20,14 @@ import { planTick } from "../src/shards/plan-shards.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
 import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
+import { FLOOR_TARGET, type ReadFloor, readFloor } from "./read-floor.ts";
 import { request as httpRequest } from "node:http";
 import {
   type Bundle,
   bundleWorker,
   classify,
   CLK_TCK,
+  COMPATIBILITY_DATE,
   diffOps,
   type OpCounts,
   ROOT,
@@ -56,6 +58,9 @@ const HELP = `npm run bench [-- options]
   --api-size 20           monitors behind the API and page runs, the weight and the storage projection
   --api-seconds 10        autocannon duration per endpoint and cache state (0: skip)
   --connections 10        autocannon connections
+  --floor-seconds 3       seconds of each read-floor segment: the cached routes and a Worker returning the same
+                          bytes from memory, alternately (0: skip)
+  --floor-rounds 4        floor and route segments per route, the order swapped every round
   --idle-cap 5            longest idle-baseline window, in seconds
   --out bench/results.json
   --verbose               echo the Worker's log`;
@@ -84,6 +89,8 @@ const { values: args } = parseArgs({
     writer: { type: "string" },
     "api-seconds": { type: "string" },
     connections: { type: "string" },
+    "floor-seconds": { type: "string" },
+    "floor-rounds": { type: "string" },
     "idle-cap": { type: "string" },
     out: { type: "string" },
   },
@@ -137,6 +144,8 @@ const settings = {
       : (pick("writer", "free,paid", "free").split(",").filter(Boolean) as ("free" | "paid")[]),
   apiSeconds: int("api-seconds", "10", "2"),
   connections: int("connections", "10", "10", 1),
+  floorSeconds: int("floor-seconds", "3", "2"),
+  floorRounds: int("floor-rounds", "4", "2", 1),
   idleCapSeconds: int("idle-cap", "5", "2", 1),
   out: pick("out", join(ROOT, "bench/results.json"), join(ROOT, "bench/results.json")),
 };
@@ -894,6 +903,7 @@ try {
   const storage: Record<string, StorageResult & { firstTick: StorageOps }> = {};
   let api: Awaited<ReturnType<typeof load>>[] = [];
   let weight: Awaited<ReturnType<typeof weightOf>> | undefined;
+  let floor: ReadFloor | undefined;
   const sizes = [...new Set([...settings.sizes, settings.apiSize])].sort((a, b) => a - b);
   for (const n of sizes) {
     log(`CPU: ${n} monitors (${JSON.stringify(kindsOf(n, MIXED))}), ${settings.warmup} + ${settings.ticks} ticks`);
@@ -914,6 +924,16 @@ try {
               api.push(await load(worker, path, cold));
             }
           }
+        }
+        if (settings.floorSeconds > 0) {
+          log(`read floor: ${settings.floorRounds} rounds of ${settings.floorSeconds} s per route and per floor, alternately`);
+          floor = await readFloor(Miniflare, COMPATIBILITY_DATE, worker, {
+            paths: API_PATHS,
+            seconds: settings.floorSeconds,
+            rounds: settings.floorRounds,
+            connections: settings.connections,
+            log,
+          });
         }
       }
     });
@@ -1046,6 +1066,7 @@ try {
   results.writer = writer;
 
   results.api = api;
+  results.readFloor = floor ?? null;
   results.weight = {
     monitors: settings.apiSize,
     responses: weight ?? null,
@@ -1094,6 +1115,8 @@ const output = {
       "the bundle of `wrangler deploy --dry-run` run by Miniflare (the miniflare package wrangler depends on) in one workerd process, behind a harness that counts KV/R2 calls and ends a scheduled event when its tick has finished",
     cpu: `utime+stime of that workerd process from /proc/<pid>/stat (${CLK_TCK} Hz), over the measured ticks, less its idle rate measured just before; it includes the local KV/R2/cache simulators and workerd's own networking and TLS, so it is an upper bound of the CPU time Cloudflare counts`,
     wall: "time from firing the cron (GET /cdn-cgi/handler/scheduled) to the end of the tick, seen from Node; insideMs is the Worker's own durationMs",
+    readFloor:
+      "a second Worker (its own workerd under Miniflare) answers each route with the bytes and headers the real Worker's edge cache served for it, from memory; autocannon runs the floor and the cached route alternately, floorRounds times floorSeconds each (order swapped every round), right after a tick; fractionOfFloor = the route's requests a second over the floor's, over all its segments",
     api: "autocannon for the given seconds at the given connections; warm: one URL, answered from the edge cache after the first request; cold: a unique Host on every request, so the edge cache (keyed by origin, path and canonical query) never hits",
     storage:
       "counted per tick through the harness; projected as 1,416 ordinary ticks + 23 hour-boundary ticks + 1 day-boundary tick a day, 30 days a month",
@@ -1124,6 +1147,7 @@ interface Output {
   tickWall: Record<string, unknown>[];
   hang?: Record<string, unknown>;
   api: Awaited<ReturnType<typeof load>>[];
+  readFloor: ReadFloor | null;
   weight: {
     monitors: number;
     responses: Awaited<ReturnType<typeof weightOf>> | null;
@@ -1260,6 +1284,7 @@ function printTables(o: Output) {
       ]),
     );
   }
+  if (o.readFloor) printFloor(o.readFloor);
   const b = o.weight.bundle;
   const responses = o.weight.responses ?? {};
   table(
@@ -1406,4 +1431,36 @@ function printTables(o: Output) {
       );
     }
   }
+}
+
+function printFloor(f: ReadFloor) {
+  table(
+    `Read floor: the cached routes against a Worker returning the same bytes from memory, alternately (${f.rounds} × ${f.secondsPerSegment} s each, ${f.connections} connections; target ${FLOOR_TARGET} of the floor)`,
+    [
+      "path",
+      "bytes",
+      "route req/s",
+      "floor req/s",
+      "fraction",
+      "per round",
+      "CPU ms/req route / floor",
+      "CPU fraction",
+      "storage reads/req",
+      "non-2xx",
+      "errors",
+    ],
+    f.routes.map((r) => [
+      r.path,
+      r.bytes,
+      r.routeRequestsPerSecond,
+      r.floorRequestsPerSecond,
+      `${r.fractionOfFloor} ${r.meetsTarget ? "ok" : "BELOW TARGET"}`,
+      r.fractionPerRound.join(" "),
+      `${r.routeCpuMsPerRequest} / ${r.floorCpuMsPerRequest}`,
+      r.cpuFractionOfFloor,
+      r.storageReadsPerRequest,
+      r.non2xx,
+      r.errors,
+    ]),
+  );
 }

@@ -8,6 +8,7 @@ import type { AppEnv } from "./app-env";
 import { badgeEndpoint, badges } from "./badges";
 import { jsonError } from "./error-body";
 import { feed } from "./feed";
+import { frontCache } from "./front-cache";
 import { health } from "./health";
 import { history } from "./history-api";
 import { metrics } from "./metrics";
@@ -18,6 +19,12 @@ import { statuspageApi } from "./statuspage-api";
 export type { AppEnv } from "./app-env";
 
 export const app = new Hono<AppEnv>();
+
+/** Answers this isolate already sent and may still send: the Worker's fetch() asks it before the app. */
+export const front = frontCache();
+
+// First of all (for requests that come through the app itself, as in tests): the same answers, nothing else run.
+app.use(front.middleware);
 
 // Hono's defaults, less two that would break what the Worker is for. No CSP here: the status page and the badges
 // set their own (the page's allows its stylesheet by hash), and a JSON answer needs none.

@@ -18,7 +18,10 @@ type QuerySchema = ZodType<Record<string, unknown>>;
  * A hit carries `Age` (seconds since it was stored), so a browser or proxy downstream counts the max-age from when
  * the answer was made, not from when the edge handed it over. `X-Edge-Cache: hit | miss` says which it was.
  *
- * Put `etag()` outside this middleware: it then answers `If-None-Match` with 304 for hits and misses alike.
+ * Put `etag()` outside this middleware: it then answers `If-None-Match` with 304 for hits and misses alike. An
+ * answer is stored with its ETag (computed here when the route set none, as etag() computes it: a strong SHA-1 of
+ * the bytes), so etag() only compares it on a hit. Nothing a hit does not need (config, storage, validation) may run
+ * before this middleware. The app's frontCache() keeps the final answers in the isolate's memory, in front of this.
  * Note: the Cache API is a no-op on `*.workers.dev` hosts; it works on a custom domain (and in Miniflare).
  */
 export function edgeCache(options: { query?: QuerySchema } = {}): MiddlewareHandler {
@@ -39,12 +42,13 @@ export function edgeCache(options: { query?: QuerySchema } = {}): MiddlewareHand
     }
 
     await next();
-    if (c.res.status !== 200 || !shareable(c.res.headers)) return;
-    const stored = c.res.clone();
-    const headers = new Headers(stored.headers);
+    if (c.res.status !== 200 || sharedMaxAge(c.res.headers) === null) return;
+    const body = await c.res.clone().arrayBuffer();
+    if (!c.res.headers.has("ETag")) c.res.headers.set("ETag", `"${hex(await crypto.subtle.digest("SHA-1", body))}"`);
+    const headers = new Headers(c.res.headers);
     if (!headers.has("Date")) headers.set("Date", new Date().toUTCString());
     headers.delete("X-Edge-Cache");
-    const put = cache.put(key, new Response(stored.body, { status: 200, headers })).catch(() => undefined);
+    const put = cache.put(key, new Response(body, { status: 200, headers })).catch(() => undefined);
     const ctx = executionCtxOf(c);
     if (ctx) ctx.waitUntil(put);
     else await put; // unit tests without an execution context: store before answering
@@ -83,10 +87,13 @@ function executionCtxOf(c: Context): Pick<ExecutionContext, "waitUntil"> | undef
   }
 }
 
-function shareable(headers: Headers): boolean {
-  if (headers.has("Set-Cookie")) return false;
+/** The seconds a route allowed its answer to be shared for, or null when it may not be stored. */
+export function sharedMaxAge(headers: Headers): number | null {
+  if (headers.has("Set-Cookie")) return null;
   const cc = (headers.get("Cache-Control") ?? "").toLowerCase();
-  if (!/(^|,)\s*public\s*(,|$)/.test(cc) || /(^|,)\s*(private|no-store|no-cache)\b/.test(cc)) return false;
+  if (!/(^|,)\s*public\s*(,|$)/.test(cc) || /(^|,)\s*(private|no-store|no-cache)\b/.test(cc)) return null;
   const maxAge = /(^|,)\s*(?:s-maxage|max-age)\s*=\s*(\d+)/.exec(cc);
-  return maxAge !== null && Number(maxAge[2]) > 0;
+  return maxAge !== null && Number(maxAge[2]) > 0 ? Number(maxAge[2]) : null;
 }
+
+const hex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");

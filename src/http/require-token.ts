@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { bearerMatches } from "./constant-time";
 import { jsonError } from "./error-body";
+import { guard } from "./front-cache";
 
 /** The Worker secrets that hold bearer tokens. */
 export type TokenSecret = "ADMIN_TOKEN" | "ALERTMANAGER_TOKEN" | "METRICS_TOKEN";
@@ -33,6 +34,8 @@ export function secretOf(env: unknown, secrets: readonly TokenSecret[]): string 
  */
 export function requireToken(rule: TokenRule): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // Whether it lets everyone in depends on the secrets of the moment: its answers are never kept in front of it.
+    guard(c.req.raw);
     const token = secretOf(c.env, rule.secrets);
     if (token === undefined) {
       if (rule.whenUnset === "open") return next();

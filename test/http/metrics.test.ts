@@ -6,6 +6,7 @@ import { bearerMatches, secretsEqual } from "../../src/http/constant-time";
 import { countingBindings } from "../helpers/counting-bindings";
 import { faceGet, seedLatest } from "../helpers/faces-app";
 import { incident, minutesAgo, stored } from "../helpers/fixtures";
+import { pick, samples } from "../helpers/metrics-samples";
 import { envWith } from "../helpers/worker";
 
 const TOKEN = "metrics-token-5a6b7c8d9e";
@@ -29,30 +30,6 @@ const config = {
     { id: "fresh", name: "Never checked", type: "http", url: "https://fresh.internal.example/" },
   ],
 };
-
-/** Sample lines as [name, labels, value], with label values unescaped. */
-function samples(text: string): [string, Record<string, string>, number][] {
-  const out: [string, Record<string, string>, number][] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    expect(match, `not a sample line: ${line}`).not.toBeNull();
-    const labels: Record<string, string> = {};
-    const pairs = match![2] ?? "";
-    const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g;
-    let consumed = 0;
-    for (let m = re.exec(pairs); m; m = re.exec(pairs)) {
-      labels[m[1]!] = m[2]!.replace(/\\(["\\n])/g, (_, ch: string) => (ch === "n" ? "\n" : ch));
-      consumed += m[0].length;
-    }
-    expect(consumed, `bad labels in ${line}`).toBe(pairs.length);
-    out.push([match![1]!, labels, Number(match![3])]);
-  }
-  return out;
-}
-
-const pick = (all: ReturnType<typeof samples>, name: string) =>
-  all.filter(([n]) => n === name).map(([, labels, value]) => [labels, value] as const);
 
 beforeEach(async () => {
   await seedLatest(
@@ -100,58 +77,38 @@ describe("GET /metrics", () => {
     }
   });
 
-  it("has blackbox_exporter's series per monitor, labelled by monitor and group", async () => {
+  it("has blackbox_exporter's series per monitor, labelled instance (the id on the open endpoint), monitor and group", async () => {
     const all = samples(await (await faceGet(envWith(config), "/metrics")).text());
     const group = 'Core "A" \\ B\nline';
+    const gw = { instance: "gw", monitor: "gw", group: "Platform" };
+    const slow = { instance: "slow", monitor: "slow", group };
+    // blackbox's meaning: degraded is not success, and a monitor in maintenance keeps its series (0: no verdict kept).
     expect(pick(all, "probe_success")).toEqual([
-      [{ monitor: "gw", group: "Platform" }, 1],
-      [{ monitor: "slow", group }, 1],
-      [{ monitor: "dead" }, 0],
+      [gw, 1],
+      [slow, 0],
+      [{ instance: "dead", monitor: "dead" }, 0],
+      [{ instance: "maint", monitor: "maint" }, 0],
     ]);
     expect(pick(all, "probe_duration_seconds")).toEqual([
-      [{ monitor: "gw", group: "Platform" }, 0.071],
-      [{ monitor: "slow", group }, 5.4],
-      [{ monitor: "maint" }, 0.012],
+      [gw, 0.071],
+      [slow, 5.4],
+      [{ instance: "maint", monitor: "maint" }, 0.012],
     ]);
     expect(pick(all, "probe_http_status_code")).toEqual([
-      [{ monitor: "gw", group: "Platform" }, 200],
-      [{ monitor: "slow", group }, 200],
-      [{ monitor: "dead" }, 0],
-      [{ monitor: "maint" }, 204],
+      [gw, 200],
+      [slow, 200],
+      [{ instance: "dead", monitor: "dead" }, 0],
+      [{ instance: "maint", monitor: "maint" }, 204],
     ]);
     expect(pick(all, "probe_ssl_earliest_cert_expiry")).toEqual([]);
-  });
-
-  it("has edgewatch's own series: one status series per state, open incidents by severity, the last tick", async () => {
-    const all = samples(await (await faceGet(envWith(config), "/metrics")).text());
-    const status = pick(all, "edgewatch_monitor_status");
-    expect(status).toHaveLength(5 * 5);
-    const current = Object.fromEntries(status.filter(([, v]) => v === 1).map(([l]) => [l.monitor, l.state]));
-    expect(current).toEqual({ gw: "up", slow: "degraded", dead: "down", maint: "maintenance", fresh: "unknown" });
-    expect(pick(all, "edgewatch_incidents_open")).toEqual([
-      [{ severity: "SEV-1" }, 0],
-      [{ severity: "SEV-2" }, 1],
-      [{ severity: "SEV-3" }, 0],
-      [{ severity: "SEV-4" }, 1],
-    ]);
-    expect(pick(all, "edgewatch_last_tick_timestamp_seconds")).toEqual([[{}, Date.parse(at) / 1000]]);
-    expect(pick(all, "edgewatch_data_stale")).toEqual([[{}, 0]]);
-    // Ratios from the stored percentages; windows without data have no series rather than a null.
-    expect(pick(all, "edgewatch_uptime_ratio")).toEqual([
-      [{ monitor: "gw", group: "Platform", window: "24h" }, 1],
-      [{ monitor: "gw", group: "Platform", window: "7d" }, 0.9995],
-      [{ monitor: "dead", window: "24h" }, 0],
-      [{ monitor: "dead", window: "7d" }, 0.5],
-      [{ monitor: "dead", window: "30d" }, 0.985],
-      [{ monitor: "dead", window: "90d" }, 0.99123],
-    ]);
+    expect(pick(all, "edgewatch_monitor_maintenance").filter(([, v]) => v === 1)).toEqual([[{ instance: "maint", monitor: "maint" }, 1]]);
   });
 
   it("before any tick: no probe series, every monitor unknown, no last-tick sample, stale", async () => {
     await reset();
     const all = samples(await (await faceGet(envWith(config), "/metrics")).text());
     expect(pick(all, "probe_success")).toEqual([]);
-    expect(pick(all, "edgewatch_monitor_status").filter(([l, v]) => v === 1 && l.state !== "unknown")).toEqual([]);
+    expect(pick(all, "edgewatch_monitor_status").filter(([l, v]) => v === 1 && l.status !== "unknown")).toEqual([]);
     expect(pick(all, "edgewatch_last_tick_timestamp_seconds")).toEqual([]);
     expect(pick(all, "edgewatch_data_stale")).toEqual([[{}, 1]]);
   });
