@@ -16,6 +16,8 @@ import { CoordinatorSql } from "../../src/storage/coordinator-sql";
 import { HotStateStore } from "../../src/storage/hot-state-store";
 import type { Stores } from "../../src/storage/types";
 import { runTick, type TickDeps, type TickWriter } from "../../src/tick/run-tick";
+import { decodeShown } from "../../src/decide/compact-result";
+import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import { probeDeps } from "./monitors";
 
 export function configOf(raw: Record<string, unknown>): Config {
@@ -121,4 +123,10 @@ export async function runJobs(options: WriterOptions, max = 100): Promise<number
 /** Fires the coordinator's alarm if one is set, as the runtime would. */
 export function fireAlarm(): Promise<boolean> {
   return runDurableObjectAlarm(coordinatorOf(env));
+}
+
+/** latest.json as stored in R2 (version and all), each monitor's compact result read back into its fields. */
+export async function storedLatest(): Promise<Record<string, any>> {
+  const raw = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
+  return { ...raw, monitors: Object.fromEntries(Object.entries(raw.monitors).map(([id, r]) => [id, decodeShown(r)])) };
 }

@@ -11,7 +11,7 @@ import { probeBatch } from "../../src/probes/probe-batch";
 import { runTick, type TickWriter } from "../../src/tick/run-tick";
 import { probeDeps } from "../helpers/monitors";
 import { envWith, fireCron, get } from "../helpers/worker";
-import { configOf, inWriter, storedState, tickDeps } from "../helpers/writer";
+import { configOf, inWriter, storedLatest, storedState, tickDeps } from "../helpers/writer";
 
 const base = `http://127.0.0.1:${inject("httpPort")}`;
 const T0 = Date.parse("2026-11-28T10:00:00Z");
@@ -27,9 +27,7 @@ const fleet = (n: number, path = "/slow?ms=100") =>
     timeoutMs: 2_000,
   }));
 
-async function latest(): Promise<Record<string, any>> {
-  return JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
-}
+const latest = storedLatest;
 
 function summaryOf(answer: TickSummary | InvalidConfig): TickSummary {
   if ("errors" in answer) throw new Error(`the coordinator refused the tick: ${answer.errors.join("; ")}`);

@@ -5,11 +5,10 @@ import type { Bindings } from "../../src/env/deps";
 import { incidentId } from "../../src/incidents/incident-id";
 import { STATE_KEY } from "../../src/storage/kv-state-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
-import { decodeShown } from "../../src/decide/compact-result";
 import type { Stores } from "../../src/storage/types";
 import { countingStores } from "../helpers/counting-stores";
 import { adminPost, envWith, fireCron } from "../helpers/worker";
-import { configOf, storedState, tick } from "../helpers/writer";
+import { configOf, storedLatest, storedState, tick } from "../helpers/writer";
 import { pollUntil } from "../helpers/poll";
 import { incident } from "../helpers/fixtures";
 import { recorded, recorderUrl, respond, uniquePrefix } from "../notify/fixtures";
@@ -19,11 +18,7 @@ const base = targetsBase();
 const T0 = Date.parse("2026-11-28T10:00:00Z");
 const minute = (n: number) => T0 + n * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-/** latest.json as stored, with each monitor's compact result read back into its fields. */
-const latestJson = async () => {
-  const raw = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
-  return { ...raw, monitors: Object.fromEntries(Object.entries(raw.monitors).map(([id, r]) => [id, decodeShown(r)])) };
-};
+const latestJson = storedLatest;
 const TOKEN = "adm-incidents-5d21";
 
 /** A gateway monitor on a switchable target (and any other monitors), as raw config and parsed. */
