@@ -9,18 +9,9 @@ import { type Browser, type BrowserContextOptions, chromium, type Page } from "p
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/http-targets";
 import { poll as waitFor } from "./poll";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const ARGS = CHROMIUM_ARGS;
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 const present = existsSync(CHROMIUM);
 const ci = Boolean(process.env.CI);
