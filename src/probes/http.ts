@@ -10,6 +10,20 @@ import { resolveHeaders } from "./resolve-headers";
 import type { ProbeStatus } from "../core/vocabulary";
 import type { CheckReport, HttpProbeResult, ProbeDeps } from "./probe-deps";
 
+/**
+ * The statuses Cloudflare's edge answers for an origin it could not use (the guide's 522): said in words, since the
+ * target itself never sent them and its logs will show nothing.
+ */
+const CLOUDFLARE_ERRORS: Record<number, string> = {
+  520: "the origin answered something unexpected",
+  521: "the origin refused the connection",
+  522: "the connection to the origin timed out",
+  523: "the origin is unreachable",
+  524: "the origin took too long to answer",
+  525: "the TLS handshake with the origin failed",
+  526: "the origin's certificate is invalid",
+};
+
 function statusMatches(code: number, expect: HttpMonitor["expectStatus"]): boolean {
   const ranges = Array.isArray(expect) ? expect : [expect];
   return ranges.some((range) => {
@@ -149,7 +163,8 @@ async function readWanted(
 /** The monitor's expectations in order (status, Location, body, JSON), then the health body and the latency. */
 function judgeAnswer(monitor: HttpMonitor, answer: Answer, latencyMs: number, result: MakeResult): HttpProbeResult {
   const code = answer.response.status;
-  const head = `HTTP ${code} in ${latencyMs} ms`;
+  const edge = CLOUDFLARE_ERRORS[code];
+  const head = `HTTP ${code}${edge ? ` (Cloudflare: ${edge})` : ""} in ${latencyMs} ms`;
   const location = locationOf(answer.response, monitor.url);
   const base = { latencyMs, statusCode: code, redirects: answer.redirects, location: location && redactUrl(location.absolute) };
 

@@ -23,6 +23,14 @@ describe("probeHttp against real local servers", () => {
     expect(r504.error?.detail).toContain(`GET ${base}/status/504`);
   });
 
+  it("says in words what Cloudflare's own 52x statuses mean (the guide's 522): the origin never sent them", async () => {
+    const r = await probeHttp(httpMonitor({ url: `${base}/status/522` }), deps);
+    expect(r).toMatchObject({ status: "down", details: { statusCode: 522 } });
+    expect(r.message).toMatch(/^HTTP 522 \(Cloudflare: the connection to the origin timed out\) in \d+ ms \(expected 200-299\)$/);
+    const plain = await probeHttp(httpMonitor({ url: `${base}/status/502` }), deps);
+    expect(plain.message).toMatch(/^HTTP 502 in \d+ ms/);
+  });
+
   it("accepts the statuses the monitor expects", async () => {
     const r = await probeHttp(httpMonitor({ url: `${base}/status/503`, expectStatus: [200, "500-503"] }), deps);
     expect(r.status).toBe("up");
