@@ -4,6 +4,7 @@ import type { TestProject } from "vitest/node";
 import { startHttpTargets } from "./helpers/http-targets";
 import { startPrometheusStack } from "./helpers/prometheus-stack";
 import { startRecordingServer } from "./helpers/recording-server";
+import { startTcpTargets, type TcpTargetPorts } from "./helpers/tcp-targets";
 import { startTlsServers, type TlsTestValues } from "./helpers/tls-servers";
 
 declare module "vitest" {
@@ -13,6 +14,7 @@ declare module "vitest" {
     silentPort: number;
     refusedPort: number;
     tls: TlsTestValues;
+    tcp: TcpTargetPorts;
   }
 }
 
@@ -31,7 +33,10 @@ export default async function setup(project: TestProject) {
   // TLS servers (Node tls and openssl s_server) with certificates issued for the tests with exact dates.
   const tls = await startTlsServers();
   project.provide("tls", tls.values.tls);
+  // Plain TCP services for the tcp probe: a Redis-like PING/+PONG, one that wants a password, an SSH banner.
+  const tcp = await startTcpTargets();
+  project.provide("tcp", tcp.ports);
   return async () => {
-    await Promise.all([http.close(), prom.close(), recorder.close(), tls.close()]);
+    await Promise.all([http.close(), prom.close(), recorder.close(), tls.close(), tcp.close()]);
   };
 }

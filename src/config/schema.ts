@@ -3,6 +3,7 @@ import * as z from "zod";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
+import { TcpMonitor } from "./tcp-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
 
@@ -41,7 +42,7 @@ export const HttpMonitor = z
   });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
-export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor]);
+export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor, TcpMonitor]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 

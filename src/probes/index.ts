@@ -3,6 +3,7 @@ import { settleWithin } from "../core/settle-within";
 import { probeAlertmanager } from "./alertmanager";
 import { probeHttp } from "./http";
 import { probePrometheus } from "./prometheus";
+import { probeTcp } from "./tcp";
 import { probeTls } from "./tls";
 import type { ProbeDeps, ProbeResult } from "./types";
 import { capProbeTexts } from "./cap-texts";
@@ -13,6 +14,7 @@ const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>,
   tls: probeTls,
   prometheus: probePrometheus,
   alertmanager: probeAlertmanager,
+  tcp: probeTcp,
 };
 
 /** Grace on top of a monitor's own timeout before the tick gives up on a probe that ignores it. */

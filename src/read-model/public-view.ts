@@ -39,6 +39,8 @@ const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: 
         : [],
     }),
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
+  // Not the answer itself: a banner names software and versions (`SSH-2.0-OpenSSH_9.6p1 Ubuntu`).
+  tcp: (d) => pick(d, ["tls", "connectMs", "answerMatched", "locations"]),
 };
 
 function pick(details: Details, keys: readonly string[], extra: Details = {}): Details {

@@ -11,6 +11,8 @@ const INSTANCE = "10.0.3.4:9100";
 const LAST_ERROR = `Get "http://${INSTANCE}/metrics": dial tcp ${INSTANCE}: connect: connection refused`;
 const INTERNAL_HOST = "gateway.prod.internal";
 const CERT_NAME = "api.corp-secret.example";
+const REDIS_HOST = "cache.corp-secret.example";
+const BANNER = "redis_version:7.2.4 on 10.2.2.2";
 
 const config = {
   title: "Platform",
@@ -18,6 +20,7 @@ const config = {
     { id: "prom", name: "Prometheus", type: "prometheus", url: "https://prom.tunnel.example.com" },
     { id: "gw", name: "API gateway", type: "http", url: `https://${INTERNAL_HOST}/health` },
     { id: "cert", name: "Gateway certificate", type: "tls", host: CERT_NAME },
+    { id: "cache", name: "Cache", type: "tcp", host: REDIS_HOST, port: 6379, send: "PING\r\n", expect: "+PONG" },
     { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true },
   ],
 };
@@ -81,6 +84,16 @@ async function seed() {
         },
         at,
       ),
+      cache: stored(
+        {
+          type: "tcp",
+          status: "down",
+          latencyMs: 3,
+          message: `connected in 3 ms; answer does not start with "+PONG"`,
+          details: { tls: false, connectMs: 3, answerMatched: false, answer: BANNER },
+        },
+        at,
+      ),
       site: stored(
         {
           status: "down",
@@ -96,7 +109,18 @@ async function seed() {
   return open;
 }
 
-const SECRETS = [INSTANCE, "10.0.3.4", "10.0.9.9", "10.1.1.1", INTERNAL_HOST, CERT_NAME, "lastError", "connection refused"];
+const SECRETS = [
+  INSTANCE,
+  "10.0.3.4",
+  "10.0.9.9",
+  "10.1.1.1",
+  INTERNAL_HOST,
+  CERT_NAME,
+  "lastError",
+  "connection refused",
+  REDIS_HOST,
+  BANNER,
+];
 
 afterEach(resetBindings);
 
@@ -144,6 +168,8 @@ describe("public views show what a visitor may see", () => {
       redirects: 1,
       checks: { db: { state: "fail", value: "dial tcp (address hidden) refused" } },
     });
+    // A tcp monitor's answer names software and versions: the visitor learns only whether it matched.
+    expect(byId.cache?.details).toEqual({ tls: false, connectMs: 3, answerMatched: false });
     expect(byId.gw?.message).toBe("connection failed: could not reach (address hidden) ((address hidden))");
     // Marked public: its target and words are the visitor's to see.
     expect(byId.site).toMatchObject({
@@ -160,6 +186,7 @@ describe("public views show what a visitor may see", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.text();
-    for (const secret of [INSTANCE, LAST_ERROR, INTERNAL_HOST, CERT_NAME]) expect(body).toContain(JSON.stringify(secret).slice(1, -1));
+    for (const secret of [INSTANCE, LAST_ERROR, INTERNAL_HOST, CERT_NAME, BANNER])
+      expect(body).toContain(JSON.stringify(secret).slice(1, -1));
   });
 });
