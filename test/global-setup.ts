@@ -1,6 +1,7 @@
 // Runs in Node before the workerd test pool: starts the real servers the tests probe.
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
+import { startDohServer } from "./helpers/doh-targets";
 import { startHttpTargets } from "./helpers/http-targets";
 import { startPrometheusStack } from "./helpers/prometheus-stack";
 import { startRecordingServer } from "./helpers/recording-server";
@@ -15,6 +16,8 @@ declare module "vitest" {
     refusedPort: number;
     tls: TlsTestValues;
     tcp: TcpTargetPorts;
+    /** The local DNS-over-HTTPS server (RFC 8484) with the zone of test/helpers/doh-targets.ts. */
+    dohUrl: string;
   }
 }
 
@@ -36,7 +39,10 @@ export default async function setup(project: TestProject) {
   // Plain TCP services for the tcp probe: a Redis-like PING/+PONG, one that wants a password, an SSH banner.
   const tcp = await startTcpTargets();
   project.provide("tcp", tcp.ports);
+  // The dns monitors' resolver: tests never reach the default (Cloudflare's), only this one.
+  const doh = await startDohServer();
+  project.provide("dohUrl", doh.url);
   return async () => {
-    await Promise.all([http.close(), prom.close(), recorder.close(), tls.close(), tcp.close()]);
+    await Promise.all([http.close(), prom.close(), recorder.close(), tls.close(), tcp.close(), doh.close()]);
   };
 }

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
+import { DnsMonitor } from "./dns-monitor";
 import { TcpMonitor } from "./tcp-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
@@ -42,7 +43,14 @@ export const HttpMonitor = z
   });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
-export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor, TcpMonitor]);
+export const Monitor = z.discriminatedUnion("type", [
+  HttpMonitor,
+  TlsMonitor,
+  PrometheusMonitor,
+  AlertmanagerMonitor,
+  TcpMonitor,
+  DnsMonitor,
+]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 

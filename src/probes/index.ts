@@ -3,6 +3,7 @@ import { settleWithin } from "../core/settle-within";
 import { probeAlertmanager } from "./alertmanager";
 import { probeHttp } from "./http";
 import { probePrometheus } from "./prometheus";
+import { probeDns } from "./dns";
 import { probeTcp } from "./tcp";
 import { probeTls } from "./tls";
 import type { ProbeDeps, ProbeResult } from "./types";
@@ -15,6 +16,7 @@ const probes: { [T in Monitor["type"]]: (monitor: Extract<Monitor, { type: T }>,
   prometheus: probePrometheus,
   alertmanager: probeAlertmanager,
   tcp: probeTcp,
+  dns: probeDns,
 };
 
 /** Grace on top of a monitor's own timeout before the tick gives up on a probe that ignores it. */

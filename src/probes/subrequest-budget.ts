@@ -14,6 +14,8 @@ export function probeCost(monitor: Monitor): number {
       return 4 + (monitor.queries?.length ?? 0);
     case "alertmanager":
       return 3;
+    case "dns":
+      return 1;
     case "tcp":
       return monitor.tls ? 2 : 1; // with tls, a failed handshake is told from a refused port by one plain connect
   }

@@ -41,6 +41,13 @@ const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: 
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
   // Not the answer itself: a banner names software and versions (`SSH-2.0-OpenSSH_9.6p1 Ubuntu`).
   tcp: (d) => pick(d, ["tls", "connectMs", "answerMatched", "locations"]),
+  // Counts, not values: a record of a name not marked public can be an internal address.
+  dns: (d) => ({
+    ...pick(d, ["recordType", "rcode", "ttl", "locations"]),
+    recordCount: Array.isArray(d.records) ? d.records.length : 0,
+    missingCount: Array.isArray(d.missing) ? d.missing.length : 0,
+    unexpectedCount: Array.isArray(d.unexpected) ? d.unexpected.length : 0,
+  }),
 };
 
 function pick(details: Details, keys: readonly string[], extra: Details = {}): Details {

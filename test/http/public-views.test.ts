@@ -21,6 +21,7 @@ const config = {
     { id: "gw", name: "API gateway", type: "http", url: `https://${INTERNAL_HOST}/health` },
     { id: "cert", name: "Gateway certificate", type: "tls", host: CERT_NAME },
     { id: "cache", name: "Cache", type: "tcp", host: REDIS_HOST, port: 6379, send: "PING\r\n", expect: "+PONG" },
+    { id: "db-dns", name: "Database DNS", type: "dns", host: "db.corp-secret.example", expect: ["10.9.8.6"] },
     { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true },
   ],
 };
@@ -94,6 +95,15 @@ async function seed() {
         },
         at,
       ),
+      "db-dns": stored(
+        {
+          type: "dns",
+          status: "down",
+          message: "A 10.9.8.6 missing (got 10.9.8.7)",
+          details: { recordType: "A", rcode: "NOERROR", records: ["10.9.8.7"], ttl: 60, missing: ["10.9.8.6"], unexpected: [] },
+        },
+        at,
+      ),
       site: stored(
         {
           status: "down",
@@ -120,6 +130,9 @@ const SECRETS = [
   "connection refused",
   REDIS_HOST,
   BANNER,
+  "10.9.8.7",
+  "10.9.8.6",
+  "db.corp-secret",
 ];
 
 afterEach(resetBindings);
@@ -170,6 +183,16 @@ describe("public views show what a visitor may see", () => {
     });
     // A tcp monitor's answer names software and versions: the visitor learns only whether it matched.
     expect(byId.cache?.details).toEqual({ tls: false, connectMs: 3, answerMatched: false });
+    // A dns monitor's records may be internal addresses: counts only, and the message's addresses hidden.
+    expect(byId["db-dns"]?.details).toEqual({
+      recordType: "A",
+      rcode: "NOERROR",
+      ttl: 60,
+      recordCount: 1,
+      missingCount: 1,
+      unexpectedCount: 0,
+    });
+    expect(byId["db-dns"]?.message).toBe("A (address hidden) missing (got (address hidden))");
     expect(byId.gw?.message).toBe("connection failed: could not reach (address hidden) ((address hidden))");
     // Marked public: its target and words are the visitor's to see.
     expect(byId.site).toMatchObject({
