@@ -1,5 +1,6 @@
 import * as z from "zod";
 
+import { Assertion } from "./assertion";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
@@ -31,6 +32,8 @@ export const HttpMonitor = z
     followRedirects: z.boolean().default(true),
     /** With `followRedirects: false`: the answer's `Location` must start with this (absolute, or as the server sent it). */
     expectLocation: z.string().min(1).max(2000).optional(),
+    /** Checks on any field of the JSON body (a JSON Pointer) or on a header; each failing one makes the monitor its severity. */
+    assertions: z.array(Assertion).min(1).max(20).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.expectLocation !== undefined && m.followRedirects) {

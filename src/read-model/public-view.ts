@@ -16,7 +16,11 @@ type Details = Record<string, unknown>;
 
 /** Per monitor type, the details a visitor may see. A new type must say which, or the compiler complains. */
 const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: string) => string) => Details } = {
-  http: (d, hide) => pick(d, ["statusCode", "redirects", "locations"], { checks: publicChecks(d.checks, hide) }),
+  http: (d, hide) =>
+    pick(d, ["statusCode", "redirects", "locations", "assertionsPassed"], {
+      checks: publicChecks(d.checks, hide),
+      ...publicAssertions(d.assertions, hide),
+    }),
   tls: (d) =>
     pick(d, [
       "source",
@@ -63,6 +67,13 @@ function publicChecks(checks: unknown, hide: (text: string) => string): unknown 
     out[hide(name)] = { state: report?.state, value: typeof report?.value === "string" ? hide(report.value) : report?.value };
   }
   return out;
+}
+
+/** Failing assertions keep what was seen (that is their point), with the addresses in it hidden like any text. */
+function publicAssertions(assertions: unknown, hide: (text: string) => string): Details {
+  if (!Array.isArray(assertions)) return {};
+  const text = (v: unknown) => (typeof v === "string" ? hide(v) : v);
+  return { assertions: assertions.map((a: Details) => ({ ...a, seen: text(a?.seen), value: text(a?.value), why: text(a?.why) })) };
 }
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi;
