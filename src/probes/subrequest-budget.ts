@@ -11,7 +11,7 @@ export function probeCost(monitor: Monitor): number {
     case "tls":
       return 2; // the handshake read and the runtime's trust check (a DNS lookup only when a connect fails)
     case "prometheus":
-      return 4 + (monitor.queries?.length ?? 0);
+      return 4 + (monitor.ruleHealth ? 1 : 0) + (monitor.queries?.length ?? 0);
     case "alertmanager":
       return 3;
     case "dns":

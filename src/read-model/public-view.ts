@@ -36,12 +36,30 @@ const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: 
       "locations",
     ]),
   // Targets down by job only: an `instance` and a `lastError` are internal addresses.
+  // Rules by group and name: their lastError quotes queries and series.
   prometheus: (d) =>
-    pick(d, ["ready", "targetsTotal", "targetsDownTotal", "alertsFiring", "alertsFiringTotal", "queries", "locations"], {
-      targetsDown: Array.isArray(d.targetsDown)
-        ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" }))
-        : [],
-    }),
+    pick(
+      d,
+      [
+        "ready",
+        "targetsTotal",
+        "targetsDownTotal",
+        "alertsFiring",
+        "alertsFiringTotal",
+        "queries",
+        "rulesTotal",
+        "rulesUnhealthyTotal",
+        "locations",
+      ],
+      {
+        targetsDown: Array.isArray(d.targetsDown)
+          ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" }))
+          : [],
+        ...(Array.isArray(d.rulesUnhealthy)
+          ? { rulesUnhealthy: d.rulesUnhealthy.map((r: Details) => ({ group: r?.group, rule: r?.rule, health: r?.health })) }
+          : {}),
+      },
+    ),
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
   // Not the answer itself: a banner names software and versions (`SSH-2.0-OpenSSH_9.6p1 Ubuntu`).
   tcp: (d) => pick(d, ["tls", "connectMs", "answerMatched", "locations"]),
