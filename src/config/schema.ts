@@ -5,6 +5,7 @@ import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
 import { DnsMonitor } from "./dns-monitor";
+import { PushMonitor } from "./push-monitor";
 import { TcpMonitor } from "./tcp-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
@@ -53,6 +54,7 @@ export const Monitor = z.discriminatedUnion("type", [
   AlertmanagerMonitor,
   TcpMonitor,
   DnsMonitor,
+  PushMonitor,
 ]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];

@@ -16,6 +16,8 @@ export function probeCost(monitor: Monitor): number {
       return 3;
     case "dns":
       return 1;
+    case "push":
+      return 0; // nothing is probed: the writer judges the last beat
     case "tcp":
       return monitor.tls ? 2 : 1; // with tls, a failed handshake is told from a refused port by one plain connect
   }

@@ -3,6 +3,7 @@ import type { AlertmanagerProbeResult } from "./alertmanager";
 import type { HttpProbeResult, ProbeDeps } from "./probe-deps";
 import type { PrometheusProbeResult } from "./prometheus";
 import type { DnsProbeResult } from "./dns";
+import type { PushProbeResult } from "./push";
 import type { TcpProbeResult } from "./tcp";
 import type { TlsProbeResult } from "./tls";
 
@@ -16,6 +17,7 @@ export type ProbeResult =
   | PrometheusProbeResult
   | AlertmanagerProbeResult
   | TcpProbeResult
-  | DnsProbeResult;
+  | DnsProbeResult
+  | PushProbeResult;
 
 export type Probe<M extends Monitor = Monitor> = (monitor: M, deps: ProbeDeps) => Promise<ProbeResult>;

@@ -63,6 +63,10 @@ const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: 
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
   // Not the answer itself: a banner names software and versions (`SSH-2.0-OpenSSH_9.6p1 Ubuntu`).
   tcp: (d) => pick(d, ["tls", "connectMs", "answerMatched", "locations"]),
+  push: (d, hide) =>
+    pick(d, ["lastBeatAt", "ageSeconds", "reportedStatus", "periodMinutes", "graceMinutes", "locations"], {
+      checks: publicChecks(d.checks, hide),
+    }),
   // Counts, not values: a record of a name not marked public can be an internal address.
   dns: (d) => ({
     ...pick(d, ["recordType", "rcode", "ttl", "locations"]),

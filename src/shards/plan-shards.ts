@@ -7,7 +7,15 @@ import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
  * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
  * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
  */
-export const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.5, prometheus: 0.8, alertmanager: 0.8, tls: 1, tcp: 0.3, dns: 0.3 };
+export const PROBE_CPU_MS: Record<Monitor["type"], number> = {
+  http: 0.5,
+  prometheus: 0.8,
+  alertmanager: 0.8,
+  tls: 1,
+  tcp: 0.3,
+  dns: 0.3,
+  push: 0,
+};
 const TICK_BASE_CPU_MS = 3.5;
 export const SHARD_BASE_CPU_MS = 2;
 /**

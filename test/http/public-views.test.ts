@@ -22,6 +22,7 @@ const config = {
     { id: "cert", name: "Gateway certificate", type: "tls", host: CERT_NAME },
     { id: "cache", name: "Cache", type: "tcp", host: REDIS_HOST, port: 6379, send: "PING\r\n", expect: "+PONG" },
     { id: "db-dns", name: "Database DNS", type: "dns", host: "db.corp-secret.example", expect: ["10.9.8.6"] },
+    { id: "cluster", name: "Cluster jobs", type: "push", tokenSecret: "PUSH_TOKEN" },
     { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true },
   ],
 };
@@ -104,6 +105,23 @@ async function seed() {
         },
         at,
       ),
+      cluster: stored(
+        {
+          type: "push",
+          status: "down",
+          latencyMs: null,
+          message: "beat 20 s ago: pg_isready: postgres.arch-separation.svc:5432 - no response; the job reports down",
+          details: {
+            lastBeatAt: at,
+            ageSeconds: 20,
+            reportedStatus: "down",
+            checks: { postgres: { state: "fail", value: "down" }, "db 10.7.7.7": { state: "pass", value: "up" } },
+            periodMinutes: 1,
+            graceMinutes: 1,
+          },
+        },
+        at,
+      ),
       site: stored(
         {
           status: "down",
@@ -133,6 +151,8 @@ const SECRETS = [
   "10.9.8.7",
   "10.9.8.6",
   "db.corp-secret",
+  "arch-separation.svc",
+  "10.7.7.7",
 ];
 
 afterEach(resetBindings);
@@ -193,6 +213,9 @@ describe("public views show what a visitor may see", () => {
       unexpectedCount: 0,
     });
     expect(byId["db-dns"]?.message).toBe("A (address hidden) missing (got (address hidden))");
+    // A beat's words and check names go through the same hiding as any text.
+    expect(byId.cluster?.message).toBe("beat 20 s ago: pg_isready: (address hidden) - no response; the job reports down");
+    expect(byId.cluster?.details).toMatchObject({ reportedStatus: "down", ageSeconds: 20, checks: { postgres: { state: "fail" } } });
     expect(byId.gw?.message).toBe("connection failed: could not reach (address hidden) ((address hidden))");
     // Marked public: its target and words are the visitor's to see.
     expect(byId.site).toMatchObject({
