@@ -1,6 +1,7 @@
 import type { MonitorStatus } from "../probes/types";
 import type { LocationReport } from "../probes/location-report";
 import type { MonitorView, StatusView } from "./status-view";
+import { TYPE_FAMILIES } from "./type-metrics";
 
 /**
  * The status view in the Prometheus text exposition format 0.0.4, with blackbox_exporter's metric names so existing
@@ -65,6 +66,18 @@ function locationsOf(m: MonitorView): Pick<LocationReport, "location" | "status"
 /** A result the tick actually stored (not a monitor never checked, nor the KV copy without latencies and details). */
 const hasResult = (m: MonitorView) => m.status !== "unknown" && m.checkedAt !== null;
 
+/** The families some types have, for the monitors whose last result says. */
+function typedFamilies(monitors: readonly MonitorView[]): string[] {
+  return TYPE_FAMILIES.map((f) => {
+    const samples: Sample[] = [];
+    for (const m of monitors.filter(hasResult)) {
+      const value = f.value(m);
+      if (value !== null) samples.push([labelsOf(m), value]);
+    }
+    return family(f.name, f.help, samples);
+  });
+}
+
 export function metricsText(view: StatusView): string {
   const monitors = view.monitors;
   const success: Sample[] = [];
@@ -102,6 +115,7 @@ export function metricsText(view: StatusView): string {
     }
   }
 
+  const typed = typedFamilies(monitors);
   const open = view.incidents.filter((i) => i.status === "open");
   const incidents: Sample[] = SEVERITIES.map((severity) => [{ severity }, open.filter((i) => i.severity === severity).length]);
   const lastTick = seconds(view.updatedAt);
@@ -116,6 +130,7 @@ export function metricsText(view: StatusView): string {
       family("probe_duration_seconds", "How long the last probe took, in seconds.", duration),
       family("probe_http_status_code", "HTTP status code of the last probe's response; 0 when there was none.", httpStatus),
       family("probe_ssl_earliest_cert_expiry", "Earliest expiry of the certificates the server sent, in unix seconds.", certExpiry),
+      ...typed,
       family(
         "edgewatch_location_probe_success",
         "Per location of a monitor probed from several: 1 when up or degraded there, 0 when down; absent when that location did not answer.",
