@@ -1,6 +1,7 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
 import { MAX_CONCURRENT_PROBES } from "../net/pool";
+import { isProbed } from "../probes";
 import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
 /**
@@ -93,14 +94,16 @@ function pack(monitors: readonly Monitor[], room: Room, location: LocationHint |
  */
 export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan {
   const { subrequests, cpuMs, monitorsPerShard } = config.limits;
-  const located = config.monitors.some((m) => m.locations?.length);
+  // Push monitors take no room: nothing probes them, their writer judges them (and counts in its own estimate).
+  const monitors = config.monitors.filter(isProbed);
+  const located = monitors.some((m) => m.locations?.length);
   const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard };
   const writerCpuMs = round(WRITER_BASE_CPU_MS + WRITER_CPU_MS_PER_MONITOR * config.monitors.length);
-  if (!located && fits(config.monitors, inlineRoom)) return { inline: true, shards: [], dropped: [], writerCpuMs };
+  if (!located && fits(monitors, inlineRoom)) return { inline: true, shards: [], dropped: [], writerCpuMs };
 
   const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard, wallMs: SHARD_WALL_BUDGET_MS };
   const byLocation = new Map<LocationHint | null, Monitor[]>([[null, []]]);
-  for (const monitor of config.monitors) {
+  for (const monitor of monitors) {
     for (const location of monitor.locations ?? [null]) {
       const list = byLocation.get(location) ?? [];
       list.push(monitor);

@@ -256,4 +256,17 @@ describe("planTick", () => {
     expect(plan.shards.every((s) => s.monitors.length === 25)).toBe(true);
     expect(ids(plan.shards)).toEqual(cfg.monitors.map((m) => m.id));
   });
+  it("gives push monitors no room: nothing probes them, and the writer's estimate still counts them", () => {
+    const push = Array.from({ length: 40 }, (_, i) => ({ id: `job-${i}`, name: `Job ${i}`, type: "push", tokenSecret: "PUSH_TOKEN" }));
+    const plan = planTick(config([http(1), ...push]));
+    expect(plan).toMatchObject({ inline: true, shards: [], dropped: [] });
+    expect(plan.writerCpuMs).toBe(
+      planTick(
+        config(
+          Array.from({ length: 41 }, (_, i) => http(i)),
+          { subrequests: 1000, cpuMs: 1000, monitorsPerShard: 500 },
+        ),
+      ).writerCpuMs,
+    );
+  });
 });
