@@ -1,22 +1,10 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
 import { MAX_CONCURRENT_PROBES } from "../net/pool";
-import { isProbed } from "../probes";
-import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
+import { isProbed, probeCost, probeCpuMs } from "../probes";
+import { RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
-/**
- * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
- * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
- */
-export const PROBE_CPU_MS: Record<Monitor["type"], number> = {
-  http: 0.5,
-  prometheus: 0.8,
-  alertmanager: 0.8,
-  tls: 1,
-  tcp: 0.3,
-  dns: 0.3,
-  push: 0,
-};
+/** What an invocation spends around its probes (each probe's own CPU is its type's, probes/index.ts). */
 const TICK_BASE_CPU_MS = 3.5;
 export const SHARD_BASE_CPU_MS = 2;
 /**
@@ -67,7 +55,7 @@ function fits(monitors: readonly Monitor[], room: Room): boolean {
   let cpu = 0;
   for (const m of monitors) {
     subrequests += 2 * probeCost(m);
-    cpu += PROBE_CPU_MS[m.type];
+    cpu += probeCpuMs(m);
   }
   const inTime = room.wallMs === undefined || worstCaseWallMs(monitors) <= room.wallMs;
   return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs && inTime;

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
+import { probeCost, probeCpuMs } from "../../src/probes";
 import { RESERVED_SUBREQUESTS } from "../../src/probes/subrequest-budget";
-import { probeCost } from "../../src/probes/subrequest-budget";
-import {
-  PROBE_CPU_MS,
-  SHARD_BASE_CPU_MS,
-  SHARD_WALL_BUDGET_MS,
-  type ShardPlan,
-  planTick,
-  worstCaseWallMs,
-} from "../../src/shards/plan-shards";
+import { SHARD_BASE_CPU_MS, SHARD_WALL_BUDGET_MS, type ShardPlan, planTick, worstCaseWallMs } from "../../src/shards/plan-shards";
 
 // Timeouts short enough that the wall-time bound never binds, unless a test says otherwise.
 const http = (i: number, fields: Record<string, unknown> = {}) => ({
@@ -37,7 +30,7 @@ function expectWithinLimits(shard: ShardPlan, limits: Config["limits"]) {
   expect(shard.monitors.length).toBeGreaterThan(0);
   expect(shard.monitors.length).toBeLessThanOrEqual(limits.monitorsPerShard);
   expect(shard.monitors.reduce((sum, m) => sum + 2 * probeCost(m), 0)).toBeLessThanOrEqual(limits.subrequests);
-  expect(shard.monitors.reduce((sum, m) => sum + PROBE_CPU_MS[m.type], 0)).toBeLessThanOrEqual(limits.cpuMs - SHARD_BASE_CPU_MS);
+  expect(shard.monitors.reduce((sum, m) => sum + probeCpuMs(m), 0)).toBeLessThanOrEqual(limits.cpuMs - SHARD_BASE_CPU_MS);
   expect(worstCaseWallMs(shard.monitors)).toBeLessThanOrEqual(SHARD_WALL_BUDGET_MS);
 }
 
