@@ -41,6 +41,7 @@ export const TEST_ZONE: Zone = {
     CAA: [[0, "issue", "letsencrypt.org"]],
   },
   "www.example.test": { CNAME: "api.example.test" },
+  "many.example.test": { A: Array.from({ length: 30 }, (_, i) => `198.51.100.${i + 1}`) },
   "empty.example.test": {},
   "servfail.example.test": { rcode: 2 },
   "refused.example.test": { rcode: 5 },

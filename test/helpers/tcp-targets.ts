@@ -52,7 +52,8 @@ export async function startTcpTargets(): Promise<{ ports: TcpTargetPorts; close:
   const [redis, redisAuth, ssh, hangUp] = await Promise.all([
     startRedisLike(),
     startRedisLike({ requirePass: true }),
-    startBanner("SSH-2.0-OpenSSH_9.6p1 Edgewatch-Test\r\n"),
+    // Longer than what details keep (64 characters), as banners with a distribution's comment are.
+    startBanner("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5 Edgewatch-Test-Server with a long comment\r\n"),
     startHangingUp(),
   ]);
   return {

@@ -94,6 +94,14 @@ describe("assertions", () => {
     expect(outcome.note).toBe("/checks/queue_depth is 250, expected < 100 (and 2 more assertions failing)");
   });
 
+  it("keeps 200 characters of what was seen, and tests a pattern on the first 256 characters only", () => {
+    const long = ok({ text: `${"a".repeat(300)}END` });
+    const seen = evaluateAssertions([a({ path: "/text", op: "==", value: "x" })], none, long).failed[0]!.seen as string;
+    expect(seen).toHaveLength(200);
+    expect(evaluateAssertions([a({ path: "/text", op: "matches", value: "^a+" })], none, long).status).toBe("up");
+    expect(evaluateAssertions([a({ path: "/text", op: "matches", value: "END$" })], none, long).status).toBe("down");
+  });
+
   it("says why a path could not be read", () => {
     const outcome = evaluateAssertions([a({ path: "/x", op: "==", value: 1 })], none, { ok: false, why: "invalid JSON body" });
     expect(outcome.note).toBe("/x unreadable (invalid JSON body), expected == 1");

@@ -39,6 +39,13 @@ describe("dns monitors against a local DNS-over-HTTPS server", () => {
     expect(cname).toMatchObject({ status: "up", details: { records: ["api.example.test"] } });
   });
 
+  it("keeps 20 records in details, and counts them all", async () => {
+    const r = await probeDns(dns({ host: "many.example.test" }), deps);
+    expect(r.status).toBe("up");
+    expect(r.details.records).toHaveLength(20);
+    expect(r.message).toMatch(/^30 A records in \d+ ms$/);
+  });
+
   it("follows a CNAME to the records asked for", async () => {
     const r = await probeDns(dns({ host: "www.example.test", expect: ["203.0.113.10"] }), deps);
     expect(r).toMatchObject({ status: "up", details: { records: ["203.0.113.10", "203.0.113.11"] } });
