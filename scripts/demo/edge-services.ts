@@ -32,6 +32,51 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** One beat of the demo job: its pg_isready (a connect to the Postgres stand-in) and Prometheus's health, pushed. */
+async function beat(origin: string, token: string, checks: { postgresPort: number; demoBaseUrl: string }): Promise<void> {
+  const [db, prometheus] = await Promise.all([
+    accepts(checks.postgresPort),
+    fetch(`${checks.demoBaseUrl}/monitoring/prometheus/-/healthy`).then(
+      (r) => r.ok,
+      () => false,
+    ),
+  ]);
+  const body = {
+    status: db ? (prometheus ? "up" : "degraded") : "down",
+    message: `pg_isready: ${db ? "accepting connections" : "no response"}; pods not Running: 0`,
+    checks: { postgres: db ? "up" : "down", pods: "ok", prometheus: prometheus ? "up" : "down" },
+  };
+  try {
+    const response = await fetch(`${origin}/api/push/${PUSH_ID}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) console.error(`edgewatch demo job: push answered HTTP ${response.status}`);
+  } catch (error) {
+    console.error(`edgewatch demo job: push failed: ${(error as Error).message}`);
+  }
+}
+
+/** The demo config's push, dns and tcp monitors, on the services just started. */
+function edgeMonitors(tokenSecret: string, dohUrl: string, redisPort: number): object[] {
+  return [
+    { id: PUSH_ID, name: "Cluster jobs (pushed)", group: "Platform", type: "push", tokenSecret, criticalChecks: ["postgres"] },
+    { id: "api-dns", name: "API DNS", group: "Platform", type: "dns", host: DEMO_HOST, expect: [DEMO_ADDRESS], resolver: dohUrl },
+    {
+      id: "cache",
+      name: "Cache (Redis)",
+      group: "Platform",
+      type: "tcp",
+      host: "127.0.0.1",
+      port: redisPort,
+      send: "PING\r\n",
+      expect: "+PONG",
+    },
+  ];
+}
+
 export async function startEdgeServices(demoBaseUrl: string, tokenSecret: string): Promise<EdgeServices> {
   const doh = await startDohServer({ [DEMO_HOST]: { A: [DEMO_ADDRESS] } });
   const redis = await startRedisLike();
@@ -43,59 +88,9 @@ export async function startEdgeServices(demoBaseUrl: string, tokenSecret: string
     ["postgres", postgres],
   ]);
   let timer: ReturnType<typeof setInterval> | undefined;
-
-  const beat = async (origin: string, token: string) => {
-    const [db, prometheus] = await Promise.all([
-      accepts(postgres.port),
-      fetch(`${demoBaseUrl}/monitoring/prometheus/-/healthy`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    ]);
-    const body = {
-      status: db ? (prometheus ? "up" : "degraded") : "down",
-      message: `pg_isready: ${db ? "accepting connections" : "no response"}; pods not Running: 0`,
-      checks: { postgres: db ? "up" : "down", pods: "ok", prometheus: prometheus ? "up" : "down" },
-    };
-    const response = await fetch(`${origin}/api/push/${PUSH_ID}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }).catch((error: unknown) => ({ ok: false, status: String(error) }) as const);
-    if (!response.ok) console.error(`edgewatch demo job: push answered ${response.status}`);
-    if (response instanceof Response) await response.arrayBuffer();
-  };
-
+  const checks = { postgresPort: postgres.port, demoBaseUrl };
   return {
-    monitors: [
-      {
-        id: PUSH_ID,
-        name: "Cluster jobs (pushed)",
-        group: "Platform",
-        type: "push",
-        tokenSecret,
-        criticalChecks: ["postgres"],
-      },
-      {
-        id: "api-dns",
-        name: "API DNS",
-        group: "Platform",
-        type: "dns",
-        host: DEMO_HOST,
-        expect: [DEMO_ADDRESS],
-        resolver: doh.url,
-      },
-      {
-        id: "cache",
-        name: "Cache (Redis)",
-        group: "Platform",
-        type: "tcp",
-        host: "127.0.0.1",
-        port: redis.port,
-        send: "PING\r\n",
-        expect: "+PONG",
-      },
-    ],
+    monitors: edgeMonitors(tokenSecret, doh.url, redis.port),
     routes: (req, res, url) => {
       const match = /^\/demo\/stop\/(\w+)$/.exec(url.pathname);
       if (!match || req.method !== "POST") return false;
@@ -105,8 +100,8 @@ export async function startEdgeServices(demoBaseUrl: string, tokenSecret: string
       return true;
     },
     startJob: async (origin, token, everyMs) => {
-      await beat(origin, token);
-      timer = setInterval(() => void beat(origin, token), everyMs);
+      await beat(origin, token, checks);
+      timer = setInterval(() => void beat(origin, token, checks), everyMs);
     },
     close: async () => {
       clearInterval(timer);

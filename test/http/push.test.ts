@@ -2,6 +2,7 @@ import { resetBindings } from "../helpers/reset";
 import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { coordinatorOf } from "../../src/coordinator/coordinator";
+import { matchesEach } from "../../src/http/constant-time";
 import worker from "../../src/index";
 import { CoordinatorSql } from "../../src/storage/coordinator-sql";
 import { envWith, fireCron, get } from "../helpers/worker";
@@ -229,5 +230,9 @@ describe("push monitors", () => {
       "monitors[0].tokenSecret: must be a secret's name",
       "monitors[0].locations: push monitors are not probed from anywhere: the job reports in",
     ]);
+  });
+  it("compares a token with every monitor's, an unset one never matching", async () => {
+    expect(await matchesEach("abc", ["abc", "abd", undefined, "", "abc"])).toEqual([true, false, false, false, true]);
+    expect(await matchesEach("", [undefined, ""])).toEqual([false, false]);
   });
 });
