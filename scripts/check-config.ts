@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { parseConfigText } from "../src/config/load";
 import { planTick } from "../src/shards/plan-shards";
 
+/** Beats a day the Free plan holds beside the ticks and archives (test/tick/push-day.test.ts: 72,000 beats fit). */
+const PUSH_BEATS_FREE = 75_000;
+
 const file = process.argv[2];
 if (!file) {
   console.error("usage: npm run check-config -- <config.json>");
@@ -42,4 +45,14 @@ if (plan.writerCpuMs > result.config.limits.cpuMs) {
     `warning: the coordinator's CPU per tick is estimated at ${plan.writerCpuMs} ms, above limits.cpuMs ${result.config.limits.cpuMs}`,
   );
   console.error("  the Free plan's 10 ms holds about 450 monitors by this estimate; use the Paid plan (and set limits.cpuMs) for more");
+}
+// Each beat of a push monitor is a Durable Object request and a SQLite row written, on the coordinator's daily quotas.
+const beats = result.config.monitors.reduce((n, m) => n + (m.type === "push" ? Math.ceil(1440 / m.periodMinutes) : 0), 0);
+if (beats > PUSH_BEATS_FREE) {
+  console.error(
+    `warning: the push monitors beat up to ${beats.toLocaleString("en")} times a day, each a Durable Object request and a row written`,
+  );
+  console.error(
+    `  the Free plan allows 100,000 of each a day, ticks included: keep beats under ${PUSH_BEATS_FREE.toLocaleString("en")} (beat less often, or use the Paid plan)`,
+  );
 }

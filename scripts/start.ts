@@ -5,6 +5,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseConfigText } from "../src/config/load";
+import { randomBytes } from "node:crypto";
+import { type EdgeServices, startEdgeServices } from "./demo/edge-services";
 import { monitoringDemoMonitors, monitoringStackRoutes } from "./demo/monitoring-stack";
 import { platformMonitors, platformRoutes, startDemoServer } from "./demo/platform-targets";
 import { OFFLINE_ENV } from "./offline-env";
@@ -31,6 +33,10 @@ function fail(message: string): never {
 
 let configText: string;
 let demo: Awaited<ReturnType<typeof startDemoServer>> | undefined;
+let edge: EdgeServices | undefined;
+/** The demo push monitor's token: a Worker variable for this run only, as `wrangler secret put` would set it. */
+const DEMO_PUSH_SECRET = "DEMO_PUSH_TOKEN";
+const demoPushToken = randomBytes(16).toString("hex");
 if (values.config) {
   try {
     configText = readFileSync(values.config, "utf8");
@@ -40,10 +46,13 @@ if (values.config) {
   const parsed = parseConfigText(configText);
   if (!parsed.ok) fail(`${values.config} is not a valid config:\n  ${parsed.errors.join("\n  ")}`);
 } else {
-  demo = await startDemoServer([platformRoutes, monitoringStackRoutes]);
+  const routes = [platformRoutes, monitoringStackRoutes];
+  demo = await startDemoServer(routes);
+  edge = await startEdgeServices(demo.baseUrl, DEMO_PUSH_SECRET);
+  routes.push(edge.routes);
   configText = JSON.stringify({
     title: "AI Platform (local demo)",
-    monitors: [...platformMonitors(demo.baseUrl), ...monitoringDemoMonitors(demo.baseUrl)],
+    monitors: [...platformMonitors(demo.baseUrl), ...monitoringDemoMonitors(demo.baseUrl), ...edge.monitors],
   });
   console.log(`edgewatch: demo targets on ${demo.baseUrl}`);
 }
@@ -64,6 +73,7 @@ const wrangler = spawn(
     `EDGEWATCH_CONFIG:${configText}`,
     "--var",
     `TICK_INTERVAL_SECONDS:${interval}`,
+    ...(edge ? ["--var", `${DEMO_PUSH_SECRET}:${demoPushToken}`] : []),
     ...(values["env-file"] ? ["--env-file", values["env-file"]] : []),
   ],
   { stdio: ["ignore", "inherit", "inherit"], detached: true, env: { ...process.env, ...OFFLINE_ENV } },
@@ -81,6 +91,7 @@ async function stop(code: number) {
       process.kill(-wrangler.pid, "SIGTERM");
     } catch {}
   }
+  await edge?.close();
   await demo?.close();
   process.exit(code);
 }
@@ -119,6 +130,9 @@ async function tick() {
 }
 
 await waitForWorker();
+// The demo job beats before the first tick, so that tick already shows it; then every minute (at most every 10 s
+// is stored, so never faster than every 15 s, whatever --interval says).
+await edge?.startJob(origin, demoPushToken, Math.max(interval, 15) * 1000);
 await tick();
 timer = setInterval(() => void tick(), interval * 1000);
 console.log(`\nedgewatch: running on http://localhost:${port}  (status: /api/status, own health: /health)`);

@@ -96,6 +96,12 @@ function prometheus(res: ServerResponse, path: string, url: URL): boolean {
     json(res, 200, { status: "success", data: { alerts } });
     return true;
   }
+  if (path === "/api/v1/rules") {
+    // The alerting rules behind ALERTS, all evaluating fine.
+    const rules = ALERTS.map((a) => ({ name: a.labels.alertname, query: "vector(1)", health: "ok", type: "alerting", state: "firing" }));
+    json(res, 200, { status: "success", data: { groups: [{ name: "demo", file: "/etc/prometheus/rules.yml", rules }] } });
+    return true;
+  }
   if (path === "/api/v1/query") {
     const answer = demoQuery(url.searchParams.get("query") ?? "");
     json(res, answer.status, answer.body);

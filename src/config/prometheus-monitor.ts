@@ -2,7 +2,7 @@ import * as z from "zod";
 import { HeaderMap, HttpUrl, interval, MonitorBase } from "./base";
 import { AlertFilterFields } from "./alert-filter";
 
-/** Queries per monitor: each is one subrequest, on top of the four fixed ones (healthy, ready, targets, alerts). */
+/** Queries per monitor: each is one subrequest, on top of the fixed ones (healthy, ready, targets, alerts, rules). */
 const MAX_QUERIES = 10;
 
 export const PrometheusQuery = z.strictObject({
@@ -34,6 +34,8 @@ export const PrometheusMonitor = z.strictObject({
     .refine((qs) => new Set(qs.map((q) => q.name)).size === qs.length, "query names must be unique")
     .optional(),
   ...AlertFilterFields,
+  /** Read `/api/v1/rules`: a rule whose health is not `ok` makes the monitor degraded. `false` saves that subrequest. */
+  ruleHealth: z.boolean().default(true),
   /** Cap on each JSON body (the target list is the big one: about 1 KiB per target). */
   maxBodyBytes: z.int().min(65_536).max(8_388_608).default(1_048_576),
 });

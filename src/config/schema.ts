@@ -1,8 +1,12 @@
 import * as z from "zod";
 
+import { Assertion } from "./assertion";
 import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
+import { DnsMonitor } from "./dns-monitor";
+import { PushMonitor } from "./push-monitor";
+import { TcpMonitor } from "./tcp-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
 import { Slo } from "./slo";
@@ -30,6 +34,8 @@ export const HttpMonitor = z
     followRedirects: z.boolean().default(true),
     /** With `followRedirects: false`: the answer's `Location` must start with this (absolute, or as the server sent it). */
     expectLocation: z.string().min(1).max(2000).optional(),
+    /** Checks on any field of the JSON body (a JSON Pointer) or on a header; each failing one makes the monitor its severity. */
+    assertions: z.array(Assertion).min(1).max(20).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.expectLocation !== undefined && m.followRedirects) {
@@ -42,7 +48,15 @@ export const HttpMonitor = z
   });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
-export const Monitor = z.discriminatedUnion("type", [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor]);
+export const Monitor = z.discriminatedUnion("type", [
+  HttpMonitor,
+  TlsMonitor,
+  PrometheusMonitor,
+  AlertmanagerMonitor,
+  TcpMonitor,
+  DnsMonitor,
+  PushMonitor,
+]);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 

@@ -1,19 +1,6 @@
 import * as z from "zod";
 import { interval, MonitorBase } from "./base";
-import { parseIp } from "./ip-address";
-
-const DnsName = z
-  .string()
-  .max(253)
-  .regex(
-    /^(?=.*[A-Za-z])[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/,
-    "must be a DNS name",
-  );
-const Host = z.union([
-  DnsName,
-  z.string().refine((s) => parseIp(s) !== null, "must be a DNS name or an IP address, without scheme or port"),
-]);
-const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a secret's name");
+import { DnsName, Host, SecretName } from "./host";
 
 export const TlsMonitor = z
   .strictObject({

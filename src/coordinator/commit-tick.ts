@@ -8,6 +8,7 @@ import { logDropped, recordOutcomes } from "../notify/outbox";
 import type { CollectedResult } from "../probes/probe-batch";
 import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
+import { pushResults } from "./push-beats";
 import { staleCheckAt } from "./stale-check";
 import { loadState, type WriterDeps } from "./writer-deps";
 
@@ -52,7 +53,9 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
     return summaryOf(input, now, { skipped: "duplicate" });
   }
 
-  const decision = decideTick(config, state, input.results, input.scheduledTime, now());
+  // Push monitors are judged here, from the beats this object stored: the cron's invocation probes everything else.
+  const results = [...input.results, ...pushResults(deps, now())];
+  const decision = decideTick(config, state, results, input.scheduledTime, now());
   logDropped(log, decision.dropped);
   const recorded = recordMinute(state.hour, input.scheduledTime, decision.minute);
   const { jobs, uptime } = closeFinishedHour(deps, state, recorded);

@@ -4,6 +4,7 @@ import { loadConfig } from "../config/source";
 import { type Bindings, probeDepsFrom, storesFrom } from "../env/deps";
 import type { HistoryCarry } from "../history/schemas";
 import { consoleLog } from "../core/log";
+import { type Beat, MIN_BEAT_GAP_MS } from "../probes/push";
 import { CoordinatorSql } from "../storage/coordinator-sql";
 import { HotStateStore } from "../storage/hot-state-store";
 import { applyChange, type Change, type ChangeResult } from "./apply-change";
@@ -79,6 +80,15 @@ export class Coordinator extends DurableObject<Bindings> {
   /** An admin action or Alertmanager's alerts, applied between ticks. */
   change(configText: string | null, change: Change): Promise<ChangeResult | InvalidConfig> {
     return this.run(configText, (deps) => applyChange(deps, change));
+  }
+
+  /**
+   * A push monitor's beat, stored for the next tick to judge: one row upserted, no KV or R2 write. Not queued behind
+   * ticks (one statement, and the tick reads the beats in one statement too). The caller has checked the monitor and
+   * its token; a second beat within 10 s is refused, saying when to come back.
+   */
+  beat(monitorId: string, beat: Beat, at: number): { stored: true } | { stored: false; retryAfterMs: number } {
+    return this.sql.putBeat({ id: monitorId, at, beat: JSON.stringify(beat) }, MIN_BEAT_GAP_MS);
   }
 
   /** One monitor's history not yet archived, for the history API. */

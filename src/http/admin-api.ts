@@ -6,7 +6,7 @@ import { coordinatorOf } from "../coordinator/coordinator";
 import { probeDepsFrom } from "../env/deps";
 import { Impact } from "../incidents/types";
 import { consoleLog } from "../core/log";
-import { runProbe } from "../probes";
+import { isProbed, runProbe } from "../probes";
 import type { AppEnv } from "./app-env";
 import { bodyCap } from "./body-cap";
 import { invalidConfig, jsonError } from "./error-body";
@@ -121,5 +121,6 @@ admin.delete("/maintenance/:id", (c) => sendChange(c, { kind: "delete-maintenanc
 admin.post("/monitors/:id/run", withConfig, async (c) => {
   const monitor = c.var.config.monitors.find((m) => m.id === c.req.param("id"));
   if (!monitor) return jsonError(c, 404, "unknown monitor", { field: "id" });
+  if (!isProbed(monitor)) return jsonError(c, 400, `${monitor.type} monitors are not probed: their status comes from what they report`);
   return c.json(await runProbe(monitor, probeDepsFrom(c.env)));
 });

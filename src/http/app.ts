@@ -13,6 +13,7 @@ import { health } from "./health";
 import { history } from "./history-api";
 import { metrics } from "./metrics";
 import { pages } from "./pages";
+import { push } from "./push-api";
 import { statuspageApi } from "./statuspage-api";
 
 // Tests and older callers import the type from here; the sub-apps take it from app-env.ts.
@@ -46,6 +47,7 @@ app.route("/badge", badges);
 app.route("/metrics", metrics);
 app.route("/feed.atom", feed);
 app.route("/api/alertmanager", alertmanagerReceiver);
+app.route("/api/push", push);
 app.route("/api", api);
 app.route("/api", history);
 app.route("/health", health);

@@ -34,3 +34,14 @@ export async function bearerMatches(authorization: string | null | undefined, ex
   // Hash something even without a token, so a missing header costs the same time as a wrong one.
   return (await secretsEqual(match?.[1] ?? "", expected)) && match !== null;
 }
+
+/**
+ * Which of `expected` equal `given`, each in constant time, `given` hashed once: for a token that may open any of
+ * several monitors, compared with every one of them so the work does not depend on which was asked for. An unset
+ * (undefined or empty) expected value costs a comparison too, and never matches.
+ */
+export async function matchesEach(given: string, expected: readonly (string | undefined)[]): Promise<boolean[]> {
+  const unset = await sha256(`unset:${crypto.randomUUID()}`);
+  const [mine, ...theirs] = await Promise.all([sha256(given), ...expected.map((e) => (e ? sha256(e) : Promise.resolve(unset)))]);
+  return theirs.map((digest, i) => equalBytes(mine!, digest) && Boolean(expected[i]));
+}

@@ -3,9 +3,20 @@ export interface CappedBody {
   truncated: boolean;
 }
 
+export interface CappedBytes {
+  bytes: Uint8Array;
+  truncated: boolean;
+}
+
 /** Reads at most `maxBytes` of a body and cancels the rest, so a huge or endless body cannot stall the tick. */
 export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<CappedBody> {
-  if (!body) return { text: "", truncated: false };
+  const { bytes, truncated } = await readCappedBytes(body, maxBytes);
+  return { text: new TextDecoder().decode(bytes), truncated };
+}
+
+/** The same, as bytes: for binary answers (a DNS message). */
+export async function readCappedBytes(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<CappedBytes> {
+  if (!body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -34,5 +45,5 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, maxByt
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { text: new TextDecoder().decode(bytes), truncated };
+  return { bytes, truncated };
 }

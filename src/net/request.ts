@@ -2,7 +2,7 @@
 // words that carry the method and the redacted URL (for logs) beside words that carry neither (for people).
 import type { Deadline } from "./deadline";
 import { describeFetchError } from "./fetch-error";
-import { type CappedBody, readCapped } from "./read-body";
+import { type CappedBody, type CappedBytes, readCapped, readCappedBytes } from "./read-body";
 import { redactUrl } from "./redact-url";
 
 export interface NetRequest {
@@ -66,6 +66,20 @@ export async function readBody(
 ): Promise<({ ok: true } & CappedBody) | NetFailure> {
   try {
     return { ok: true, ...(await readCapped(response.body, maxBytes)) };
+  } catch (error) {
+    return netFailure(request.method ?? "GET", request.url, limit, error);
+  }
+}
+
+/** The same as bytes, for binary answers (a DNS message). */
+export async function readBodyBytes(
+  response: Response,
+  maxBytes: number,
+  request: Pick<NetRequest, "url" | "method">,
+  limit: Deadline,
+): Promise<({ ok: true } & CappedBytes) | NetFailure> {
+  try {
+    return { ok: true, ...(await readCappedBytes(response.body, maxBytes)) };
   } catch (error) {
     return netFailure(request.method ?? "GET", request.url, limit, error);
   }

@@ -1,5 +1,6 @@
 import type { HttpMonitor } from "../config/schema";
 import { type Deadline, deadline } from "../net/deadline";
+import { type AssertionOutcome, type BodyJson, evaluateAssertions } from "./assertions";
 import { evaluateHealthBody } from "./health-checks";
 import { findSubsetMismatch } from "./json-subset";
 import { type NetFailure, discard, readBody } from "../net/request";
@@ -56,6 +57,7 @@ interface Extra {
   phase?: string;
   redirects?: number;
   location?: string | null;
+  assertions?: AssertionOutcome;
 }
 type MakeResult = (status: ProbeStatus, message: string, extra?: Extra) => HttpProbeResult;
 
@@ -104,6 +106,7 @@ function resultsOf(monitor: HttpMonitor, startedAt: number): MakeResult {
       checks: extra.checks ?? null,
       redirects: extra.redirects ?? 0,
       location: extra.location ?? null,
+      ...(extra.assertions ? { assertions: extra.assertions.failed, assertionsPassed: extra.assertions.passed } : {}),
     },
     ...(extra.phase ? { error: { phase: extra.phase, detail: `${target}: ${message}` } } : {}),
   });
@@ -150,7 +153,9 @@ async function readWanted(
   limit: Deadline,
 ): Promise<({ ok: true } & Omit<Answer, "redirects">) | NetFailure> {
   const isJson = /\bjson\b/i.test(response.headers.get("content-type") ?? "");
-  const wantsBody = monitor.method !== "HEAD" && (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson);
+  const wantsBody =
+    monitor.method !== "HEAD" &&
+    (monitor.expectBodyIncludes !== undefined || monitor.expectJson !== undefined || isJson || readsJson(monitor));
   if (!wantsBody) {
     await discard(response);
     return { ok: true, response, isJson, bodyText: undefined, truncated: false };
@@ -159,6 +164,9 @@ async function readWanted(
   if (!body.ok) return body;
   return { ok: true, response, isJson, bodyText: body.text, truncated: body.truncated };
 }
+
+/** Whether an assertion reads the body's JSON (a `path`), so the body is read and parsed whatever its content type says. */
+const readsJson = (monitor: HttpMonitor) => monitor.assertions?.some((a) => a.path !== undefined) ?? false;
 
 /** The monitor's expectations in order (status, Location, body, JSON), then the health body and the latency. */
 function judgeAnswer(monitor: HttpMonitor, answer: Answer, latencyMs: number, result: MakeResult): HttpProbeResult {
@@ -182,12 +190,18 @@ function judgeAnswer(monitor: HttpMonitor, answer: Answer, latencyMs: number, re
     notes.push("invalid JSON body");
     if (status === "up") [status, phase] = ["degraded", "json"];
   }
+  const assertions =
+    monitor.assertions && evaluateAssertions(monitor.assertions, answer.response.headers, bodyJson(monitor, answer, json, jsonError));
+  if (assertions?.note) {
+    notes.push(assertions.note);
+    if (status === "up" || (status === "degraded" && assertions.status === "down")) [status, phase] = [assertions.status, "assertion"];
+  }
   if (monitor.degradedAfterMs !== undefined && latencyMs > monitor.degradedAfterMs) {
     notes.push(`slower than ${monitor.degradedAfterMs} ms`);
     if (status === "up") [status, phase] = ["degraded", "latency"];
   }
   const message = notes.length ? `${head}; ${notes.join("; ")}` : head;
-  return result(status, message, { ...base, checks: health.checks, ...(phase ? { phase } : {}) });
+  return result(status, message, { ...base, checks: health.checks, ...(assertions ? { assertions } : {}), ...(phase ? { phase } : {}) });
 }
 
 /** The first of the status, Location and body expectations the answer fails; null when it passes them all. */
@@ -211,9 +225,17 @@ function firstMiss(monitor: HttpMonitor, answer: Answer, location: ReturnType<ty
   return null;
 }
 
+/** The body as the assertions read it: its JSON, or why there is none. */
+function bodyJson(monitor: HttpMonitor, answer: Answer, json: unknown, jsonError: boolean): BodyJson {
+  if (answer.bodyText === undefined) return { ok: false, why: "no body" };
+  if (answer.truncated) return { ok: false, why: `body larger than ${monitor.maxBodyBytes} bytes` };
+  if (jsonError || json === undefined) return { ok: false, why: "invalid JSON body" };
+  return { ok: true, value: json };
+}
+
 /** The body as JSON when it is (or is expected to be) JSON and was read whole; `jsonError` when it did not parse. */
 function parseBody(monitor: HttpMonitor, answer: Answer): { json: unknown; jsonError: boolean } {
-  if (answer.bodyText === undefined || answer.truncated || !(answer.isJson || monitor.expectJson !== undefined)) {
+  if (answer.bodyText === undefined || answer.truncated || !(answer.isJson || monitor.expectJson !== undefined || readsJson(monitor))) {
     return { json: undefined, jsonError: false };
   }
   try {

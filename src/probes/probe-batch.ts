@@ -1,9 +1,9 @@
 import type { Monitor } from "../config/schema";
 import type { LocationReport } from "./location-report";
-import { runProbe } from ".";
+import { probeCost, runProbe } from ".";
 import type { ProbeDeps, ProbeResult } from "./types";
 import { MAX_CONCURRENT_PROBES, mapPool } from "../net/pool";
-import { probeCost, SubrequestBudget } from "./subrequest-budget";
+import { SubrequestBudget } from "./subrequest-budget";
 
 /**
  * A probe's result, or a stand-in for a monitor the tick got no verdict for (`unknown`: not probed for want of

@@ -1,5 +1,6 @@
 import type { connect } from "cloudflare:sockets";
 import type { ProbeStatus } from "../core/vocabulary";
+import type { AssertionReport } from "./assertions";
 
 /** Where a probe failed, so a message can say what broke and where (`connect`, `timeout`, `status`, ...). */
 export interface ProbeError {
@@ -33,6 +34,9 @@ export interface HttpDetails {
   redirects?: number;
   /** The judged answer's Location (credentials and query values removed), when it had one. */
   location?: string | null;
+  /** With `assertions`: the failing ones, each with what was seen (absent in results stored before assertions existed). */
+  assertions?: AssertionReport[];
+  assertionsPassed?: number;
 }
 
 export type HttpProbeResult = ProbeResultBase & { type: "http"; details: HttpDetails };

@@ -3,6 +3,7 @@ import type { PrometheusMonitor, PrometheusQuery } from "../config/prometheus-mo
 import { type FiringAlert, LIST_CAP, listWithMore, plural, summariseAlerts } from "./alert-summary";
 import { type GetResult, openSession, type ProbeSession } from "./fetch-json";
 import { redactUrl } from "../net/redact-url";
+import { judgeRules, type RuleHealth, RulesResponse } from "./prometheus-rules";
 import { resolveHeaders } from "./resolve-headers";
 import type { ProbeDeps } from "./probe-deps";
 import { type Problem, type ResultOf, conclude, elapsed, requestProblem } from "./verdict";
@@ -23,7 +24,7 @@ export interface QueryReport {
   value: number | null;
 }
 
-export interface PrometheusDetails {
+export interface PrometheusDetails extends RuleHealth {
   /** null when the probe did not get that far. */
   ready: boolean | null;
   targetsTotal: number | null;
@@ -158,8 +159,9 @@ type TargetsAnswer = GetResult<z.infer<typeof TargetsResponse>>;
 type AlertsAnswer = GetResult<z.infer<typeof AlertsResponse>>;
 
 /**
- * Probes a Prometheus server: health and readiness, targets that are not up, firing alerts, and the monitor's
- * queries. Never throws. At most 4 + queries subrequests, 3 at a time, all within the monitor's timeout.
+ * Probes a Prometheus server: health and readiness, targets that are not up, firing alerts, rules that are not
+ * healthy, and the monitor's queries. Never throws. At most 5 + queries subrequests, 3 at a time, all within the
+ * monitor's timeout.
  */
 export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDeps): Promise<PrometheusProbeResult> {
   const startedAt = deps.now();
@@ -172,6 +174,9 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
     alertsFiring: [],
     alertsFiringTotal: 0,
     queries: [],
+    rulesTotal: null,
+    rulesUnhealthy: [],
+    rulesUnhealthyTotal: 0,
   };
   const { id: monitorId, degradedAfterMs } = monitor;
   const finish = (problems: Problem[], upMessage = "") =>
@@ -190,10 +195,11 @@ export async function probePrometheus(monitor: PrometheusMonitor, deps: ProbeDep
     const notReady = await checkReady(session, details);
     if (notReady) return finish([notReady]);
     const queries = monitor.queries ?? [];
-    const [targets, alerts, answers] = await readApis(session, monitor, queries);
+    const [targets, alerts, answers, rules] = await readApis(session, monitor, queries);
     const found: Findings = { problems: [], upNotes: [`healthy in ${elapsed(deps, startedAt)} ms`] };
     judgeTargets(targets, details, found);
     if (alerts) judgeAlerts(alerts, monitor, details, found);
+    if (rules) addFinding(found, judgeRules(rules, details));
     judgeQueries(queries, answers, details, found);
     return finish(found.problems, found.upNotes.join("; "));
   } finally {
@@ -210,7 +216,12 @@ async function checkReady(session: ProbeSession, details: PrometheusDetails): Pr
   return ready.phase === "status" ? { ...requestProblem(ready), text: `Prometheus not ready (${ready.message})` } : requestProblem(ready);
 }
 
-/** Targets, firing alerts (unless no alert counts) and the monitor's queries, asked all at once. */
+function addFinding(found: Findings, finding: { problem?: Problem; upNote?: string }): void {
+  if (finding.problem) found.problems.push(finding.problem);
+  if (finding.upNote) found.upNotes.push(finding.upNote);
+}
+
+/** Targets, firing alerts (unless no alert counts), the monitor's queries and the rules' health, asked all at once. */
 function readApis(session: ProbeSession, monitor: PrometheusMonitor, queries: readonly PrometheusQuery[]) {
   const readJson = <S extends z.ZodType>(path: string, schema: S, query?: Record<string, string>) =>
     session.json(path, schema, { maxBytes: monitor.maxBodyBytes, ...(query ? { query } : {}) });
@@ -219,6 +230,7 @@ function readApis(session: ProbeSession, monitor: PrometheusMonitor, queries: re
     readJson("/api/v1/targets", TargetsResponse, { state: "active" }),
     checkAlerts ? readJson("/api/v1/alerts", AlertsResponse) : undefined,
     Promise.all(queries.map((q) => readJson("/api/v1/query", QueryResponse, { query: q.expr }))),
+    monitor.ruleHealth ? readJson("/api/v1/rules", RulesResponse) : undefined,
   ]);
 }
 

@@ -1,21 +1,5 @@
-import type { Monitor } from "../config/schema";
-
 /** Subrequests an invocation that writes the tick keeps back from probes: storage, notifications, lease renewals. */
 export const RESERVED_SUBREQUESTS = 12;
-
-/** Subrequests one probe of this monitor makes at most (a retry makes as many again). */
-export function probeCost(monitor: Monitor): number {
-  switch (monitor.type) {
-    case "http":
-      return 1;
-    case "tls":
-      return 2; // the handshake read and the runtime's trust check (a DNS lookup only when a connect fails)
-    case "prometheus":
-      return 4 + (monitor.queries?.length ?? 0);
-    case "alertmanager":
-      return 3;
-  }
-}
 
 /**
  * The invocation's subrequests, shared by probes that run concurrently: a probe starts only when what it may spend

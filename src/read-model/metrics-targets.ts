@@ -36,13 +36,18 @@ function parsed(url: string): URL | null {
 
 /** The target as blackbox's relabelling would name it: the URL without credentials or query values, or `host:port`. */
 function targetOf(monitor: Monitor): string | null {
-  if (monitor.type === "tls") return hostPort(monitor.host, monitor.port);
+  if (monitor.type === "tls" || monitor.type === "tcp") return hostPort(monitor.host, monitor.port);
+  // A dns monitor's target is the name it resolves; a push monitor has none (its job calls in).
+  if (monitor.type === "dns") return monitor.host;
+  if (monitor.type === "push") return null;
   const redacted = redactUrl(monitor.url);
   return redacted === "(invalid URL)" ? null : redacted;
 }
 
 function tlsEndpointOf(monitor: Monitor): string | null {
   if (monitor.type === "tls") return hostPort(monitor.servername ?? monitor.host, monitor.port);
+  if (monitor.type === "tcp") return monitor.tls ? hostPort(monitor.host, monitor.port) : null;
+  if (monitor.type === "dns" || monitor.type === "push") return null;
   const url = parsed(monitor.url);
   if (url?.protocol !== "https:") return null;
   return hostPort(url.hostname, url.port || 443);

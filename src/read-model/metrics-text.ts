@@ -3,6 +3,7 @@ import type { LocationReport } from "../probes/location-report";
 import type { MetricsTarget } from "./metrics-targets";
 import { gauge, type Labels, type Sample } from "./prometheus-format";
 import type { MonitorView, StatusView } from "./status-view";
+import { TYPE_FAMILIES } from "./type-metrics";
 
 export { METRICS_CONTENT_TYPE } from "./prometheus-format";
 
@@ -62,6 +63,18 @@ function sloFamilies(view: StatusView): string[] {
     ),
     gauge("edgewatch_slo_burn_rate", "How many times the sustainable rate the error budget burns over the window.", burn),
   ];
+}
+
+/** The families some types have (dns, tcp, push, assertions, rule health), for the monitors whose last result says. */
+function typedFamilies(monitors: readonly MonitorView[], targets: ReadonlyMap<string, MetricsTarget>): string[] {
+  return TYPE_FAMILIES.map((f) => {
+    const samples: Sample[] = [];
+    for (const m of monitors.filter(hasResult)) {
+      const value = f.value(m);
+      if (value !== null) samples.push([labelsOf(m, targets.get(m.id)), value]);
+    }
+    return gauge(f.name, f.help, samples);
+  });
 }
 
 /** The certificate a tls monitor read: the chain's earliest expiry, else the leaf's, in unix seconds. */
@@ -180,6 +193,7 @@ export function metricsText(view: StatusView, targets: ReadonlyMap<string, Metri
   const lastTick = seconds(view.updatedAt);
   return `${[
     ...PER_MONITOR.map(([name, help, key]) => gauge(name, help, out[key])),
+    ...typedFamilies(view.monitors, targets),
     gauge("edgewatch_incidents_open", "Open incidents, by severity.", incidents),
     gauge(
       "edgewatch_last_tick_timestamp_seconds",

@@ -16,7 +16,11 @@ type Details = Record<string, unknown>;
 
 /** Per monitor type, the details a visitor may see. A new type must say which, or the compiler complains. */
 const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: string) => string) => Details } = {
-  http: (d, hide) => pick(d, ["statusCode", "redirects", "locations"], { checks: publicChecks(d.checks, hide) }),
+  http: (d, hide) =>
+    pick(d, ["statusCode", "redirects", "locations", "assertionsPassed"], {
+      checks: publicChecks(d.checks, hide),
+      ...publicAssertions(d.assertions, hide),
+    }),
   tls: (d) =>
     pick(d, [
       "source",
@@ -32,13 +36,44 @@ const PUBLIC_DETAILS: { [T in Monitor["type"]]: (details: Details, hide: (text: 
       "locations",
     ]),
   // Targets down by job only: an `instance` and a `lastError` are internal addresses.
+  // Rules by group and name: their lastError quotes queries and series.
   prometheus: (d) =>
-    pick(d, ["ready", "targetsTotal", "targetsDownTotal", "alertsFiring", "alertsFiringTotal", "queries", "locations"], {
-      targetsDown: Array.isArray(d.targetsDown)
-        ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" }))
-        : [],
-    }),
+    pick(
+      d,
+      [
+        "ready",
+        "targetsTotal",
+        "targetsDownTotal",
+        "alertsFiring",
+        "alertsFiringTotal",
+        "queries",
+        "rulesTotal",
+        "rulesUnhealthyTotal",
+        "locations",
+      ],
+      {
+        targetsDown: Array.isArray(d.targetsDown)
+          ? d.targetsDown.map((t: { job?: unknown }) => ({ job: typeof t?.job === "string" ? t.job : "?" }))
+          : [],
+        ...(Array.isArray(d.rulesUnhealthy)
+          ? { rulesUnhealthy: d.rulesUnhealthy.map((r: Details) => ({ group: r?.group, rule: r?.rule, health: r?.health })) }
+          : {}),
+      },
+    ),
   alertmanager: (d) => pick(d, ["clusterStatus", "alertsFiring", "alertsFiringTotal", "alertsBySeverity", "watchdogSeen", "locations"]),
+  // Not the answer itself: a banner names software and versions (`SSH-2.0-OpenSSH_9.6p1 Ubuntu`).
+  tcp: (d) => pick(d, ["tls", "connectMs", "answerMatched", "locations"]),
+  push: (d, hide) =>
+    pick(d, ["lastBeatAt", "ageSeconds", "reportedStatus", "periodMinutes", "graceMinutes", "locations"], {
+      checks: publicChecks(d.checks, hide),
+    }),
+  // Counts, not values: a record of a name not marked public can be an internal address.
+  dns: (d) => ({
+    ...pick(d, ["recordType", "rcode", "ttl", "locations"]),
+    recordCount: Array.isArray(d.records) ? d.records.length : 0,
+    missingCount: Array.isArray(d.missing) ? d.missing.length : 0,
+    unexpectedCount: Array.isArray(d.unexpected) ? d.unexpected.length : 0,
+  }),
 };
 
 function pick(details: Details, keys: readonly string[], extra: Details = {}): Details {
@@ -54,6 +89,13 @@ function publicChecks(checks: unknown, hide: (text: string) => string): unknown 
     out[hide(name)] = { state: report?.state, value: typeof report?.value === "string" ? hide(report.value) : report?.value };
   }
   return out;
+}
+
+/** Failing assertions keep what was seen (that is their point), with the addresses in it hidden like any text. */
+function publicAssertions(assertions: unknown, hide: (text: string) => string): Details {
+  if (!Array.isArray(assertions)) return {};
+  const text = (v: unknown) => (typeof v === "string" ? hide(v) : v);
+  return { assertions: assertions.map((a: Details) => ({ ...a, seen: text(a?.seen), value: text(a?.value), why: text(a?.why) })) };
 }
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi;

@@ -1,13 +1,10 @@
 import type { LocationHint } from "../config/base";
 import type { Config, Monitor } from "../config/schema";
 import { MAX_CONCURRENT_PROBES } from "../net/pool";
-import { probeCost, RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
+import { isProbed, probeCost, probeCpuMs } from "../probes";
+import { RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
-/**
- * CPU milliseconds per probe by type, from `npm run bench` (Worker JS, rounded up), and what an invocation spends
- * around them. Estimates: they size shards with room to spare, they do not promise a measurement.
- */
-export const PROBE_CPU_MS: Record<Monitor["type"], number> = { http: 0.5, prometheus: 0.8, alertmanager: 0.8, tls: 1 };
+/** What an invocation spends around its probes (each probe's own CPU is its type's, probes/index.ts). */
 const TICK_BASE_CPU_MS = 3.5;
 export const SHARD_BASE_CPU_MS = 2;
 /**
@@ -58,7 +55,7 @@ function fits(monitors: readonly Monitor[], room: Room): boolean {
   let cpu = 0;
   for (const m of monitors) {
     subrequests += 2 * probeCost(m);
-    cpu += PROBE_CPU_MS[m.type];
+    cpu += probeCpuMs(m);
   }
   const inTime = room.wallMs === undefined || worstCaseWallMs(monitors) <= room.wallMs;
   return monitors.length <= room.monitors && subrequests <= room.subrequests && cpu <= room.cpuMs && inTime;
@@ -85,14 +82,16 @@ function pack(monitors: readonly Monitor[], room: Room, location: LocationHint |
  */
 export function planTick(config: Pick<Config, "monitors" | "limits">): TickPlan {
   const { subrequests, cpuMs, monitorsPerShard } = config.limits;
-  const located = config.monitors.some((m) => m.locations?.length);
+  // Push monitors take no room: nothing probes them, their writer judges them (and counts in its own estimate).
+  const monitors = config.monitors.filter(isProbed);
+  const located = monitors.some((m) => m.locations?.length);
   const inlineRoom = { subrequests: subrequests - RESERVED_SUBREQUESTS, cpuMs: cpuMs - TICK_BASE_CPU_MS, monitors: monitorsPerShard };
   const writerCpuMs = round(WRITER_BASE_CPU_MS + WRITER_CPU_MS_PER_MONITOR * config.monitors.length);
-  if (!located && fits(config.monitors, inlineRoom)) return { inline: true, shards: [], dropped: [], writerCpuMs };
+  if (!located && fits(monitors, inlineRoom)) return { inline: true, shards: [], dropped: [], writerCpuMs };
 
   const room = { subrequests, cpuMs: cpuMs - SHARD_BASE_CPU_MS, monitors: monitorsPerShard, wallMs: SHARD_WALL_BUDGET_MS };
   const byLocation = new Map<LocationHint | null, Monitor[]>([[null, []]]);
-  for (const monitor of config.monitors) {
+  for (const monitor of monitors) {
     for (const location of monitor.locations ?? [null]) {
       const list = byLocation.get(location) ?? [];
       list.push(monitor);

@@ -37,7 +37,17 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
   "CREATE TABLE IF NOT EXISTS points (t INTEGER PRIMARY KEY, letters TEXT NOT NULL, latencies TEXT NOT NULL)",
   "CREATE TABLE IF NOT EXISTS hours (h TEXT PRIMARY KEY, ids TEXT NOT NULL, counts TEXT NOT NULL, rollup TEXT)",
+  // One row per push monitor, its last beat. WITHOUT ROWID: the key is the row, so storing a beat writes one row (a
+  // rowid table would write its key index too). Added after the first release: CREATE IF NOT EXISTS adds it to old state.
+  "CREATE TABLE IF NOT EXISTS beats (id TEXT PRIMARY KEY, at INTEGER NOT NULL, beat TEXT NOT NULL) WITHOUT ROWID",
 ];
+
+/** A push monitor's last beat as stored: when (ms) and what it said (JSON text, validated by its reader). */
+export interface BeatRow {
+  id: string;
+  at: number;
+  beat: string;
+}
 
 export class CoordinatorSql {
   private readonly sql: SqlStorage;
@@ -174,6 +184,37 @@ export class CoordinatorSql {
 
   deleteHours(beforeHour: string): void {
     this.run("DELETE FROM hours WHERE h < ?", beforeHour);
+  }
+
+  /**
+   * Stores a beat unless the monitor's last one is less than `minGapMs` old: one statement, one row written when
+   * stored, none when refused. Refused, it answers when the next one may come.
+   */
+  putBeat(row: BeatRow, minGapMs: number): { stored: true } | { stored: false; retryAfterMs: number } {
+    const cursor = this.sql.exec(
+      "INSERT INTO beats (id, at, beat) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at, beat = excluded.beat WHERE excluded.at - beats.at >= ?",
+      row.id,
+      row.at,
+      row.beat,
+      minGapMs,
+    );
+    cursor.toArray();
+    this.stats.rowsRead += cursor.rowsRead;
+    this.stats.rowsWritten += cursor.rowsWritten;
+    if (cursor.rowsWritten > 0) return { stored: true };
+    const last = this.run<{ at: number }>("SELECT at FROM beats WHERE id = ?", row.id)[0]?.at ?? row.at;
+    return { stored: false, retryAfterMs: Math.max(0, last + minGapMs - row.at) };
+  }
+
+  /** Every push monitor's last beat. */
+  beats(): BeatRow[] {
+    return this.run<{ id: string; at: number; beat: string }>("SELECT id, at, beat FROM beats").map((r) => ({ ...r }));
+  }
+
+  /** Forgets the beats of monitors no longer configured as push monitors. */
+  deleteBeatsExcept(ids: readonly string[]): void {
+    // Bound parameters are capped at 100 a statement: the ids go as one JSON list.
+    this.run("DELETE FROM beats WHERE id NOT IN (SELECT value FROM json_each(?))", JSON.stringify(ids));
   }
 
   /** Bytes of each blob as stored: what a tick reads on a cold start and rewrites when it changes. */

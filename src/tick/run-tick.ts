@@ -7,6 +7,7 @@ import { type CallShard, collectSharded } from "../shards/collect-sharded";
 import { planTick } from "../shards/plan-shards";
 import { shownCounts } from "../decide/shown-counts";
 import { dueMonitors } from "./due-monitors";
+import { isProbed } from "../probes";
 import { probeBatch } from "../probes/probe-batch";
 import { RESERVED_SUBREQUESTS } from "../probes/subrequest-budget";
 
@@ -35,7 +36,8 @@ export async function runTick(deps: TickDeps, scheduledTime: number): Promise<Ti
   const { config, log } = deps;
   const startedAt = deps.probe.now();
   const tickAt = new Date(scheduledTime).toISOString();
-  const due = dueMonitors(config.monitors, scheduledTime);
+  // Push monitors have nothing to probe: the writer judges them from their beats.
+  const due = dueMonitors(config.monitors, scheduledTime).filter(isProbed);
   const plan = planTick({ ...config, monitors: due });
   const collected = plan.inline
     ? await probeBatch(due, deps.probe, config.limits.subrequests - RESERVED_SUBREQUESTS, config.limits.subrequests)

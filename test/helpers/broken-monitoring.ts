@@ -30,6 +30,13 @@ const promAlert = (alertname: string, severity: string) => ({
   activeAt: "2026-01-01T00:00:00Z",
   value: "1e+00",
 });
+const promRule = (name: string, health: string, lastError?: string) => ({
+  name,
+  query: "vector(1)",
+  health,
+  ...(lastError ? { lastError } : {}),
+  type: "alerting",
+});
 const amAlert = (alertname: string, severity?: string) => ({
   labels: severity ? { alertname, severity } : { alertname },
   annotations: {},
@@ -55,6 +62,8 @@ const healthy: Handler = (res, endpoint, req) => {
       );
     case "/api/v1/alerts":
       return json(res, 200, success({ alerts: [promAlert("Watchdog", "none")] }));
+    case "/api/v1/rules":
+      return json(res, 200, success({ groups: [{ name: "general", rules: [promRule("Watchdog", "ok")] }] }));
     case "/api/v1/query": {
       const expr = url.searchParams.get("query") ?? "";
       const value = /^\d+(\.\d+)?$/.test(expr) ? expr : "1";
@@ -109,6 +118,23 @@ const cases: Record<string, Handler> = {
   }),
   "targets-hang": only("/api/v1/targets", () => {}),
   "alerts-wrong-shape": only("/api/v1/alerts", (res) => json(res, 200, success({ alerts: [{ labels: "HighLatency", state: "firing" }] }))),
+  "rules-unhealthy": only("/api/v1/rules", (res) =>
+    json(
+      res,
+      200,
+      success({
+        groups: [
+          {
+            name: "api",
+            rules: [promRule("HighErrorRate", "err", "query timed out in expression evaluation"), promRule("HighLatency", "ok")],
+          },
+          { name: "node", rules: [promRule("DiskFull", "unknown"), promRule("MemoryHigh", "err", "many-to-many matching not allowed")] },
+          { name: "db", rules: [promRule("ReplicaLag", "err", "no such series at 10.0.0.9:5432")] },
+        ],
+      }),
+    ),
+  ),
+  "rules-wrong-shape": only("/api/v1/rules", (res) => json(res, 200, success({ groups: [{ name: "g", rules: [{ name: "r" }] }] }))),
   "query-bad-json": only("/api/v1/query", (res) => raw(res, 200, "application/json", "{")),
   "query-wrong-shape": only("/api/v1/query", (res) =>
     json(res, 200, success({ resultType: "vector", result: [{ metric: {}, value: [1767225600, 1] }] })),

@@ -97,7 +97,14 @@ export async function startHttpTargets(): Promise<HttpTargets> {
       return pump();
     }
     if (path === "/gateway/health") {
-      return json(res, 200, { status: "ok", checks: { database: "up", circuit_breaker: "closed" } });
+      // Numbers and an internal address beside the checks, for assertions on any field.
+      return json(res, 200, {
+        status: "ok",
+        checks: { database: "up", circuit_breaker: "closed" },
+        queue_depth: 120,
+        upstream: "10.20.30.40:5432",
+        version: "2.4.1",
+      });
     }
     if (path === "/gateway/health-db-down") {
       return json(res, 200, { status: "degraded", checks: { database: "down", circuit_breaker: "closed" } });

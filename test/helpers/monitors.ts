@@ -1,11 +1,12 @@
 import { connect } from "cloudflare:sockets";
+import type * as z from "zod";
 import type { HttpMonitor } from "../../src/config/schema";
 import { HttpMonitor as HttpMonitorSchema } from "../../src/config/schema";
 import type { ProbeDeps } from "../../src/probes/types";
 import { type LatestView, parseLatestText } from "../../src/storage/latest-object";
 
 /** An http monitor with the schema's defaults applied, as the Worker would see it. */
-export function httpMonitor(fields: Partial<Omit<HttpMonitor, "type">> & { url: string }): HttpMonitor {
+export function httpMonitor(fields: Partial<Omit<z.input<typeof HttpMonitorSchema>, "type">> & { url: string }): HttpMonitor {
   return HttpMonitorSchema.parse({ id: "test", name: "Test", type: "http", ...fields });
 }
 

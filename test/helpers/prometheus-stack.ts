@@ -215,6 +215,15 @@ const RULES = {
         { alert: "TestGaugeHigh", expr: "edgewatch_test_gauge > 10", for: "0s", labels: { severity: "warning" } },
       ],
     },
+    {
+      // A rule whose query parses (Prometheus would refuse the file otherwise) but fails every evaluation: its two
+      // series get the same labels from the rule's own, so its health is `err`. The rule-health test looks for it.
+      name: "edgewatch-broken",
+      interval: "1s",
+      rules: [
+        { record: "edgewatch:duplicate_series", expr: 'vector(1) or label_replace(vector(2), "x", "y", "", "")', labels: { x: "z" } },
+      ],
+    },
   ],
 };
 

@@ -94,6 +94,15 @@ describe("the request body cap", () => {
     }
   });
 
+  it("refuses a 1 MiB beat to a push monitor, with or without its token, before anything is read", async () => {
+    const pushConfig = { title: "t", monitors: [{ id: "job", name: "Job", type: "push", tokenSecret: "PUSH_TOKEN" }] };
+    const bindings = envWith(pushConfig, { PUSH_TOKEN: TOKEN });
+    const huge = JSON.stringify({ message: "x".repeat(MIB) });
+    await expect413(await post(bindings, "/api/push/job", huge), "with the token");
+    await expect413(await post(bindings, "/api/push/job", huge, null), "without a token");
+    await expect413(await post(bindings, "/api/push/no-such-id", streamOf(MIB), "wrong"), "streamed, to an unknown id");
+  });
+
   it("leaves small admin POSTs to the route", async () => {
     const bindings = envWith(config, { ADMIN_TOKEN: TOKEN });
     expect((await post(bindings, "/api/admin/incidents/x/acknowledge", "{}")).status).toBe(404);

@@ -13,6 +13,8 @@ const INTERNAL_HOST = "gateway.prod.internal";
 const CERT_NAME = "api.corp-secret.example";
 const INTERNAL_RUNBOOK = "https://runbooks.corp-secret.example/gateway#5xx-errors";
 const PUBLIC_RUNBOOK = "https://help.example.com/website";
+const REDIS_HOST = "cache.corp-secret.example";
+const BANNER = "redis_version:7.2.4 on 10.2.2.2";
 
 const config = {
   title: "Platform",
@@ -20,6 +22,9 @@ const config = {
     { id: "prom", name: "Prometheus", type: "prometheus", url: "https://prom.tunnel.example.com" },
     { id: "gw", name: "API gateway", type: "http", url: `https://${INTERNAL_HOST}/health`, runbook: INTERNAL_RUNBOOK },
     { id: "cert", name: "Gateway certificate", type: "tls", host: CERT_NAME },
+    { id: "cache", name: "Cache", type: "tcp", host: REDIS_HOST, port: 6379, send: "PING\r\n", expect: "+PONG" },
+    { id: "db-dns", name: "Database DNS", type: "dns", host: "db.corp-secret.example", expect: ["10.9.8.6"] },
+    { id: "cluster", name: "Cluster jobs", type: "push", tokenSecret: "PUSH_TOKEN" },
     { id: "site", name: "Website", type: "http", url: "https://www.example.com/", public: true, runbook: PUBLIC_RUNBOOK },
   ],
 };
@@ -85,6 +90,42 @@ async function seed() {
         },
         at,
       ),
+      cache: stored(
+        {
+          type: "tcp",
+          status: "down",
+          latencyMs: 3,
+          message: `connected in 3 ms; answer does not start with "+PONG"`,
+          details: { tls: false, connectMs: 3, answerMatched: false, answer: BANNER },
+        },
+        at,
+      ),
+      "db-dns": stored(
+        {
+          type: "dns",
+          status: "down",
+          message: "A 10.9.8.6 missing (got 10.9.8.7)",
+          details: { recordType: "A", rcode: "NOERROR", records: ["10.9.8.7"], ttl: 60, missing: ["10.9.8.6"], unexpected: [] },
+        },
+        at,
+      ),
+      cluster: stored(
+        {
+          type: "push",
+          status: "down",
+          latencyMs: null,
+          message: "beat 20 s ago: pg_isready: postgres.arch-separation.svc:5432 - no response; the job reports down",
+          details: {
+            lastBeatAt: at,
+            ageSeconds: 20,
+            reportedStatus: "down",
+            checks: { postgres: { state: "fail", value: "down" }, "db 10.7.7.7": { state: "pass", value: "up" } },
+            periodMinutes: 1,
+            graceMinutes: 1,
+          },
+        },
+        at,
+      ),
       site: stored(
         {
           status: "down",
@@ -101,7 +142,24 @@ async function seed() {
   return open;
 }
 
-const SECRETS = [INSTANCE, "10.0.3.4", "10.0.9.9", "10.1.1.1", INTERNAL_HOST, CERT_NAME, "lastError", "connection refused", "runbooks."];
+const SECRETS = [
+  INSTANCE,
+  "10.0.3.4",
+  "10.0.9.9",
+  "10.1.1.1",
+  INTERNAL_HOST,
+  CERT_NAME,
+  "lastError",
+  "connection refused",
+  "runbooks.",
+  REDIS_HOST,
+  BANNER,
+  "10.9.8.7",
+  "10.9.8.6",
+  "db.corp-secret",
+  "arch-separation.svc",
+  "10.7.7.7",
+];
 
 afterEach(resetBindings);
 
@@ -149,6 +207,21 @@ describe("public views show what a visitor may see", () => {
       redirects: 1,
       checks: { db: { state: "fail", value: "dial tcp (address hidden) refused" } },
     });
+    // A tcp monitor's answer names software and versions: the visitor learns only whether it matched.
+    expect(byId.cache?.details).toEqual({ tls: false, connectMs: 3, answerMatched: false });
+    // A dns monitor's records may be internal addresses: counts only, and the message's addresses hidden.
+    expect(byId["db-dns"]?.details).toEqual({
+      recordType: "A",
+      rcode: "NOERROR",
+      ttl: 60,
+      recordCount: 1,
+      missingCount: 1,
+      unexpectedCount: 0,
+    });
+    expect(byId["db-dns"]?.message).toBe("A (address hidden) missing (got (address hidden))");
+    // A beat's words and check names go through the same hiding as any text.
+    expect(byId.cluster?.message).toBe("beat 20 s ago: pg_isready: (address hidden) - no response; the job reports down");
+    expect(byId.cluster?.details).toMatchObject({ reportedStatus: "down", ageSeconds: 20, checks: { postgres: { state: "fail" } } });
     expect(byId.gw?.message).toBe("connection failed: could not reach (address hidden) ((address hidden))");
     // Marked public: its target and words are the visitor's to see.
     expect(byId.site).toMatchObject({
@@ -182,6 +255,7 @@ describe("public views show what a visitor may see", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.text();
-    for (const secret of [INSTANCE, LAST_ERROR, INTERNAL_HOST, CERT_NAME]) expect(body).toContain(JSON.stringify(secret).slice(1, -1));
+    for (const secret of [INSTANCE, LAST_ERROR, INTERNAL_HOST, CERT_NAME, BANNER])
+      expect(body).toContain(JSON.stringify(secret).slice(1, -1));
   });
 });

@@ -98,4 +98,24 @@ describe("npm run check-config", () => {
     expect(await checkConfig(file)).toMatchObject({ code: 1, stderr: expect.stringContaining("(root): not valid JSON") });
     expect(await checkConfig(join(dir, "missing.json"))).toMatchObject({ code: 2, stderr: expect.stringContaining("cannot read") });
   });
+  it("warns when push monitors would beat more often than the Free plan's Durable Object requests allow", async () => {
+    const push = (n: number, periodMinutes = 1) =>
+      Array.from({ length: n }, (_, i) => ({ id: `job${i}`, name: `Job ${i}`, type: "push", tokenSecret: "PUSH_TOKEN", periodMinutes }));
+    const file = join(dir, "push.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ title: "x", monitors: [...push(50), { id: "web", name: "Web", type: "http", url: "https://example.com/" }] }),
+    );
+    expect(await checkConfig(file)).toMatchObject({
+      code: 0,
+      stdout: `${file}: ok (51 monitors, probed by the cron's own invocation)\n`,
+      stderr: "",
+    });
+    writeFileSync(file, JSON.stringify({ title: "x", monitors: push(60) }));
+    const many = await checkConfig(file);
+    expect(many.code).toBe(0);
+    expect(many.stderr).toContain("warning: the push monitors beat up to 86,400 times a day");
+    writeFileSync(file, JSON.stringify({ title: "x", monitors: push(60, 5) }));
+    expect((await checkConfig(file)).stderr).toBe("");
+  });
 });

@@ -110,10 +110,11 @@ describe("npm start", () => {
     target.close();
   });
 
-  it("with no arguments starts demo targets and shows real probe results", async () => {
+  it("with no arguments starts demo targets and shows real probe results; push, dns and tcp go down when their targets stop", async () => {
     const port = await freePort();
     const started = Date.now();
-    npmStart(["--port", String(port)]);
+    // Ticks every 3 s rather than every minute, so the targets stopped below show within the test.
+    npmStart(["--port", String(port), "--interval", "3"]);
     const body = await poll("demo results", async () => {
       const b = await status(port);
       return b.updatedAt ? b : undefined;
@@ -146,6 +147,26 @@ describe("npm start", () => {
     expect(running.out).toMatch(/^ok {3}\/health: HTTP 200/m);
     expect(running.out).toMatch(/^ok {3}page: HTTP 200, [\d.]+ KiB of 30$/m);
     expect(running.out).toContain("all 5 checks passed");
+    // The new types, each up against its local target: a job pushing, a DoH resolver, a Redis.
+    expect(byId["cluster-jobs"]).toMatchObject({ type: "push", status: "up", details: { checks: { postgres: { state: "pass" } } } });
+    expect(byId["api-dns"]).toMatchObject({ type: "dns", status: "up", details: { rcode: "NOERROR", recordCount: 1 } });
+    expect(byId["cache"]).toMatchObject({ type: "tcp", status: "up", details: { answerMatched: true } });
+    const demoBase = /demo targets on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect(demoBase).toBeDefined();
+    for (const target of ["dns", "redis", "postgres"])
+      expect((await fetch(`${demoBase}/demo/stop/${target}`, { method: "POST" })).status).toBe(200);
+    const down = await poll(
+      "push, dns and tcp to go down",
+      async () => {
+        const b = await status(port);
+        const now = Object.fromEntries(b.monitors.map((m: any) => [m.id, m]));
+        return ["cluster-jobs", "api-dns", "cache"].every((id) => now[id].status === "down") ? now : undefined;
+      },
+      60_000,
+    );
+    expect(down["cluster-jobs"].message).toMatch(/pg_isready: no response/);
+    expect(down["api-dns"].message).toMatch(/^resolver unreachable/);
+    expect(down["cache"].message).toBe("connection refused or host unreachable");
     await stopWithCtrlC(child!);
     const stopped = await verify(port);
     expect(stopped.code).toBe(1);

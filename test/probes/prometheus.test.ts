@@ -19,6 +19,9 @@ const deps = (secrets: Record<string, string> = {}): ProbeDeps => ({
 
 const monitor = (url: string, extra: Record<string, unknown> = {}) =>
   PrometheusMonitor.parse({ id: "prom", name: "Prometheus", type: "prometheus", url, timeoutMs: 5_000, ...extra });
+// The stack's Prometheus carries a rule that fails every evaluation (for the rule-health test): the other tests of it
+// look past rules, so each says only what it is about.
+const probeMain = (extra: Record<string, unknown> = {}) => probe(stack.prometheusUrl, { ruleHealth: false, ...extra });
 const probe = (url: string, extra: Record<string, unknown> = {}, secrets: Record<string, string> = {}) =>
   probePrometheus(monitor(url, extra), deps(secrets));
 
@@ -64,7 +67,7 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
 
   it("is up when healthy and ready, every target up and only the Watchdog firing (ignored by default)", async () => {
     const result = await pollUntil(
-      () => probe(stack.prometheusUrl),
+      () => probeMain(),
       (r) => r.status === "up" && scraped(r),
     );
     expect(result).toMatchObject({
@@ -80,7 +83,7 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
 
   it("counts the Watchdog when ignoreAlerts is emptied", async () => {
     const result = await pollUntil(
-      () => probe(stack.prometheusUrl, { ignoreAlerts: [] }),
+      () => probeMain({ ignoreAlerts: [] }),
       (r) => r.details.alertsFiringTotal > 0,
     );
     expect(result.status).toBe("degraded");
@@ -90,12 +93,12 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
 
   it("reports a target that goes down, with its error and the alert it fires, then recovers", async () => {
     await pollUntil(
-      () => probe(stack.prometheusUrl),
+      () => probeMain(),
       (r) => r.status === "up" && scraped(r),
     );
     await control({ fail: true });
     const down = await pollUntil(
-      () => probe(stack.prometheusUrl),
+      () => probeMain(),
       (r) => r.details.targetsDownTotal === 1 && r.details.alertsFiringTotal === 1,
     );
     expect(down.status).toBe("degraded");
@@ -107,13 +110,13 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
     expect(down.error?.phase).toBe("targets");
 
     // Only warnings count: the critical TestTargetDown is left out, the target still degrades.
-    const onlyWarnings = await probe(stack.prometheusUrl, { alertSeverities: ["warning"] });
+    const onlyWarnings = await probeMain({ alertSeverities: ["warning"] });
     expect(onlyWarnings.details.alertsFiringTotal).toBe(0);
     expect(onlyWarnings.message).toBe(`1 of 2 targets down (${targetLine})`);
 
     await control({ fail: false });
     const recovered = await pollUntil(
-      () => probe(stack.prometheusUrl),
+      () => probeMain(),
       (r) => r.status === "up",
     );
     expect(recovered.details.targetsDown).toEqual([]);
@@ -126,7 +129,7 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
       { name: "gauge-below-100", expr: "edgewatch_test_gauge", op: "<", value: 100, severity: "down" },
     ];
     // Only critical alerts count, so the TestGaugeHigh warning does not add to the messages.
-    const check = () => probe(stack.prometheusUrl, { queries, alertSeverities: ["critical"] });
+    const check = () => probeMain({ queries, alertSeverities: ["critical"] });
 
     await control({ gauge: 5 });
     const under = await pollUntil(check, (r) => r.details.queries[0]?.value === 5);
@@ -154,7 +157,7 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
 
     // With the default alert filter, the rule on the gauge fires too.
     const alerting = await pollUntil(
-      () => probe(stack.prometheusUrl),
+      () => probeMain(),
       (r) => r.details.alertsFiringTotal > 0,
     );
     expect(alerting.details.alertsFiring).toEqual([{ name: "TestGaugeHigh", severity: "warning", count: 1 }]);
@@ -162,7 +165,7 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
   });
 
   it("fails an empty result unless allowEmpty, takes scalars, and fails NaN, matrices and bad expressions", async () => {
-    const result = await probe(stack.prometheusUrl, {
+    const result = await probeMain({
       queries: [
         { name: "no-such-job", expr: 'up{job="no-such-job"}', op: "==", value: 1 },
         { name: "maybe-empty", expr: 'up{job="no-such-job"}', op: "==", value: 1, allowEmpty: true },
@@ -194,6 +197,25 @@ describe.skipIf(!stack.available)("probePrometheus against a real Prometheus", (
     expect(result.error?.detail).toContain("parse error");
     // alertSeverities: [] counts no alert, so the alerts are not even fetched.
     expect(result.details.alertsFiringTotal).toBe(0);
+  });
+
+  it("names the rules whose health is not ok, and their group: degraded", async () => {
+    // No alert counts (the gauge's alert may still fire from the test before): the message is the rules'.
+    const result = await pollUntil(
+      () => probe(stack.prometheusUrl, { alertSeverities: [] }),
+      (r) => r.details.rulesUnhealthyTotal === 1 && r.details.rulesUnhealthy[0]?.health === "err",
+    );
+    expect(result.status).toBe("degraded");
+    expect(result.message).toBe("1 rule not ok: edgewatch:duplicate_series in group edgewatch-broken");
+    expect(result.error?.phase).toBe("rules");
+    expect(result.details.rulesTotal).toBe(4);
+    expect(result.details.rulesUnhealthy).toEqual([
+      { group: "edgewatch-broken", rule: "edgewatch:duplicate_series", health: "err", lastError: expect.stringMatching(/same labelset/) },
+    ]);
+    // The words of Prometheus reach the log line, not the message.
+    expect(result.error?.detail).toMatch(/same labelset/);
+    const healthy = await probeMain();
+    expect(healthy.details.rulesTotal).toBeNull();
   });
 
   it("is down with a clear message once Prometheus is stopped", async () => {
@@ -290,7 +312,27 @@ describe("probePrometheus against broken and imitating servers", () => {
     expect(result.message).toBe("50 of 51 targets down (fleet ×50); 30 alerts firing (Alert00, Alert01, Alert02, +27 more)");
   });
 
-  it("sends at most 4 + queries requests, at most 3 at once", async () => {
+  it("names unhealthy rules and their groups (err, or not evaluated yet), the list capped; their errors stay in details", async () => {
+    const result = await probe(at("rules-unhealthy"));
+    expect(result.status).toBe("degraded");
+    expect(result.message).toBe(
+      "4 rules not ok: HighErrorRate in group api, DiskFull in group node (unknown), MemoryHigh in group node, +1 more",
+    );
+    expect(result.details).toMatchObject({ rulesTotal: 5, rulesUnhealthyTotal: 4 });
+    expect(result.details.rulesUnhealthy[3]).toEqual({
+      group: "db",
+      rule: "ReplicaLag",
+      health: "err",
+      lastError: "no such series at 10.0.0.9:5432",
+    });
+    const wrongShape = await probe(at("rules-wrong-shape"));
+    expect(wrongShape).toMatchObject({ status: "down", error: { phase: "response" } });
+    expect(wrongShape.message).toMatch(/^GET \/api\/v1\/rules: unexpected response: data\.groups\[0\]\.rules\[0\]\.health/);
+    const skipped = await probe(at("rules-unhealthy"), { ruleHealth: false });
+    expect(skipped.status).toBe("up");
+  });
+
+  it("sends at most 5 + queries requests, at most 3 at once", async () => {
     const queries = Array.from({ length: 6 }, (_, i) => ({ ...q, name: `q${i}` }));
     const result = await probe(at("counted-prom"), { queries });
     expect(result.status).toBe("up");
@@ -300,9 +342,16 @@ describe("probePrometheus against broken and imitating servers", () => {
       maxInFlight: number;
       paths: string[];
     };
-    expect(stats.total).toBe(10);
+    expect(stats.total).toBe(11);
     expect(stats.maxInFlight).toBe(3);
-    expect([...new Set(stats.paths)].sort()).toEqual(["/-/healthy", "/-/ready", "/api/v1/alerts", "/api/v1/query", "/api/v1/targets"]);
+    expect([...new Set(stats.paths)].sort()).toEqual([
+      "/-/healthy",
+      "/-/ready",
+      "/api/v1/alerts",
+      "/api/v1/query",
+      "/api/v1/rules",
+      "/api/v1/targets",
+    ]);
   });
 
   it("does not follow a redirect to a Cloudflare Access login page", async () => {
@@ -315,7 +364,7 @@ describe("probePrometheus against broken and imitating servers", () => {
     const headers = { "CF-Access-Client-Id": stack.access.id, "CF-Access-Client-Secret": { secret: "PROM_ACCESS_SECRET" } };
     const result = await probe(at("access"), { headers }, { PROM_ACCESS_SECRET: stack.access.secret });
     expect(result.status).toBe("up");
-    expect(result.message).toMatch(/^healthy in \d+ ms; 2 targets up; no alerts firing$/);
+    expect(result.message).toMatch(/^healthy in \d+ ms; 2 targets up; no alerts firing; 1 rule ok$/);
 
     const missing = await probe(at("access"), { headers });
     expect(missing).toMatchObject({ status: "down", latencyMs: null, message: "secret PROM_ACCESS_SECRET is not set" });

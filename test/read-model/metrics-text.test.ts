@@ -191,4 +191,35 @@ describe("metricsText", () => {
       'edgewatch_monitor_status{instance="u",monitor="u",status="unknown"} 1',
     ]);
   });
+  it("families of the newer types, blackbox's names where it has the idea, from the public details", () => {
+    const typed = (id: string, type: string, details: Record<string, unknown>, fields: Partial<MonitorView> = {}) =>
+      monitor({ id, type: type as MonitorView["type"], details, ...fields });
+    const text = metricsText(
+      view([
+        typed("dns", "dns", { recordType: "A", rcode: "NOERROR", recordCount: 2, missingCount: 0 }, { latencyMs: 23 }),
+        typed("redis", "tcp", { tls: false, connectMs: 3, answerMatched: false }),
+        typed("ssh", "tcp", { tls: false, connectMs: 3, answerMatched: true }),
+        typed("port", "tcp", { tls: false, connectMs: 3, answerMatched: null }),
+        typed("gw", "http", { statusCode: 200, assertionsPassed: 1, assertions: [{ target: "/queue_depth" }] }),
+        typed("plain", "http", { statusCode: 200 }),
+        typed("job", "push", { lastBeatAt: "2026-11-25T09:59:40.000Z", reportedStatus: "up" }),
+        typed("new-job", "push", { lastBeatAt: null }),
+        typed("prom", "prometheus", { rulesTotal: 4, rulesUnhealthyTotal: 1 }),
+        typed("prom-old", "prometheus", {}),
+        typed("never", "dns", { recordCount: 1 }, { status: "unknown", checkedAt: null }),
+      ]),
+    );
+    expect(lines(text, "probe_dns_lookup_time_seconds")).toEqual(['probe_dns_lookup_time_seconds{monitor="dns"} 0.023']);
+    expect(lines(text, "probe_dns_answer_rrs")).toEqual(['probe_dns_answer_rrs{monitor="dns"} 2']);
+    expect(lines(text, "probe_failed_due_to_regex")).toEqual([
+      'probe_failed_due_to_regex{monitor="redis"} 1',
+      'probe_failed_due_to_regex{monitor="ssh"} 0',
+    ]);
+    expect(lines(text, "edgewatch_http_assertions_failed")).toEqual(['edgewatch_http_assertions_failed{monitor="gw"} 1']);
+    expect(lines(text, "edgewatch_push_last_beat_timestamp_seconds")).toEqual([
+      `edgewatch_push_last_beat_timestamp_seconds{monitor="job"} ${Date.parse("2026-11-25T09:59:40Z") / 1000}`,
+    ]);
+    expect(lines(text, "edgewatch_prometheus_rules_unhealthy")).toEqual(['edgewatch_prometheus_rules_unhealthy{monitor="prom"} 1']);
+    expect(text).toContain("# TYPE probe_dns_lookup_time_seconds gauge");
+  });
 });

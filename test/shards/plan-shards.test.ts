@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
 import type { Config } from "../../src/config/schema";
+import { probeCost, probeCpuMs } from "../../src/probes";
 import { RESERVED_SUBREQUESTS } from "../../src/probes/subrequest-budget";
-import { probeCost } from "../../src/probes/subrequest-budget";
-import {
-  PROBE_CPU_MS,
-  SHARD_BASE_CPU_MS,
-  SHARD_WALL_BUDGET_MS,
-  type ShardPlan,
-  planTick,
-  worstCaseWallMs,
-} from "../../src/shards/plan-shards";
+import { SHARD_BASE_CPU_MS, SHARD_WALL_BUDGET_MS, type ShardPlan, planTick, worstCaseWallMs } from "../../src/shards/plan-shards";
 
 // Timeouts short enough that the wall-time bound never binds, unless a test says otherwise.
 const http = (i: number, fields: Record<string, unknown> = {}) => ({
@@ -37,7 +30,7 @@ function expectWithinLimits(shard: ShardPlan, limits: Config["limits"]) {
   expect(shard.monitors.length).toBeGreaterThan(0);
   expect(shard.monitors.length).toBeLessThanOrEqual(limits.monitorsPerShard);
   expect(shard.monitors.reduce((sum, m) => sum + 2 * probeCost(m), 0)).toBeLessThanOrEqual(limits.subrequests);
-  expect(shard.monitors.reduce((sum, m) => sum + PROBE_CPU_MS[m.type], 0)).toBeLessThanOrEqual(limits.cpuMs - SHARD_BASE_CPU_MS);
+  expect(shard.monitors.reduce((sum, m) => sum + probeCpuMs(m), 0)).toBeLessThanOrEqual(limits.cpuMs - SHARD_BASE_CPU_MS);
   expect(worstCaseWallMs(shard.monitors)).toBeLessThanOrEqual(SHARD_WALL_BUDGET_MS);
 }
 
@@ -255,5 +248,18 @@ describe("planTick", () => {
     expect(plan.shards).toHaveLength(40);
     expect(plan.shards.every((s) => s.monitors.length === 25)).toBe(true);
     expect(ids(plan.shards)).toEqual(cfg.monitors.map((m) => m.id));
+  });
+  it("gives push monitors no room: nothing probes them, and the writer's estimate still counts them", () => {
+    const push = Array.from({ length: 40 }, (_, i) => ({ id: `job-${i}`, name: `Job ${i}`, type: "push", tokenSecret: "PUSH_TOKEN" }));
+    const plan = planTick(config([http(1), ...push]));
+    expect(plan).toMatchObject({ inline: true, shards: [], dropped: [] });
+    expect(plan.writerCpuMs).toBe(
+      planTick(
+        config(
+          Array.from({ length: 41 }, (_, i) => http(i)),
+          { subrequests: 1000, cpuMs: 1000, monitorsPerShard: 500 },
+        ),
+      ).writerCpuMs,
+    );
   });
 });
