@@ -70,14 +70,8 @@ const AlertmanagerChannel = z.strictObject({
     .default(15),
 });
 
-export const NotificationChannel = z.discriminatedUnion("type", [
-  WebhookChannel,
-  SlackChannel,
-  DiscordChannel,
-  PagerDutyChannel,
-  TelegramChannel,
-  AlertmanagerChannel,
-]);
+const CHANNELS = [WebhookChannel, SlackChannel, DiscordChannel, PagerDutyChannel, TelegramChannel, AlertmanagerChannel] as const;
+export const NotificationChannel = z.discriminatedUnion("type", CHANNELS);
 export type NotificationChannel = z.infer<typeof NotificationChannel>;
 export type NotificationChannelType = NotificationChannel["type"];
 export type ChannelOf<T extends NotificationChannelType> = Extract<NotificationChannel, { type: T }>;

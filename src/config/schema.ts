@@ -48,15 +48,8 @@ export const HttpMonitor = z
   });
 export type HttpMonitor = z.infer<typeof HttpMonitor>;
 
-export const Monitor = z.discriminatedUnion("type", [
-  HttpMonitor,
-  TlsMonitor,
-  PrometheusMonitor,
-  AlertmanagerMonitor,
-  TcpMonitor,
-  DnsMonitor,
-  PushMonitor,
-]);
+const MONITORS = [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonitor, TcpMonitor, DnsMonitor, PushMonitor] as const;
+export const Monitor = z.discriminatedUnion("type", MONITORS);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
 

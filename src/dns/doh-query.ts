@@ -11,17 +11,13 @@ const MESSAGE_TYPE = "application/dns-message";
 /** The largest DNS message there is. */
 const MAX_MESSAGE_BYTES = 65_535;
 
-export type DohResult =
-  | { ok: true; answer: DnsAnswer }
-  | {
-      ok: false;
-      /** `connect`, `timeout`, `resolver` (an HTTP error or not a DNS answer) or `answer` (a malformed one). */
-      phase: string;
-      /** Words for people: no URL. */
-      reason: string;
-      /** For logs: method, redacted URL and the reason. */
-      detail: string;
-    };
+/**
+ * Why there is no answer: `phase` is `connect`, `timeout`, `resolver` (an HTTP error or not a DNS answer) or `answer`
+ * (a malformed one); `reason` is words for people (no URL), `detail` the same for logs with method and redacted URL.
+ */
+type DohFailure = { ok: false; phase: string; reason: string; detail: string };
+
+export type DohResult = { ok: true; answer: DnsAnswer } | DohFailure;
 
 /** `?dns=` carries the query in base64url without padding (RFC 8484 section 4.1). */
 function queryUrl(resolver: string, query: Uint8Array): string {

@@ -40,18 +40,22 @@ app.use(
   }),
 );
 
-app.route("/api/admin", admin);
-app.route("/api/v2", statuspageApi);
-app.route("/api/badge", badgeEndpoint);
-app.route("/badge", badges);
-app.route("/metrics", metrics);
-app.route("/feed.atom", feed);
-app.route("/api/alertmanager", alertmanagerReceiver);
-app.route("/api/push", push);
-app.route("/api", api);
-app.route("/api", history);
-app.route("/health", health);
-app.route("/", pages);
+// One sub-app per face, most specific paths first.
+const faces: [string, Hono<AppEnv>][] = [
+  ["/api/admin", admin],
+  ["/api/v2", statuspageApi],
+  ["/api/badge", badgeEndpoint],
+  ["/badge", badges],
+  ["/metrics", metrics],
+  ["/feed.atom", feed],
+  ["/api/alertmanager", alertmanagerReceiver],
+  ["/api/push", push],
+  ["/api", api],
+  ["/api", history],
+  ["/health", health],
+  ["/", pages],
+];
+for (const [path, face] of faces) app.route(path, face);
 
 app.notFound((c) => {
   c.header("Cache-Control", "no-store");

@@ -2,7 +2,7 @@
 // words that carry the method and the redacted URL (for logs) beside words that carry neither (for people).
 import type { Deadline } from "./deadline";
 import { describeFetchError } from "./fetch-error";
-import { type CappedBody, type CappedBytes, readCapped, readCappedBytes } from "./read-body";
+import { readCapped, readCappedBytes } from "./read-body";
 import { redactUrl } from "./redact-url";
 
 export interface NetRequest {
@@ -58,28 +58,22 @@ function netFailure(method: string, url: string, limit: Deadline, error: unknown
 }
 
 /** Reads at most `maxBytes` of the body under the same deadline; a body cut off by it is a failure like any other. */
-export async function readBody(
-  response: Response,
-  maxBytes: number,
-  request: Pick<NetRequest, "url" | "method">,
-  limit: Deadline,
-): Promise<({ ok: true } & CappedBody) | NetFailure> {
-  try {
-    return { ok: true, ...(await readCapped(response.body, maxBytes)) };
-  } catch (error) {
-    return netFailure(request.method ?? "GET", request.url, limit, error);
-  }
+export function readBody(response: Response, maxBytes: number, request: Pick<NetRequest, "url" | "method">, limit: Deadline) {
+  return underDeadline(() => readCapped(response.body, maxBytes), request, limit);
 }
 
 /** The same as bytes, for binary answers (a DNS message). */
-export async function readBodyBytes(
-  response: Response,
-  maxBytes: number,
+export function readBodyBytes(response: Response, maxBytes: number, request: Pick<NetRequest, "url" | "method">, limit: Deadline) {
+  return underDeadline(() => readCappedBytes(response.body, maxBytes), request, limit);
+}
+
+async function underDeadline<T extends object>(
+  read: () => Promise<T>,
   request: Pick<NetRequest, "url" | "method">,
   limit: Deadline,
-): Promise<({ ok: true } & CappedBytes) | NetFailure> {
+): Promise<({ ok: true } & T) | NetFailure> {
   try {
-    return { ok: true, ...(await readCappedBytes(response.body, maxBytes)) };
+    return { ok: true, ...(await read()) };
   } catch (error) {
     return netFailure(request.method ?? "GET", request.url, limit, error);
   }

@@ -1,3 +1,4 @@
+import { overBudget } from "./latency-budget";
 import type { HttpMonitor } from "../config/schema";
 import { type Deadline, deadline } from "../net/deadline";
 import { type AssertionOutcome, type BodyJson, evaluateAssertions } from "./assertions";
@@ -196,7 +197,7 @@ function judgeAnswer(monitor: HttpMonitor, answer: Answer, latencyMs: number, re
     notes.push(assertions.note);
     if (status === "up" || (status === "degraded" && assertions.status === "down")) [status, phase] = [assertions.status, "assertion"];
   }
-  if (monitor.degradedAfterMs !== undefined && latencyMs > monitor.degradedAfterMs) {
+  if (overBudget(latencyMs, monitor.degradedAfterMs)) {
     notes.push(`slower than ${monitor.degradedAfterMs} ms`);
     if (status === "up") [status, phase] = ["degraded", "latency"];
   }

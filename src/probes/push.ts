@@ -1,3 +1,4 @@
+import { overBudget } from "./latency-budget";
 import * as z from "zod";
 import type { PushMonitor } from "../config/push-monitor";
 import type { ProbeStatus } from "../core/vocabulary";
@@ -104,7 +105,7 @@ export function judgePush(monitor: PushMonitor, stored: StoredBeat | null, nowMs
     if (status === "up" || health.status === "down") [status, phase] = [health.status, "checks"];
   }
   const latencyMs = stored.beat.latencyMs ?? null;
-  if (monitor.degradedAfterMs !== undefined && latencyMs !== null && latencyMs > monitor.degradedAfterMs) {
+  if (overBudget(latencyMs, monitor.degradedAfterMs)) {
     notes.push(`slower than ${monitor.degradedAfterMs} ms`);
     if (status === "up") [status, phase] = ["degraded", "latency"];
   }

@@ -1,3 +1,5 @@
+import { degradeIfSlow } from "./latency-budget";
+import { socketResult } from "./socket-result";
 import type { TcpMonitor } from "../config/tcp-monitor";
 import { parseIp } from "../config/ip-address";
 import { settleWithin } from "../core/settle-within";
@@ -61,30 +63,15 @@ export async function probeTcp(monitor: TcpMonitor, deps: ProbeDeps): Promise<Tc
   } finally {
     deadline.clear();
   }
-  if (outcome.status === "up" && monitor.degradedAfterMs !== undefined && (outcome.connectMs ?? 0) > monitor.degradedAfterMs) {
-    outcome = {
-      ...outcome,
-      status: "degraded",
-      phase: "latency",
-      message: `${outcome.message}; slower than ${monitor.degradedAfterMs} ms`,
-    };
-  }
+  outcome = degradeIfSlow(outcome, outcome.connectMs, monitor.degradedAfterMs);
   const target = `tcp${monitor.tls ? "+tls" : ""} ${socketAddress(monitor).hostname}:${monitor.port}`;
-  return {
-    type: "tcp",
-    monitorId: monitor.id,
-    status: outcome.status,
-    latencyMs: outcome.connectMs,
-    checkedAt: new Date(startedAt).toISOString(),
-    message: outcome.message,
-    details: {
-      tls: monitor.tls,
-      connectMs: outcome.connectMs,
-      answerMatched: outcome.answer?.matched ?? null,
-      answer: outcome.answer?.text ?? null,
-    },
-    ...(outcome.phase ? { error: { phase: outcome.phase, detail: `${target}: ${outcome.message}` } } : {}),
+  const details = {
+    tls: monitor.tls,
+    connectMs: outcome.connectMs,
+    answerMatched: outcome.answer?.matched ?? null,
+    answer: outcome.answer?.text ?? null,
   };
+  return socketResult({ type: "tcp", monitorId: monitor.id, startedAt, target }, outcome, outcome.connectMs, details);
 }
 
 /** The open connection, its two ends taken once: a read or write cut off by the deadline leaves its lock held. */

@@ -1,3 +1,5 @@
+import { degradeIfSlow } from "./latency-budget";
+import { socketResult } from "./socket-result";
 import type { TlsMonitor } from "../config/tls-monitor";
 import { assessCertificate } from "../tls/assess-certificate";
 import { isCloudflareAddress } from "../tls/cloudflare-ranges";
@@ -97,29 +99,9 @@ export async function probeTls(monitor: TlsMonitor, deps: ProbeDeps): Promise<Tl
   } finally {
     deadline.clear();
   }
-  if (
-    outcome.status === "up" &&
-    monitor.degradedAfterMs !== undefined &&
-    outcome.latencyMs !== null &&
-    outcome.latencyMs > monitor.degradedAfterMs
-  ) {
-    outcome = {
-      ...outcome,
-      status: "degraded",
-      phase: "latency",
-      message: `${outcome.message}; slower than ${monitor.degradedAfterMs} ms`,
-    };
-  }
-  return {
-    type: "tls",
-    monitorId: monitor.id,
-    status: outcome.status,
-    latencyMs: outcome.latencyMs,
-    checkedAt: new Date(startedAt).toISOString(),
-    message: outcome.message,
-    details: outcome.details,
-    ...(outcome.phase ? { error: { phase: outcome.phase, detail: `tls ${monitor.source} ${target}: ${outcome.message}` } } : {}),
-  };
+  outcome = degradeIfSlow(outcome, outcome.latencyMs, monitor.degradedAfterMs);
+  const probe = { type: "tls" as const, monitorId: monitor.id, startedAt, target: `tls ${monitor.source} ${target}` };
+  return socketResult(probe, outcome, outcome.latencyMs, outcome.details);
 }
 
 async function viaSocket(run: SourceRun): Promise<Outcome> {

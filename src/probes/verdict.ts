@@ -1,3 +1,4 @@
+import { overBudget } from "./latency-budget";
 import type { GetFailure } from "./fetch-json";
 import type { ProbeStatus } from "../core/vocabulary";
 import type { ProbeDeps, ProbeError, ProbeResultBase } from "./probe-deps";
@@ -58,7 +59,7 @@ export function conclude<T extends string, D>(
   upMessage = "",
 ): ResultOf<T, D> {
   const latencyMs = problems.some((p) => NO_ANSWER.has(p.phase)) ? null : elapsed(probe.deps, probe.startedAt);
-  if (latencyMs !== null && probe.degradedAfterMs !== undefined && latencyMs > probe.degradedAfterMs) {
+  if (overBudget(latencyMs, probe.degradedAfterMs)) {
     problems = [...problems, { status: "degraded", text: `slower than ${probe.degradedAfterMs} ms (${latencyMs} ms)`, phase: "latency" }];
   }
   const { status, message, error } = verdict(problems, probe.describeTarget);
