@@ -191,7 +191,7 @@ describe("metricsText", () => {
       'edgewatch_monitor_status{instance="u",monitor="u",status="unknown"} 1',
     ]);
   });
-  it("families of the newer types, blackbox's names where it has the idea, from the public details", () => {
+  it("families of the newer types, with instance like every per-monitor series, blackbox's names where it has the idea, from the public details", () => {
     const typed = (id: string, type: string, details: Record<string, unknown>, fields: Partial<MonitorView> = {}) =>
       monitor({ id, type: type as MonitorView["type"], details, ...fields });
     const text = metricsText(
@@ -209,17 +209,17 @@ describe("metricsText", () => {
         typed("never", "dns", { recordCount: 1 }, { status: "unknown", checkedAt: null }),
       ]),
     );
-    expect(lines(text, "probe_dns_lookup_time_seconds")).toEqual(['probe_dns_lookup_time_seconds{monitor="dns"} 0.023']);
-    expect(lines(text, "probe_dns_answer_rrs")).toEqual(['probe_dns_answer_rrs{monitor="dns"} 2']);
+    expect(lines(text, "probe_dns_lookup_time_seconds")).toEqual(['probe_dns_lookup_time_seconds{instance="dns",monitor="dns"} 0.023']);
+    expect(lines(text, "probe_dns_answer_rrs")).toEqual(['probe_dns_answer_rrs{instance="dns",monitor="dns"} 2']);
     expect(lines(text, "probe_failed_due_to_regex")).toEqual([
-      'probe_failed_due_to_regex{monitor="redis"} 1',
-      'probe_failed_due_to_regex{monitor="ssh"} 0',
+      'probe_failed_due_to_regex{instance="redis",monitor="redis"} 1',
+      'probe_failed_due_to_regex{instance="ssh",monitor="ssh"} 0',
     ]);
-    expect(lines(text, "edgewatch_http_assertions_failed")).toEqual(['edgewatch_http_assertions_failed{monitor="gw"} 1']);
+    expect(lines(text, "edgewatch_http_assertions_failed")).toEqual(['edgewatch_http_assertions_failed{instance="gw",monitor="gw"} 1']);
     expect(lines(text, "edgewatch_push_last_beat_timestamp_seconds")).toEqual([
-      `edgewatch_push_last_beat_timestamp_seconds{monitor="job"} ${Date.parse("2026-11-25T09:59:40Z") / 1000}`,
+      `edgewatch_push_last_beat_timestamp_seconds{instance="job",monitor="job"} ${Date.parse("2026-11-25T09:59:40Z") / 1000}`,
     ]);
-    expect(lines(text, "edgewatch_prometheus_rules_unhealthy")).toEqual(['edgewatch_prometheus_rules_unhealthy{monitor="prom"} 1']);
+    expect(lines(text, "edgewatch_prometheus_rules_unhealthy")).toEqual(['edgewatch_prometheus_rules_unhealthy{instance="prom",monitor="prom"} 1']);
     expect(text).toContain("# TYPE probe_dns_lookup_time_seconds gauge");
   });
 });
