@@ -8,11 +8,13 @@ import type { Bindings } from "../../src/env/deps";
 import { addDays, dayKeyOf, HOUR_MS, hourKeyOf, RECENT_KEY, SUMMARY_KEY } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
 import { readPageData } from "../../src/http/page-data";
-import { contentSecurityPolicy } from "../../src/http/pages";
+import { contentSecurityPolicy } from "../../src/http/page-response";
 import { BASE_CSS } from "../../src/http/views/layout";
 import { StatusPage } from "../../src/http/views/status-page";
 import type { Incident } from "../../src/incidents/types";
 import type { PageCarry } from "../../src/read-model/page-carry";
+import { localeOf } from "../../src/read-model/locale";
+import { pageChrome } from "../../src/read-model/page-chrome";
 import { buildPageView } from "../../src/read-model/page-view";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
@@ -49,6 +51,7 @@ afterEach(resetBindings);
 // ---- fixtures: latest.json (with its history carry) and summary.json as the tick writes them ----
 
 const NOW = Date.now();
+const EN = localeOf("en");
 const MINUTE = 60_000;
 const TODAY = dayKeyOf(NOW);
 const at = (minutes: number) => minutesAgo(minutes, NOW);
@@ -485,8 +488,8 @@ describe("GET / (status page)", () => {
         old: result("down", { type: "tls", message: "certificate expired", details: { daysLeft: -2 } }),
       },
     });
-    const view = buildPageView({ config, latest, carry: null, summary: null, nowMs: NOW });
-    const markup = await jsx(StatusPage, { view, css: BASE_CSS, nowMs: NOW }).toString();
+    const view = buildPageView({ config, latest, carry: null, summary: null, nowMs: NOW, locale: EN });
+    const markup = await jsx(StatusPage, { view, chrome: pageChrome(config, EN), css: BASE_CSS, nowMs: NOW }).toString();
     const text = textOf(markup);
     expect(text).toContain("status.example.com certificate Operational certificate valid, TLSv1.3 · certificate expires in 23 days");
     expect(text).toContain("old.example.com certificate Down certificate expired · certificate expired 2 days ago");
@@ -604,8 +607,8 @@ describe("GET / (status page)", () => {
         },
       ],
     });
-    const view = buildPageView({ config, latest: null, carry: null, summary: null, nowMs: NOW });
-    const markup = await jsx(StatusPage, { view, css: BASE_CSS, nowMs: NOW }).toString();
+    const view = buildPageView({ config, latest: null, carry: null, summary: null, nowMs: NOW, locale: EN });
+    const markup = await jsx(StatusPage, { view, chrome: pageChrome(config, EN), css: BASE_CSS, nowMs: NOW }).toString();
     expect(markup).toContain("https://www.example.com/health?key=redacted");
     expect(markup).not.toMatch(/user:pw|k-secret|private\.internal|b-secret|Authorization/);
   });
