@@ -86,7 +86,7 @@ export const de: PageStrings = {
   noUptimeData: "Keine Verfügbarkeitsdaten",
   noUptime: "keine Verfügbarkeitsdaten",
   noData: "keine Daten",
-  bar: { label: "Verfügbarkeit, letzte 90 Tage", start: "vor 90 Tagen", end: "Heute" },
+  bar: { label: "Verfügbarkeit, 90 Tage", start: "vor 90 Tagen", end: "Heute" },
   dayWords: { down: (d) => `${d} Ausfall`, degraded: (d) => `${d} eingeschränkt`, maintenance: (d) => `${d} Wartung` },
   responseTime: (window, range) => `Antwortzeit, ${window}: ${range}`,
   last24h: "24 Std.",
