@@ -12,6 +12,7 @@ import { frontCache } from "./front-cache";
 import { health } from "./health";
 import { history } from "./history-api";
 import { metrics } from "./metrics";
+import { monitorPage } from "./monitor-page";
 import { pages } from "./pages";
 import { statuspageApi } from "./statuspage-api";
 
@@ -49,6 +50,7 @@ app.route("/api/alertmanager", alertmanagerReceiver);
 app.route("/api", api);
 app.route("/api", history);
 app.route("/health", health);
+app.route("/monitors", monitorPage);
 app.route("/", pages);
 
 app.notFound((c) => {

@@ -74,7 +74,7 @@ describe("the page's branding", () => {
         footer: `${CLOSE} ${XSS}`,
       },
     };
-    for (const path of ["/", "/incidents/nope-20960101T000000Z"]) {
+    for (const path of ["/", "/monitors/gw", "/incidents/nope-20960101T000000Z"]) {
       const { markup } = await page(config, path);
       expect(markup.match(/<img/g), path).toHaveLength(1);
       expect(markup, path).not.toMatch(/<script|onerror=alert\(1\)>/i);

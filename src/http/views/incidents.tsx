@@ -13,7 +13,7 @@ function facts(incident: PageIncident, l: Locale, nowMs: number): string {
 }
 
 /** `Since Nov 28, 21:01 UTC`; `Nov 28, 21:01 to 21:31 UTC (30 min)`; across days, both dates. */
-function when(incident: Pick<PageIncident, "startedAt" | "resolvedAt" | "durationMs">, l: Locale, nowMs: number): string {
+export function when(incident: Pick<PageIncident, "startedAt" | "resolvedAt" | "durationMs">, l: Locale, nowMs: number): string {
   if (!incident.resolvedAt) return l.t.since(l.dateTime(incident.startedAt, nowMs));
   const span = l.span(incident.startedAt, incident.resolvedAt, nowMs);
   return incident.durationMs === null ? span : l.t.lasted(span, l.duration(incident.durationMs));

@@ -5,10 +5,10 @@ import { Sparkline } from "./sparkline";
 import { UptimeBar } from "./uptime-bar";
 
 /** The page of one monitor. Ids are slugs; encoded all the same, as every path built from data. */
-const monitorHref = (id: string) => `/monitors/${encodeURIComponent(id)}`;
+export const monitorHref = (id: string) => `/monitors/${encodeURIComponent(id)}`;
 
 /** The latest message, certificate days, the public target and the incident a dependant is affected by, in one line. */
-function MonitorMessage(props: { monitor: PageMonitor; l: Locale }) {
+export function MonitorMessage(props: { monitor: PageMonitor; l: Locale }) {
   const m = props.monitor;
   const { t } = props.l;
   const affected = m.affectedBy && t.affectedBy(m.affectedBy.name);

@@ -27,7 +27,7 @@ export function Sparkline(props: { spark: SparklineData | null; l: Locale }) {
  * broken where a point is missing: `M x y` at the start of each stretch, then relative lines `l dx dy dx dy ...`, in
  * whole numbers. A stretch of one point is a dot (a zero-length line with round caps).
  */
-function linePath(points: readonly (number | null)[], box: { width: number; height: number; pad: number }): string {
+export function linePath(points: readonly (number | null)[], box: { width: number; height: number; pad: number }): string {
   const { width, height, pad } = box;
   const step = points.length > 1 ? (width - 2 * pad) / (points.length - 1) : 0;
   const signed = (n: number) => (n < 0 ? `${n}` : ` ${n}`);

@@ -136,7 +136,7 @@ export const de: PageStrings = {
     p95: "95. Perzentil (p95)",
     degradedAbove: (ms) => `Eingeschränkt ab ${ms}`,
     offChart: (ms) => `Eingeschränkt ab ${ms} (oberhalb des Diagramms)`,
-    summary: (window, median, peak) => `Antwortzeit, ${window}: Median ${median}, 95. Perzentil bis ${peak}`,
+    summary: (window, median, peak) => `Antwortzeit über ${window}: Median ${median}, 95. Perzentil bis ${peak}`,
     empty: "Keine Antwortzeiten in diesem Zeitraum.",
   },
   recentIncidents: "Letzte Störungen",

@@ -132,7 +132,7 @@ export const en: PageStrings = {
     p95: "95th percentile (p95)",
     degradedAbove: (ms) => `Degraded above ${ms}`,
     offChart: (ms) => `Degraded above ${ms} (above the chart)`,
-    summary: (window, median, peak) => `Response time, ${window}: median ${median}, 95th percentile up to ${peak}`,
+    summary: (window, median, peak) => `Response time over ${window}: median ${median}, 95th percentile up to ${peak}`,
     empty: "No response times in this period.",
   },
   recentIncidents: "Recent incidents",
