@@ -20,12 +20,12 @@ export const CHART_CSS = `
 .cw svg{display:block;width:100%;height:100%;overflow:visible}
 .cw path{fill:none;vector-effect:non-scaling-stroke;stroke-linejoin:round;stroke-linecap:round}
 .gl{stroke:var(--ln)}.p50{stroke:var(--mt);stroke-width:2.5}.p95{stroke:var(--mu);stroke-width:1.5;stroke-dasharray:4 3}.dl{stroke:var(--dg);stroke-width:1.5;stroke-dasharray:8 4}
-.yl{position:absolute;top:0;left:-64px;width:58px;text-align:right;font-size:12px;line-height:1;color:var(--mu);transform:translateY(-50%)}.y1{top:50%}
+.yl{position:absolute;top:0;right:calc(100% + 6px);white-space:nowrap;font-size:12px;line-height:1;color:var(--mu);transform:translateY(-50%)}.y1{top:50%}
 .cx,.lg{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 16px;margin:4px 0 0 64px;font-size:12px;color:var(--mu)}
 .lg{justify-content:flex-start}
 .lg li::before{content:"";display:inline-block;width:18px;margin-right:6px;vertical-align:middle;border-top:3px solid var(--mt)}
 .lg .k95::before{border-top:2px dashed var(--mu)}.lg .kdl::before{border-top:2px dashed var(--dg)}
-@media (max-width:600px){.cw,.cx,.lg{margin-left:48px}.yl{left:-48px;width:42px}}
+@media (max-width:600px){.cw,.cx,.lg{margin-left:50px}}
 `
   .trim()
   .replace(/\n/g, "");
