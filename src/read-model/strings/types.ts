@@ -1,6 +1,5 @@
 import type { MonitorStatus } from "../../probes/types";
 import type { Incident } from "../../incidents/types";
-import type { OverallStatus } from "../status-view";
 
 /**
  * Every string the status page shows, one table per language (en.ts, de.ts): a language that misses a key, or a
@@ -9,6 +8,8 @@ import type { OverallStatus } from "../status-view";
  */
 
 type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+/** The banner's states (status-view's OverallStatus and "unknown"), spelled out so the tables import nothing of the read model. */
+type BannerState = "operational" | "degraded" | "partial_outage" | "major_outage" | "maintenance" | "unknown";
 type UptimeWindow = "24h" | "7d" | "30d" | "90d";
 
 export interface PageStrings {
@@ -56,7 +57,7 @@ export interface PageStrings {
   unavailable: [heading: string, text: string];
 
   // ---- the overall state and notices ----
-  banner: Record<OverallStatus | "unknown", string>;
+  banner: Record<BannerState, string>;
   overallStatus: string;
   updated: string;
   notCheckedYet: string;
