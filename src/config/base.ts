@@ -29,6 +29,16 @@ export const StatusRange = z.union([
   z.string().regex(/^[1-5]\d\d-[1-5]\d\d$/, 'must be a status code or a range like "200-299"'),
 ]);
 
+/** An IANA time zone name the runtime knows (`Europe/Berlin`), as Intl checks it. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Durable Object location hints: where a probe may be placed to see a target from another region. */
 export const LocationHint = z.enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"]);
 export type LocationHint = z.infer<typeof LocationHint>;

@@ -1,7 +1,7 @@
 import * as z from "zod";
 
 import { Assertion } from "./assertion";
-import { HeaderMap, HttpUrl, MonitorBase, Slug, StatusRange } from "./base";
+import { HeaderMap, HttpUrl, isTimeZone, MonitorBase, Slug, StatusRange } from "./base";
 import { AlertmanagerMonitor } from "./alertmanager-monitor";
 import { PrometheusMonitor } from "./prometheus-monitor";
 import { DnsMonitor } from "./dns-monitor";
@@ -9,6 +9,7 @@ import { PushMonitor } from "./push-monitor";
 import { TcpMonitor } from "./tcp-monitor";
 import { TlsMonitor } from "./tls-monitor";
 import { Notifications } from "./notifications";
+import { PageSettings } from "./page";
 import { Slo } from "./slo";
 
 export { HeaderValue, MonitorBase, Severity } from "./base";
@@ -52,15 +53,6 @@ const MONITORS = [HttpMonitor, TlsMonitor, PrometheusMonitor, AlertmanagerMonito
 export const Monitor = z.discriminatedUnion("type", MONITORS);
 export type Monitor = z.infer<typeof Monitor>;
 export type MonitorType = Monitor["type"];
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 
@@ -138,6 +130,8 @@ export const Config = z.strictObject({
     })
     .prefault({}),
   notifications: Notifications.prefault({}),
+  /** The status page's logo, accent colour, links, footer, time zone and language. */
+  page: PageSettings.prefault({}),
   /**
    * Subrequests one invocation may make: 50 on the Free plan, 1,000 on Paid. Probes that would pass it are not run
    * (their monitors show `unknown` for that tick) rather than fail against the runtime's limit.

@@ -12,6 +12,7 @@ import { frontCache } from "./front-cache";
 import { health } from "./health";
 import { history } from "./history-api";
 import { metrics } from "./metrics";
+import { monitorPage } from "./monitor-page";
 import { pages } from "./pages";
 import { push } from "./push-api";
 import { statuspageApi } from "./statuspage-api";
@@ -53,6 +54,7 @@ const faces: [string, Hono<AppEnv>][] = [
   ["/api", api],
   ["/api", history],
   ["/health", health],
+  ["/monitors", monitorPage],
   ["/", pages],
 ];
 for (const [path, face] of faces) app.route(path, face);

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import type { ZodType } from "zod";
 
 /** A route's query schema: what the answer depends on. Unknown parameters are stripped (or refused, if strict). */
@@ -11,7 +11,9 @@ type QuerySchema = ZodType<Record<string, unknown>>;
  *
  * The key is canonical, so a cache-busting string never reaches storage: the origin and path, plus the parameters
  * the route's `query` schema knows, parsed (defaults filled in, values normalised) and sorted; every other parameter
- * is dropped. A query the schema refuses skips the cache: the route answers 400 before it reads anything.
+ * is dropped. A query the schema refuses skips the cache: the route answers 400 before it reads anything. A route
+ * whose answer depends on more than its URL names it with `keyParts` (the pages: the language the request resolves
+ * to), which joins the key as parameters of its own.
  * `Authorization` plays no part: a public answer is the same for everyone, so a header cannot buy a storage read
  * (a route that needs a token checks it before this middleware and marks its answer `private`).
  *
@@ -20,15 +22,17 @@ type QuerySchema = ZodType<Record<string, unknown>>;
  *
  * Put `etag()` outside this middleware: it then answers `If-None-Match` with 304 for hits and misses alike. An
  * answer is stored with its ETag (computed here when the route set none, as etag() computes it: a strong SHA-1 of
- * the bytes), so etag() only compares it on a hit. Nothing a hit does not need (config, storage, validation) may run
- * before this middleware. The app's frontCache() keeps the final answers in the isolate's memory, in front of this.
+ * the bytes), so etag() only compares it on a hit. Nothing a hit does not need (storage, validation) may run before
+ * this middleware; `keyParts` may read the config (parsed once per isolate), as the key needs it. The app's frontCache() keeps the final answers in the isolate's memory, in front of this.
  * Note: the Cache API is a no-op on `*.workers.dev` hosts; it works on a custom domain (and in Miniflare).
  */
-export function edgeCache(options: { query?: QuerySchema } = {}): MiddlewareHandler {
+export function edgeCache<E extends Env = Env>(
+  options: { query?: QuerySchema; keyParts?: (c: Context<E>) => Record<string, string> } = {},
+): MiddlewareHandler<E> {
   return async (c, next) => {
     const cache = defaultCache();
     if (!cache || c.req.method !== "GET") return next();
-    const url = canonicalUrl(c.req.url, c.req.query(), options.query);
+    const url = canonicalUrl(c.req.url, c.req.query(), options.query, options.keyParts?.(c));
     if (url === null) return next();
 
     const key = new Request(url, { method: "GET" });
@@ -57,16 +61,26 @@ export function edgeCache(options: { query?: QuerySchema } = {}): MiddlewareHand
 }
 
 /** The cache key's URL: origin, path and the known parameters in a canonical form; null when the query is invalid. */
-export function canonicalUrl(requestUrl: string, query: Record<string, string>, schema: QuerySchema | undefined): string | null {
+export function canonicalUrl(
+  requestUrl: string,
+  query: Record<string, string>,
+  schema: QuerySchema | undefined,
+  parts: Record<string, string> = {},
+): string | null {
   const url = new URL(requestUrl);
   const canonical = new URL(url.pathname, url.origin);
-  if (!schema) return canonical.href;
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) return null;
-  for (const name of Object.keys(parsed.data).sort()) {
-    const value = parsed.data[name];
+  let known: Record<string, unknown> = {};
+  if (schema) {
+    const parsed = schema.safeParse(query);
+    if (!parsed.success) return null;
+    known = parsed.data;
+  }
+  for (const name of Object.keys(known).sort()) {
+    const value = known[name];
     if (value !== undefined && value !== null) canonical.searchParams.set(name, String(value));
   }
+  // After the query and under names of their own (`~lang`), so a parameter of the request can never pose as one.
+  for (const name of Object.keys(parts).sort()) canonical.searchParams.set(`~${name}`, parts[name]!);
   return canonical.href;
 }
 

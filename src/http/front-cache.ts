@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { languageFromHeader } from "../read-model/strings";
 import { sharedMaxAge } from "./edge-cache";
 
 /**
@@ -13,6 +14,9 @@ import { sharedMaxAge } from "./edge-cache";
  * may hold different answers, each within its max-age, as two colos' caches do. A URL with parameters the route
  * ignores is kept apart (edgeCache's canonical key still spares it any storage read), and the tier is bounded in
  * entries and bytes (the longest kept go first), so such URLs only push out older answers.
+ *
+ * An answer that says `Vary: Accept-Language` (a page whose language follows the reader's) is kept per language, the
+ * language the header resolves to as the page resolves it, so a German reader's page never reaches an English one.
  *
  * A route that checks who asks (requireToken) is never kept here, even when it is open: see {@link guard}.
  */
@@ -50,7 +54,7 @@ export function frontCache(limits: { entries: number; bytes: number } = FRONT_LI
   const kept = keptAnswers(limits);
   const answer = (request: Request, nowMs = Date.now()) => {
     if (request.method !== "GET") return undefined;
-    const found = kept.lookup(request.url, nowMs);
+    const found = kept.lookup(request, nowMs);
     return found && sent(found, request.headers.get("If-None-Match"), nowMs);
   };
   const middleware: MiddlewareHandler = async (c, next) => {
@@ -64,7 +68,7 @@ export function frontCache(limits: { entries: number; bytes: number } = FRONT_LI
     const bytes = await c.res.arrayBuffer();
     const headers = new Headers(c.res.headers);
     c.res = new Response(bytes, { status: 200, headers });
-    kept.keep(c.req.url, keptOf(headers, bytes, maxAge, nowMs));
+    kept.keep(c.req.raw, keptOf(headers, bytes, maxAge, nowMs));
   };
   return { middleware, answer: (request) => answer(request) };
 }
@@ -112,9 +116,13 @@ function matches(etag: string, ifNoneMatch: string): boolean {
   return ifNoneMatch.match(/"[^"]*"/g)?.includes(strong) ?? false;
 }
 
-/** The answers kept, by URL, within the limits: the longest kept go first. */
+/** The answers kept, by URL (and language, for answers that vary by it), within the limits: the longest kept go first. */
 function keptAnswers(limits: { entries: number; bytes: number }) {
   const kept = new Map<string, Kept>();
+  /** URLs whose last answer varied by language; bounded like the answers (forgetting one only costs a miss). */
+  const byLanguage = new Set<string>();
+  const keyOf = (request: Request) =>
+    byLanguage.has(request.url) ? `${request.url} ${languageFromHeader(request.headers.get("Accept-Language"))}` : request.url;
   let keptBytes = 0;
   const drop = (url: string) => {
     const answer = kept.get(url);
@@ -123,14 +131,20 @@ function keptAnswers(limits: { entries: number; bytes: number }) {
     keptBytes -= answer.bytes;
   };
   return {
-    lookup(url: string, nowMs: number): Kept | undefined {
-      const answer = kept.get(url);
+    lookup(request: Request, nowMs: number): Kept | undefined {
+      const key = keyOf(request);
+      const answer = kept.get(key);
       if (!answer || answer.expiresAtMs > nowMs) return answer;
-      drop(url);
+      drop(key);
       return undefined;
     },
-    keep(url: string, answer: Kept): void {
+    keep(request: Request, answer: Kept): void {
       if (answer.bytes > limits.bytes / 8) return;
+      const varies = answer.headers.some(([name, value]) => name === "vary" && /(^|,)\s*accept-language\s*(,|$)/i.test(value));
+      if (varies && byLanguage.size >= limits.entries) byLanguage.clear();
+      if (varies) byLanguage.add(request.url);
+      else byLanguage.delete(request.url);
+      const url = keyOf(request);
       drop(url);
       kept.set(url, answer);
       keptBytes += answer.bytes;

@@ -4,9 +4,6 @@ import * as z from "zod";
 import { r2HistoryStore } from "../storage/r2-history-store";
 import { type Points, readDayPoints, readHourPoints, readRawPoints } from "../storage/history-points";
 import { DAY_MS, dayKeyOf, dayStartMs, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
-import { coordinatorOf } from "../coordinator/coordinator";
-import type { Bindings } from "../env/deps";
-import type { HistoryCarry } from "../history/schemas";
 import { consoleLog } from "../core/log";
 import { STALE_AFTER_MS } from "../read-model/status-view";
 import type { AppEnv } from "./app-env";
@@ -14,6 +11,7 @@ import { edgeCache } from "./edge-cache";
 import { jsonError } from "./error-body";
 import { freshFor } from "./fresh-for";
 import { validQuery } from "./validate";
+import { liveHistoryOf } from "./live-history";
 import { withConfig } from "./with-config";
 
 /** How far back `from` defaults to, and the widest range each resolution serves (which bounds the objects read). */
@@ -92,17 +90,6 @@ history.get("/monitors/:id/history", edgeCache({ query: HistoryQuery }), validQu
     points: result.points,
   });
 });
-
-/** What is not archived yet, from the coordinator (one call); `failed` when it could not answer. */
-async function liveHistoryOf(env: Bindings, id: string): Promise<{ carry: HistoryCarry | null; failed: boolean }> {
-  try {
-    const live = await coordinatorOf(env).liveHistory(env.EDGEWATCH_CONFIG ?? null, id);
-    return { carry: live && "errors" in live ? null : (live as HistoryCarry | null), failed: false };
-  } catch (error) {
-    consoleLog("error", "coordinator history read failed", { error: String(error) });
-    return { carry: null, failed: true };
-  }
-}
 
 /** The last tick of a period (scheduled a minute before its end) has landed by this long after the period ends. */
 const LAST_TICK_LANDS_MS = 65_000;

@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema";
 import { isWindowActive, weeklyOccurrence, windowCovers } from "../incidents/maintenance";
-import { formatMinutes } from "./format";
+import type { Locale } from "./locale";
 
 /** The status page's maintenance notices. The window maths (weekly occurrences in their clock) is in src/incidents/maintenance.ts. */
 
@@ -16,10 +16,8 @@ export interface MaintenanceNotice {
   monitors: string[];
 }
 
-const WEEKDAY_NAMES: Record<string, string> = { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" };
-
 /** Windows in progress, then those to come (one-off windows not yet started; weekly windows' next occurrence), soonest first. */
-export function maintenanceNotices(config: Pick<Config, "monitors" | "maintenance">, nowMs: number): MaintenanceNotice[] {
+export function maintenanceNotices(config: Pick<Config, "monitors" | "maintenance">, nowMs: number, l: Locale): MaintenanceNotice[] {
   const out: MaintenanceNotice[] = [];
   for (const window of config.maintenance) {
     const active = isWindowActive(window, nowMs);
@@ -38,7 +36,12 @@ export function maintenanceNotices(config: Pick<Config, "monitors" | "maintenanc
       startsAt: new Date(when.start).toISOString(),
       endsAt: new Date(when.end).toISOString(),
       recurrence: weekly
-        ? `Weekly on ${weekly.days.map((d) => WEEKDAY_NAMES[d]).join(", ")} at ${weekly.start} (${weekly.timezone}) for ${formatMinutes(weekly.durationMinutes)}`
+        ? l.t.weekly(
+            weekly.days.map((d) => l.t.weekdaysShort[d]).join(", "),
+            weekly.start,
+            weekly.timezone,
+            l.minutes(weekly.durationMinutes),
+          )
         : null,
       monitors: config.monitors.filter((m) => windowCovers(window, m)).map((m) => m.name),
     });

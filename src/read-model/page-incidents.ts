@@ -33,7 +33,7 @@ export interface PageIncident {
   runbook: string | null;
 }
 
-/** One UTC day of past incidents, by the day they started. */
+/** One day of past incidents (in the page's time zone), by the day they started. */
 export interface PastIncidentDay {
   day: string;
   incidents: PageIncident[];
@@ -62,13 +62,14 @@ export function pageIncident(incident: Incident, names: ReadonlyMap<string, stri
 }
 
 /**
- * The open incidents, newest first; those resolved in the last HISTORY_DAYS by UTC day of their start, newest first,
- * at most HISTORY_MAX; and how many more were resolved in those days.
+ * The open incidents, newest first; those resolved in the last HISTORY_DAYS by the day of their start (`dayOf`: in
+ * the page's time zone), newest first, at most HISTORY_MAX; and how many more were resolved in those days.
  */
 export function pageIncidents(
   incidents: readonly Incident[],
   names: ReadonlyMap<string, string>,
   nowMs: number,
+  dayOf: (ms: number) => string,
 ): { openIncidents: PageIncident[]; pastIncidents: PastIncidentDay[]; pastMore: number } {
   const openIncidents = incidents
     .filter((i) => i.status === "open")
@@ -79,7 +80,7 @@ export function pageIncidents(
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
   const pastIncidents: PastIncidentDay[] = [];
   for (const incident of past.slice(0, HISTORY_MAX)) {
-    const day = incident.startedAt.slice(0, 10);
+    const day = dayOf(Date.parse(incident.startedAt));
     const last = pastIncidents.at(-1);
     if (last?.day === day) last.incidents.push(pageIncident(incident, names));
     else pastIncidents.push({ day, incidents: [pageIncident(incident, names)] });

@@ -2,6 +2,7 @@ import type { Config, Monitor } from "../config/schema";
 import type { MonitorStatus } from "../probes/types";
 import { redactUrl } from "../net/redact-url";
 import type { Sparkline } from "./sparkline";
+import type { PageStrings } from "./strings/types";
 import type { StatusView } from "./status-view";
 import type { DayRun } from "./uptime-bar";
 
@@ -36,14 +37,6 @@ export interface PageGroup {
   statusText: string;
 }
 
-const STATUS_TEXT: Record<MonitorStatus, string> = {
-  up: "Operational",
-  degraded: "Degraded",
-  down: "Down",
-  maintenance: "Maintenance",
-  unknown: "No data",
-};
-
 const RANK: Record<MonitorStatus, number> = { unknown: 0, up: 1, maintenance: 2, degraded: 3, down: 4 };
 
 /**
@@ -55,6 +48,7 @@ export function pageGroups(
   view: StatusView,
   runsOf: (id: string) => DayRun[],
   sparkOf: (id: string) => Sparkline | null,
+  t: PageStrings,
 ): PageGroup[] {
   const byId = new Map(view.monitors.map((m) => [m.id, m]));
   const affectedBy = (m: StatusView["monitors"][number]) =>
@@ -66,7 +60,7 @@ export function pageGroups(
       name: m.name,
       group: m.group,
       status: m.status,
-      statusText: STATUS_TEXT[m.status],
+      statusText: t.status[m.status],
       message: m.message,
       latencyMs: m.latencyMs,
       uptime90d: m.uptime["90d"],
@@ -86,22 +80,17 @@ export function pageGroups(
   }
   for (const group of groups) {
     group.status = group.monitors.reduce<MonitorStatus>((worst, m) => (RANK[m.status] > RANK[worst] ? m.status : worst), "unknown");
-    group.statusText = groupText(group);
+    group.statusText = groupText(group, t);
   }
   // Ungrouped monitors come last, under a heading of their own, when there are groups.
   return groups.sort((a, b) => Number(a.name === null) - Number(b.name === null));
 }
 
-function groupText(group: PageGroup): string {
+function groupText(group: PageGroup, t: PageStrings): string {
   const count = (s: MonitorStatus) => group.monitors.filter((m) => m.status === s).length;
-  const parts = [
-    [count("down"), "down"],
-    [count("degraded"), "degraded"],
-    [count("maintenance"), "in maintenance"],
-  ] as const;
-  const problems = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  const problems = (["down", "degraded", "maintenance"] as const).flatMap((s) => (count(s) > 0 ? [t.groupProblems[s](count(s))] : []));
   if (problems.length > 0) return problems.join(", ");
-  return group.status === "unknown" ? "No data" : "Operational";
+  return t.status[group.status === "unknown" ? "unknown" : "up"];
 }
 
 function tlsDaysLeft(monitor: Monitor, details: Record<string, unknown>): number | null {

@@ -7,6 +7,7 @@ import { pageIncidents, type PageIncident, type PastIncidentDay } from "./page-i
 import { type PageGroup, pageGroups } from "./page-monitors";
 import { sparkline } from "./sparkline";
 import { describeSlo } from "./format";
+import type { Locale } from "./locale";
 import { buildStatusView, type OverallStatus } from "./status-view";
 import { uptimeBars } from "./uptime-bar";
 
@@ -25,6 +26,7 @@ export interface PageInput {
   carry: PageCarry | null;
   summary: HistorySummary | null;
   nowMs: number;
+  locale: Locale;
 }
 
 export type BannerState = OverallStatus | "unknown";
@@ -42,7 +44,7 @@ export interface PageView {
   /** First and last day of the uptime bars (UTC). */
   bar: { first: string; last: string };
   openIncidents: PageIncident[];
-  /** Incidents resolved in the last 30 days, by UTC day of their start, newest first; at most HISTORY_MAX. */
+  /** Incidents resolved in the last 30 days, by the day of their start (page's zone), newest first; at most HISTORY_MAX. */
   pastIncidents: PastIncidentDay[];
   /** How many more were resolved in those 30 days. */
   pastMore: number;
@@ -51,29 +53,20 @@ export interface PageView {
   slos: { name: string; text: string }[];
 }
 
-const BANNER_TEXT: Record<BannerState, string> = {
-  operational: "All systems operational",
-  degraded: "Degraded performance",
-  partial_outage: "Partial outage",
-  major_outage: "Major outage",
-  maintenance: "Maintenance in progress",
-  unknown: "No data yet",
-};
-
 export function buildPageView(input: PageInput): PageView {
-  const { config, latest, carry, summary, nowMs } = input;
+  const { config, latest, carry, summary, nowMs, locale } = input;
   const view = buildStatusView(config, { latest, state: null }, nowMs);
-  const bars = uptimeBars(summary, carry, nowMs);
-  const groups = pageGroups(config, view, bars.runsOf, (id) => sparkline(carry, id, nowMs));
+  const bars = uptimeBars(summary, carry, nowMs, locale);
+  const groups = pageGroups(config, view, bars.runsOf, (id) => sparkline(carry, id, nowMs, locale), locale.t);
   const names = new Map(config.monitors.map((m) => [m.id, m.name]));
-  const { openIncidents, pastIncidents, pastMore } = pageIncidents(latest?.incidents ?? [], names, nowMs);
+  const { openIncidents, pastIncidents, pastMore } = pageIncidents(latest?.incidents ?? [], names, nowMs, locale.dayOf);
 
   const everyUnknown = view.monitors.every((m) => m.status === "unknown");
   const bannerState: BannerState = everyUnknown ? "unknown" : view.status;
   const updatedMs = view.updatedAt ? Date.parse(view.updatedAt) : NaN;
   return {
     title: config.title,
-    banner: { state: bannerState, text: BANNER_TEXT[bannerState] },
+    banner: { state: bannerState, text: locale.t.banner[bannerState] },
     updatedAt: view.updatedAt,
     stale: view.stale,
     staleMinutes: view.stale && Number.isFinite(updatedMs) ? Math.max(0, Math.floor((nowMs - updatedMs) / 60_000)) : null,
@@ -87,7 +80,8 @@ export function buildPageView(input: PageInput): PageView {
     maintenance: maintenanceNotices(
       { monitors: config.monitors, maintenance: [...config.maintenance, ...(latest?.adminMaintenance ?? [])] },
       nowMs,
+      locale,
     ),
-    slos: view.slos.map((s) => ({ name: s.name, text: describeSlo(s) })),
+    slos: view.slos.map((s) => ({ name: s.name, text: describeSlo(s, locale) })),
   };
 }

@@ -1,5 +1,5 @@
 import { HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
-import { formatMs } from "./format";
+import type { Locale } from "./locale";
 import type { PageCarry } from "./page-carry";
 
 /** The status page's latency sparkline, one per monitor. Pure. */
@@ -18,7 +18,7 @@ export interface Sparkline {
  * Median latency per hour over the last 24 hours (the finished hours' p50, and the current hour's ticks). With fewer
  * than two such hours (a new deployment), the current hour's ticks one by one instead.
  */
-export function sparkline(carry: PageCarry | null, id: string, nowMs: number): Sparkline | null {
+export function sparkline(carry: PageCarry | null, id: string, nowMs: number, l: Locale): Sparkline | null {
   if (!carry) return null;
   const currentHour = hourKeyOf(nowMs);
   const slots = 25;
@@ -43,13 +43,14 @@ export function sparkline(carry: PageCarry | null, id: string, nowMs: number): S
   // From zero, so that a few milliseconds of jitter do not look like a storm.
   const top = maxMs > 0 ? maxMs * 1.1 : 1;
   const lastMs = [...values].reverse().find((v): v is number => v !== null) ?? null;
-  const window = useHours ? "24 h" : "this hour";
-  const range = minMs === maxMs ? formatMs(minMs) : `${formatMs(minMs)} to ${formatMs(maxMs)}`;
+  const { t } = l;
+  const window = useHours ? t.last24h : t.thisHour;
+  const range = minMs === maxMs ? l.ms(minMs) : t.range(l.ms(minMs), l.ms(maxMs));
   return {
     points: values.map((v) => (v === null ? null : v / top)),
     lastMs,
     minMs,
     maxMs,
-    label: `Response time, ${window}: ${range}`,
+    label: t.responseTime(window, range),
   };
 }

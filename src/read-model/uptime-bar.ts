@@ -1,7 +1,7 @@
 import { addDays, DAY_MS, dayKeyOf } from "../history/keys";
 import { uptimePercent } from "../history/rollup";
 import type { Counts, HistorySummary } from "../history/schemas";
-import { dayName, dayRange, formatMinutes, formatPercent } from "./format";
+import type { Locale } from "./locale";
 import { hourCounts, type PageCarry } from "./page-carry";
 
 /** The status page's 90-day uptime bar, one per monitor. Pure. */
@@ -27,11 +27,12 @@ export function uptimeBars(
   summary: HistorySummary | null,
   carry: PageCarry | null,
   nowMs: number,
+  l: Locale,
 ): { first: string; last: string; runsOf: (id: string) => DayRun[] } {
   const last = dayKeyOf(nowMs);
   const first = addDays(last, 1 - BAR_DAYS);
   const countsByDay = dayCounts(summary, carry, first);
-  return { first, last, runsOf: (id) => dayRuns(countsByDay(id), first, last) };
+  return { first, last, runsOf: (id) => dayRuns(countsByDay(id), first, last, l) };
 }
 
 /** Per monitor, the counts of each of the 90 days (index 0 = 89 days ago): the summary's days, and the carry's today. */
@@ -71,8 +72,11 @@ export function dayState(counts: Counts | null): DayState {
   return counts[0] > 0 ? "up" : "none";
 }
 
-/** The 90 days as runs: days with a problem stand alone; consecutive days fully up, or without data, merge. */
-export function dayRuns(days: readonly (Counts | null)[], first: string, today: string): DayRun[] {
+/**
+ * The 90 days as runs: days with a problem stand alone; consecutive days fully up, or without data, merge. The days
+ * are UTC days, as history keeps them, whatever the page's time zone.
+ */
+export function dayRuns(days: readonly (Counts | null)[], first: string, today: string, l: Locale): DayRun[] {
   const runs: (DayRun & { counts: Counts })[] = [];
   days.forEach((counts, index) => {
     const state = dayState(counts);
@@ -88,17 +92,19 @@ export function dayRuns(days: readonly (Counts | null)[], first: string, today: 
     const uptime = run.state === "none" ? null : uptimePercent(counts);
     const from = addDays(first, run.start);
     const to = addDays(first, run.start + run.days - 1);
-    const when = run.days === 1 ? dayName(from, today) : dayRange(from, to, today);
-    return { ...run, uptime, label: `${when}: ${dayWords(run.state, uptime, counts)}` };
+    const when = run.days === 1 ? l.dayName(from, today) : l.dayRange(from, to, today);
+    return { ...run, uptime, label: `${when}: ${dayWords(run.state, uptime, counts, l)}` };
   });
 }
 
-function dayWords(state: DayState, uptime: number | null, counts: Counts): string {
-  if (state === "none") return "no data";
-  const words = [uptime === null ? "no uptime data" : `${formatPercent(uptime)} uptime`];
+function dayWords(state: DayState, uptime: number | null, counts: Counts, l: Locale): string {
+  const { t } = l;
+  if (state === "none") return t.noData;
+  // The bar is labelled as uptime: each day's figure stands alone (150 cells, 7 bytes each in English, 10 in German).
+  const words = [uptime === null ? t.noUptime : l.percent(uptime)];
   // One tick a minute: ticks are minutes.
-  if (counts[2] > 0) words.push(`${formatMinutes(counts[2])} down`);
-  if (counts[1] > 0) words.push(`${formatMinutes(counts[1])} degraded`);
-  if (counts[3] > 0) words.push(`${formatMinutes(counts[3])} maintenance`);
+  if (counts[2] > 0) words.push(t.dayWords.down(l.minutes(counts[2])));
+  if (counts[1] > 0) words.push(t.dayWords.degraded(l.minutes(counts[1])));
+  if (counts[3] > 0) words.push(t.dayWords.maintenance(l.minutes(counts[3])));
   return words.join(", ");
 }

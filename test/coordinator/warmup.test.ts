@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { HOUR_MS } from "../../src/history/keys";
 import { readPageData } from "../../src/http/page-data";
+import { localeOf } from "../../src/read-model/locale";
 import { buildPageView } from "../../src/read-model/page-view";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { CollectedResult } from "../../src/probes/probe-batch";
@@ -42,7 +43,7 @@ describe("a new deployment's sparklines", () => {
     const early = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
     expect(early.warmup).toEqual({ gw: [40, 60, 50] });
     const data = await readPageData(env);
-    const spark = buildPageView({ config, ...data, nowMs: T0 + 2 * 60_000 }).groups[0]!.monitors[0]!.spark;
+    const spark = buildPageView({ config, ...data, nowMs: T0 + 2 * 60_000, locale: localeOf("en") }).groups[0]!.monitors[0]!.spark;
     expect(spark).toMatchObject({ minMs: 40, maxMs: 60, lastMs: 50, label: "Response time, this hour: 40 ms to 60 ms" });
 
     // Two hours closed and archived: the medians draw the line, and latest.json stops carrying the minutes.
@@ -53,7 +54,7 @@ describe("a new deployment's sparklines", () => {
     expect((await storedState(config)).meta.sparkReady).toBe(true);
     const later = JSON.parse(await (await env.HISTORY.get(LATEST_KEY))!.text());
     expect(later.warmup).toBeUndefined();
-    const view = buildPageView({ config, ...(await readPageData(env)), nowMs: T0 + 2 * HOUR_MS + 60_000 });
+    const view = buildPageView({ config, ...(await readPageData(env)), nowMs: T0 + 2 * HOUR_MS + 60_000, locale: localeOf("en") });
     expect(view.groups[0]!.monitors[0]!.spark).toMatchObject({ label: "Response time, 24 h: 50 ms to 70 ms" });
   });
 });

@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { resetBindings } from "../helpers/reset";
 
 import { env } from "cloudflare:test";
@@ -55,6 +56,15 @@ describe("canonical cache keys", () => {
     expect(canonicalUrl("https://s.example/api/status?nocache=1#x", { nocache: "1" }, undefined)).toBe("https://s.example/api/status");
     // A query the route refuses is not cached at all (the route answers 400 before any read).
     expect(canonicalUrl("https://s.example/h?resolution=week", { resolution: "week" }, schema)).toBeNull();
+  });
+
+  it("adds what else the answer depends on (the page's language) under names no request parameter can take", () => {
+    const schema = z.object({ refresh: z.string().optional() });
+    expect(canonicalUrl("https://s.example/?refresh=off&utm=x", { refresh: "off", utm: "x" }, schema, { lang: "de" })).toBe(
+      "https://s.example/?refresh=off&%7Elang=de",
+    );
+    // A request naming `~lang` itself is not a language: the schema drops it, the resolved language is the key's.
+    expect(canonicalUrl("https://s.example/?~lang=de", { "~lang": "de" }, schema, { lang: "en" })).toBe("https://s.example/?%7Elang=en");
   });
 
   it("a cache-busting parameter never reaches storage, on any public GET", async () => {

@@ -52,6 +52,20 @@ interface InPage {
   getComputedStyle(element: unknown): { backgroundColor: string };
 }
 
+/** axe-core's violations on a page, one line each; `rules` turns rules off. At least ten rules must have passed. */
+async function violationsOf(options: BrowserContextOptions, path: string, rules: Record<string, { enabled: boolean }> = {}) {
+  // axe goes in as an inline script, which the page's own CSP forbids: these contexts alone bypass it.
+  const { context, page } = await open({ ...options, bypassCSP: true }, path);
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate((r) => {
+    const w = globalThis as unknown as InPage;
+    return w.axe.run(w.document as Parameters<typeof axe.run>[0], { rules: r });
+  }, rules);
+  await context.close();
+  expect(result.passes.length).toBeGreaterThan(10);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
 const noHorizontalScroll = (page: Page) =>
   page.evaluate(() => {
     const w = globalThis as unknown as InPage;
@@ -116,29 +130,50 @@ describe.skipIf(!present && !ci)("the status page in headless Chromium", () => {
   });
 
   it("has no accessibility violations (axe-core), in light and dark mode", async () => {
-    const violationsOf = async (options: BrowserContextOptions, path: string, rules: Record<string, { enabled: boolean }> = {}) => {
-      // axe goes in as an inline script, which the page's own CSP forbids: these contexts alone bypass it.
-      const { context, page } = await open({ ...options, bypassCSP: true }, path);
-      await page.addScriptTag({ content: axe.source });
-      const result = await page.evaluate((r) => {
-        const w = globalThis as unknown as InPage;
-        return w.axe.run(w.document as Parameters<typeof axe.run>[0], { rules: r });
-      }, rules);
-      await context.close();
-      expect(result.passes.length).toBeGreaterThan(10);
-      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    };
     for (const colorScheme of ["light", "dark"] as const) {
       // The minute's refresh the page must have is what WCAG 2.2.1 asks to be able to turn off: the page links to
       // itself without it (?refresh=off), which passes every rule; with it, every rule but that one.
       expect(await violationsOf({ colorScheme }, "/?refresh=off"), `${colorScheme}, refresh off`).toEqual([]);
       expect(await violationsOf({ colorScheme }, "/", { "meta-refresh": { enabled: false } }), `${colorScheme}`).toEqual([]);
     }
+    // In German, for a reader whose browser asks for it.
+    expect(await violationsOf({ locale: "de-DE" }, "/?refresh=off"), "German").toEqual([]);
     const { context, page } = await open();
     await page.getByRole("link", { name: "stop" }).click();
     expect(page.url()).toBe(`${origin}/?refresh=off`);
     expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
     await context.close();
+  });
+
+  it("shows a monitor's page, reached from the home page: charts without script, no violations, nothing from elsewhere", async () => {
+    const { context, page, requests, failed, errors } = await open({ javaScriptEnabled: false });
+    await page.getByRole("link", { name: "Billing API", exact: true }).click();
+    expect(page.url()).toBe(`${origin}/monitors/billing`);
+    await expect(page.locator("h1").innerText()).resolves.toBe("Billing API");
+    expect(await page.locator("section.ch svg").count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("section.ch").count()).toBe(3);
+    expect(await page.getByRole("link", { name: "History as JSON" }).getAttribute("href")).toBe("/api/monitors/billing/history");
+    expect(await page.getByRole("link", { name: "Status badge (SVG)" }).getAttribute("href")).toBe("/badge/billing.svg");
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+    for (const url of requests) expect(url.startsWith(`${origin}/`) || url.startsWith("data:")).toBe(true);
+    await context.close();
+    for (const colorScheme of ["light", "dark"] as const) {
+      expect(await violationsOf({ colorScheme }, "/monitors/billing?refresh=off"), `${colorScheme}, refresh off`).toEqual([]);
+      const rules = { "meta-refresh": { enabled: false } };
+      expect(await violationsOf({ colorScheme }, "/monitors/billing", rules), colorScheme).toEqual([]);
+    }
+    expect(await violationsOf({ locale: "de-DE" }, "/monitors/api-gateway?refresh=off"), "German").toEqual([]);
+    const phone = await open(
+      { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+      "/monitors/billing",
+    );
+    expect(await noHorizontalScroll(phone.page)).toBe(true);
+    await phone.page.screenshot({ path: join(ARTIFACTS, "monitor-page-phone.png"), fullPage: true });
+    await phone.context.close();
+    const wide = await open({ viewport: { width: 1100, height: 900 } }, "/monitors/api-gateway");
+    await wide.page.screenshot({ path: join(ARTIFACTS, "monitor-page.png"), fullPage: true });
+    await wide.context.close();
   });
 
   it("shows everything with JavaScript disabled", async () => {

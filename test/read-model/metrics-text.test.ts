@@ -219,7 +219,9 @@ describe("metricsText", () => {
     expect(lines(text, "edgewatch_push_last_beat_timestamp_seconds")).toEqual([
       `edgewatch_push_last_beat_timestamp_seconds{instance="job",monitor="job"} ${Date.parse("2026-11-25T09:59:40Z") / 1000}`,
     ]);
-    expect(lines(text, "edgewatch_prometheus_rules_unhealthy")).toEqual(['edgewatch_prometheus_rules_unhealthy{instance="prom",monitor="prom"} 1']);
+    expect(lines(text, "edgewatch_prometheus_rules_unhealthy")).toEqual([
+      'edgewatch_prometheus_rules_unhealthy{instance="prom",monitor="prom"} 1',
+    ]);
     expect(text).toContain("# TYPE probe_dns_lookup_time_seconds gauge");
   });
 });

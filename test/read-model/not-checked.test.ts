@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import { localeOf } from "../../src/read-model/locale";
 import { buildPageView } from "../../src/read-model/page-view";
 import { statusOf } from "../../src/read-model/statuspage";
 import { buildStatusView } from "../../src/read-model/status-view";
@@ -35,7 +36,7 @@ describe("monitors a tick could not check", () => {
     const view = buildStatusView(config, { latest, state: null }, now);
     expect(view).toMatchObject({ status: "degraded", notChecked: 1 });
     expect(statusOf(view.status).indicator).toBe("minor");
-    expect(buildPageView({ config, latest, carry: null, summary: null, nowMs: now })).toMatchObject({
+    expect(buildPageView({ config, latest, carry: null, summary: null, nowMs: now, locale: localeOf("en") })).toMatchObject({
       banner: { state: "degraded" },
       notChecked: 1,
     });

@@ -4,7 +4,8 @@ import type { Config } from "../../src/config/schema";
 import { addDays, HOUR_MS } from "../../src/history/keys";
 import type { Counts, HistorySummary } from "../../src/history/schemas";
 import { weeklyOccurrence } from "../../src/incidents/maintenance";
-import { dayName, dayRange, formatPercent } from "../../src/read-model/format";
+import { formatPercent } from "../../src/read-model/format";
+import { localeOf } from "../../src/read-model/locale";
 import { maintenanceNotices } from "../../src/read-model/maintenance-notices";
 import type { PageCarry } from "../../src/read-model/page-carry";
 import { buildPageView, type PageInput } from "../../src/read-model/page-view";
@@ -16,6 +17,8 @@ import { incident, stored } from "../helpers/fixtures";
 import { latestView } from "../helpers/monitors";
 
 const NOW = Date.parse("2026-11-28T21:01:17.000Z");
+const EN = localeOf("en");
+const { dayName, dayRange } = EN;
 const TODAY = "2026-11-28";
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,6 +53,7 @@ const input = (fields: Partial<PageInput> & Pick<PageInput, "config">): PageInpu
   carry: null,
   summary: null,
   nowMs: NOW,
+  locale: EN,
   ...fields,
 });
 const up = (n = 1440): Counts => [n, 0, 0, 0, 0];
@@ -71,15 +75,15 @@ describe("the 90-day bar", () => {
     days[60] = [1380, 0, 0, 60, 0];
     days[89] = [1200, 0, 0, 0, 0];
     const first = addDays(TODAY, -89);
-    const runs = dayRuns(days, first, TODAY);
+    const runs = dayRuns(days, first, TODAY, EN);
     expect(runs.map((r) => [r.start, r.days, r.state, r.uptime, r.label])).toEqual([
       [0, 30, "none", null, "Aug 31 – Sep 29: no data"],
-      [30, 20, "up", 100, "Sep 30 – Oct 19: 100% uptime"],
-      [50, 1, "down", 98.611, "Oct 20: 98.61% uptime, 20 min down"],
-      [51, 1, "degraded", 100, "Oct 21: 100% uptime, 40 min degraded"],
-      [52, 8, "up", 100, "Oct 22–29: 100% uptime"],
-      [60, 1, "maintenance", 100, "Oct 30: 100% uptime, 1 h maintenance"],
-      [61, 29, "up", 100, "Oct 31 – Today: 100% uptime"],
+      [30, 20, "up", 100, "Sep 30 – Oct 19: 100%"],
+      [50, 1, "down", 98.611, "Oct 20: 98.61%, 20 min down"],
+      [51, 1, "degraded", 100, "Oct 21: 100%, 40 min degraded"],
+      [52, 8, "up", 100, "Oct 22–29: 100%"],
+      [60, 1, "maintenance", 100, "Oct 30: 100%, 1 h maintenance"],
+      [61, 29, "up", 100, "Oct 31 – Today: 100%"],
     ]);
     expect(runs.reduce((n, r) => n + r.days, 0)).toBe(90);
   });
@@ -114,9 +118,9 @@ describe("the 90-day bar", () => {
     });
     const view = buildPageView(input({ config: config({ monitors: [http("gw", "Gateway")] }), summary, carry }));
     const runs = view.groups[0]!.monitors[0]!.days;
-    expect(runs.at(-2)).toMatchObject({ start: 88, days: 1, state: "down", label: "Nov 27: 99.30% uptime, 10 min down" });
-    expect(runs.at(-1)).toMatchObject({ start: 89, days: 1, state: "down", uptime: 99.834, label: "Today: 99.83% uptime, 1 min down" });
-    expect(runs[0]).toMatchObject({ start: 0, days: 88, state: "up", label: "Aug 31 – Nov 26: 100% uptime" });
+    expect(runs.at(-2)).toMatchObject({ start: 88, days: 1, state: "down", label: "Nov 27: 99.30%, 10 min down" });
+    expect(runs.at(-1)).toMatchObject({ start: 89, days: 1, state: "down", uptime: 99.834, label: "Today: 99.83%, 1 min down" });
+    expect(runs[0]).toMatchObject({ start: 0, days: 88, state: "up", label: "Aug 31 – Nov 26: 100%" });
     expect(view.bar).toEqual({ first: "2026-08-31", last: TODAY });
   });
 
@@ -159,7 +163,7 @@ describe("the latency sparkline", () => {
         ],
       },
     });
-    const spark = sparkline(carry, "gw", NOW)!;
+    const spark = sparkline(carry, "gw", NOW, EN)!;
     expect(spark.points).toHaveLength(25);
     const ms = spark.points.map((p) => (p === null ? null : Math.round(p * 500 * 1.1)));
     expect(ms.slice(-6)).toEqual([500, null, 300, 200, 100, 30]);
@@ -179,15 +183,15 @@ describe("the latency sparkline", () => {
         ],
       },
     });
-    const spark = sparkline(carry, "gw", NOW)!;
+    const spark = sparkline(carry, "gw", NOW, EN)!;
     expect(spark.points.map((p) => (p === null ? null : Math.round(p * 88)))).toEqual([40, null, 80]);
     expect(spark.label).toBe("Response time, this hour: 40 ms to 80 ms");
   });
 
   it("is absent without a carry or without a latency", () => {
-    expect(sparkline(null, "gw", NOW)).toBeNull();
-    expect(sparkline(carryWith({ hour: { h: "2026-11-28T21", ids: ["gw"], ticks: [[0, "x", [null]]] } }), "gw", NOW)).toBeNull();
-    expect(sparkline(carryWith({}), "unknown", NOW)).toBeNull();
+    expect(sparkline(null, "gw", NOW, EN)).toBeNull();
+    expect(sparkline(carryWith({ hour: { h: "2026-11-28T21", ids: ["gw"], ticks: [[0, "x", [null]]] } }), "gw", NOW, EN)).toBeNull();
+    expect(sparkline(carryWith({}), "unknown", NOW, EN)).toBeNull();
   });
 });
 
@@ -344,7 +348,7 @@ describe("maintenance notices", () => {
         { id: "soon", title: "Soon", monitors: ["prom", "db"], start: iso(NOW + HOUR_MS), end: iso(NOW + 2 * HOUR_MS) },
       ],
     });
-    expect(maintenanceNotices(cfg, NOW)).toEqual([
+    expect(maintenanceNotices(cfg, NOW, EN)).toEqual([
       { id: "now", title: "Now", active: true, startsAt: ago(30), endsAt: iso(NOW + 30 * MIN), recurrence: null, monitors: ["Database"] },
       {
         id: "soon",
@@ -385,7 +389,7 @@ describe("maintenance notices", () => {
     ).toBe(Date.parse("2026-11-30T02:00:00Z"));
 
     const cfg = config({ monitors, maintenance: [{ id: "patch", title: "Weekly patching", groups: ["Monitoring"], weekly }] });
-    expect(maintenanceNotices(cfg, Date.parse("2026-11-29T22:45:30Z"))).toEqual([
+    expect(maintenanceNotices(cfg, Date.parse("2026-11-29T22:45:30Z"), EN)).toEqual([
       {
         id: "patch",
         title: "Weekly patching",

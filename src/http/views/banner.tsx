@@ -1,4 +1,4 @@
-import { formatDateTime } from "../../read-model/format";
+import type { Locale } from "../../read-model/locale";
 import type { MaintenanceNotice } from "../../read-model/maintenance-notices";
 import type { BannerState, PageView } from "../../read-model/page-view";
 
@@ -11,11 +11,12 @@ const ICONS: Record<BannerState, string> = {
   unknown: "M8 8a2 2 0 1 1 2.5 2c-.5.3-.5.8-.5 1.5M10 14v.5",
 };
 
-/** The overall state, in colour, an icon and words, with the time of the last check. */
-export function Banner(props: { view: PageView; nowMs: number }) {
+/** The overall state, in colour, an icon and words, with the time of the last check (in the page's zone; UTC for machines). */
+export function Banner(props: { view: PageView; l: Locale; nowMs: number }) {
   const { banner, updatedAt } = props.view;
+  const { t } = props.l;
   return (
-    <section class={`ban b-${banner.state}`} aria-label="Overall status">
+    <section class={`ban b-${banner.state}`} aria-label={t.overallStatus}>
       <svg viewBox="0 0 20 20" aria-hidden="true">
         <circle cx="10" cy="10" r="9" />
         <path d={ICONS[banner.state]} />
@@ -24,10 +25,10 @@ export function Banner(props: { view: PageView; nowMs: number }) {
       <span>
         {updatedAt ? (
           <>
-            Updated <time datetime={updatedAt}>{formatDateTime(updatedAt, props.nowMs)}</time>
+            {t.updated} <time datetime={updatedAt}>{props.l.dateTime(updatedAt, props.nowMs)}</time>
           </>
         ) : (
-          "Not checked yet"
+          t.notCheckedYet
         )}
       </span>
     </section>
@@ -35,49 +36,47 @@ export function Banner(props: { view: PageView; nowMs: number }) {
 }
 
 /** Said plainly when the data is old: the page refreshes, but the checks behind it may have stopped. */
-export function StaleWarning(props: { view: PageView }) {
+export function StaleWarning(props: { view: PageView; l: Locale }) {
   const { stale, staleMinutes, updatedAt, notChecked } = props.view;
+  const { t } = props.l;
   if (!stale && notChecked > 0) {
+    const [headline, text] = t.notChecked(notChecked);
     return (
       <div class="note n-stale" role="status">
-        <strong>{`${notChecked} ${notChecked === 1 ? "check" : "checks"} could not run in the last minute.`}</strong>
-        <p>Their state is unknown; they are shown as such, and they count against the overall status.</p>
+        <strong>{headline}</strong>
+        <p>{text}</p>
       </div>
     );
   }
   if (!stale) return null;
   return (
     <div class="note n-stale" role="alert">
-      <strong>These results may be out of date.</strong>
-      <p>
-        {updatedAt === null
-          ? "No check has completed yet, or the latest results could not be read."
-          : `The last check ran ${staleMinutes === null ? "a while" : minutesWords(staleMinutes)} ago; checks normally run every minute.`}
-      </p>
+      <strong>{t.stale.headline}</strong>
+      <p>{updatedAt === null ? t.stale.never : t.stale.ranAgo(staleMinutes === null ? t.ago.aWhile : agoWords(staleMinutes, props.l))}</p>
     </div>
   );
 }
 
-function minutesWords(minutes: number): string {
-  if (minutes < 120) return `${minutes} minutes`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} hours`;
-  return `${Math.floor(minutes / 1440)} days`;
+function agoWords(minutes: number, l: Locale): string {
+  if (minutes < 120) return l.t.ago.minutes(minutes);
+  if (minutes < 48 * 60) return l.t.ago.hours(Math.floor(minutes / 60));
+  return l.t.ago.days(Math.floor(minutes / 1440));
 }
 
 /** Maintenance in progress and to come, from the config's windows. */
-export function MaintenanceNotices(props: { notices: MaintenanceNotice[]; nowMs: number }) {
+export function MaintenanceNotices(props: { notices: MaintenanceNotice[]; l: Locale; nowMs: number }) {
+  const { l, nowMs } = props;
+  const { t } = l;
   if (props.notices.length === 0) return null;
   return (
-    <section aria-label="Maintenance">
+    <section aria-label={t.maintenanceLabel}>
       {props.notices.map((n) => (
         <div class="note n-mt">
-          <strong>{n.active ? `Maintenance in progress: ${n.title}` : `Scheduled maintenance: ${n.title}`}</strong>
+          <strong>{n.active ? t.maintenanceNow(n.title) : t.maintenanceNext(n.title)}</strong>
           <p>
-            {n.active
-              ? `Until ${formatDateTime(n.endsAt, props.nowMs)}`
-              : `${formatDateTime(n.startsAt, props.nowMs)} to ${formatDateTime(n.endsAt, props.nowMs)}`}
+            {n.active ? t.until(l.dateTime(n.endsAt, nowMs)) : t.range(l.dateTime(n.startsAt, nowMs), l.dateTime(n.endsAt, nowMs))}
             {n.recurrence ? ` · ${n.recurrence}` : ""}
-            {n.monitors.length > 0 ? ` · Affects ${n.monitors.join(", ")}` : ""}
+            {n.monitors.length > 0 ? ` · ${t.affects(n.monitors.join(", "))}` : ""}
           </p>
         </div>
       ))}

@@ -1,60 +1,49 @@
-import { formatDateTime, formatDuration, formatTime, longDay } from "../../read-model/format";
+import type { Locale } from "../../read-model/locale";
 import type { PageIncident } from "../../read-model/page-incidents";
 import type { PageView } from "../../read-model/page-view";
 
-const IMPACT: Record<PageIncident["impact"], string> = { minor: "Minor", major: "Major", critical: "Critical" };
-const UPDATE: Record<PageIncident["updates"][number]["status"], string> = {
-  investigating: "Investigating",
-  identified: "Identified",
-  monitoring: "Monitoring",
-  update: "Update",
-  resolved: "Resolved",
-};
-
 /** Impact, severity, when, and what it affects, in one line. */
-function facts(incident: PageIncident, nowMs: number): string {
+function facts(incident: PageIncident, l: Locale, nowMs: number): string {
   return [
-    `${IMPACT[incident.impact]} impact`,
+    l.t.impact[incident.impact],
     incident.severity,
-    when(incident, nowMs),
-    ...(incident.monitors.length > 0 ? [`Affects ${incident.monitors.join(", ")}`] : []),
+    when(incident, l, nowMs),
+    ...(incident.monitors.length > 0 ? [l.t.affects(incident.monitors.join(", "))] : []),
   ].join(" · ");
 }
 
 /** `Since Nov 28, 21:01 UTC`; `Nov 28, 21:01 to 21:31 UTC (30 min)`; across days, both dates. */
-function when(incident: PageIncident, nowMs: number): string {
-  const start = formatDateTime(incident.startedAt, nowMs);
-  if (!incident.resolvedAt) return `Since ${start}`;
-  const sameDay = incident.resolvedAt.slice(0, 10) === incident.startedAt.slice(0, 10);
-  const span = sameDay
-    ? `${start.replace(/ UTC$/, "")} to ${formatTime(incident.resolvedAt)}`
-    : `${start} to ${formatDateTime(incident.resolvedAt, nowMs)}`;
-  return incident.durationMs === null ? span : `${span} (${formatDuration(incident.durationMs)})`;
+export function when(incident: Pick<PageIncident, "startedAt" | "resolvedAt" | "durationMs">, l: Locale, nowMs: number): string {
+  if (!incident.resolvedAt) return l.t.since(l.dateTime(incident.startedAt, nowMs));
+  const span = l.span(incident.startedAt, incident.resolvedAt, nowMs);
+  return incident.durationMs === null ? span : l.t.lasted(span, l.duration(incident.durationMs));
 }
 
-function Tags(props: { incident: PageIncident }) {
+function Tags(props: { incident: PageIncident; l: Locale }) {
   const i = props.incident;
+  const { t } = props.l;
   return (
     <>
-      {i.status === "open" ? <span class="tag">Ongoing</span> : <span class="tag">Resolved</span>}
-      {i.flapping ? <span class="tag">Flapping</span> : null}
-      {i.acknowledged && i.status === "open" ? <span class="tag">Acknowledged</span> : null}
+      <span class="tag">{i.status === "open" ? t.ongoing : t.resolved}</span>
+      {i.flapping ? <span class="tag">{t.flapping}</span> : null}
+      {i.acknowledged && i.status === "open" ? <span class="tag">{t.acknowledged}</span> : null}
     </>
   );
 }
 
 /** The updates, newest first, as a vertical timeline. */
-function Timeline(props: { incident: PageIncident; nowMs: number }) {
+function Timeline(props: { incident: PageIncident; l: Locale; nowMs: number }) {
+  const { l } = props;
   return (
-    <ol class="tl" aria-label="Updates">
+    <ol class="tl" aria-label={l.t.updates}>
       {props.incident.updates.map((u) => (
         <li>
           <p>
-            <strong>{UPDATE[u.status]}</strong>
+            <strong>{l.t.update[u.status]}</strong>
             {" – "}
             {u.message}
           </p>
-          <time datetime={u.at}>{formatDateTime(u.at, props.nowMs)}</time>
+          <time datetime={u.at}>{l.dateTime(u.at, props.nowMs)}</time>
         </li>
       ))}
     </ol>
@@ -62,8 +51,8 @@ function Timeline(props: { incident: PageIncident; nowMs: number }) {
 }
 
 /** An incident as a card: title (linking to its page), tags, facts and its timeline. */
-export function IncidentCard(props: { incident: PageIncident; nowMs: number; heading?: "h1" | "h3" }) {
-  const i = props.incident;
+export function IncidentCard(props: { incident: PageIncident; l: Locale; nowMs: number; heading?: "h1" | "h3" }) {
+  const { incident: i, l, nowMs } = props;
   const title =
     props.heading === "h1" ? (
       <h1>{i.title}</h1>
@@ -76,54 +65,56 @@ export function IncidentCard(props: { incident: PageIncident; nowMs: number; hea
     <article class={`inc i-${i.impact}`}>
       {title}
       <p class="mu">
-        <Tags incident={i} /> {facts(i, props.nowMs)}
+        <Tags incident={i} l={l} /> {facts(i, l, nowMs)}
       </p>
       {i.runbook ? (
         <p>
           <a href={i.runbook} rel="noopener noreferrer">
-            Runbook
+            {l.t.runbook}
           </a>
         </p>
       ) : null}
-      <Timeline incident={i} nowMs={props.nowMs} />
+      <Timeline incident={i} l={l} nowMs={nowMs} />
     </article>
   );
 }
 
-export function OpenIncidents(props: { view: PageView; nowMs: number }) {
+export function OpenIncidents(props: { view: PageView; l: Locale; nowMs: number }) {
   if (props.view.openIncidents.length === 0) return null;
   return (
     <section aria-labelledby="open">
-      <h2 id="open">Active incidents</h2>
+      <h2 id="open">{props.l.t.activeIncidents}</h2>
       {props.view.openIncidents.map((incident) => (
-        <IncidentCard incident={incident} nowMs={props.nowMs} />
+        <IncidentCard incident={incident} l={props.l} nowMs={props.nowMs} />
       ))}
     </section>
   );
 }
 
 /** Incidents resolved in the last 30 days, by day, newest first: each its title, when and its last words. */
-export function PastIncidents(props: { view: PageView; nowMs: number }) {
+export function PastIncidents(props: { view: PageView; l: Locale; nowMs: number }) {
+  const { l, nowMs } = props;
+  const { t } = l;
   const days = props.view.pastIncidents;
   return (
     <section aria-labelledby="past">
-      <h2 id="past">Past incidents</h2>
-      {days.length === 0 ? <p class="mu">No incidents in the last 30 days.</p> : null}
+      <h2 id="past">{t.pastIncidents}</h2>
+      {days.length === 0 ? <p class="mu">{t.noIncidents}</p> : null}
       {days.map(({ day, incidents }) => (
         <>
-          <h3 class="day">{longDay(day)}</h3>
+          <h3 class="day">{l.longDay(day)}</h3>
           <ul class="past">
             {incidents.map((i) => (
               <li>
                 <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</a>
-                <p>{facts(i, props.nowMs)}</p>
-                {i.updates[0] ? <p>{`${UPDATE[i.updates[0].status]} – ${i.updates[0].message}`}</p> : null}
+                <p>{facts(i, l, nowMs)}</p>
+                {i.updates[0] ? <p>{`${t.update[i.updates[0].status]} – ${i.updates[0].message}`}</p> : null}
               </li>
             ))}
           </ul>
         </>
       ))}
-      {props.view.pastMore > 0 ? <p class="mu">{`… and ${props.view.pastMore} more in the last 30 days.`}</p> : null}
+      {props.view.pastMore > 0 ? <p class="mu">{t.moreIncidents(props.view.pastMore)}</p> : null}
     </section>
   );
 }

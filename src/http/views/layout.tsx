@@ -1,9 +1,10 @@
 import type { Child } from "hono/jsx";
+import type { PageChrome } from "../../read-model/page-chrome";
 
 /**
  * The page's only stylesheet, inline (the page loads nothing else). Light by default, dark with
- * prefers-color-scheme. No `style` attributes anywhere: the Content-Security-Policy allows exactly this stylesheet by
- * its hash. Kept terse: the whole page for 20 monitors must stay under 30 KB.
+ * prefers-color-scheme. No `style` attributes anywhere: the Content-Security-Policy allows exactly the final
+ * stylesheet (pageCss) by its hash. Kept terse: the whole page for 20 monitors must stay under 30 KB.
  */
 export const BASE_CSS = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--mu:#59636e;--ln:#d1d9e0;--sf:#f6f8fa;--up:#1a7f37;--upb:#2da44e;--dg:#9a6700;--dgb:#d4a72c;--dn:#cf222e;--mt:#0969da;--no:#d1d9e0;--bd:1px solid var(--ln)}
@@ -16,6 +17,8 @@ ol,ul{list-style:none;margin:0;padding:0}
 .top{border-bottom:var(--bd);margin-bottom:28px}
 .top .w,.hd,.gh,.ax,.ban,.lat{display:flex;align-items:center;gap:4px 12px;flex-wrap:wrap}
 .top .w{justify-content:space-between;min-height:64px}
+.top nav{display:flex;flex-wrap:wrap;gap:4px 14px}
+.logo{height:32px;width:auto;margin-right:10px;vertical-align:middle}
 h1,.top .site{font-size:20px;margin:0;font-weight:600}
 h2{font-size:17px;margin:40px 0 12px}
 h3{font-size:15px;margin:0}
@@ -35,7 +38,8 @@ h3{font-size:15px;margin:0}
 .gh span{font-weight:400}
 .mons>li{padding:14px 16px 10px}
 .mons>li+li{border-top:var(--bd)}
-.nm{font-weight:600;flex:1;min-width:10em;overflow-wrap:anywhere}
+.nm{font-weight:600;flex:1;min-width:10em;overflow-wrap:anywhere;color:inherit;text-decoration:none}
+a.nm:hover{text-decoration:underline}
 .nm::before{content:"";display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:10px;background:var(--c)}
 .st{font-size:13px;font-weight:600;color:var(--t)}
 .lat{gap:6px;font-size:12px;font-variant-numeric:tabular-nums}
@@ -52,7 +56,6 @@ h3{font-size:15px;margin:0}
 .bar li:hover i{width:auto;height:auto;clip-path:none;bottom:calc(100% + 6px);left:0;z-index:2;padding:4px 8px;border-radius:6px;background:var(--fg);color:var(--bg);font-size:12px}
 .bar .r:hover i{left:auto;right:0}
 .ax{justify-content:space-between;margin:0;font-size:12px}
-.ax::before{content:"90 days ago"/""}.ax::after{content:"Today"/""}
 .inc{--n:var(--i);padding:14px 16px}
 .i-minor{--i:var(--dgb)}.i-major{--i:#bc4c00}.i-critical{--i:var(--dn)}
 .inc a,.past a{color:inherit}
@@ -72,6 +75,26 @@ footer a{color:inherit}
   .trim()
   .replace(/\n/g, "");
 
+/** A CSS string literal: anything but plain letters, digits and a little punctuation as a hex escape. */
+function cssString(text: string): string {
+  return `"${[...text].map((c) => (/^[A-Za-z0-9 .,:()-]$/.test(c) ? c : `\\${c.codePointAt(0)!.toString(16)} `)).join("")}"`;
+}
+
+const HEX_COLOUR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
+
+/**
+ * The page's one stylesheet: BASE_CSS, the page's own rules (`extra`: generated from integers, never from data), the
+ * bar's axis words in the page's language (as CSS strings, escaped), and the accent colour, used only when it is a
+ * strict hex colour, whatever the caller checked before: config text never becomes CSS. The CSP's hash is computed
+ * over exactly this text.
+ */
+export function pageCss(chrome: PageChrome, extra = ""): string {
+  const { bar } = chrome.locale.t;
+  const axis = `.ax::before{content:${cssString(bar.start)}/""}.ax::after{content:${cssString(bar.end)}/""}`;
+  const accent = chrome.accent && HEX_COLOUR.test(chrome.accent) ? `.top{border-top:4px solid ${chrome.accent}}` : "";
+  return BASE_CSS + axis + accent + extra;
+}
+
 /** A favicon in the colour of the overall state, as a data URL: no request for /favicon.ico. */
 const FAVICON_COLOURS: Record<string, string> = {
   operational: "1a7f37",
@@ -88,9 +111,18 @@ function faviconOf(state: string): string {
 }
 
 /** `refresh`: reload every minute (without script); off when the reader asked for it (WCAG 2.2.1, timing adjustable). */
-export function Layout(props: { title: string; description: string; css: string; state: string; refresh: boolean; children: Child }) {
+export function Layout(props: {
+  chrome: PageChrome;
+  title: string;
+  description: string;
+  css: string;
+  state: string;
+  refresh: boolean;
+  children: Child;
+}) {
+  const { t } = props.chrome.locale;
   return (
-    <html lang="en">
+    <html lang={t.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -99,8 +131,8 @@ export function Layout(props: { title: string; description: string; css: string;
         <title>{props.title}</title>
         <meta name="description" content={props.description} />
         <link rel="icon" href={faviconOf(props.state)} />
-        <link rel="alternate" type="application/atom+xml" href="/feed.atom" title="Incidents (Atom)" />
-        {/* The stylesheet is a constant of this file plus generated `grid-column` rules: no data goes in. */}
+        <link rel="alternate" type="application/atom+xml" href="/feed.atom" title={t.feedTitle} />
+        {/* The stylesheet is pageCss(): constants, generated rules, escaped words and a checked colour; no data goes in. */}
         <style dangerouslySetInnerHTML={{ __html: props.css }} />
       </head>
       <body>{props.children}</body>

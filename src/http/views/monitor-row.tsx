@@ -1,50 +1,68 @@
-import { formatPercent } from "../../read-model/format";
+import type { Locale } from "../../read-model/locale";
 import type { PageGroup, PageMonitor } from "../../read-model/page-monitors";
+import type { PageStrings } from "../../read-model/strings/types";
 import { Sparkline } from "./sparkline";
 import { UptimeBar } from "./uptime-bar";
 
-/** One monitor: its state in colour and words, its latest message, latency, certificate days and 90-day bar. */
-function MonitorRow(props: { monitor: PageMonitor }) {
+/** The page of one monitor. Ids are slugs; encoded all the same, as every path built from data. */
+export const monitorHref = (id: string) => `/monitors/${encodeURIComponent(id)}`;
+
+/** The latest message, certificate days, the public target and the incident a dependant is affected by, in one line. */
+export function MonitorMessage(props: { monitor: PageMonitor; l: Locale }) {
   const m = props.monitor;
+  const { t } = props.l;
+  const affected = m.affectedBy && t.affectedBy(m.affectedBy.name);
+  return (
+    <p class="msg">
+      {m.message}
+      {m.tlsDaysLeft === null ? null : <b>{` · ${certificateWords(m.tlsDaysLeft, t)}`}</b>}
+      {m.target === null ? null : (
+        <>
+          {" · "}
+          <span>{m.target}</span>
+        </>
+      )}
+      {m.affectedBy === null || !affected ? null : (
+        <>
+          {affected[0]}
+          <a href={`/incidents/${encodeURIComponent(m.affectedBy.incidentId)}`}>{affected[1]}</a>
+        </>
+      )}
+    </p>
+  );
+}
+
+/** One monitor: its name (linking to its page), state in colour and words, latest message, latency and 90-day bar. */
+function MonitorRow(props: { monitor: PageMonitor; l: Locale }) {
+  const m = props.monitor;
+  const { l } = props;
   return (
     <li class={`s-${m.status}`}>
       <div class="hd">
-        <span class="nm">{m.name}</span>
-        <Sparkline spark={m.spark} />
+        <a class="nm" href={monitorHref(m.id)}>
+          {m.name}
+        </a>
+        <Sparkline spark={m.spark} l={l} />
         <span class="st">{m.statusText}</span>
       </div>
-      <p class="msg">
-        {m.message}
-        {m.tlsDaysLeft === null ? null : <b>{` · ${certificateWords(m.tlsDaysLeft)}`}</b>}
-        {m.target === null ? null : (
-          <>
-            {" · "}
-            <span>{m.target}</span>
-          </>
-        )}
-        {m.affectedBy === null ? null : (
-          <>
-            {" · affected by "}
-            <a href={`/incidents/${encodeURIComponent(m.affectedBy.incidentId)}`}>{`the ${m.affectedBy.name} incident`}</a>
-          </>
-        )}
-      </p>
-      <UptimeBar days={m.days} />
-      <p class="ax">{m.uptime90d === null ? "No uptime data" : `${formatPercent(m.uptime90d)} uptime`}</p>
+      <MonitorMessage monitor={m} l={l} />
+      <UptimeBar days={m.days} label={l.t.bar.label} />
+      <p class="ax">{m.uptime90d === null ? l.t.noUptimeData : l.t.uptime(l.percent(m.uptime90d))}</p>
     </li>
   );
 }
 
-function certificateWords(daysLeft: number): string {
-  if (daysLeft < 0) return `certificate expired ${-daysLeft === 1 ? "1 day" : `${-daysLeft} days`} ago`;
-  if (daysLeft === 0) return "certificate expires today";
-  return `certificate expires in ${daysLeft === 1 ? "1 day" : `${daysLeft} days`}`;
+function certificateWords(daysLeft: number, t: PageStrings): string {
+  if (daysLeft < 0) return t.certificate.expired(-daysLeft);
+  if (daysLeft === 0) return t.certificate.today;
+  return t.certificate.expiresIn(daysLeft);
 }
 
 /** A group of monitors under its name and its worst state; ungrouped monitors under "Other services" (or "Services"). */
-export function MonitorGroup(props: { group: PageGroup; only: boolean }) {
+export function MonitorGroup(props: { group: PageGroup; only: boolean; l: Locale }) {
   const g = props.group;
-  const name = g.name ?? (props.only ? "Services" : "Other services");
+  const { t } = props.l;
+  const name = g.name ?? (props.only ? t.services : t.otherServices);
   return (
     <section class="card">
       <h3 class={`gh s-${g.status}`}>
@@ -53,7 +71,7 @@ export function MonitorGroup(props: { group: PageGroup; only: boolean }) {
       </h3>
       <ul class="mons">
         {g.monitors.map((monitor) => (
-          <MonitorRow monitor={monitor} />
+          <MonitorRow monitor={monitor} l={props.l} />
         ))}
       </ul>
     </section>

@@ -9,9 +9,9 @@ const CELL_CLASS: Record<DayState, string> = { up: "u", degraded: "g", down: "x"
  * small; the separators between days are drawn over the whole bar, so a run looks like its days. Each element holds
  * its dates and uptime in words: read by screen readers, shown as a tooltip on hover.
  */
-export function UptimeBar(props: { days: DayRun[] }) {
+export function UptimeBar(props: { days: DayRun[]; label: string }) {
   return (
-    <ol class="bar" aria-label={`Uptime, last ${BAR_DAYS} days`}>
+    <ol class="bar" aria-label={props.label}>
       {props.days.map((run) => (
         <li class={cellClass(run)}>
           <i>{run.label}</i>
