@@ -78,12 +78,12 @@ async function startHttp(): Promise<{ base: string; requests: () => number; clos
   };
 }
 
-/** A TLS server with an EC P-256 leaf (valid 60 days, SANs: the server name and 127.0.0.1) and its intermediate. */
-async function startTls(ca: TestCa): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+/** An EC P-256 leaf for `serverName` (valid 60 days, SANs: the name and 127.0.0.1) and the intermediate that issued it. */
+export async function issueBenchChain(ca: TestCa, serverName: string, prefix = "bench") {
   const DAY = 86_400_000;
   const now = Date.now();
   const intermediate = await issueCertificate(ca, {
-    name: "bench-int",
+    name: `${prefix}-int`,
     subject: "/O=Edgewatch Bench/CN=Bench Intermediate",
     key: "ec-p256",
     issuer: ca,
@@ -92,14 +92,20 @@ async function startTls(ca: TestCa): Promise<{ port: number; connections: () => 
     ca: true,
   });
   const leaf = await issueCertificate(ca, {
-    name: "bench-leaf",
-    subject: `/O=Edgewatch Bench/CN=${TLS_SERVER_NAME}`,
+    name: `${prefix}-leaf`,
+    subject: `/O=Edgewatch Bench/CN=${serverName}`,
     key: "ec-p256",
     issuer: intermediate,
     notBefore: new Date(now - DAY),
     notAfter: new Date(now + 60 * DAY),
-    sans: [`DNS:${TLS_SERVER_NAME}`, "IP:127.0.0.1"],
+    sans: [`DNS:${serverName}`, "IP:127.0.0.1"],
   });
+  return { intermediate, leaf };
+}
+
+/** A TLS server with the bench's chain for TLS_SERVER_NAME. */
+async function startTls(ca: TestCa): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  const { intermediate, leaf } = await issueBenchChain(ca, TLS_SERVER_NAME);
   let connections = 0;
   const sockets = new Set<Socket>();
   const server = tls.createServer({ key: readFileSync(leaf.keyPath), cert: leaf.pem + intermediate.pem }, (socket) => {

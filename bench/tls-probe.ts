@@ -10,7 +10,8 @@ import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
 import { OFFLINE_ENV } from "../scripts/offline-env.ts";
-import { issueCertificate, prepareTestCa } from "../test/helpers/test-ca.ts";
+import { prepareTestCa } from "../test/helpers/test-ca.ts";
+import { issueBenchChain } from "./targets.ts";
 
 const N = Number(process.argv[2] ?? 200);
 const root = resolve(import.meta.dirname, "..");
@@ -22,26 +23,7 @@ const caDir = mkdtempSync(join(tmpdir(), "edgewatch-tls-bench-"));
 const ca = prepareTestCa(caDir);
 const { Miniflare } = await import("miniflare");
 
-const DAY = 86_400_000;
-const now = Date.now();
-const intermediate = await issueCertificate(ca, {
-  name: "int",
-  subject: "/O=Bench/CN=Bench Intermediate",
-  key: "ec-p256",
-  issuer: ca,
-  notBefore: new Date(now - DAY),
-  notAfter: new Date(now + 300 * DAY),
-  ca: true,
-});
-const leaf = await issueCertificate(ca, {
-  name: "leaf",
-  subject: `/O=Bench/CN=${SERVER_NAME}`,
-  key: "ec-p256",
-  issuer: intermediate,
-  notBefore: new Date(now - DAY),
-  notAfter: new Date(now + 60 * DAY),
-  sans: [`DNS:${SERVER_NAME}`, "IP:127.0.0.1"],
-});
+const { intermediate, leaf } = await issueBenchChain(ca, SERVER_NAME, "tls-bench");
 
 async function server(ecdhCurve: string) {
   const s = tls.createServer(
@@ -63,9 +45,10 @@ const worker = await build({
     loader: "ts",
     contents: `
       import { connect } from "cloudflare:sockets";
-      import { probeTls, TlsMonitor } from "./src/probes/tls";
+      import { TlsMonitor } from "./src/config/tls-monitor";
+      import { probeTls } from "./src/probes/tls";
       import { socketCertificates } from "./src/tls/socket-certificates";
-      import { Deadline } from "./src/tls/deadline";
+      import { RaceDeadline } from "./src/tls/race-deadline";
       export default {
         async fetch(request) {
           const q = new URL(request.url).searchParams;
@@ -80,7 +63,7 @@ const worker = await build({
               const r = await probeTls(monitor, deps);
               if (r.status !== "up") return Response.json({ error: r.message }, { status: 500 });
             } else if (mode === "handshake") {
-              const d = new Deadline(10000);
+              const d = new RaceDeadline(10000);
               try { await socketCertificates(connect, { host: "127.0.0.1", port }, { serverName: "${SERVER_NAME}", keyShareGroups: groups }, d); } finally { d.clear(); }
             } else {
               const s = connect({ hostname: "127.0.0.1", port }, { secureTransport: "off", allowHalfOpen: false });

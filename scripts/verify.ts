@@ -31,7 +31,15 @@ function line(ok: boolean, what: string, detail: string): void {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}: ${detail}`);
 }
 
-async function get(path: string): Promise<Got | string> {
+/** Each face is read once: the secrets check looks again at the answers the checks above already have. */
+const answers = new Map<string, Promise<Got | string>>();
+function get(path: string): Promise<Got | string> {
+  let answer = answers.get(path);
+  if (!answer) answers.set(path, (answer = fetchFace(path)));
+  return answer;
+}
+
+async function fetchFace(path: string): Promise<Got | string> {
   try {
     const response = await fetch(new URL(path, base), { signal: AbortSignal.timeout(10_000), headers: { "cache-control": "no-cache" } });
     return { status: response.status, text: await response.text(), type: response.headers.get("content-type") ?? "" };
