@@ -24,9 +24,11 @@ export interface Targets {
   close(): Promise<void>;
 }
 
+/** As a gateway's framework answers (Express's res.json, Go's net/http for a small body): with its length. */
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 };
 
 /** The gateway's /health of the troubleshooting guide: a status and per-dependency checks. */

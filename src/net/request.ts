@@ -59,12 +59,12 @@ function netFailure(method: string, url: string, limit: Deadline, error: unknown
 
 /** Reads at most `maxBytes` of the body under the same deadline; a body cut off by it is a failure like any other. */
 export function readBody(response: Response, maxBytes: number, request: Pick<NetRequest, "url" | "method">, limit: Deadline) {
-  return underDeadline(() => readCapped(response.body, maxBytes), request, limit);
+  return underDeadline(() => readCapped(response, maxBytes), request, limit);
 }
 
 /** The same as bytes, for binary answers (a DNS message). */
 export function readBodyBytes(response: Response, maxBytes: number, request: Pick<NetRequest, "url" | "method">, limit: Deadline) {
-  return underDeadline(() => readCappedBytes(response.body, maxBytes), request, limit);
+  return underDeadline(() => readCappedBytes(response, maxBytes), request, limit);
 }
 
 async function underDeadline<T extends object>(

@@ -130,7 +130,7 @@ async function attempt(request: ChannelRequest, deps: SendDeps, timeoutMs: numbe
   }
   let text = "";
   try {
-    text = (await readCapped(response.body, ERROR_BODY_BYTES)).text;
+    text = (await readCapped(response, ERROR_BODY_BYTES)).text;
   } catch {
     // A body cut off by the timeout: the status says enough.
   }

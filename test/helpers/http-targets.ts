@@ -2,6 +2,7 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 
 export interface HttpTargets {
   port: number;
@@ -44,10 +45,23 @@ export async function startHttpTargets(): Promise<HttpTargets> {
     }
     if (path === "/hang") return; // headers never come
     if (path === "/slow-body") {
-      // Headers at once, then a first chunk, then nothing: a body that stalls after the answer began.
-      res.writeHead(200, { "content-type": "text/plain" });
+      // Headers at once, then a first chunk, then nothing: a body that stalls after the answer began. With ?length=,
+      // the headers announce that many bytes (a body the reader takes whole).
+      const length = url.searchParams.get("length");
+      res.writeHead(200, { "content-type": "text/plain", ...(length ? { "content-length": length } : {}) });
       res.write("partial");
       return;
+    }
+    if (path === "/gzip-bomb") {
+      // 2 KB on the wire, announced as such, that inflate to 2 MB: a length header that says nothing of the text.
+      const packed = gzipSync(Buffer.alloc(2_000_000, 0x61));
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip", "content-length": packed.byteLength });
+      return res.end(packed);
+    }
+    if (path === "/sized") {
+      const body = "x".repeat(Number(url.searchParams.get("bytes") ?? "100"));
+      res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
+      return res.end(body);
     }
     if (path === "/noisy") {
       // A health answer written to bloat whoever stores it (600 KB): 150 failing checks with 2,000-character names.
