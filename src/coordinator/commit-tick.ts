@@ -9,7 +9,7 @@ import type { CollectedResult } from "../probes/probe-batch";
 import { trimJobs } from "./archive-jobs";
 import { publishLatest, saveIncidents } from "./publish";
 import { pushResults } from "./push-beats";
-import { staleCheckAt } from "./stale-check";
+import { watchdogRearm } from "./stale-check";
 import { loadState, type WriterDeps } from "./writer-deps";
 
 /** What the cron's invocation hands the writer: the minute, when it started, and every due monitor's result. */
@@ -70,11 +70,16 @@ export async function commitTick(deps: WriterDeps, input: TickInput): Promise<Ti
   ]);
   for (const e of decision.events) log("info", e.type, { incident: e.incidentId, monitors: e.monitorIds, reason: e.reason });
   const sent = await deliver(deps, decision.claimed, committed.delivery, input.scheduledTime);
-  committed = deps.hot.commit({
-    ...committed,
-    delivery: sent.delivery,
-    meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv },
-  });
+  // Most minutes send nothing, save every incident and leave KV alone: nothing to commit a second time.
+  const sameUnsaved =
+    unsaved.length === committed.meta.unsavedIncidents.length && unsaved.every((id, i) => committed.meta.unsavedIncidents[i] === id);
+  if (sent.delivery !== committed.delivery || !sameUnsaved || kv !== null) {
+    committed = deps.hot.commit({
+      ...committed,
+      delivery: sent.delivery,
+      meta: { ...committed.meta, unsavedIncidents: unsaved, kv: kv ?? committed.meta.kv },
+    });
+  }
   await renewAlertmanagerLeases(config, committed.incidents.incidents, input.scheduledTime, deps.send, log);
   return summaryOf(input, now, {
     durationMs,
@@ -166,13 +171,13 @@ function commitDecision(
 
 /**
  * New archive jobs start the alarm; queued ones keep it armed (an import, a retry the runtime dropped). Otherwise
- * it stands past the stale limit after this tick: the next tick moves it on, so it fires only if the ticks stop.
+ * it stands past the stale limit after a recent tick: a later tick moves it on, so it pages only if the ticks stop.
  */
 async function armAlarm(deps: WriterDeps, scheduledTime: number, jobs: number, queuedBefore: number): Promise<void> {
   const now = deps.send.now;
   if (jobs > queuedBefore || (jobs > 0 && (await deps.sql.getAlarm()) === null)) await deps.sql.setAlarm(now());
   else if (jobs === 0) {
-    const watch = staleCheckAt(scheduledTime, now());
+    const watch = watchdogRearm(await deps.sql.knownAlarm(), scheduledTime, now());
     if (watch !== null) await deps.sql.setAlarm(watch);
   }
 }

@@ -103,6 +103,7 @@ export class Coordinator extends DurableObject<Bindings> {
   override async alarm(): Promise<void> {
     // The config the ticks use (the Worker's EDGEWATCH_CONFIG, else the bundled file): retention and routes come from it.
     const configText = this.config?.text ?? this.env.EDGEWATCH_CONFIG ?? null;
+    this.sql.forgetAlarm();
     const outcome = await this.run(configText, async (deps): Promise<{ nextAt: number | null }> => {
       const job = await runNextJob(deps);
       if (job.more) return { nextAt: Date.now() + (job.failed ? JOB_RETRY_MS : 0) };
@@ -120,7 +121,13 @@ export class Coordinator extends DurableObject<Bindings> {
   }
 }
 
-/** The coordinator's stub: there is one, by name. */
+/** The coordinator's id by namespace: a hash of its name, the same for the isolate's life, so made once. */
+const coordinatorIds = new WeakMap<object, DurableObjectId>();
+
+/** The coordinator's stub: there is one, by name. A stub belongs to its request, so each gets its own. */
 export function coordinatorOf(env: Pick<Bindings, "COORDINATOR">): DurableObjectStub<Coordinator> {
-  return env.COORDINATOR.get(env.COORDINATOR.idFromName("coordinator"));
+  const namespace = env.COORDINATOR;
+  let id = coordinatorIds.get(namespace);
+  if (!id) coordinatorIds.set(namespace, (id = namespace.idFromName("coordinator")));
+  return namespace.get(id);
 }

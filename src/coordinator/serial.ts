@@ -15,18 +15,23 @@ export async function waitAtMost(previous: Promise<unknown>, ms: number): Promis
  */
 export class Serial {
   private last: Promise<void> = Promise.resolve();
+  /** Calls started and not yet finished: with none, a call starts at once, without a timer (the usual minute). */
+  private running = 0;
 
   constructor(private readonly maxWaitMs: number) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     // Take this call's place in line before anything else is awaited.
     const before = this.last;
+    const idle = this.running === 0;
+    this.running++;
     let done!: () => void;
     this.last = new Promise<void>((resolve) => (done = resolve));
     try {
-      await waitAtMost(before, this.maxWaitMs);
+      if (!idle) await waitAtMost(before, this.maxWaitMs);
       return await work();
     } finally {
+      this.running--;
       done();
     }
   }

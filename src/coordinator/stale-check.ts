@@ -16,6 +16,22 @@ export function staleCheckAt(tickMs: number, nowMs: number): number | null {
 }
 
 /**
+ * A standing watchdog alarm at least this far past a tick is left where it is: moving it every minute would cost a
+ * storage write a minute, and an alarm that fires while the ticks still run only looks and re-arms at the right time.
+ */
+const REARM_WITHIN_MS = 90_000;
+
+/**
+ * Where the watchdog's alarm should move after a live tick at `tickMs`, or null to leave it: every few minutes, not
+ * every minute. Never later than the tick's own check, so a stop is seen as soon as before.
+ */
+export function watchdogRearm(standing: number | null, tickMs: number, nowMs: number): number | null {
+  const watch = staleCheckAt(tickMs, nowMs);
+  if (watch === null) return null;
+  return standing === null || standing > watch || standing < tickMs + REARM_WITHIN_MS ? watch : null;
+}
+
+/**
  * The watchdog, run by the coordinator's alarm: when the last tick is older than the stale limit, `monitor.stale` goes
  * to every channel, once per stopped-cron episode (the tick it was about is recorded before sending, so neither a
  * retried alarm nor any number of requests sends it twice). No visitor can trigger it: only the alarm runs it.

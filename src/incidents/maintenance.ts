@@ -7,15 +7,21 @@ type Occurrence = { start: number; end: number };
 const WEEK_MINUTES = 7 * 24 * 60;
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
+/** One formatter per time zone for the isolate's life: making one costs far more than using it, and a tick asks often. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function weekClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    formats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Minutes since Monday 00:00 of `ms` as a clock in `timeZone` reads it (so DST shifts the window with the clock). */
 function minuteOfWeek(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(ms);
+  const parts = weekClockFormat(timeZone).formatToParts(ms);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const day = WEEKDAYS.indexOf(get("weekday").toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number]);
   return Math.max(0, day) * 1440 + Number(get("hour")) * 60 + Number(get("minute"));

@@ -53,6 +53,8 @@ export class CoordinatorSql {
   private readonly sql: SqlStorage;
   /** Rows read and written through this object, as SQLite counts them (what the Free plan's daily limits count). */
   readonly stats = { rowsRead: 0, rowsWritten: 0 };
+  /** The standing alarm as last set or read here; undefined when not known. */
+  private alarmAt: number | null | undefined = undefined;
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
@@ -224,12 +226,27 @@ export class CoordinatorSql {
     return out;
   }
 
-  setAlarm(atMs: number): Promise<void> {
-    return this.storage.setAlarm(atMs);
+  async setAlarm(atMs: number): Promise<void> {
+    await this.storage.setAlarm(atMs);
+    this.alarmAt = atMs;
   }
 
   getAlarm(): Promise<number | null> {
     return this.storage.getAlarm();
+  }
+
+  /**
+   * The alarm as this object last set or read it: a tick's watchdog decision without a storage call. Only for a
+   * choice that is safe when wrong (the alarm firing early only looks and re-arms); `forgetAlarm` at each alarm.
+   */
+  async knownAlarm(): Promise<number | null> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.storage.getAlarm();
+    return this.alarmAt;
+  }
+
+  /** An alarm fired (or is retried): the standing one is gone or unknown until read again. */
+  forgetAlarm(): void {
+    this.alarmAt = undefined;
   }
 }
 
