@@ -378,6 +378,8 @@ async function cpuRun(worker: RunningWorker, n: number) {
       workerdRssMiB: rssMiB(worker.pid),
       latestJsonBytes: latestBytes,
       r2ReadWritesPerTick: (steady.r2ClassA + steady.r2ClassB) / 2 / batch.ticks,
+      r2WritesPerTick: steady.r2ClassA / batch.ticks,
+      r2ReadsPerTick: steady.r2ClassB / batch.ticks,
       /** Filled in by splitCpu() once every run has been calibrated. */
       runtimeIoMsPerTick: NaN,
       workerJsMsPerTick: NaN,
@@ -393,6 +395,7 @@ async function cpuRun(worker: RunningWorker, n: number) {
  * simulator), and opening a TLS and a plain TCP connection. Less the idle rate; n repetitions inside one request.
  */
 async function calibrate(worker: RunningWorker, idlePerSecond: number, durableObjects = false) {
+  const latestBytes = (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? 0;
   const measure = async (n: number, run: () => Promise<unknown>) => {
     await run(); // warm
     const cpu0 = worker.cpuMs();
@@ -416,10 +419,15 @@ async function calibrate(worker: RunningWorker, idlePerSecond: number, durableOb
     requestMs: await measure(N, requests),
     fetchMs: await measure(N, inside(`what=fetch&n=${N}&url=${encodeURIComponent(`${targets!.httpBase}/lat/0/health/calibration`)}`)),
     r2ReadWriteMs: await measure(R2_N, inside(`what=r2&n=${R2_N}`)),
+    // A tick writes latest.json and seldom reads anything: a put and a get weigh differently in the simulator.
+    r2PutMs: await measure(R2_N, inside(`what=r2put&n=${R2_N}&bytes=${latestBytes}`)),
+    r2GetMs: await measure(R2_N, inside(`what=r2get&n=${R2_N}`)),
     tlsConnectMs: await measure(N, inside(`what=tls&n=${N}&port=${targets!.tlsPort}`)),
     tcpConnectMs: await measure(N, inside(`what=tcp&n=${N}&port=${targets!.tlsPort}`)),
     /** An empty request to a Durable Object and its answer (sharded runs only). */
     ...(durableObjects ? { doRequestMs: await measure(N, inside(`what=do&n=${N}`)) } : {}),
+    /** The same with one small SQLite row written in it. */
+    ...(durableObjects ? { doWriteMs: await measure(N, inside(`what=dowrite&n=${N}`)) } : {}),
   };
 }
 
@@ -464,7 +472,8 @@ function splitCpu(runs: CpuSummary[]): SharedCosts {
     const io =
       shared.requestMs +
       shared.doRequestMs +
-      r.r2ReadWritesPerTick * r.calibration.r2ReadWriteMs +
+      r.r2WritesPerTick * r.calibration.r2PutMs +
+      r.r2ReadsPerTick * r.calibration.r2GetMs +
       r.httpRequestsPerTick * shared.fetchMs +
       (r.tlsConnectionsPerTick / 2) * (shared.tlsConnectMs + shared.tcpConnectMs);
     r.runtimeIoMsPerTick = round(io, 2);
@@ -753,6 +762,8 @@ async function shardedRun(n: number, tier: "free" | "paid") {
       plannedShardsPerTick: round(shardCalls + gaveUpPerTick, 2),
       subrequestsPerTick: round(batch.target.httpRequests / batch.ticks, 1),
       r2ReadWritesPerTick: (steady.r2ClassA + steady.r2ClassB) / 2 / batch.ticks,
+      r2WritesPerTick: steady.r2ClassA / batch.ticks,
+      r2ReadsPerTick: steady.r2ClassB / batch.ticks,
       wallMsFirstTick: round(first.wallMs[0] ?? NaN, 0),
       wallMsMean: round(wallMean, 0),
       wallMsMin: round(Math.min(...batch.wallMs), 0),
@@ -803,7 +814,7 @@ async function shardedRun(n: number, tier: "free" | "paid") {
       latestJsonBytes: (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? null,
       calibration,
       /** The per-operation costs splitSharded() used. */
-      runtimeIoUsed: null as null | (SharedCosts & { r2ReadWriteMs: number; doRequestMs: number }),
+      runtimeIoUsed: null as null | (SharedCosts & { r2PutMs: number; r2GetMs: number; doRequestMs: number }),
     };
   });
 }
@@ -821,7 +832,7 @@ type ShardedResult = Awaited<ReturnType<typeof shardedRun>>;
 function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
   const doRequestMs = round(median(runs.map((r) => r.calibration.doRequestMs ?? 0)), 3);
   for (const r of runs) {
-    const costs = { ...shared, r2ReadWriteMs: r.calibration.r2ReadWriteMs, doRequestMs };
+    const costs = { ...shared, r2PutMs: r.calibration.r2PutMs, r2GetMs: r.calibration.r2GetMs, doRequestMs };
     const s = r.shardInvocation;
     const shardProcess = s.measuredCpuMsPerCall - costs.requestMs;
     const shardIo = costs.doRequestMs + s.httpRequestsPerCall * costs.fetchMs;
@@ -832,7 +843,8 @@ function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
     const tickIo =
       costs.requestMs +
       r.durableObjects.requestsPerTick * costs.doRequestMs +
-      r.r2ReadWritesPerTick * costs.r2ReadWriteMs +
+      r.r2WritesPerTick * costs.r2PutMs +
+      r.r2ReadsPerTick * costs.r2GetMs +
       r.subrequestsPerTick * costs.fetchMs;
     const tickJs = r.cpuMsPerTick - tickIo;
     r.runtimeIoMsPerTick = round(tickIo, 1);
@@ -955,6 +967,7 @@ try {
   results.runtimeIoCalibration = {
     ...splitCpu([...cpu, ...byType]),
     r2ReadWriteMsBySize: Object.fromEntries(cpu.map((r) => [r.monitors, r.calibration.r2ReadWriteMs])),
+    r2PutGetMsBySize: Object.fromEntries(cpu.map((r) => [r.monitors, [r.calibration.r2PutMs, r.calibration.r2GetMs]])),
   };
   results.tickCpuModel = {
     processCpu: cpuModel(cpu, byType, (r) => r.cpuMsPerTick),
@@ -1141,7 +1154,10 @@ interface Output {
     loadAverage1mDuringRun: { samples: number; mean: number; max: number };
   };
   tickCpu: Record<string, unknown>[];
-  runtimeIoCalibration: ReturnType<typeof splitCpu> & { r2ReadWriteMsBySize: Record<string, number> };
+  runtimeIoCalibration: ReturnType<typeof splitCpu> & {
+    r2ReadWriteMsBySize: Record<string, number>;
+    r2PutGetMsBySize: Record<string, [number, number]>;
+  };
   tickCpuModel: { processCpu: ReturnType<typeof cpuModel>; workerJsEstimate: ReturnType<typeof cpuModel> };
   tickCpuByType: Record<string, unknown>[];
   tickWall: Record<string, unknown>[];
@@ -1226,6 +1242,8 @@ function printTables(o: Output) {
       c.r2ReadWriteMsBySize,
     )
       .map(([n, ms]) => `${ms} ms (${n})`)
+      .join(", ")}; R2 put/get ${Object.entries(c.r2PutGetMsBySize)
+      .map(([n, [put, get]]) => `${put}/${get} ms (${n})`)
       .join(", ")}`,
   );
   if (o.tickCpuByType.length) {

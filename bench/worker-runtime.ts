@@ -100,6 +100,14 @@ export class ProbeShard extends WorkerProbeShard {
   benchNoop() {
     return 0;
   }
+  // Calibration only: a call that commits one small row, as the writer's every tick does (the runtime's storage
+  // commit and output gate, besides the statement itself).
+  benchWrite(i) {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS bench_calibration (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    sql.exec("INSERT OR REPLACE INTO bench_calibration (k, v) VALUES (1, ?)", String(i));
+    return 0;
+  }
 }
 
 // Calibration: the cost of the runtime's own I/O, repeated n times inside one request, with the bindings unwrapped.
@@ -119,6 +127,12 @@ async function calibrate(q, env) {
     }
     await env.HISTORY.delete("bench/calibration.json");
     return { bytes: text.length };
+  } else if (what === "r2get") {
+    // Reads of latest.json as it stands: what a tick that reads it back costs the runtime.
+    for (let i = 0; i < n; i++) {
+      const o = await env.HISTORY.get("latest.json");
+      if (o) await o.text();
+    }
   } else if (what === "r2put") {
     // Puts of an object of the given size: what writing latest.json costs the runtime (here, the local R2 simulator).
     const body = "x".repeat(Number(q.get("bytes")));
@@ -137,6 +151,9 @@ async function calibrate(q, env) {
     // runtime, besides the objects' own work.
     const stub = env.SHARD.get(env.SHARD.idFromName("bench/calibration"));
     for (let i = 0; i < n; i++) await stub.benchNoop();
+  } else if (what === "dowrite") {
+    const stub = env.SHARD.get(env.SHARD.idFromName("bench/calibration"));
+    for (let i = 0; i < n; i++) await stub.benchWrite(i);
   } else if (what === "tcp") {
     // A plain TCP connection opened and closed (the probe's own handshake reader starts with one).
     for (let i = 0; i < n; i++) {
