@@ -21,6 +21,7 @@ import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
 import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
 import { FLOOR_TARGET, type ReadFloor, readFloor } from "./read-floor.ts";
+import { type FixedCost, fixedCostRun } from "./fixed-cost.ts";
 import { request as httpRequest } from "node:http";
 import {
   type Bundle,
@@ -62,6 +63,7 @@ const HELP = `npm run bench [-- options]
                           bytes from memory, alternately (0: skip)
   --floor-rounds 4        floor and route segments per route, the order swapped every round
   --idle-cap 5            longest idle-baseline window, in seconds
+  --fixed-rounds 10       blocks of 5 one-monitor ticks and 5 skeleton ticks for the fixed cost (0: skip)
   --out bench/results.json
   --verbose               echo the Worker's log`;
 
@@ -92,6 +94,7 @@ const { values: args } = parseArgs({
     "floor-seconds": { type: "string" },
     "floor-rounds": { type: "string" },
     "idle-cap": { type: "string" },
+    "fixed-rounds": { type: "string" },
     out: { type: "string" },
   },
 });
@@ -147,8 +150,11 @@ const settings = {
   floorSeconds: int("floor-seconds", "3", "2"),
   floorRounds: int("floor-rounds", "4", "2", 1),
   idleCapSeconds: int("idle-cap", "5", "2", 1),
+  fixedRounds: int("fixed-rounds", "10", "2"),
   out: pick("out", join(ROOT, "bench/results.json"), join(ROOT, "bench/results.json")),
 };
+// The fixed-cost ticks stay within one hour (09:00-09:55), so that no archive step runs between them.
+if (settings.fixedRounds > 10) fail(`--fixed-rounds: at most 10, got ${settings.fixedRounds}`);
 if (settings.ticks + settings.warmup > 1_380) fail("--ticks + --warmup: at most 1380 (the CPU ticks must fit in one simulated day)");
 
 // Free plan figures the results are compared with.
@@ -341,6 +347,21 @@ const kindsOf = (n: number, kinds: MonitorKind[]) => {
   for (let i = 0; i < n; i++) out[kinds[i % kinds.length]!] = (out[kinds[i % kinds.length]!] ?? 0) + 1;
   return out;
 };
+
+/**
+ * The fixed cost against the skeleton tick (fixed-cost.ts), in an hour of its own (09:00-09:50, no archive step
+ * between the ticks). The skeleton fetches the monitor's own target and puts as many bytes as latest.json has.
+ */
+async function fixedCost(worker: RunningWorker, config: string): Promise<FixedCost> {
+  const first = D + 9 * HOUR;
+  if (!(await worker.tick(first)).ok) throw new Error("fixed cost: the first tick failed");
+  const latestBytes = (await worker.objects()).find((o) => o.key === "latest.json")?.size ?? 0;
+  const url = (JSON.parse(config) as { monitors: { url: string }[] }).monitors[0]!.url;
+  const setup = await fetch(new URL(`/__bench/skeleton?url=${encodeURIComponent(url)}&latestBytes=${latestBytes}`, worker.url));
+  await setup.arrayBuffer();
+  const idle = await idleRate(worker, Math.min(2_000, settings.idleCapSeconds * 1000));
+  return fixedCostRun(worker, { firstMs: first + MINUTE, warmup: 5, rounds: settings.fixedRounds, block: 5, idleCpuMsPerSecond: idle });
+}
 
 /** Warm-up ticks, an idle baseline, then the measured CPU ticks. */
 async function cpuRun(worker: RunningWorker, n: number) {
@@ -973,6 +994,13 @@ try {
     processCpu: cpuModel(cpu, byType, (r) => r.cpuMsPerTick),
     workerJsEstimate: cpuModel(cpu, byType, (r) => r.workerJsMsPerTick),
   };
+  if (settings.fixedRounds > 0) {
+    log(`fixed cost: one http monitor against a skeleton tick, ${settings.fixedRounds} rounds of 5 + 5 ticks`);
+    const one = configFor(targets, 1, ["http"], settings.cpuLatencyMs, { limits: INLINE_LIMITS });
+    const fixed = await withWorker(one, (worker) => fixedCost(worker, one));
+    results.fixedCost = fixed;
+    log(`  tick ${fixed.tickMs} ms, skeleton ${fixed.skeletonMs} ms: Edgewatch's own ${fixed.edgewatchMs} ms`);
+  }
 
   // Wall time: http targets that each take --latency ms, against ceil(n/6) × latency.
   const wall: Record<string, unknown>[] = [];
@@ -1159,6 +1187,7 @@ interface Output {
     r2PutGetMsBySize: Record<string, [number, number]>;
   };
   tickCpuModel: { processCpu: ReturnType<typeof cpuModel>; workerJsEstimate: ReturnType<typeof cpuModel> };
+  fixedCost?: FixedCost;
   tickCpuByType: Record<string, unknown>[];
   tickWall: Record<string, unknown>[];
   hang?: Record<string, unknown>;
@@ -1236,6 +1265,12 @@ function printTables(o: Output) {
       .filter(Boolean)
       .join("\n"),
   );
+  if (o.fixedCost) {
+    const f = o.fixedCost;
+    console.log(
+      `fixed cost of a tick (one http monitor, ${f.ticks} ticks against ${f.skeletonTicks} skeleton ticks, alternately): process CPU ${f.tickMs} ms, skeleton ${f.skeletonMs} ms, Edgewatch's own code ${f.edgewatchMs} ms (blocks ${f.blocks.join(", ")})`,
+    );
+  }
   const c = o.runtimeIoCalibration;
   console.log(
     `runtime I/O per operation (calibration, median of the runs): request ${c.requestMs} ms, fetch ${c.fetchMs} ms, TLS connect ${c.tlsConnectMs} ms, TCP connect ${c.tcpConnectMs} ms; R2 read+write of latest.json ${Object.entries(

@@ -91,6 +91,17 @@ export class Coordinator extends WorkerCoordinator {
 export class ProbeShard extends WorkerProbeShard {
   constructor(ctx, env) {
     super(ctx, wrap(env));
+    this.rawEnv = env;
+  }
+  // The skeleton tick's writer (see skeletonTick): one row read, one transaction of one row (the minute's point, the
+  // least any writer stores), latest.json's bytes put to R2, a small answer. Not counted.
+  async benchSkeleton(input) {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS bench_skeleton (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    sql.exec("SELECT v FROM bench_skeleton WHERE k = 0").toArray();
+    this.ctx.storage.transactionSync(() => sql.exec("INSERT OR REPLACE INTO bench_skeleton (k, v) VALUES (0, ?)", input.text));
+    await this.rawEnv.HISTORY.put("bench/skeleton.json", skeleton.latest, { httpMetadata: { contentType: "application/json" } });
+    return { n: input.results };
   }
   probe(request) {
     count("do.ProbeShard");
@@ -108,6 +119,23 @@ export class ProbeShard extends WorkerProbeShard {
     sql.exec("INSERT OR REPLACE INTO bench_calibration (k, v) VALUES (1, ?)", String(i));
     return 0;
   }
+}
+
+// The skeleton tick: the I/O of a one-monitor tick with none of Edgewatch's code. The cron's scheduled event, one
+// fetch under AbortSignal.timeout raced with a timer (as a probe's), its body read, one RPC call carrying the result and
+// the config text to a SQLite-backed object, which reads a row, commits one and puts latest.json's bytes to R2, and a
+// log line. A one-monitor tick less this is what Edgewatch's own code costs. Set up by /__bench/skeleton.
+const skeleton = { url: "", latest: "" };
+async function skeletonTick(env, scheduledTime) {
+  let timer;
+  const cap = new Promise((resolve) => (timer = setTimeout(resolve, 10_000)));
+  const sent = fetch(skeleton.url, { signal: AbortSignal.timeout(10_000), redirect: "manual", cache: "no-store" });
+  const response = await Promise.race([sent, cap]);
+  clearTimeout(timer);
+  const text = await response.text();
+  const stub = env.SHARD.get(env.SHARD.idFromName("bench/skeleton"));
+  await stub.benchSkeleton({ results: 1, text, at: scheduledTime, configText: env.EDGEWATCH_CONFIG ?? null });
+  console.log(JSON.stringify({ level: "info", msg: "skeleton tick", at: scheduledTime }));
 }
 
 // Calibration: the cost of the runtime's own I/O, repeated n times inside one request, with the bindings unwrapped.
@@ -175,6 +203,11 @@ export default {
     if (url.pathname === "/__bench/counts") return Response.json(ops);
     if (url.pathname === "/__bench/noop") return new Response("");
     if (url.pathname === "/__bench/calibrate") return Response.json(await calibrate(url.searchParams, env));
+    if (url.pathname === "/__bench/skeleton") {
+      skeleton.url = url.searchParams.get("url");
+      skeleton.latest = "x".repeat(Number(url.searchParams.get("latestBytes")));
+      return new Response("");
+    }
     if (url.pathname === "/__bench/shard" && request.method === "POST") {
       // One shard invocation, as the coordinator makes it (src/shards/coordinator.ts shardCaller), answered as is.
       const stub = env.SHARD.get(env.SHARD.idFromName(url.searchParams.get("key") ?? "bench/0"));
@@ -209,6 +242,7 @@ export default {
     return new Response("unknown bench route", { status: 404 });
   },
   async scheduled(controller, env, ctx) {
+    if (controller.cron === "bench-skeleton") return skeletonTick(env, controller.scheduledTime);
     const pending = [];
     const waiting = { waitUntil: (p) => { pending.push(p); ctx.waitUntil(p); }, passThroughOnException: () => ctx.passThroughOnException(), props: ctx.props };
     await worker.scheduled(controller, wrap(env), waiting);
@@ -397,6 +431,8 @@ export interface RunningWorker {
   cpuMs(): number;
   /** Fires the cron for `scheduledMs` (the controller's scheduledTime) and resolves when the tick has finished. */
   tick(scheduledMs: number): Promise<{ wallMs: number; ok: boolean }>;
+  /** A skeleton tick (the harness's skeletonTick: the I/O of a one-monitor tick, none of Edgewatch's code). */
+  skeletonTick(scheduledMs: number): Promise<void>;
   ops(): Promise<OpCounts>;
   /** R2 objects the Worker has written, with their sizes. */
   objects(): Promise<{ key: string; size: number }[]>;
@@ -484,6 +520,11 @@ export async function startWorker(
       const response = await fetch(new URL(`/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${scheduledMs}`, url));
       await response.arrayBuffer();
       return { wallMs: performance.now() - started, ok: response.ok };
+    },
+    async skeletonTick(scheduledMs) {
+      const response = await fetch(new URL(`/cdn-cgi/handler/scheduled?cron=bench-skeleton&time=${scheduledMs}`, url));
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`skeleton tick: HTTP ${response.status}`);
     },
     async ops() {
       return (await (await fetch(new URL("/__bench/counts", url))).json()) as OpCounts;
