@@ -2,7 +2,7 @@
 // with V8's sampling profiler on, and prints the functions with the most self time. Not a figure for the README (the
 // profiler adds its own cost); a map for deciding what to make cheaper.
 //   node --experimental-websocket --import tsx bench/profile-tick.ts [--monitors 1] [--kinds http,tls,prometheus]
-//        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose]
+//        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose] [--writer free|paid [--steps]]
 // (Node 20's WebSocket is behind that flag; it talks to workerd's inspector.)
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     writer: { type: "string" },
     /** Only the process CPU a tick, without the profiler (whose console forwarding and sampling cost CPU too). */
     "cpu-only": { type: "boolean", default: false },
+    /** With --writer: a day of ticks unprofiled, then each archive step the alarm would run profiled on its own. */
+    steps: { type: "boolean", default: false },
   },
 });
 
@@ -137,22 +139,65 @@ function ticker(worker: RunningWorker): (at: number) => Promise<unknown> {
   };
 }
 
+/** A day of writer ticks from 00:00; each hour's archive steps profiled one by one (their CPU and GC printed). */
+async function profileSteps(tick: (at: number) => Promise<unknown>, day: number): Promise<void> {
+  await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
+  const cdp = await inspector(port);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  const total = new Map<string, number>();
+  let steps = 0;
+  for (let m = 0; m <= 1440; m++) {
+    await tick(day + m * 60_000);
+    if (m === 0 || m % 60) continue;
+    for (;;) {
+      await cdp.send("Profiler.start");
+      const cpu0 = worker.cpuMs();
+      const answer = (await (await fetch(new URL("/__bench/step", worker.url))).json()) as {
+        ran: Record<string, string> | null;
+        jobs: number;
+      };
+      const cpuMs = worker.cpuMs() - cpu0;
+      const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
+      if (!answer.ran) break;
+      steps++;
+      const times = selfTimes(profile);
+      for (const t of times) total.set(t.name, (total.get(t.name) ?? 0) + t.ms);
+      const gc = times.filter((t) => t.name.startsWith("(garbage")).reduce((a, t) => a + t.ms, 0);
+      const label = answer.ran.kind === "put" ? "put" : `${answer.ran.kind}-${answer.ran.step}`;
+      console.log(`${String(m).padStart(4)} ${label.padEnd(12)} process CPU ${cpuMs.toFixed(2)} ms, GC ${gc.toFixed(2)} ms`);
+      if (answer.jobs === 0) break;
+    }
+  }
+  cdp.close();
+  console.log(`self time over ${steps} steps, per step:`);
+  for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+    console.log(`${(ms / steps).toFixed(4).padStart(9)} ms  ${name}`);
+  }
+}
+
 try {
   const minute = 60_000;
-  const tick = ticker(worker);
-  const [hh, mm] = values.at.split(":").map(Number) as [number, number];
-  const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + (hh * 60 + mm - 10) * minute;
-  for (let k = 0; k < 10; k++) await tick(start + k * minute);
-  const ticks = Number(values.ticks);
-  if (values["cpu-only"]) {
-    const before = worker.cpuMs();
-    for (let k = 10; k < 10 + ticks; k++) await tick(start + k * minute);
-    const cpuMs = (worker.cpuMs() - before) / ticks;
-    console.log(`${ticks} ticks, ${values.monitors} monitors (${values.kinds}): process CPU ${cpuMs.toFixed(2)} ms a tick`);
+  if (values.steps) {
+    if (!values.writer) throw new Error("--steps needs --writer free|paid");
+    await profileSteps(ticker(worker), Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
+    process.exitCode = 0;
   } else {
-    await profileTicks(worker, port, ticks, (k) => tick(start + (10 + k) * minute));
+    const tick = ticker(worker);
+    const [hh, mm] = values.at.split(":").map(Number) as [number, number];
+    const start = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + (hh * 60 + mm - 10) * minute;
+    for (let k = 0; k < 10; k++) await tick(start + k * minute);
+    const ticks = Number(values.ticks);
+    if (values["cpu-only"]) {
+      const before = worker.cpuMs();
+      for (let k = 10; k < 10 + ticks; k++) await tick(start + k * minute);
+      const cpuMs = (worker.cpuMs() - before) / ticks;
+      console.log(`${ticks} ticks, ${values.monitors} monitors (${values.kinds}): process CPU ${cpuMs.toFixed(2)} ms a tick`);
+    } else {
+      await profileTicks(worker, port, ticks, (k) => tick(start + (10 + k) * minute));
+    }
+    if (values["dump-latest"]) writeFileSync(values["dump-latest"], (await worker.objectText("latest.json")) ?? "");
   }
-  if (values["dump-latest"]) writeFileSync(values["dump-latest"], (await worker.objectText("latest.json")) ?? "");
 } finally {
   await worker.dispose();
   await targets.close();

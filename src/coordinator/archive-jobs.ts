@@ -41,8 +41,11 @@ async function hourFoldStep(deps: WriterDeps, state: HotState, h: string): Promi
   const p50: HourMedians["p50"] = {};
   for (const [id, r] of Object.entries(rollup)) p50[id] = r[5];
   const oldest = hourKeyOf(start - 23 * HOUR_MS);
-  const recent = [...deps.hot.recentHours().filter((x) => x.h >= oldest && x.h < h), { h, p50 }];
-  await deps.stores.history.put(RECENT_KEY, JSON.stringify({ v: 2, through: h, hours: recent }));
+  const hour = { h, text: JSON.stringify({ h, p50 } satisfies HourMedians) };
+  const recent = [...deps.hot.recentHourTexts().filter((x) => x.h >= oldest && x.h < h), hour];
+  // `{ v: 2, through, hours }` with the hours' stored texts joined: the 23 earlier ones are not parsed again.
+  const joined = recent.map((x) => x.text).join(",");
+  await deps.stores.history.put(RECENT_KEY, `{"v":2,"through":${JSON.stringify(h)},"hours":[${joined}]}`);
 
   const day = dayOfHour(h);
   const acc = deps.hot.dayAccumulators();
@@ -54,7 +57,7 @@ async function hourFoldStep(deps: WriterDeps, state: HotState, h: string): Promi
     state: ready && !state.meta.sparkReady ? { ...state, meta: { ...state.meta, sparkReady: true }, warmup: null } : state,
     extra: () => {
       if (!keep) deps.hot.putDayAccumulators({ d: day, m: foldHour(m, raw) });
-      deps.hot.putRecentHours(recent);
+      deps.hot.putRecentHourTexts(recent);
       clear();
     },
   };

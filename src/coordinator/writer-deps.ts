@@ -43,7 +43,7 @@ export async function loadState(deps: WriterDeps): Promise<HotState> {
     for (const hour of hours) deps.sql.putHour(hour);
     if (dayacc) deps.hot.putDayAccumulators(dayacc);
     if (Object.keys(pending).length) deps.hot.putPending(pending);
-    if (recent.length) deps.hot.putRecentHours(recent);
+    if (recent.length) deps.hot.putRecentHourTexts(recent.map((x) => ({ h: x.h, text: JSON.stringify(x) })));
   });
   // Archives the previous version had not written yet: the alarm writes them now.
   if (committed.meta.jobs.length) await deps.sql.setAlarm(deps.send.now());

@@ -5,6 +5,12 @@ import type { Log } from "../core/log";
 import { EMPTY_DELIVERY } from "../notify/delivery-state";
 import type { BlobName, CoordinatorSql } from "./coordinator-sql";
 
+/** One archived hour's medians as stored: its key, and its JSON text (JSON holds no raw newline). */
+export interface RecentHourText {
+  h: string;
+  text: string;
+}
+
 type Part = Exclude<BlobName, "meta" | "results" | "dayacc" | "pending" | "recent" | "dayrollup">;
 
 /**
@@ -176,14 +182,32 @@ export class HotStateStore {
     this.sql.putBlob("dayacc", JSON.stringify(acc));
   }
 
-  /** The medians of the last 24 archived hours, oldest first. */
-  recentHours(): HourMedians[] {
-    const read = this.sql.blob("recent");
-    return read.kind === "ok" && Array.isArray(read.value) ? (read.value as HourMedians[]) : [];
+  /**
+   * The medians of the last 24 archived hours, oldest first, each as its JSON text (`{"h":...,"p50":{...}}`): an
+   * hour's archive adds one and drops one, and recent.json is their texts joined, so no hour is parsed again. Stored
+   * one a line; the JSON array the previous release stored is still read.
+   */
+  recentHourTexts(): RecentHourText[] {
+    const text = this.sql.blobText("recent");
+    if (text === null) return [];
+    if (text.startsWith("[")) {
+      try {
+        const hours: unknown = JSON.parse(text);
+        return Array.isArray(hours) ? (hours as HourMedians[]).map((x) => ({ h: x.h, text: JSON.stringify(x) })) : [];
+      } catch {
+        return [];
+      }
+    }
+    const out: RecentHourText[] = [];
+    for (const line of text.split("\n")) {
+      const h = /^\{"h":"([^"\\]+)"/.exec(line)?.[1];
+      if (h) out.push({ h, text: line });
+    }
+    return out;
   }
 
-  putRecentHours(hours: HourMedians[]): void {
-    this.sql.putBlob("recent", JSON.stringify(hours));
+  putRecentHourTexts(hours: readonly RecentHourText[]): void {
+    this.sql.putBlob("recent", hours.map((x) => x.text).join("\n"));
   }
 
   /** The last finished day's rollup, kept for its month (so the month step need not read the day object back). */

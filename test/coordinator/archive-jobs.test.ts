@@ -76,6 +76,25 @@ describe("the hour's archive", () => {
     // Each hour had one minute, its latency the hour's number: that is its median.
     expect(recent.hours.map((x) => x.p50.a)).toEqual(Array.from({ length: 24 }, (_, i) => i + 2));
   });
+
+  it("carries on from the medians the previous release kept as one JSON array", async () => {
+    const sim = simulation(config);
+    await sim.tick(T0, { a: ["up", 7] });
+    // As the previous release stored them: the last hours' medians in one array.
+    const before = [
+      { h: "2096-03-10T07", p50: { a: 3, b: null } },
+      { h: "2096-03-10T08", p50: { a: 4 } },
+    ];
+    await inWriter(sim.options(), async (deps) => deps.sql.putBlob("recent", JSON.stringify(before)));
+    await sim.tick(T0 + HOUR_MS, { a: ["up", 9] });
+    await sim.runJobs();
+    expect(await r2Json(RECENT_KEY)).toEqual({ v: 2, through: "2096-03-10T09", hours: [...before, { h: "2096-03-10T09", p50: { a: 7 } }] });
+    // Stored one hour a line since, read back the same way an hour later.
+    await sim.tick(T0 + 2 * HOUR_MS, { a: ["up", 9] });
+    await sim.runJobs();
+    const recent = (await r2Json(RECENT_KEY)) as { hours: { h: string }[] };
+    expect(recent.hours.map((x) => x.h)).toEqual(["2096-03-10T07", "2096-03-10T08", "2096-03-10T09", "2096-03-10T10"]);
+  });
 });
 
 describe("the day's archive", () => {

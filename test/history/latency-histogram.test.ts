@@ -43,6 +43,18 @@ describe("latency histogram", () => {
     expect(addLatencies([], Array(1_000).fill(120))).toEqual([bucketOf(120), 1_000]);
   });
 
+  it("takes a hand-edited histogram (unsorted, repeated or far-out buckets) as the sum of its pairs, and leaves nothing behind", () => {
+    const far = bucketOf(1e12);
+    expect(far).toBeGreaterThan(512);
+    expect(mergeHistograms([40, 1, 5, 2, 40, 3], [5, 1])).toEqual([5, 3, 40, 4]);
+    expect(mergeHistograms([5, 1], [far, 2])).toEqual([5, 1, far, 2]);
+    expect(addLatencies([5, 1], [1e12])).toEqual([5, 1, far, 1]);
+    expect(histogramQuantile([far, 1, 5, 3], 0.5, null)).toBe(histogramQuantile([5, 3, far, 1], 0.5, null));
+    // Whatever the paths above summed in between, a fresh sum starts from nothing.
+    expect(addLatencies([], [10])).toEqual([bucketOf(10), 1]);
+    expect(mergeHistograms([], [])).toEqual([]);
+  });
+
   it("is empty without latencies", () => {
     expect(histogramQuantile([], 0.5, null)).toBeNull();
     expect(exactPercentile([], 0.5)).toBeNull();
