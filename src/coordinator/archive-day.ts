@@ -44,22 +44,12 @@ export interface StepOutcome {
 /** `days/D.json` from the day's accumulators and the hours rows; the accumulators move on to the next day. */
 export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string): Promise<StepOutcome> {
   const acc = deps.hot.dayAccumulators();
-  const hours = deps.sql.hourRollups(`${d}T00`, `${d}T23`);
-  let rollup: Rollups;
-  if (acc?.d === d) rollup = rollupsOfDay(acc.m);
-  else {
-    // Accumulators lost (a reset object): counts and max from the hours, percentiles unknown.
-    rollup = {};
-    for (const row of hours) {
-      for (const [id, r] of Object.entries(row.rollup)) {
-        const before = rollup[id];
-        const counts = addCounts(before ? countsOf(before) : zeroCounts(), r);
-        rollup[id] = [...counts, null, null, Math.max(before?.[7] ?? 0, r[7] ?? 0) || null];
-      }
-    }
-  }
-  const object: DayObject = { v: 1, d, rollup, hours: hours.map((row) => ({ h: row.h, m: row.rollup })) };
-  await deps.stores.history.put(dayObjectKey(d), JSON.stringify(object));
+  const [from, to] = [`${d}T00`, `${d}T23`];
+  const rollup = acc?.d === d ? rollupsOfDay(acc.m) : rollupOfHours(deps.sql.hourRollups(from, to));
+  // A DayObject's JSON, the hours' rollups embedded as stored rather than parsed and written again.
+  const hours = deps.sql.hourRollupTexts(from, to).map((row) => `{"h":${JSON.stringify(row.h)},"m":${row.text}}`);
+  const text = `{"v":1,"d":${JSON.stringify(d)},"rollup":${JSON.stringify(rollup)},"hours":[${hours.join(",")}]}`;
+  await deps.stores.history.put(dayObjectKey(d), text);
   return {
     state,
     extra: () => {
@@ -67,6 +57,19 @@ export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string
       deps.hot.putDayRollup(d, rollup);
     },
   };
+}
+
+/** Accumulators lost (a reset object): the day's counts and max from its hours, percentiles unknown. */
+function rollupOfHours(hours: readonly { rollup: Rollups }[]): Rollups {
+  const rollup: Rollups = {};
+  for (const row of hours) {
+    for (const [id, r] of Object.entries(row.rollup)) {
+      const before = rollup[id];
+      const counts = addCounts(before ? countsOf(before) : zeroCounts(), r);
+      rollup[id] = [...counts, null, null, Math.max(before?.[7] ?? 0, r[7] ?? 0) || null];
+    }
+  }
+  return rollup;
 }
 
 /** `months/YYYY-MM.json` with the day in it; a damaged or missing month is rebuilt from its day objects. */

@@ -56,6 +56,24 @@ describe("a day's archive", () => {
     expect(windows!.d90.a).toEqual([159, 0, 3, 0, 0]);
   });
 
+  it("embeds the hours' rollups as stored, leaving out a damaged row (the day object stays valid JSON)", async () => {
+    const sim = simulation(config);
+    const start = Date.parse(`${D}T21:59:00Z`);
+    for (let k = 0; k <= 121; k++) {
+      await sim.tick(start + k * 60_000, { a: ["up", 10 + (k % 5)], b: ["up", 3] });
+      // Archive each hour as it ends (the alarm would), but damage 22:00's rollup before the day is archived.
+      if (k === 61) {
+        await sim.runJobs();
+        await inWriter(sim.options(), async (deps) => deps.sql.setHourRollup(`${D}T22`, "not json" as never));
+      }
+    }
+    await sim.runJobs();
+    const day = DayObject.parse(await r2Json(dayObjectKey(D)));
+    expect(day.hours.map((h) => h.h)).toEqual([`${D}T21`, `${D}T23`]);
+    expect(day.hours[1]!.m.a).toEqual([60, 0, 0, 0, 0, 12, 14, 14]);
+    expect(day.rollup.a![0]).toBe(121);
+  });
+
   it("rebuilds a damaged month from the day objects, and a damaged summary from the months", async () => {
     for (const d of ["2096-07-01", "2096-07-02", "2096-07-14"])
       await putJson(dayObjectKey(d), { v: 1, d, rollup: dayRollups(10), hours: [] });
