@@ -1410,7 +1410,7 @@ function printTables(o: Output) {
         "23:59/00:05 (medians)",
         "hour's end",
         "00:00",
-        "hour job",
+        "hour steps raw / fold",
         "day steps (max)",
         "worst",
         "budget",
@@ -1425,7 +1425,7 @@ function printTables(o: Output) {
         r.lateOverEarly,
         `${r.hourBoundary.mean} (max ${r.hourBoundary.max})`,
         r.dayBoundaryTickMs,
-        `${r.steps.hour?.mean} (max ${r.steps.hour?.max})`,
+        ["hour-raw", "hour-fold"].map((k) => `${r.steps[k]?.mean} (max ${r.steps[k]?.max})`).join(" / "),
         Object.entries(r.steps)
           .filter(([k]) => k.startsWith("day"))
           .map(([k, v]) => `${k.slice(4)} ${v.max}`)

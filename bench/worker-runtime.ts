@@ -26,12 +26,22 @@ import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShar
 
 const ops = {};
 const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };
+// Bytes of each R2 put and get since /__bench/io last cleared them: what an archive step moved, so that the bench can
+// take the local R2 simulator's cost of the same moves off its CPU.
+const io = { puts: [], gets: [] };
+const sizeOf = (body) => (typeof body === "string" ? new TextEncoder().encode(body).byteLength : (body?.byteLength ?? 0));
 function counting(target, prefix) {
   return new Proxy(target, {
     get(t, prop) {
       const value = Reflect.get(t, prop);
       if (typeof value !== "function") return value;
-      return (...args) => { count(prefix + "." + String(prop)); return value.apply(t, args); };
+      return (...args) => {
+        count(prefix + "." + String(prop));
+        if (prefix === "r2" && prop === "put") io.puts.push(sizeOf(args[1]));
+        const out = value.apply(t, args);
+        if (prefix === "r2" && prop === "get") out.then((o) => o && io.gets.push(o.size), () => {});
+        return out;
+      };
     },
   });
 }
@@ -70,11 +80,15 @@ export class Coordinator extends WorkerCoordinator {
     count("do.Coordinator.alarm");
     return super.alarm();
   }
-  // Bench only: one archive step, as the alarm would run it.
+  // Bench only: one archive step, as the alarm would run it; which step it was, and how many wait.
   async benchStep() {
+    const jobsNow = () => {
+      const meta = this.ctx.storage.sql.exec("SELECT value FROM blobs WHERE name = 'meta'").toArray()[0];
+      return meta ? JSON.parse(meta.value).jobs : [];
+    };
+    const job = jobsNow()[0] ?? null;
     await super.alarm();
-    const meta = this.ctx.storage.sql.exec("SELECT value FROM blobs WHERE name = 'meta'").toArray()[0];
-    return { jobs: meta ? JSON.parse(meta.value).jobs.length : 0 };
+    return { ran: job, jobs: jobsNow().length };
   }
   // Bench only: the same payload as a tick, answered at once (calibrates moving it over RPC).
   benchEcho(input) {
@@ -156,11 +170,15 @@ async function calibrate(q, env) {
     await env.HISTORY.delete("bench/calibration.json");
     return { bytes: text.length };
   } else if (what === "r2get") {
-    // Reads of latest.json as it stands: what a tick that reads it back costs the runtime.
+    // Reads of latest.json as it stands (or, with bytes=, of an object that big): what a read costs the runtime.
+    const bytes = q.get("bytes");
+    const key = bytes ? "bench/calibration-get.json" : "latest.json";
+    if (bytes) await env.HISTORY.put(key, "x".repeat(Number(bytes)));
     for (let i = 0; i < n; i++) {
-      const o = await env.HISTORY.get("latest.json");
+      const o = await env.HISTORY.get(key);
       if (o) await o.text();
     }
+    if (bytes) await env.HISTORY.delete(key);
   } else if (what === "r2put") {
     // Puts of an object of the given size: what writing latest.json costs the runtime (here, the local R2 simulator).
     const body = "x".repeat(Number(q.get("bytes")));
@@ -201,6 +219,10 @@ export default {
     if (!request.url.includes("/__bench/")) return worker.fetch(request, wrap(env), ctx);
     const url = new URL(request.url);
     if (url.pathname === "/__bench/counts") return Response.json(ops);
+    if (url.pathname === "/__bench/io") {
+      const moved = { puts: io.puts.splice(0), gets: io.gets.splice(0) };
+      return Response.json(moved);
+    }
     if (url.pathname === "/__bench/noop") return new Response("");
     if (url.pathname === "/__bench/calibrate") return Response.json(await calibrate(url.searchParams, env));
     if (url.pathname === "/__bench/skeleton") {

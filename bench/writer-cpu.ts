@@ -203,6 +203,23 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   const jobsOf = async () =>
     (await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> };
   const noop = async () => (await timed(async () => (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer())).cpuMs;
+  const moved = async () => (await (await fetch(new URL("/__bench/io", worker.url))).json()) as { puts: number[]; gets: number[] };
+  const sum = async (costs: Promise<number>[]) => (await Promise.all(costs)).reduce((a, b) => a + b, 0);
+  // The runtime's CPU for one put or get of an object of that many bytes (to the KiB), measured once per size.
+  const r2Costs = new Map<string, Promise<number>>();
+  const r2Cost = (what: "r2put" | "r2get", bytes: number) => {
+    const kib = Math.max(1, Math.round(bytes / 1024));
+    const key = `${what}/${kib}`;
+    if (!r2Costs.has(key)) r2Costs.set(key, calibrated(what, kib * 1024));
+    return r2Costs.get(key)!;
+  };
+  const calibrated = async (what: string, bytes: number) => {
+    const n = 5;
+    const call = await timed(() =>
+      fetch(new URL(`/__bench/calibrate?what=${what}&n=${n}&bytes=${bytes}`, worker.url)).then((r) => r.arrayBuffer()),
+    );
+    return Math.max(0, (call.cpuMs - (await noop())) / n);
+  };
   const last = 24 * 60 + 5 + WINDOW;
   for (let minute = 0; minute < last; minute++) {
     const at = day1 + minute * MINUTE;
@@ -221,12 +238,17 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
     if (minute === 1440) windows.dayBoundary = cpuMs;
     if (minute === 1439) windows.hotBytes2359 = hotBytes((await jobsOf()).blobs);
     if (minute === 1445) windows.hotBytes0005 = hotBytes((await jobsOf()).blobs);
-    // The alarm's steps, each its own invocation: the hour's archive, and at the day's end the day's four steps.
+    // The alarm's steps, each its own invocation, until none is left: the hour's two, and at the day's end the
+    // day's four. Each less the runtime's cost of the R2 reads and writes it made (the local simulator's).
     if (minute % 60 === 0 && minute > 0) {
-      const kinds = minute === 1440 ? ["hour", "day-object", "day-month", "day-summary", "day-prune"] : ["hour"];
-      for (const kind of kinds) {
-        const step = await timed(() => fetch(new URL("/__bench/step", worker.url)).then((r) => r.json()));
-        (windows.steps[kind] ??= []).push(step.cpuMs - (await noop()));
+      for (;;) {
+        await moved();
+        const step = await timed(() => fetch(new URL("/__bench/step", worker.url)).then((r) => r.json() as Promise<StepAnswer>));
+        if (!step.value.ran) break;
+        const io = await moved();
+        const r2Ms = (await sum(io.puts.map((b) => r2Cost("r2put", b)))) + (await sum(io.gets.map((b) => r2Cost("r2get", b))));
+        (windows.steps[stepLabel(step.value.ran)] ??= []).push(step.cpuMs - (await noop()) - r2Ms);
+        if (step.value.jobs === 0) break;
       }
     }
     if (minute % 180 === 0) log(`  writer: ${new Date(at).toISOString().slice(0, 16)} (${due.length} due)`);
@@ -244,6 +266,16 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   windows.dayBoundary -= windows.latestPutMs;
   await fetch(new URL("/__bench/manual-alarms?on=0", worker.url));
   return windows;
+}
+
+interface StepAnswer {
+  ran: { kind: "hour"; h: string; step: string } | { kind: "day"; d: string; step: string } | { kind: "put"; key: string } | null;
+  jobs: number;
+}
+
+/** `hour-raw`, `hour-fold`, `day-object`, ...: the step an alarm invocation ran. */
+function stepLabel(job: NonNullable<StepAnswer["ran"]>): string {
+  return job.kind === "put" ? "put" : `${job.kind}-${job.step}`;
 }
 
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
