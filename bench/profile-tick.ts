@@ -4,7 +4,7 @@
 //   node --experimental-websocket --import tsx bench/profile-tick.ts [--monitors 1] [--kinds http,tls,prometheus]
 //        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose] [--writer free|paid [--steps]]
 // (Node 20's WebSocket is behind that flag; it talks to workerd's inspector.)
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -139,6 +139,20 @@ function ticker(worker: RunningWorker): (at: number) => Promise<unknown> {
   };
 }
 
+/** CPU ms of each thread of a process so far, by thread id, with the thread's name. */
+function threadCpu(pid: number): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      out.set(tid, { name: `${readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim()}#${tid}`, ms: ns / 1e6 });
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 /** A day of writer ticks from 00:00; each hour's archive steps profiled one by one (their CPU and GC printed). */
 async function profileSteps(tick: (at: number) => Promise<unknown>, day: number): Promise<void> {
   await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
@@ -153,11 +167,13 @@ async function profileSteps(tick: (at: number) => Promise<unknown>, day: number)
     for (;;) {
       await cdp.send("Profiler.start");
       const cpu0 = worker.cpuMs();
+      const threads0 = threadCpu(worker.pid);
       const answer = (await (await fetch(new URL("/__bench/step", worker.url))).json()) as {
         ran: Record<string, string> | null;
         jobs: number;
       };
       const cpuMs = worker.cpuMs() - cpu0;
+      const threads = [...threadCpu(worker.pid)].map(([tid, t]) => ({ ...t, ms: t.ms - (threads0.get(tid)?.ms ?? 0) }));
       const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
       if (!answer.ran) break;
       steps++;
@@ -165,7 +181,14 @@ async function profileSteps(tick: (at: number) => Promise<unknown>, day: number)
       for (const t of times) total.set(t.name, (total.get(t.name) ?? 0) + t.ms);
       const gc = times.filter((t) => t.name.startsWith("(garbage")).reduce((a, t) => a + t.ms, 0);
       const label = answer.ran.kind === "put" ? "put" : `${answer.ran.kind}-${answer.ran.step}`;
-      console.log(`${String(m).padStart(4)} ${label.padEnd(12)} process CPU ${cpuMs.toFixed(2)} ms, GC ${gc.toFixed(2)} ms`);
+      const busiest = threads
+        .filter((t) => t.ms >= 0.5)
+        .sort((a, b) => b.ms - a.ms)
+        .map((t) => `${t.name} ${t.ms.toFixed(1)}`)
+        .join(", ");
+      console.log(
+        `${String(m).padStart(4)} ${label.padEnd(12)} process CPU ${cpuMs.toFixed(2)} ms, GC ${gc.toFixed(2)} ms; threads: ${busiest}`,
+      );
       if (answer.jobs === 0) break;
     }
   }

@@ -19,7 +19,7 @@ import { parseConfigText } from "../src/config/load.ts";
 import { planTick } from "../src/shards/plan-shards.ts";
 import { prepareTestCa } from "../test/helpers/test-ca.ts";
 import { configFor, type Limits, type MonitorKind, startTargets, type TargetCounts, type Targets } from "./targets.ts";
-import { mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
+import { type Figures, mean as meanOf, p95, writerConfig, writerDay, type WriterWindows } from "./writer-cpu.ts";
 import { FLOOR_TARGET, type ReadFloor, readFloor } from "./read-floor.ts";
 import { type FixedCost, fixedCostRun } from "./fixed-cost.ts";
 import { request as httpRequest } from "node:http";
@@ -881,6 +881,21 @@ function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
 
 /** The writer's figures against its budget: 10 ms an invocation on the Free plan; 20 ms at 1,000 monitors (Paid). */
 function summariseWriter(kind: "free" | "paid", monitors: number, w: WriterWindows) {
+  const budgetMs = kind === "free" ? FREE.cpuMsPerInvocation : 20;
+  return {
+    kind,
+    monitors,
+    budgetMs,
+    ...writerFigures(w, budgetMs),
+    /** The same on workerd's main thread alone (without V8's background threads): see worker-runtime.ts. */
+    mainThread: writerFigures(w.mainThread, budgetMs),
+    latestBytes: w.latestBytes,
+    latestBytesPerMonitor: round(w.latestBytes / monitors, 0),
+    hotStateBytes: { at2359: w.hotBytes2359, at0005: w.hotBytes0005 },
+  };
+}
+
+function writerFigures(w: Figures, budgetMs: number) {
   const stat = (xs: number[]) => ({
     mean: round(meanOf(xs), 2),
     median: round(median(xs), 2),
@@ -888,28 +903,20 @@ function summariseWriter(kind: "free" | "paid", monitors: number, w: WriterWindo
     max: round(Math.max(...xs), 2),
     n: xs.length,
   });
-  const budgetMs = kind === "free" ? FREE.cpuMsPerInvocation : 20;
   const steps = Object.fromEntries(Object.entries(w.steps).map(([k, xs]) => [k, stat(xs)]));
-  const worst = Math.max(...w.at0900, ...w.at2359, ...w.at0005, ...w.hourBoundary, w.dayBoundary, ...Object.values(w.steps).flat());
+  const worst = Math.max(...w.at0900, ...w.at2359, ...w.at0005, ...w.hourBoundary, ...w.dayBoundary, ...Object.values(w.steps).flat());
   return {
-    kind,
-    monitors,
-    budgetMs,
     at0900: stat(w.at0900),
     at2359: stat(w.at2359),
     at0005: stat(w.at0005),
     hourBoundary: stat(w.hourBoundary),
-    dayBoundaryTickMs: round(w.dayBoundary, 2),
+    dayBoundaryTickMs: round(w.dayBoundary[0] ?? NaN, 2),
     // Medians: what a typical minute costs at each time; a garbage collection in one window would skew the means.
     lateOverEarly: round(median(w.at2359) / median(w.at0005), 2),
     lateOverEarlyMeans: round(meanOf(w.at2359) / meanOf(w.at0005), 2),
     steps,
     worstInvocationMs: round(worst, 2),
     withinBudget: worst <= budgetMs,
-    latestBytes: w.latestBytes,
-    latestPutMs: round(w.latestPutMs, 3),
-    latestBytesPerMonitor: round(w.latestBytes / monitors, 0),
-    hotStateBytes: { at2359: w.hotBytes2359, at0005: w.hotBytes0005 },
   };
 }
 
@@ -1417,24 +1424,32 @@ function printTables(o: Output) {
         "latest.json B/monitor",
         "hot state 23:59 / 00:05",
       ],
-      o.writer.map((r) => [
-        `${r.monitors} ${r.kind === "paid" ? "Paid" : "Free"}`,
-        `${r.at0900.median} / ${r.at0900.mean} (p95 ${r.at0900.p95})`,
-        `${r.at2359.median} / ${r.at2359.mean} (p95 ${r.at2359.p95})`,
-        `${r.at0005.median} / ${r.at0005.mean} (p95 ${r.at0005.p95})`,
-        r.lateOverEarly,
-        `${r.hourBoundary.mean} (max ${r.hourBoundary.max})`,
-        r.dayBoundaryTickMs,
-        ["hour-raw", "hour-fold"].map((k) => `${r.steps[k]?.mean} (max ${r.steps[k]?.max})`).join(" / "),
-        Object.entries(r.steps)
-          .filter(([k]) => k.startsWith("day"))
-          .map(([k, v]) => `${k.slice(4)} ${v.max}`)
-          .join(", "),
-        r.worstInvocationMs,
-        `${r.budgetMs} ${r.withinBudget ? "ok" : "EXCEEDED"}`,
-        r.latestBytesPerMonitor,
-        `${kib(r.hotStateBytes.at2359)} / ${kib(r.hotStateBytes.at0005)}`,
-      ]),
+      o.writer.flatMap((r) =>
+        [
+          ["process", r],
+          ["main thread", r.mainThread],
+        ].map(([thread, f]) => {
+          const x = f as typeof r.mainThread;
+          return [
+            `${r.monitors} ${r.kind === "paid" ? "Paid" : "Free"}, ${thread}`,
+            `${x.at0900.median} / ${x.at0900.mean} (p95 ${x.at0900.p95})`,
+            `${x.at2359.median} / ${x.at2359.mean} (p95 ${x.at2359.p95})`,
+            `${x.at0005.median} / ${x.at0005.mean} (p95 ${x.at0005.p95})`,
+            x.lateOverEarly,
+            `${x.hourBoundary.mean} (max ${x.hourBoundary.max})`,
+            x.dayBoundaryTickMs,
+            ["hour-raw", "hour-fold"].map((k) => `${x.steps[k]?.mean} (max ${x.steps[k]?.max})`).join(" / "),
+            Object.entries(x.steps)
+              .filter(([k]) => k.startsWith("day"))
+              .map(([k, v]) => `${k.slice(4)} ${v.max}`)
+              .join(", "),
+            x.worstInvocationMs,
+            `${r.budgetMs} ${x.withinBudget ? "ok" : "EXCEEDED"}`,
+            r.latestBytesPerMonitor,
+            `${kib(r.hotStateBytes.at2359)} / ${kib(r.hotStateBytes.at0005)}`,
+          ];
+        }),
+      ),
     );
   }
   if (o.sharded.length) {

@@ -3,7 +3,9 @@
 // archive steps the alarm would run, each one an invocation of its own. CPU is the workerd process's, read from the
 // scheduler's nanosecond counters around each call, less the same call with the same payload answered at once (the
 // request into the harness, moving the results over RPC), so what remains is the writer's own work: loading its
-// state, deciding, committing to SQLite, writing latest.json (and KV on change), planning notifications.
+// state, deciding, committing to SQLite, writing latest.json (and KV on change), planning notifications. R2 lives in
+// the isolate's memory meanwhile (the harness's memory-r2): a put or get costs its text's encoding, not the local R2
+// simulator's work, which Cloudflare's R2 does elsewhere.
 import { parseConfigText } from "../src/config/load.ts";
 import type { Monitor } from "../src/config/schema.ts";
 import { dueMonitors } from "../src/tick/due-monitors.ts";
@@ -105,6 +107,8 @@ export const isDown = (index: number, n: number, minute: number) => {
  * whatever the time of day) moves a window's mean by a thirtieth, not a tenth, and the median is not moved at all.
  */
 const WINDOW = 30;
+/** Minutes run before day 1 (its day-before's last hour and the day's end), not measured. */
+const LEAD = 60;
 
 /** Which window a minute of the simulated day (0 = day 1's 00:00) is measured in, if any. */
 function windowOf(minute: number): "at0900" | "at2359" | "at0005" | null {
@@ -114,20 +118,26 @@ function windowOf(minute: number): "at0900" | "at2359" | "at0005" | null {
   return null;
 }
 
-export interface WriterWindows {
+/** CPU per invocation, in ms, by when it ran. */
+export interface Figures {
   /** Ordinary ticks from 09:00, up to 23:59 of day 1 and from 00:05 of day 2, WINDOW of each. */
   at0900: number[];
   at2359: number[];
   at0005: number[];
   /** The ticks that close an hour (00:00 included), over the day. */
   hourBoundary: number[];
-  /** The tick at 00:00 of day 2 on its own. */
-  dayBoundary: number;
+  /** The tick at 00:00 of day 2 on its own (one figure). */
+  dayBoundary: number[];
   /** Each archive step (alarm invocation) by kind. */
   steps: Record<string, number[]>;
+}
+
+const noFigures = (): Figures => ({ at0900: [], at2359: [], at0005: [], hourBoundary: [], dayBoundary: [], steps: {} });
+
+/** The whole workerd process's figures, and (mainThread) those of its main thread alone. */
+export interface WriterWindows extends Figures {
+  mainThread: Figures;
   latestBytes: number;
-  /** The runtime's CPU for one put of latest.json, measured and taken off every tick above. */
-  latestPutMs: number;
   hotBytes2359: number;
   hotBytes0005: number;
 }
@@ -182,46 +192,26 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
     return response.json();
   };
-  const timed = async <T>(fn: () => Promise<T>): Promise<{ cpuMs: number; value: T }> => {
-    const cpu0 = worker.cpuMs();
+  const timed = async <T>(fn: () => Promise<T>): Promise<{ cpuMs: number; mainMs: number; value: T }> => {
+    const [cpu0, main0] = [worker.cpuMs(), worker.mainThreadCpuMs()];
     const value = await fn();
-    return { cpuMs: worker.cpuMs() - cpu0, value };
+    return { cpuMs: worker.cpuMs() - cpu0, mainMs: worker.mainThreadCpuMs() - main0, value };
+  };
+  /** A figure into the process windows and its main-thread twin into `windows.mainThread`. */
+  const record = (pick: (w: Figures) => number[], process: number, main: number) => {
+    pick(windows).push(process);
+    pick(windows.mainThread).push(main);
   };
   await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
-  const windows: WriterWindows = {
-    at0900: [],
-    at2359: [],
-    at0005: [],
-    hourBoundary: [],
-    dayBoundary: NaN,
-    steps: {},
-    latestBytes: 0,
-    latestPutMs: 0,
-    hotBytes2359: 0,
-    hotBytes0005: 0,
-  };
+  await fetch(new URL("/__bench/memory-r2?on=1", worker.url));
+  const windows: WriterWindows = { ...noFigures(), mainThread: noFigures(), latestBytes: 0, hotBytes2359: 0, hotBytes0005: 0 };
   const jobsOf = async () =>
     (await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> };
-  const noop = async () => (await timed(async () => (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer())).cpuMs;
-  const moved = async () => (await (await fetch(new URL("/__bench/io", worker.url))).json()) as { puts: number[]; gets: number[] };
-  const sum = async (costs: Promise<number>[]) => (await Promise.all(costs)).reduce((a, b) => a + b, 0);
-  // The runtime's CPU for one put or get of an object of that many bytes (to the KiB), measured once per size.
-  const r2Costs = new Map<string, Promise<number>>();
-  const r2Cost = (what: "r2put" | "r2get", bytes: number) => {
-    const kib = Math.max(1, Math.round(bytes / 1024));
-    const key = `${what}/${kib}`;
-    if (!r2Costs.has(key)) r2Costs.set(key, calibrated(what, kib * 1024));
-    return r2Costs.get(key)!;
-  };
-  const calibrated = async (what: string, bytes: number) => {
-    const n = 5;
-    const call = await timed(() =>
-      fetch(new URL(`/__bench/calibrate?what=${what}&n=${n}&bytes=${bytes}`, worker.url)).then((r) => r.arrayBuffer()),
-    );
-    return Math.max(0, (call.cpuMs - (await noop())) / n);
-  };
+  const noop = () => timed(async () => (await fetch(new URL("/__bench/noop", worker.url))).arrayBuffer());
   const last = 24 * 60 + 5 + WINDOW;
-  for (let minute = 0; minute < last; minute++) {
+  // The day before ends first (from 23:00): the measured day then starts as a deployment's every day does, with
+  // complete-day sums already in its state, so that 23:59 and 00:05 compare like with like.
+  for (let minute = -LEAD; minute < last; minute++) {
     const at = day1 + minute * MINUTE;
     const due = dueMonitors(monitors, at);
     const body = JSON.stringify({
@@ -231,23 +221,26 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
     });
     const commit = await timed(() => post("/__bench/commit", body));
     const window = windowOf(minute);
-    let cpuMs = NaN;
-    if (window || minute % 60 === 0) cpuMs = commit.cpuMs - (await timed(() => post("/__bench/echo", body))).cpuMs;
-    if (window) windows[window].push(cpuMs);
-    if (minute % 60 === 0 && minute > 0) windows.hourBoundary.push(cpuMs);
-    if (minute === 1440) windows.dayBoundary = cpuMs;
+    let [cpuMs, mainMs] = [NaN, NaN];
+    if (window || minute % 60 === 0) {
+      const echo = await timed(() => post("/__bench/echo", body));
+      [cpuMs, mainMs] = [commit.cpuMs - echo.cpuMs, commit.mainMs - echo.mainMs];
+    }
+    if (window) record((w) => w[window], cpuMs, mainMs);
+    if (minute % 60 === 0 && minute > 0) record((w) => w.hourBoundary, cpuMs, mainMs);
+    if (minute === 1440) record((w) => w.dayBoundary, cpuMs, mainMs);
     if (minute === 1439) windows.hotBytes2359 = hotBytes((await jobsOf()).blobs);
     if (minute === 1445) windows.hotBytes0005 = hotBytes((await jobsOf()).blobs);
     // The alarm's steps, each its own invocation, until none is left: the hour's two, and at the day's end the
-    // day's four. Each less the runtime's cost of the R2 reads and writes it made (the local simulator's).
-    if (minute % 60 === 0 && minute > 0) {
+    // day's four.
+    if (minute % 60 === 0 && minute >= 0) {
       for (;;) {
-        await moved();
         const step = await timed(() => fetch(new URL("/__bench/step", worker.url)).then((r) => r.json() as Promise<StepAnswer>));
         if (!step.value.ran) break;
-        const io = await moved();
-        const r2Ms = (await sum(io.puts.map((b) => r2Cost("r2put", b)))) + (await sum(io.gets.map((b) => r2Cost("r2get", b))));
-        (windows.steps[stepLabel(step.value.ran)] ??= []).push(step.cpuMs - (await noop()) - r2Ms);
+        // The day before's own steps (at 00:00 of day 1) run unmeasured: that day had one hour.
+        const label = stepLabel(step.value.ran);
+        const base = await noop();
+        if (minute > 0) record((w) => (w.steps[label] ??= []), step.cpuMs - base.cpuMs, step.mainMs - base.mainMs);
         if (step.value.jobs === 0) break;
       }
     }
@@ -255,15 +248,7 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   }
   const objects = await worker.objects();
   windows.latestBytes = objects.find((o) => o.key === "latest.json")?.size ?? 0;
-  // What the runtime spends putting latest.json (the local R2 simulator runs in the same process): taken off each tick.
-  const n = 40;
-  const put = await timed(() =>
-    fetch(new URL(`/__bench/calibrate?what=r2put&n=${n}&bytes=${windows.latestBytes}`, worker.url)).then((r) => r.arrayBuffer()),
-  );
-  windows.latestPutMs = Math.max(0, (put.cpuMs - (await noop())) / n);
-  for (const list of [windows.at0900, windows.at2359, windows.at0005, windows.hourBoundary])
-    list.forEach((v, i) => (list[i] = v - windows.latestPutMs));
-  windows.dayBoundary -= windows.latestPutMs;
+  await fetch(new URL("/__bench/memory-r2?on=0", worker.url));
   await fetch(new URL("/__bench/manual-alarms?on=0", worker.url));
   return windows;
 }
