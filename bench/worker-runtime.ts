@@ -26,25 +26,43 @@ import worker, { Coordinator as WorkerCoordinator, ProbeShard as WorkerProbeShar
 
 const ops = {};
 const count = (name) => { ops[name] = (ops[name] ?? 0) + 1; };
-// The writer bench's R2, in memory (/__bench/memory-r2?on=1): every object but incident records lives in this
-// isolate's memory, so that an archive step's CPU is its own, without the local R2 simulator's (tens of ms for a
-// megabyte, and noisy). A put still turns its text into bytes, and a read turns them back, as the runtime would.
-const memory = { on: false, objects: new Map() };
-const inMemory = (key) => memory.on && typeof key === "string" && !key.startsWith("incidents/");
-function memoryCall(prop, args) {
-  if (prop === "put" && inMemory(args[0])) {
-    const bytes = typeof args[1] === "string" ? new TextEncoder().encode(args[1]) : new Uint8Array(args[1]);
-    memory.objects.set(args[0], bytes);
+// The writer bench's R2 and KV, in memory (/__bench/memory-storage?on=1): objects and keys live in this isolate's
+// memory, so that the writer's CPU is its own, without the local simulators' (tens of ms for a megabyte, a ms or more
+// for each incident record, and noisy), which Cloudflare does elsewhere. A put still turns its text into bytes, and a
+// read turns them back, as the runtime would.
+const memory = { on: false, objects: new Map(), kv: new Map() };
+function memoryCall(prefix, prop, args) {
+  const encode = (body) => (typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body));
+  if (prefix === "kv") {
+    if (prop === "put") return (memory.kv.set(args[0], encode(args[1])), Promise.resolve());
+    if (prop === "get") {
+      const bytes = memory.kv.get(args[0]);
+      return Promise.resolve(bytes ? new TextDecoder().decode(bytes) : null);
+    }
+    return undefined;
+  }
+  if (prop === "put") {
+    const bytes = encode(args[1]);
+    memory.objects.set(args[0], { bytes, customMetadata: args[2]?.customMetadata ?? {} });
     return Promise.resolve({ key: args[0], size: bytes.byteLength });
   }
-  if (prop === "get" && inMemory(args[0])) {
-    const bytes = memory.objects.get(args[0]);
-    const text = async () => new TextDecoder().decode(bytes);
-    return Promise.resolve(bytes ? { key: args[0], size: bytes.byteLength, text, json: async () => JSON.parse(await text()) } : null);
+  if (prop === "get") {
+    const stored = memory.objects.get(args[0]);
+    const text = async () => new TextDecoder().decode(stored.bytes);
+    return Promise.resolve(stored ? { key: args[0], size: stored.bytes.byteLength, text, json: async () => JSON.parse(await text()) } : null);
   }
-  if (prop === "delete" && [args[0]].flat().every(inMemory)) {
+  if (prop === "delete") {
     for (const key of [args[0]].flat()) memory.objects.delete(key);
     return Promise.resolve();
+  }
+  if (prop === "list") {
+    const { prefix: keyPrefix = "", startAfter = "", limit = 1000 } = args[0] ?? {};
+    const keys = [...memory.objects.keys()].filter((k) => k.startsWith(keyPrefix) && k > startAfter).sort();
+    const objects = keys.slice(0, limit).map((key) => {
+      const { bytes, customMetadata } = memory.objects.get(key);
+      return { key, size: bytes.byteLength, customMetadata };
+    });
+    return Promise.resolve({ objects, truncated: keys.length > limit, cursor: undefined, delimitedPrefixes: [] });
   }
   return undefined;
 }
@@ -55,7 +73,7 @@ function counting(target, prefix) {
       if (typeof value !== "function") return value;
       return (...args) => {
         count(prefix + "." + String(prop));
-        return (prefix === "r2" && memory.on && memoryCall(prop, args)) || value.apply(t, args);
+        return (memory.on && memoryCall(prefix, prop, args)) || value.apply(t, args);
       };
     },
   });
@@ -234,9 +252,12 @@ export default {
     if (!request.url.includes("/__bench/")) return worker.fetch(request, wrap(env), ctx);
     const url = new URL(request.url);
     if (url.pathname === "/__bench/counts") return Response.json(ops);
-    if (url.pathname === "/__bench/memory-r2") {
+    if (url.pathname === "/__bench/memory-storage") {
       memory.on = url.searchParams.get("on") === "1";
-      if (!memory.on) memory.objects.clear();
+      if (!memory.on) {
+        memory.objects.clear();
+        memory.kv.clear();
+      }
       return new Response("");
     }
     if (url.pathname === "/__bench/noop") return new Response("");
@@ -275,7 +296,7 @@ export default {
         for (const o of page.objects) objects.push({ key: o.key, size: o.size });
         cursor = page.truncated ? page.cursor : undefined;
       } while (cursor);
-      for (const [key, bytes] of memory.objects) objects.push({ key, size: bytes.byteLength });
+      for (const [key, { bytes }] of memory.objects) objects.push({ key, size: bytes.byteLength });
       return Response.json(objects);
     }
     return new Response("unknown bench route", { status: 404 });

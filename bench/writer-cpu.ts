@@ -3,9 +3,9 @@
 // archive steps the alarm would run, each one an invocation of its own. CPU is the workerd process's, read from the
 // scheduler's nanosecond counters around each call, less the same call with the same payload answered at once (the
 // request into the harness, moving the results over RPC), so what remains is the writer's own work: loading its
-// state, deciding, committing to SQLite, writing latest.json (and KV on change), planning notifications. R2 lives in
-// the isolate's memory meanwhile (the harness's memory-r2): a put or get costs its text's encoding, not the local R2
-// simulator's work, which Cloudflare's R2 does elsewhere.
+// state, deciding, committing to SQLite, writing latest.json (and KV on change), planning notifications. R2 and KV
+// live in the isolate's memory meanwhile (the harness's memory-storage): a put or get costs its text's encoding, not
+// the local simulators' work, which Cloudflare does elsewhere.
 import { parseConfigText } from "../src/config/load.ts";
 import type { Monitor } from "../src/config/schema.ts";
 import { dueMonitors } from "../src/tick/due-monitors.ts";
@@ -203,7 +203,7 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
     pick(windows.mainThread).push(main);
   };
   await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
-  await fetch(new URL("/__bench/memory-r2?on=1", worker.url));
+  await fetch(new URL("/__bench/memory-storage?on=1", worker.url));
   const windows: WriterWindows = { ...noFigures(), mainThread: noFigures(), latestBytes: 0, hotBytes2359: 0, hotBytes0005: 0 };
   const jobsOf = async () =>
     (await (await fetch(new URL("/__bench/state", worker.url))).json()) as { jobs: number; blobs: Record<string, number> };
@@ -248,7 +248,7 @@ export async function writerDay(worker: RunningWorker, configText: string, day1:
   }
   const objects = await worker.objects();
   windows.latestBytes = objects.find((o) => o.key === "latest.json")?.size ?? 0;
-  await fetch(new URL("/__bench/memory-r2?on=0", worker.url));
+  await fetch(new URL("/__bench/memory-storage?on=0", worker.url));
   await fetch(new URL("/__bench/manual-alarms?on=0", worker.url));
   return windows;
 }
