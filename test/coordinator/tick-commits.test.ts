@@ -5,6 +5,7 @@ import { commitTick } from "../../src/coordinator/commit-tick";
 import { watchdogRearm } from "../../src/coordinator/stale-check";
 import type { WriterDeps } from "../../src/coordinator/writer-deps";
 import { resetBindings } from "../helpers/reset";
+import { probed } from "../helpers/fixtures";
 import { configOf, inWriter } from "../helpers/writer";
 
 afterEach(resetBindings);
@@ -12,23 +13,13 @@ afterEach(resetBindings);
 const MINUTE = 60_000;
 const T0 = Date.UTC(2096, 2, 4, 9, 0);
 const config = configOf({ monitors: [{ id: "gw", name: "Gateway", type: "http", url: "https://gw.example.test/health" }] });
-const up = (at: number) => ({
-  type: "http" as const,
-  monitorId: "gw",
-  status: "up" as const,
-  latencyMs: 5,
-  checkedAt: new Date(at).toISOString(),
-  message: "HTTP 200 in 5 ms",
-  details: { statusCode: 200, checks: null },
-});
-
 /** A tick at `at` in the writer, counting the transactions it commits. */
 function countedTick(at: number) {
   return inWriter({ config }, async (deps: WriterDeps) => {
     let transactions = 0;
     const transaction = deps.sql.transaction.bind(deps.sql);
     deps.sql.transaction = (fn) => (transactions++, transaction(fn));
-    const summary = await commitTick(deps, { scheduledTime: at, startedAt: at, results: [up(at)] });
+    const summary = await commitTick(deps, { scheduledTime: at, startedAt: at, results: [probed("gw", "up", at, 5)] });
     return { transactions, wroteState: summary.wroteState };
   });
 }

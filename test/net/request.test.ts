@@ -48,55 +48,41 @@ describe("send", () => {
   });
 });
 
+/** A GET of `path` on the targets under one deadline, its body read with `readBody` and that cap. */
+async function readFrom(path: string, cap: number, ms: number) {
+  const url = `${targetsBase()}${path}`;
+  const limit = deadline(ms);
+  const sent = await send(fetch, { url }, limit);
+  if (!sent.ok) throw new Error(sent.detail);
+  return readBody(sent.response, cap, { url }, limit);
+}
+
 describe("readBody", () => {
   it("reads at most maxBytes and says the body was cut", async () => {
-    const url = `${targetsBase()}/huge`;
-    const limit = deadline(5_000);
-    const sent = await send(fetch, { url }, limit);
-    if (!sent.ok) throw new Error(sent.detail);
-    const body = await readBody(sent.response, 1_000, { url }, limit);
+    const body = await readFrom("/huge", 1_000, 5_000);
     expect(body).toMatchObject({ ok: true, truncated: true });
     expect(body.ok && body.text.length).toBe(1_000);
   });
 
   it("fails as a timeout when the deadline passes mid-body", async () => {
-    const url = `${targetsBase()}/slow-body`;
-    const limit = deadline(300);
-    const sent = await send(fetch, { url }, limit);
-    if (!sent.ok) throw new Error(sent.detail);
-    const body = await readBody(sent.response, 1_000_000, { url }, limit);
+    const body = await readFrom("/slow-body", 1_000_000, 300);
     expect(body).toMatchObject({ ok: false, kind: "timeout", reason: "timeout after 300 ms" });
   });
 
   it("fails as a timeout too when the body announced its length and stalls (the whole-body read)", async () => {
-    const url = `${targetsBase()}/slow-body?length=1000`;
-    const limit = deadline(300);
-    const sent = await send(fetch, { url }, limit);
-    if (!sent.ok) throw new Error(sent.detail);
     const started = Date.now();
-    const body = await readBody(sent.response, 1_000_000, { url }, limit);
+    const body = await readFrom("/slow-body?length=1000", 1_000_000, 300);
     expect(body).toMatchObject({ ok: false, kind: "timeout", reason: "timeout after 300 ms" });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("reads a body whose announced length fits whole, and cuts one announced past the cap", async () => {
-    const read = async (bytes: number, cap: number) => {
-      const url = `${targetsBase()}/sized?bytes=${bytes}`;
-      const limit = deadline(5_000);
-      const sent = await send(fetch, { url }, limit);
-      if (!sent.ok) throw new Error(sent.detail);
-      return readBody(sent.response, cap, { url }, limit);
-    };
-    expect(await read(1_000, 1_000)).toEqual({ ok: true, text: "x".repeat(1_000), truncated: false });
-    expect(await read(1_001, 1_000)).toEqual({ ok: true, text: "x".repeat(1_000), truncated: true });
+    expect(await readFrom("/sized?bytes=1000", 1_000, 5_000)).toEqual({ ok: true, text: "x".repeat(1_000), truncated: false });
+    expect(await readFrom("/sized?bytes=1001", 1_000, 5_000)).toEqual({ ok: true, text: "x".repeat(1_000), truncated: true });
   });
 
   it("caps a compressed body by what it inflates to, not by its announced length", async () => {
-    const url = `${targetsBase()}/gzip-bomb`;
-    const limit = deadline(5_000);
-    const sent = await send(fetch, { url }, limit);
-    if (!sent.ok) throw new Error(sent.detail);
-    const body = await readBody(sent.response, 10_000, { url }, limit);
+    const body = await readFrom("/gzip-bomb", 10_000, 5_000);
     expect(body).toMatchObject({ ok: true, truncated: true });
     expect(body.ok && body.text.length).toBe(10_000);
   });
