@@ -760,6 +760,14 @@ async function shardedRun(n: number, tier: "free" | "paid") {
     const perCallMs = (worker.cpuMs() - cpu0 - idle * callsElapsedS) / settings.shardCalls;
     const httpPerCall = (targets!.counts().httpRequests - target0.httpRequests) / settings.shardCalls;
 
+    // The cron's invocation alone: the writer answers at once and each shard gives its last answer again
+    // (worker-runtime.ts, cron-only), so that the tick's CPU is the cron's planning, calls and merging.
+    await fetch(new URL("/__bench/cron-only?on=1", worker.url));
+    const cronTimes = Array.from({ length: 1 + settings.shardTicks * 2 }, (_, k) => times.at(-1)! + (k + 1) * MINUTE);
+    await runBatch(worker, cronTimes.slice(0, 1), idle);
+    const cronBatch = await runBatch(worker, cronTimes.slice(1), idle);
+    await fetch(new URL("/__bench/cron-only?on=0", worker.url));
+
     const calibration = await calibrate(worker, idle, true);
     const steady = classify(batch.ops);
     const wallMean = mean(batch.wallMs);
@@ -797,6 +805,8 @@ async function shardedRun(n: number, tier: "free" | "paid") {
       /** Filled in by splitSharded() once every run has been calibrated. */
       runtimeIoMsPerTick: NaN,
       workerJsMsPerTick: NaN,
+      /** The cron's invocation of a sharded tick alone (process CPU; Worker JS filled in by splitSharded()). */
+      cronInvocation: { ticks: cronBatch.ticks, processCpuMs: round(cronBatch.cpuMsPerTick, 2), workerJsMs: NaN, withinLimitCpuMs: false },
       shardInvocation: {
         monitors: monitors.length,
         calls: settings.shardCalls,
@@ -868,6 +878,10 @@ function splitSharded(runs: ShardedResult[], shared: SharedCosts) {
       r.r2ReadsPerTick * costs.r2GetMs +
       r.subrequestsPerTick * costs.fetchMs;
     const tickJs = r.cpuMsPerTick - tickIo;
+    // The cron's own invocation: its request and one object call per shard and to the writer.
+    const cronJs = r.cronInvocation.processCpuMs - costs.requestMs - r.durableObjects.requestsPerTick * costs.doRequestMs;
+    r.cronInvocation.workerJsMs = round(cronJs, 2);
+    r.cronInvocation.withinLimitCpuMs = cronJs <= r.limits.cpuMs;
     r.runtimeIoMsPerTick = round(tickIo, 1);
     r.workerJsMsPerTick = round(tickJs, 1);
     r.coordinator = {
@@ -1456,7 +1470,7 @@ function printTables(o: Output) {
     const name = (r: ShardedResult) => `${r.monitors} ${r.plan === "paid" ? "Paid" : "Free"}`;
     const pair = (a: number, b: number) => `${a} / ${b}`;
     table(
-      `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), cron + writer = the tick less its shards`,
+      `Sharded ticks: http targets that take ${settings.latencyMs} ms; CPU as process / Worker JS estimate, in ms; a shard = one ProbeShard invocation (measured on its own), the cron = its invocation alone (the writer and shards answering at once), cron + writer = the tick less its shards`,
       [
         "monitors, plan",
         "shards called",
@@ -1465,6 +1479,7 @@ function printTables(o: Output) {
         "ideal",
         "CPU/tick",
         "CPU/shard",
+        "the cron",
         "cron + writer",
         "KV r/w",
         "R2 A/B",
@@ -1480,6 +1495,7 @@ function printTables(o: Output) {
         r.idealMs,
         pair(r.cpuMsPerTick, r.workerJsMsPerTick),
         pair(r.shardInvocation.processCpuMs, r.shardInvocation.workerJsMs),
+        pair(r.cronInvocation.processCpuMs, r.cronInvocation.workerJsMs),
         pair(r.coordinator.processCpuMs, r.coordinator.workerJsMs),
         pair(r.storagePerTick.billed.kvReads, r.storagePerTick.billed.kvWrites),
         pair(r.storagePerTick.billed.r2ClassA, r.storagePerTick.billed.r2ClassB),
