@@ -931,6 +931,14 @@ function writerFigures(w: Figures, budgetMs: number) {
     steps,
     worstInvocationMs: round(worst, 2),
     withinBudget: worst <= budgetMs,
+    /** Every measured invocation, in order, for finding what the slow ones share. */
+    invocations: {
+      at0900: w.at0900.map((x) => round(x, 2)),
+      at2359: w.at2359.map((x) => round(x, 2)),
+      at0005: w.at0005.map((x) => round(x, 2)),
+      hourBoundary: w.hourBoundary.map((x) => round(x, 2)),
+      steps: Object.fromEntries(Object.entries(w.steps).map(([k, xs]) => [k, xs.map((x) => round(x, 2))])),
+    },
   };
 }
 
