@@ -69,3 +69,9 @@ export function probed(monitorId: string, status: "up" | "degraded" | "down", at
     ...(status === "down" ? { error: { phase: "status", detail: `HTTP ${code}` } } : {}),
   } as CollectedResult;
 }
+
+/** A clock that moves on by `stepMs` each time it is read: every timed span it measures lasts that long. */
+export function steppingClock(stepMs: number): () => number {
+  let t = 0;
+  return () => (t += stepMs);
+}

@@ -3,6 +3,7 @@ import type * as z from "zod";
 import { parseConfig } from "../../src/config/load";
 import { DEFAULT_RESOLVER, DnsMonitor } from "../../src/config/dns-monitor";
 import { probeDns } from "../../src/probes/dns";
+import { steppingClock } from "../helpers/fixtures";
 import { loopbackDeps } from "../tls/kit";
 
 const dns = (fields: Partial<z.input<typeof DnsMonitor>>) =>
@@ -111,13 +112,7 @@ describe("dns monitors against a local DNS-over-HTTPS server", () => {
   });
 
   it("is degraded when resolving is slower than degradedAfterMs", async () => {
-    const slow = {
-      ...deps,
-      now: (
-        (t) => () =>
-          (t += 40)
-      )(0),
-    };
+    const slow = { ...deps, now: steppingClock(40) };
     const r = await probeDns(dns({ degradedAfterMs: 10 }), slow);
     expect(r).toMatchObject({ status: "degraded", error: { phase: "latency" } });
   });

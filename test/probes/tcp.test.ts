@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import type * as z from "zod";
 import { parseConfig } from "../../src/config/load";
 import { TcpMonitor } from "../../src/config/tcp-monitor";
+import { steppingClock } from "../helpers/fixtures";
 import { runProbe } from "../../src/probes";
 import { probeTcp } from "../../src/probes/tcp";
 import { loopbackDeps, port as tlsPort } from "../tls/kit";
@@ -66,13 +67,7 @@ describe("tcp monitors against real local servers", () => {
   });
 
   it("is degraded when connecting is slower than degradedAfterMs", async () => {
-    const slow = {
-      ...deps,
-      now: (
-        (t) => () =>
-          (t += 50)
-      )(0),
-    };
+    const slow = { ...deps, now: steppingClock(50) };
     const r = await probeTcp(tcp({ degradedAfterMs: 10 }), slow);
     expect(r).toMatchObject({ status: "degraded", error: { phase: "latency" } });
     expect(r.message).toMatch(/; slower than 10 ms$/);

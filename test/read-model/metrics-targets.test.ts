@@ -18,10 +18,14 @@ const monitors = config([
   { id: "prom", name: "Prometheus", type: "prometheus", url: "https://prom.example.com:9443/", public: true },
 ]);
 
+/** One field of each monitor's target, by monitor id. */
+const byMonitor = <K extends "instance" | "tlsEndpoint">(targets: ReturnType<typeof metricsTargets>, key: K) =>
+  Object.fromEntries([...targets].map(([id, t]) => [id, t[key]]));
+
 describe("metricsTargets", () => {
   it("behind the token, names every target as blackbox's relabelling would: the URL without credentials or query values, or host:port", () => {
     const targets = metricsTargets(monitors, "all");
-    expect(Object.fromEntries([...targets].map(([id, t]) => [id, t.instance]))).toEqual({
+    expect(byMonitor(targets, "instance")).toEqual({
       web: "https://api.example.com/health?token=redacted&x=redacted",
       plain: "http://10.0.0.7:8080/ready",
       cert: "api.example.com:443",
@@ -33,7 +37,7 @@ describe("metricsTargets", () => {
 
   it("open, names only the public monitors' targets; every other instance is the monitor's id, one per monitor", () => {
     const targets = metricsTargets(monitors, "public");
-    expect(Object.fromEntries([...targets].map(([id, t]) => [id, t.instance]))).toEqual({
+    expect(byMonitor(targets, "instance")).toEqual({
       web: "web",
       plain: "plain",
       cert: "cert",
@@ -45,7 +49,7 @@ describe("metricsTargets", () => {
 
   it("gives the TLS endpoint an https URL and a tls monitor (its SNI name) meet, in one spelling", () => {
     const targets = metricsTargets(monitors, "public");
-    expect(Object.fromEntries([...targets].map(([id, t]) => [id, t.tlsEndpoint]))).toEqual({
+    expect(byMonitor(targets, "tlsEndpoint")).toEqual({
       web: "api.example.com:443",
       plain: null,
       cert: "api.example.com:443",
