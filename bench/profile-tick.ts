@@ -2,7 +2,7 @@
 // with V8's sampling profiler on, and prints the functions with the most self time. Not a figure for the README (the
 // profiler adds its own cost); a map for deciding what to make cheaper.
 //   node --experimental-websocket --import tsx bench/profile-tick.ts [--monitors 1] [--kinds http,tls,prometheus]
-//        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose] [--writer free|paid [--steps]]
+//        [--ticks 200] [--out tick.cpuprofile] [--cpu-only] [--verbose] [--writer free|paid [--steps | --boundary]]
 // (Node 20's WebSocket is behind that flag; it talks to workerd's inspector.)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     "cpu-only": { type: "boolean", default: false },
     /** With --writer: a day of ticks unprofiled, then each archive step the alarm would run profiled on its own. */
     steps: { type: "boolean", default: false },
+    /** With --writer: a day of ticks; the ticks that close an hour profiled against those at half past, side by side. */
+    boundary: { type: "boolean", default: false },
   },
 });
 
@@ -199,9 +201,45 @@ async function profileSteps(tick: (at: number) => Promise<unknown>, day: number)
   }
 }
 
+/**
+ * A day of writer ticks from 00:00 (archive steps run between hours, unprofiled): the 24 ticks that close an hour
+ * and the 24 at half past profiled apart, and the functions whose self time differs most printed side by side.
+ */
+async function profileBoundary(tick: (at: number) => Promise<unknown>, day: number): Promise<void> {
+  await fetch(new URL("/__bench/manual-alarms?on=1", worker.url));
+  const cdp = await inspector(port);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  const totals = { closing: new Map<string, number>(), half: new Map<string, number>() };
+  const cpu = { closing: 0, half: 0 };
+  for (let m = 0; m <= 1440; m++) {
+    const kind = m > 0 && m % 60 === 0 ? "closing" : m % 60 === 30 ? "half" : null;
+    if (kind) await cdp.send("Profiler.start");
+    const cpu0 = worker.cpuMs();
+    await tick(day + m * 60_000);
+    if (kind) {
+      cpu[kind] += worker.cpuMs() - cpu0;
+      const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
+      for (const t of selfTimes(profile)) totals[kind].set(t.name, (totals[kind].get(t.name) ?? 0) + t.ms);
+    }
+    if (m > 0 && m % 60 === 0) while ((await (await fetch(new URL("/__bench/step", worker.url))).json()).ran);
+  }
+  cdp.close();
+  console.log(`process CPU a tick (profiler on): closing ${(cpu.closing / 24).toFixed(2)} ms, half past ${(cpu.half / 24).toFixed(2)} ms`);
+  const names = new Set([...totals.closing.keys(), ...totals.half.keys()]);
+  const rows = [...names].map((name) => ({ name, c: (totals.closing.get(name) ?? 0) / 24, h: (totals.half.get(name) ?? 0) / 24 }));
+  console.log("  closing  half-past  (ms a tick)");
+  for (const r of rows.sort((a, b) => b.c - b.h - (a.c - a.h)).slice(0, Number(values.top))) {
+    console.log(`${r.c.toFixed(3).padStart(9)} ${r.h.toFixed(3).padStart(9)}  ${r.name}`);
+  }
+}
+
 try {
   const minute = 60_000;
-  if (values.steps) {
+  if (values.boundary) {
+    if (!values.writer) throw new Error("--boundary needs --writer free|paid");
+    await profileBoundary(ticker(worker), Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
+  } else if (values.steps) {
     if (!values.writer) throw new Error("--steps needs --writer free|paid");
     await profileSteps(ticker(worker), Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000);
     process.exitCode = 0;

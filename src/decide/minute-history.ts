@@ -68,25 +68,49 @@ export function countsOfHour(hour: HourCounts): CountsOf {
 /** How the last 24 finished hours are summed at an hour's end: shifted by one hour, or summed again from rows. */
 export type Sum24Source = { kind: "shift"; dropped: CountsOf } | { kind: "sum"; rows: readonly { h: string; m: CountsOf }[] };
 
-const minus = (a: Counts, b: Counts | undefined): Counts => (b ? (a.map((n, i) => Math.max(0, n - (b[i] ?? 0))) as Counts) : a);
+/** `a` plus the counts of `b`, as a new array (`b` alone when there is no `a`). */
+const plus = (a: Counts | undefined, b: Counts): Counts =>
+  a
+    ? [a[0] + (b[0] ?? 0), a[1] + (b[1] ?? 0), a[2] + (b[2] ?? 0), a[3] + (b[3] ?? 0), a[4] + (b[4] ?? 0)]
+    : [b[0] ?? 0, b[1] ?? 0, b[2] ?? 0, b[3] ?? 0, b[4] ?? 0];
+
+const minus = (a: Counts, b: Counts): Counts => [
+  Math.max(0, a[0] - (b[0] ?? 0)),
+  Math.max(0, a[1] - (b[1] ?? 0)),
+  Math.max(0, a[2] - (b[2] ?? 0)),
+  Math.max(0, a[3] - (b[3] ?? 0)),
+  Math.max(0, a[4] - (b[4] ?? 0)),
+];
 
 /**
  * The sums after `finished` closed: today's counts gain it (or, at a day's end, become yesterday's), and the last
  * 24 finished hours are the previous sum with the closed hour added and the one 25 hours back taken off (`shift`, one
  * row read), or, after a gap, summed from the stored hours (`sum`: the counts of the hours before the new one).
+ * At 1,000 monitors this runs in the tick that closes an hour, so the maps are copied whole (a spread copies a map of
+ * a thousand keys at once) and only values are replaced: setting a thousand new keys one by one cost 1.7 ms.
  */
 export function closeHour(sums: UptimeSums, finished: HourCounts, newHour: string, source: Sum24Source): UptimeSums {
   const day = dayOfHour(finished.h);
-  const closed = countsOfHour(finished);
-  const today = sums.today.d === day ? { d: day, m: addCountsInto({ ...sums.today.m }, closed) } : { d: day, m: closed };
+  const m: CountsOf = sums.today.d === day ? { ...sums.today.m } : {};
   let sum24: CountsOf = {};
-  if (source.kind === "shift" && sums.sum24) {
-    for (const [id, c] of Object.entries(sums.sum24.m)) sum24[id] = minus(c, source.dropped[id]);
-    addCountsInto(sum24, closed);
+  const shifting = source.kind === "shift" && sums.sum24 !== null;
+  if (shifting) {
+    sum24 = { ...sums.sum24!.m };
+    for (const id in source.dropped) {
+      const had = sum24[id];
+      if (had) sum24[id] = minus(had, source.dropped[id]!);
+    }
   } else if (source.kind === "sum") {
     const oldest = hourStartMs(newHour) - 24 * HOUR_MS;
     for (const row of source.rows) if (hourStartMs(row.h) >= oldest && row.h < newHour) addCountsInto(sum24, row.m);
-  } else sum24 = { ...closed };
+  }
+  const { ids, counts } = finished;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    m[id] = plus(m[id], counts[i]!);
+    if (source.kind !== "sum") sum24[id] = plus(shifting ? sum24[id] : undefined, counts[i]!);
+  }
+  const today = { d: day, m };
   const newDay = dayOfHour(newHour);
   if (newDay === day) return { ...sums, today, sum24: { h: newHour, m: sum24 } };
   return { ...sums, today: { d: newDay, m: {} }, yesterday: today, sum24: { h: newHour, m: sum24 } };

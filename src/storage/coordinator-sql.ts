@@ -17,6 +17,7 @@ export type BlobName =
   | "delivery"
   | "hour"
   | "uptime"
+  | "windows"
   | "dayacc"
   | "pending"
   | "recent"

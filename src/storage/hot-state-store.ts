@@ -1,4 +1,4 @@
-import type { DayAccumulators, HotState, HourMedians, KeptResult, Meta } from "../decide/hot-state";
+import type { DayAccumulators, HotState, HourMedians, KeptResult, Meta, UptimeSums } from "../decide/hot-state";
 import type { Rollups } from "../history/schemas";
 import { emptyHotState } from "../decide/hot-state";
 import type { Log } from "../core/log";
@@ -11,7 +11,7 @@ export interface RecentHourText {
   text: string;
 }
 
-type Part = Exclude<BlobName, "meta" | "results" | "dayacc" | "pending" | "recent" | "dayrollup">;
+type Part = Exclude<BlobName, "meta" | "results" | "windows" | "dayacc" | "pending" | "recent" | "dayrollup">;
 
 /**
  * The results blob, one line a monitor: `id TAB status TAB since TAB checkedAt TAB raw TAB message (JSON) TAB said
@@ -67,6 +67,15 @@ const CHECKS: Record<Part, (v: unknown) => boolean> = {
   warmup: (v) => v === null || isObject(v),
   slo: isObject,
 };
+
+const isWindows = (v: unknown): v is NonNullable<UptimeSums["windows"]> | null =>
+  v === null || (isObject(v) && typeof v.through === "string" && isObject(v.d7) && isObject(v.d30) && isObject(v.d90));
+
+/**
+ * The uptime blob without the complete-day sums, which change once a day and are three of its six maps: they are
+ * the windows blob, so the tick that closes an hour does not serialise them again.
+ */
+const uptimeText = (uptime: UptimeSums) => JSON.stringify({ ...uptime, windows: undefined });
 
 const isMeta = (v: unknown): v is Meta => isObject(v) && v.v === 2 && typeof v.seq === "number" && Array.isArray(v.jobs);
 
@@ -126,7 +135,7 @@ export class HotStateStore {
       incidents: { tracks: part("tracks", {}), incidents: part("incidents", []) },
       delivery: { ...EMPTY_DELIVERY, ...part("delivery", EMPTY_DELIVERY) },
       hour: part("hour", null),
-      uptime: part("uptime", empty.uptime),
+      uptime: this.uptimeOf(part("uptime", empty.uptime)),
       warmup: meta.sparkReady ? null : part("warmup", null),
       // Missing in state stored before SLOs existed: every SLO starts counting.
       slo: part("slo", empty.slo),
@@ -145,6 +154,7 @@ export class HotStateStore {
       ["delivery", next.delivery],
       ["hour", next.hour],
       ["uptime", next.uptime],
+      ["windows", next.uptime.windows],
       ["warmup", next.warmup],
       ["slo", next.slo],
       ["meta", next.meta],
@@ -153,7 +163,12 @@ export class HotStateStore {
     for (const [name, value] of parts) {
       const last = this.written.get(name);
       if (last?.value === value) continue;
-      const text = name === "results" ? encodeResults(value as HotState["results"]) : JSON.stringify(value);
+      const text =
+        name === "results"
+          ? encodeResults(value as HotState["results"])
+          : name === "uptime"
+            ? uptimeText(value as UptimeSums)
+            : JSON.stringify(value);
       if (last?.text !== text) changes.push([name, value, text]);
     }
     this.sql.transaction(() => {
@@ -163,6 +178,26 @@ export class HotStateStore {
     for (const [name, value, text] of changes) this.written.set(name, { value, text });
     this.cached = next;
     return next;
+  }
+
+  /**
+   * The uptime sums with their complete-day sums from the windows blob; state stored before that blob existed kept
+   * them inside the uptime blob, and they are read from there until the next commit writes both.
+   */
+  private uptimeOf(stored: UptimeSums): UptimeSums {
+    const read = this.sql.blob("windows");
+    const uptime = { ...stored, windows: stored.windows ?? null };
+    if (read.kind === "ok" && isWindows(read.value)) {
+      this.written.set("windows", { value: read.value, text: read.text });
+      uptime.windows = read.value;
+    } else if (read.kind !== "missing") {
+      this.log("error", "coordinator windows are corrupt; they are summed again by the next day's archive", {
+        reason: read.kind === "corrupt" ? read.reason : "unexpected shape",
+      });
+    }
+    const last = this.written.get("uptime");
+    if (last) this.written.set("uptime", { value: uptime, text: last.text });
+    return uptime;
   }
 
   /** Forgets the copy in memory, so the next load reads storage (after a failed transaction). */
