@@ -153,7 +153,8 @@ describe("GET /api/monitors/:id/history", () => {
     const { response, body } = await get("/api/monitors/gw/history?resolution=day");
     expect(Date.parse(body.to) - Date.parse(body.from)).toBe(90 * DAY_MS);
     const expected = rollupsOf(seeded, dayOf, Date.parse(body.from), Date.parse(body.to));
-    expect(body.points).toHaveLength(4);
+    // Three days and today, but in a day's first minute (the ticks stop a minute ago) today has no tick yet.
+    expect(body.points).toHaveLength(new Set(seeded.map((t) => dayOf(t.at))).size);
     body.points.forEach((point: any, i: number) => {
       const { p50, p95, ...exact } = expected[i]!;
       expect(point).toMatchObject(exact);
