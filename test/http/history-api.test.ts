@@ -233,7 +233,8 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
   });
 
   it("serves an hour whose archive the writer could not write yet, from the coordinator's counts", async () => {
-    const hour = hourOf(NOW) - 3 * HOUR_MS;
+    // The hour and the next in one UTC day: a tick that starts a day queues that day's archive too.
+    const hour = hourOf(NOW) - (hourOf(NOW) % DAY_MS === 2 * HOUR_MS ? 4 : 3) * HOUR_MS;
     // Without the shared config's one-minute maintenance windows: whether one covers hour + 1 h depends on the clock.
     const plain = { ...config, maintenance: [] };
     const stores = storesWith(failingBucket(env.HISTORY, { put: (key) => key.startsWith("raw/") }));
