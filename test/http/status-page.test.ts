@@ -19,6 +19,7 @@ import { buildPageView } from "../../src/read-model/page-view";
 import { r2IncidentStore } from "../../src/storage/r2-incident-store";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
 import type { StoredResult } from "../../src/decide/snapshot";
+import { clockClearOfHourEnd } from "../helpers/clock";
 import { faceGet } from "../helpers/faces-app";
 import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { latestView } from "../helpers/monitors";
@@ -50,7 +51,8 @@ afterEach(resetBindings);
 
 // ---- fixtures: latest.json (with its history carry) and summary.json as the tick writes them ----
 
-const NOW = Date.now();
+// The page reads the clock itself: this file's hours and days (the carry's, the bars') must still be its own.
+const NOW = await clockClearOfHourEnd();
 const EN = localeOf("en");
 const MINUTE = 60_000;
 const TODAY = dayKeyOf(NOW);
