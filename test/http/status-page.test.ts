@@ -281,8 +281,14 @@ describe("GET / (status page)", () => {
     const bars = barsOf(markup);
     expect(bars).toHaveLength(4);
     for (const bar of bars) expect(bar.reduce((n, c) => n + c.days, 0)).toBe(90);
-    // (Three ticks today; fewer, should they straddle midnight UTC.)
-    expect(bars[0]!.at(-1)).toEqual({ state: "up", days: 1, label: "Today: 100%" });
+    // (Three ticks today; fewer, should they straddle midnight UTC: then yesterday is archived, and fully up, it
+    // runs into today's cell.)
+    const firstDay = dayKeyOf(NOW - 2 * HOUR_MS);
+    expect(bars[0]!.at(-1)).toEqual(
+      firstDay === TODAY
+        ? { state: "up", days: 1, label: "Today: 100%" }
+        : { state: "up", days: 2, label: `${EN.dayRange(firstDay, TODAY, TODAY)}: 100%` },
+    );
     expect(bars[1]!.at(-1)).toEqual({
       state: "degraded",
       days: 1,
