@@ -16,6 +16,7 @@ import {
 } from "../../src/history/keys";
 import type { Counts, DayObject, HistorySummary, HourObject, MonthObject, Rollup } from "../../src/history/schemas";
 import { LATEST_KEY } from "../../src/storage/r2-latest-store";
+import { clockClearOfHourEnd } from "../helpers/clock";
 import { faceGet, seedLatest } from "../helpers/faces-app";
 import { incident, minutesAgo, stored } from "../helpers/fixtures";
 import { resetBindings } from "../helpers/reset";
@@ -25,7 +26,8 @@ import { configOf, runJobs } from "../helpers/writer";
 
 afterEach(resetBindings);
 
-const NOW = Date.now();
+// The page reads the clock itself: the hours and days seeded around NOW, and the objects it may read, must be its own.
+const NOW = await clockClearOfHourEnd();
 const MINUTE = 60_000;
 const config = {
   title: "AI Platform status",
