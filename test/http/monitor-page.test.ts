@@ -10,6 +10,7 @@ import {
   hourStartMs,
   monthKeyOf,
   monthObjectKey,
+  monthsBetween,
   rawHourKey,
   RECENT_KEY,
   SUMMARY_KEY,
@@ -194,13 +195,14 @@ describe("GET /monitors/:id", () => {
     const hours = new Set<string>();
     for (let t = hourStartMs(hourKeyOf(NOW - 24 * HOUR_MS)); t <= NOW; t += HOUR_MS) hours.add(rawHourKey(hourKeyOf(t)));
     const days = Array.from({ length: 8 }, (_, k) => dayObjectKey(addDays(dayKeyOf(NOW), -k)));
-    const months = new Set([monthObjectKey(monthKeyOf(addDays(dayKeyOf(NOW), -29))), monthObjectKey(monthKeyOf(dayKeyOf(NOW)))]);
+    // The 30 days' months: two, but three on Mar 1 of a year that is not a leap year (from Jan 31).
+    const months = new Set(monthsBetween(addDays(dayKeyOf(NOW), -29), dayKeyOf(NOW)).map(monthObjectKey));
     const allowed = new Set([LATEST_KEY, SUMMARY_KEY, RECENT_KEY, ...hours, ...days, ...months]);
     for (const key of reads) expect(allowed.has(key), key).toBe(true);
     expect(new Set(reads).size).toBe(reads.length);
     // The coordinator has no live hour here (no tick ran), so every object is read: the most there can be.
     console.log(`page of a monitor, uncached, with no live hour from the coordinator: ${reads.length} R2 reads`);
-    expect(reads.length).toBeLessThanOrEqual(38);
+    expect(reads.length).toBeLessThanOrEqual(36 + months.size);
     expect(reads).toContain(LATEST_KEY);
   });
 
