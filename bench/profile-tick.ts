@@ -222,7 +222,7 @@ async function profileBoundary(tick: (at: number) => Promise<unknown>, day: numb
       const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
       for (const t of selfTimes(profile)) totals[kind].set(t.name, (totals[kind].get(t.name) ?? 0) + t.ms);
     }
-    if (m > 0 && m % 60 === 0) while ((await (await fetch(new URL("/__bench/step", worker.url))).json()).ran);
+    if (m > 0 && m % 60 === 0) while (((await (await fetch(new URL("/__bench/step", worker.url))).json()) as { ran: unknown }).ran);
   }
   cdp.close();
   console.log(`process CPU a tick (profiler on): closing ${(cpu.closing / 24).toFixed(2)} ms, half past ${(cpu.half / 24).toFixed(2)} ms`);
