@@ -60,7 +60,7 @@ export async function dayObjectStep(deps: WriterDeps, state: HotState, d: string
 }
 
 /** Accumulators lost (a reset object): the day's counts and max from its hours, percentiles unknown. */
-function rollupOfHours(hours: readonly { rollup: Rollups }[]): Rollups {
+export function rollupOfHours(hours: readonly { rollup: Rollups }[]): Rollups {
   const rollup: Rollups = {};
   for (const row of hours) {
     for (const [id, r] of Object.entries(row.rollup)) {

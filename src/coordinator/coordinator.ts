@@ -93,7 +93,7 @@ export class Coordinator extends DurableObject<Bindings> {
 
   /** One monitor's history not yet archived, for the history API. */
   liveHistory(configText: string | null, monitorId: string): Promise<HistoryCarry | null | InvalidConfig> {
-    return this.run(configText, async (deps) => liveHistory(await loadState(deps), this.sql, this.hot.dayAccumulators(), monitorId));
+    return this.run(configText, async (deps) => liveHistory(await loadState(deps), this.sql, this.hot, monitorId));
   }
 
   /**

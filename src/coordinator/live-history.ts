@@ -1,17 +1,22 @@
-import type { DayAccumulators, HotState } from "../decide/hot-state";
-import { foldHour } from "../history/day-accumulator";
+import type { HotState } from "../decide/hot-state";
+import { foldHour, rollupsOfDay } from "../history/day-accumulator";
 import { addDays, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import { rollupHour } from "../history/rollup";
-import type { HistoryCarry, HourObject, RawHour, Rollup } from "../history/schemas";
+import type { DayObject, HistoryCarry, HourObject, HourRollup, RawHour, Rollup, Rollups } from "../history/schemas";
 import type { CoordinatorSql } from "../storage/coordinator-sql";
+import type { HotStateStore } from "../storage/hot-state-store";
+import { rollupOfHours } from "./archive-day";
+
+type DayRows = Pick<HotStateStore, "dayAccumulators" | "dayRollup">;
 
 /**
  * One monitor's history that is not archived yet, shaped like the carry the history readers take: the current
  * hour's raw points; finished hours whose archive is still queued (their raw points, served as pending hours, and
- * folded into today); today's and the last 24 finished hours' rollups; today's accumulators. Projected to the one
- * monitor before it leaves the object. Bounded by the hours the archive jobs may hold back (MAX_JOBS).
+ * folded into their day); today's and the last 24 finished hours' rollups; today's accumulators; finished days
+ * whose month object is not written yet (served as pending days). Projected to the one monitor before it leaves the
+ * object. Bounded by the hours and days the archive jobs may hold back (MAX_JOBS).
  */
-export function liveHistory(state: HotState, sql: CoordinatorSql, dayacc: DayAccumulators | null, id: string): HistoryCarry | null {
+export function liveHistory(state: HotState, sql: CoordinatorSql, days: DayRows, id: string): HistoryCarry | null {
   if (!state.hour) return null;
   const h = state.hour.h;
   const start = hourStartMs(h);
@@ -22,7 +27,7 @@ export function liveHistory(state: HotState, sql: CoordinatorSql, dayacc: DayAcc
   // Raw points still in rows: the current hour's, and those of finished hours not yet folded into the archive.
   const byHour = new Map<string, RawHour>();
   const idsOf = new Map<string, string[] | null>([[h, state.hour.ids]]);
-  for (const p of sql.points(from, start + HOUR_MS)) {
+  for (const p of sql.points(Math.min(from, firstWaitingDayMs(state)), start + HOUR_MS)) {
     const hk = hourKeyOf(p.t);
     if (!idsOf.has(hk)) idsOf.set(hk, sql.hourIds(hk));
     const index = column(idsOf.get(hk) ?? []);
@@ -35,20 +40,53 @@ export function liveHistory(state: HotState, sql: CoordinatorSql, dayacc: DayAcc
   const waiting = [...byHour.values()].filter((hour) => hour.h !== h);
   const pendingHours: HourObject[] = waiting.map((hour) => ({ v: 1, ...hour, rollup: rollupHour(hour) }));
 
-  const hours = sql.hourRollups(hourKeyOf(from), hourKeyOf(start - HOUR_MS)).flatMap((row) => {
+  const rows = sql.hourRollups(hourKeyOf(Math.min(from, firstWaitingDayMs(state))), hourKeyOf(start - HOUR_MS));
+  const projected: HourRollup[] = rows.flatMap((row) => {
     const rollup: Rollup | undefined = row.rollup[id];
     return rollup ? [{ h: row.h, m: { [id]: rollup } }] : [];
   });
+  const dayacc = days.dayAccumulators();
   // Today's finished hours whose points are not folded yet count today, as the archive will count them.
   let m = dayacc?.d === d && dayacc.m[id] ? { [id]: dayacc.m[id] } : {};
   for (const hour of waiting) if (hour.h.startsWith(d)) m = foldHour(m, hour);
+  const pendingDays = waitingDays(state).map((day): DayObject => {
+    const hours = projected.filter((row) => row.h.startsWith(day));
+    return { v: 1, d: day, rollup: dayRollupOf(day, id, days, hours, waiting), hours };
+  });
   return {
     v: 1,
     hour: current,
-    hours,
+    hours: projected.filter((row) => row.h >= hourKeyOf(from)),
     today: { d, m },
     windows: null,
-    pending: { hours: pendingHours, days: [] },
+    pending: { hours: pendingHours, days: pendingDays },
     pruned: { raw: null, days: addDays(d, -1) },
   };
+}
+
+/** Finished days whose month object is not written yet: their archive job has not passed its month step. */
+function waitingDays(state: HotState): string[] {
+  return state.meta.jobs.flatMap((job) => (job.kind === "day" && (job.step === "object" || job.step === "month") ? [job.d] : []));
+}
+
+function firstWaitingDayMs(state: HotState): number {
+  const first = waitingDays(state).sort()[0];
+  return first ? Date.parse(`${first}T00:00:00Z`) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A waiting day's rollup for one monitor, as its archive has it or will: the one its day object was written with;
+ * else its accumulators with its unfolded hours; else (accumulators lost or moved on) its hours' counts and max.
+ */
+function dayRollupOf(day: string, id: string, days: DayRows, hours: readonly HourRollup[], waiting: readonly RawHour[]): Rollups {
+  const written = days.dayRollup(day)?.[id];
+  if (written) return { [id]: written };
+  const acc = days.dayAccumulators();
+  const unfolded = waiting.filter((hour) => hour.h.startsWith(day));
+  if (acc?.d === day) {
+    let m = acc.m[id] ? { [id]: acc.m[id] } : {};
+    for (const hour of unfolded) m = foldHour(m, hour);
+    return rollupsOfDay(m);
+  }
+  return rollupOfHours([...hours.map((row) => ({ rollup: row.m })), ...unfolded.map((hour) => ({ rollup: rollupHour(hour) }))]);
 }

@@ -17,8 +17,9 @@ export interface MonitorPageData extends PageData {
  * What the page of one monitor renders from: what the status page reads (latest.json, summary.json, recent.json),
  * the monitor's history that is not archived yet (one coordinator call), and its points through the history
  * readers: every tick of 24 hours (at most 24 hour objects; the current hour is the coordinator's), hourly rollups of
- * 7 days (at most 7 day objects; today is the coordinator's) and daily rollups of 30 days (at most 2 month objects).
- * At most 36 R2 reads, 38 if the coordinator does not answer; made together. Never throws.
+ * 7 days (at most 7 day objects; today is the coordinator's) and daily rollups of 30 days (at most 3 month objects:
+ * on Mar 1 of a year that is not a leap year they begin on Jan 31). At most 37 R2 reads, 39 if the coordinator does
+ * not answer; made together. Never throws.
  */
 export async function readMonitorPageData(env: Bindings, id: string, nowMs: number): Promise<MonitorPageData> {
   const page = readPageData(env);

@@ -254,6 +254,38 @@ describe("GET /api/monitors/:id/history when storage is damaged", () => {
     expect(raw.body.points).toEqual([{ at: iso(hour + HOUR_MS), status: "down", latencyMs: 9 }]);
   });
 
+  for (const [failing, step] of [
+    ["days/", "object"],
+    ["months/", "month"],
+  ] as const)
+    it(`serves yesterday at day resolution while its month object is not written (${failing} puts fail)`, async () => {
+      const d = dayKeyOf(NOW - 2 * DAY_MS);
+      const midnight = dayOf(NOW - DAY_MS);
+      const plain = { ...config, maintenance: [] };
+      const stores = storesWith(failingBucket(env.HISTORY, { put: (key) => key.startsWith(failing) }));
+      // The writer's clock runs a year ahead, so the alarm it arms does not fire (with working R2) during the test.
+      const options = { config: configOf(plain), stores, send: { ...probeDeps(), now: () => Date.now() + 365 * DAY_MS } };
+      const says: Array<[number, Said]> = [
+        [midnight - 20 * 60_000, ["down", 9]],
+        [midnight - 10 * 60_000, ["down", 9]],
+        [midnight, ["up", 5]],
+      ];
+      for (const [at, said] of says) {
+        const input = { scheduledTime: at, startedAt: at, configText: JSON.stringify(plain), results: [resultOf("gw", said, at)] };
+        await testWriter(options).tick(input);
+      }
+      expect(await runJobs(options)).toBe(step === "object" ? 2 : 3);
+      expect((await storedState(configOf(plain))).meta.jobs).toEqual([{ kind: "day", d, step }]);
+      const daily = await get(`/api/monitors/gw/history?resolution=day&from=${d}`, envWith(plain));
+      expect(daily.body.incomplete).toBe(false);
+      expect(daily.body.points).toEqual([
+        { at: iso(midnight - DAY_MS), up: 0, degraded: 0, down: 2, maintenance: 0, unknown: 0, uptime: 0, p50: 9, p95: 9, max: 9 },
+        { at: iso(midnight), up: 1, degraded: 0, down: 0, maintenance: 0, unknown: 0, uptime: 100, p50: 5, p95: 5, max: 5 },
+      ]);
+      const hourly = await get(`/api/monitors/gw/history?resolution=hour&from=${iso(midnight - HOUR_MS)}`, envWith(plain));
+      expect(hourly.body.points[0]).toMatchObject({ at: iso(midnight - HOUR_MS), down: 2, p50: 9, max: 9 });
+    });
+
   it("serves what a previous version's latest.json held, imported by the coordinator on its first call", async () => {
     const hour = hourOf(NOW) - 2 * HOUR_MS;
     const carry: HistoryCarry = {
