@@ -26,22 +26,29 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function isoMs(t: string): number | null {
   if (t.length !== 24 || t[4] !== "-" || t[7] !== "-" || t[10] !== "T" || t[13] !== ":" || t[16] !== ":" || t[19] !== "." || t[23] !== "Z")
     return null;
-  const n = (from: number, to: number) => {
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const d = t.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return -1;
-      v = v * 10 + d;
-    }
-    return v;
-  };
-  const [y, mo, d, h, mi, s, ms] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 23)];
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return null;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 7);
+  const d = digits(t, 8, 10);
+  const h = digits(t, 11, 13);
+  const mi = digits(t, 14, 16);
+  const s = digits(t, 17, 19);
+  const ms = digits(t, 20, 23);
+  // Date.UTC reads years 0-99 as 1900-1999.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return null;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > (mo === 2 && !leap ? 28 : (DAYS_IN_MONTH[mo - 1] as number))) return null;
-  const out = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Date.UTC reads years 0-99 as 1900-1999.
-  return y < 100 ? null : out;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
+/** The decimal number in `t` from `from` to `to`, or -1 when a character there is not a digit. */
+function digits(t: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function isoOf(time: unknown): string {
