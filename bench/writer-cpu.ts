@@ -90,8 +90,8 @@ export function resultFor(m: Monitor, at: number, down: boolean) {
   }
 }
 
-/** The blobs a tick reads (the archive jobs' own ones left out). */
-const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "warmup"];
+/** The blobs a tick reads (the archive jobs' own ones left out); `windows` was part of `uptime` before it had its own. */
+const TICK_READS = ["meta", "results", "tracks", "incidents", "delivery", "hour", "uptime", "windows", "warmup"];
 const hotBytes = (blobs: Record<string, number>) =>
   Object.entries(blobs).reduce((sum, [name, size]) => (TICK_READS.includes(name) ? sum + size : sum), 0);
 
