@@ -1,8 +1,8 @@
-import type { HotState } from "../decide/hot-state";
+import type { DayAccumulators, HotState } from "../decide/hot-state";
 import { foldHour, rollupsOfDay } from "../history/day-accumulator";
 import { addDays, HOUR_MS, hourKeyOf, hourStartMs } from "../history/keys";
 import { rollupHour } from "../history/rollup";
-import type { DayObject, HistoryCarry, HourObject, HourRollup, RawHour, Rollup, Rollups } from "../history/schemas";
+import type { DayAccumulator, DayObject, HistoryCarry, HourObject, HourRollup, RawHour, Rollup, Rollups } from "../history/schemas";
 import type { CoordinatorSql } from "../storage/coordinator-sql";
 import type { HotStateStore } from "../storage/hot-state-store";
 import { rollupOfHours } from "./archive-day";
@@ -23,11 +23,14 @@ export function liveHistory(state: HotState, sql: CoordinatorSql, days: DayRows,
   const d = h.slice(0, 10);
   const from = Math.min(start - 24 * HOUR_MS, Date.parse(`${d}T00:00:00Z`));
   const column = (ids: readonly string[]) => ids.indexOf(id);
+  const waitingDays = daysWaitingForMonth(state);
+  // Rows from the first waiting day's start, when that is earlier than the 24 hours and today.
+  const since = waitingDays.length ? Math.min(from, Date.parse(`${waitingDays[0]}T00:00:00Z`)) : from;
 
   // Raw points still in rows: the current hour's, and those of finished hours not yet folded into the archive.
   const byHour = new Map<string, RawHour>();
   const idsOf = new Map<string, string[] | null>([[h, state.hour.ids]]);
-  for (const p of sql.points(Math.min(from, firstWaitingDayMs(state)), start + HOUR_MS)) {
+  for (const p of sql.points(since, start + HOUR_MS)) {
     const hk = hourKeyOf(p.t);
     if (!idsOf.has(hk)) idsOf.set(hk, sql.hourIds(hk));
     const index = column(idsOf.get(hk) ?? []);
@@ -40,53 +43,60 @@ export function liveHistory(state: HotState, sql: CoordinatorSql, days: DayRows,
   const waiting = [...byHour.values()].filter((hour) => hour.h !== h);
   const pendingHours: HourObject[] = waiting.map((hour) => ({ v: 1, ...hour, rollup: rollupHour(hour) }));
 
-  const rows = sql.hourRollups(hourKeyOf(Math.min(from, firstWaitingDayMs(state))), hourKeyOf(start - HOUR_MS));
+  const rows = sql.hourRollups(hourKeyOf(since), hourKeyOf(start - HOUR_MS));
   const projected: HourRollup[] = rows.flatMap((row) => {
     const rollup: Rollup | undefined = row.rollup[id];
     return rollup ? [{ h: row.h, m: { [id]: rollup } }] : [];
   });
   const dayacc = days.dayAccumulators();
-  // Today's finished hours whose points are not folded yet count today, as the archive will count them.
-  let m = dayacc?.d === d && dayacc.m[id] ? { [id]: dayacc.m[id] } : {};
-  for (const hour of waiting) if (hour.h.startsWith(d)) m = foldHour(m, hour);
-  const pendingDays = waitingDays(state).map((day): DayObject => {
+  const pendingDays = waitingDays.map((day): DayObject => {
     const hours = projected.filter((row) => row.h.startsWith(day));
-    return { v: 1, d: day, rollup: dayRollupOf(day, id, days, hours, waiting), hours };
+    const rollup = days.dayRollup(day)?.[id];
+    return { v: 1, d: day, rollup: rollup ? { [id]: rollup } : dayRollupOf(dayacc, day, id, hours, waiting), hours };
   });
   return {
     v: 1,
     hour: current,
     hours: projected.filter((row) => row.h >= hourKeyOf(from)),
-    today: { d, m },
+    today: { d, m: accumulatorsOf(dayacc, d, id, waiting) },
     windows: null,
     pending: { hours: pendingHours, days: pendingDays },
     pruned: { raw: null, days: addDays(d, -1) },
   };
 }
 
-/** Finished days whose month object is not written yet: their archive job has not passed its month step. */
-function waitingDays(state: HotState): string[] {
-  return state.meta.jobs.flatMap((job) => (job.kind === "day" && (job.step === "object" || job.step === "month") ? [job.d] : []));
-}
-
-function firstWaitingDayMs(state: HotState): number {
-  const first = waitingDays(state).sort()[0];
-  return first ? Date.parse(`${first}T00:00:00Z`) : Number.POSITIVE_INFINITY;
+/** Finished days whose month object is not written yet (their archive job has not passed its month step), oldest first. */
+function daysWaitingForMonth(state: HotState): string[] {
+  return state.meta.jobs.flatMap((job) => (job.kind === "day" && (job.step === "object" || job.step === "month") ? [job.d] : [])).sort();
 }
 
 /**
- * A waiting day's rollup for one monitor, as its archive has it or will: the one its day object was written with;
- * else its accumulators with its unfolded hours; else (accumulators lost or moved on) its hours' counts and max.
+ * One monitor's accumulators of a day (none when the stored ones are another day's) with its finished hours whose
+ * points are not folded yet, as the archive will count them.
  */
-function dayRollupOf(day: string, id: string, days: DayRows, hours: readonly HourRollup[], waiting: readonly RawHour[]): Rollups {
-  const written = days.dayRollup(day)?.[id];
-  if (written) return { [id]: written };
-  const acc = days.dayAccumulators();
+function accumulatorsOf(
+  dayacc: DayAccumulators | null,
+  day: string,
+  id: string,
+  waiting: readonly RawHour[],
+): Record<string, DayAccumulator> {
+  let m: Record<string, DayAccumulator> = dayacc?.d === day && dayacc.m[id] ? { [id]: dayacc.m[id] } : {};
+  for (const hour of waiting) if (hour.h.startsWith(day)) m = foldHour(m, hour);
+  return m;
+}
+
+/**
+ * A waiting day's rollup for one monitor when its day object is not written yet: its accumulators with its unfolded
+ * hours; else (accumulators lost or moved on) its hours' counts and max, as the day object step would.
+ */
+function dayRollupOf(
+  dayacc: DayAccumulators | null,
+  day: string,
+  id: string,
+  hours: readonly HourRollup[],
+  waiting: readonly RawHour[],
+): Rollups {
+  if (dayacc?.d === day) return rollupsOfDay(accumulatorsOf(dayacc, day, id, waiting));
   const unfolded = waiting.filter((hour) => hour.h.startsWith(day));
-  if (acc?.d === day) {
-    let m = acc.m[id] ? { [id]: acc.m[id] } : {};
-    for (const hour of unfolded) m = foldHour(m, hour);
-    return rollupsOfDay(m);
-  }
   return rollupOfHours([...hours.map((row) => ({ rollup: row.m })), ...unfolded.map((hour) => ({ rollup: rollupHour(hour) }))]);
 }
